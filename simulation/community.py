@@ -1,0 +1,256 @@
+"""The community: households in buildings in courtyards, and the ties between residents.
+
+Residents are numbered so that every household, building and courtyard is a contiguous
+block of indices; the model's vectorised rules rely on that. Ties are held as a symmetric
+sparse matrix (for neighbour counts) and handed to Mesa as a networkx graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass
+class Community:
+    """Where residents live and whom they know."""
+
+    household: np.ndarray  # household index of each resident
+    building: np.ndarray  # building index of each resident
+    courtyard: np.ndarray  # courtyard index of each resident
+    adjacency: sp.csr_matrix  # symmetric 0/1 ties, no self-ties
+    positions: np.ndarray  # (n, 2) map coordinates from the community's structure
+
+    @property
+    def n(self) -> int:
+        return int(self.household.size)
+
+    @property
+    def n_households(self) -> int:
+        return int(self.household.max()) + 1 if self.n else 0
+
+    @property
+    def n_buildings(self) -> int:
+        return int(self.building.max()) + 1 if self.n else 0
+
+    @property
+    def n_courtyards(self) -> int:
+        return int(self.courtyard.max()) + 1 if self.n else 0
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.asarray(self.adjacency.sum(axis=1)).ravel()
+
+    def block_starts(self, labels: np.ndarray) -> np.ndarray:
+        """Start index of each contiguous block of ``labels`` (plus the end)."""
+        counts = np.bincount(labels)
+        return np.concatenate(([0], np.cumsum(counts)))
+
+    def graph(self) -> nx.Graph:
+        """The ties as a networkx graph with nodes 0..n-1."""
+        graph = nx.Graph()
+        graph.add_nodes_from(range(self.n))
+        coo = sp.triu(self.adjacency, k=1).tocoo()
+        graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist()))
+        return graph
+
+
+def _symmetric(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+    keep = rows != cols
+    rows, cols = rows[keep], cols[keep]
+    data = np.ones(rows.size * 2, dtype=np.float32)
+    matrix = sp.coo_matrix(
+        (data, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n)
+    ).tocsr()
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _ties_within(
+    rng: np.random.Generator, labels: np.ndarray, mean_ties: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random ties between residents sharing a label (building, courtyard)."""
+    n = labels.size
+    if mean_ties <= 0 or n == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(np.bincount(labels))))
+    sizes = np.diff(starts)
+    # Each tie has two ends, so half the mean degree is drawn as outgoing stubs.
+    stubs = rng.poisson(mean_ties / 2.0, size=n)
+    rows = np.repeat(np.arange(n), stubs)
+    lab = labels[rows]
+    cols = starts[lab] + (rng.random(rows.size) * sizes[lab]).astype(np.int64)
+    return rows, cols
+
+
+def _ties_by_interest(
+    rng: np.random.Generator, interest: np.ndarray, mean_ties: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Community-wide ties between residents who share an interest (public spaces)."""
+    n = interest.size
+    if mean_ties <= 0 or n == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    order = np.argsort(interest, kind="stable")
+    sorted_interest = interest[order]
+    starts = np.searchsorted(sorted_interest, np.arange(interest.max() + 2))
+    sizes = np.diff(starts)
+    stubs = rng.poisson(mean_ties / 2.0, size=n)
+    rows = np.repeat(np.arange(n), stubs)
+    k = interest[rows]
+    cols = order[starts[k] + (rng.random(rows.size) * sizes[k]).astype(np.int64)]
+    return rows, cols
+
+
+def _layout(
+    household: np.ndarray, building: np.ndarray, courtyard: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Map positions: courtyards on a grid, buildings inside them, residents inside those."""
+    n = household.size
+    if n == 0:
+        return np.zeros((0, 2))
+    n_court = int(courtyard.max()) + 1
+    side = int(np.ceil(np.sqrt(n_court)))
+    court_xy = np.stack([np.arange(n_court) % side, np.arange(n_court) // side], axis=1)
+    # Buildings of one courtyard on a small grid within the courtyard's unit square.
+    b_court = np.zeros(int(building.max()) + 1, dtype=np.int64)
+    b_court[building] = courtyard
+    b_rank = np.zeros_like(b_court)
+    for c in range(n_court):
+        members = np.flatnonzero(b_court == c)
+        b_rank[members] = np.arange(members.size)
+    per_court = np.bincount(b_court, minlength=n_court)
+    b_side = np.ceil(np.sqrt(np.maximum(per_court, 1))).astype(np.int64)[b_court]
+    b_cell = 0.8 / b_side
+    b_xy = court_xy[b_court] + 0.1 + np.stack([b_rank % b_side, b_rank // b_side], axis=1) * (
+        b_cell[:, None]
+    )
+    jitter = rng.random((n, 2)) * 0.8 + 0.1
+    return b_xy[building] + jitter * b_cell[building][:, None]
+
+
+def generate(
+    rng: np.random.Generator,
+    n_residents: int,
+    interest: np.ndarray,
+    household_size: float,
+    households_per_building: int,
+    buildings_per_courtyard: int,
+    neighbour_familiarity: float,
+    building_ties: float,
+    courtyard_ties: float,
+    interest_ties: float,
+) -> Community:
+    """Generate a community: households, buildings, courtyards and ties.
+
+    Everyone in a household is tied; building ties are dense, courtyard ties thinner, both
+    scaled by neighbour familiarity; a few community-wide ties join residents who share an
+    interest.
+    """
+    sizes = 1 + rng.poisson(max(household_size - 1.0, 0.0), size=n_residents)
+    cumulative = np.cumsum(sizes)
+    n_households = int(np.searchsorted(cumulative, n_residents) + 1)
+    sizes = sizes[:n_households]
+    sizes[-1] -= cumulative[n_households - 1] - n_residents
+    household = np.repeat(np.arange(n_households), sizes)
+    building = household // households_per_building
+    courtyard = building // buildings_per_courtyard
+
+    starts = np.concatenate(([0], np.cumsum(sizes)))
+    hh_rows, hh_cols = [], []
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        firsts = starts[:-1][sizes == size]
+        a, b = np.triu_indices(size, k=1)
+        hh_rows.append((firsts[:, None] + a[None, :]).ravel())
+        hh_cols.append((firsts[:, None] + b[None, :]).ravel())
+    parts_r = hh_rows or [np.empty(0, dtype=np.int64)]
+    parts_c = hh_cols or [np.empty(0, dtype=np.int64)]
+    for r, c in (
+        _ties_within(rng, building, building_ties * neighbour_familiarity),
+        _ties_within(rng, courtyard, courtyard_ties * neighbour_familiarity),
+        _ties_by_interest(rng, interest, interest_ties),
+    ):
+        parts_r.append(r)
+        parts_c.append(c)
+    adjacency = _symmetric(n_residents, np.concatenate(parts_r), np.concatenate(parts_c))
+    positions = _layout(household, building, courtyard, rng)
+    return Community(household, building, courtyard, adjacency, positions)
+
+
+def from_graph(
+    graph: nx.Graph,
+    rng: np.random.Generator,
+    household_size: float = 1.0,
+    households_per_building: int = 24,
+    buildings_per_courtyard: int = 5,
+) -> Community:
+    """Build a community from a given network.
+
+    Nodes with ``household``, ``building`` and ``courtyard`` attributes keep them; otherwise
+    nodes are taken in breadth-first order and cut into households, buildings and courtyards
+    so that neighbours tend to share a building.
+    """
+    graph = nx.Graph(graph)
+    graph.remove_edges_from(nx.selfloop_edges(graph))
+    nodes = list(graph.nodes)
+    has_structure = all(
+        all(key in graph.nodes[v] for key in ("household", "building", "courtyard"))
+        for v in nodes
+    ) and bool(nodes)
+    if has_structure:
+        keyed = sorted(
+            nodes,
+            key=lambda v: (
+                int(graph.nodes[v]["courtyard"]),
+                int(graph.nodes[v]["building"]),
+                int(graph.nodes[v]["household"]),
+            ),
+        )
+        order = keyed
+        hh_raw = np.array([int(graph.nodes[v]["household"]) for v in order])
+        b_raw = np.array([int(graph.nodes[v]["building"]) for v in order])
+        c_raw = np.array([int(graph.nodes[v]["courtyard"]) for v in order])
+        household = np.unique(np.stack([c_raw, b_raw, hh_raw], 1), axis=0, return_inverse=True)[1]
+        building = np.unique(np.stack([c_raw, b_raw], 1), axis=0, return_inverse=True)[1]
+        courtyard = np.unique(c_raw, return_inverse=True)[1]
+        household, building, courtyard = (
+            np.asarray(household).ravel(),
+            np.asarray(building).ravel(),
+            np.asarray(courtyard).ravel(),
+        )
+    else:
+        order = []
+        seen: set = set()
+        for start in nodes:
+            if start in seen:
+                continue
+            for v in nx.bfs_tree(graph, start):
+                order.append(v)
+                seen.add(v)
+        per_household = max(int(round(household_size)), 1)
+        household = np.arange(len(order)) // per_household
+        building = household // households_per_building
+        courtyard = building // buildings_per_courtyard
+    index = {v: i for i, v in enumerate(order)}
+    edges = np.array([(index[u], index[v]) for u, v in graph.edges], dtype=np.int64)
+    if edges.size == 0:
+        edges = np.empty((0, 2), dtype=np.int64)
+    adjacency = _symmetric(len(order), edges[:, 0], edges[:, 1])
+    positions = _layout(household, building, courtyard, rng)
+    return Community(household, building, courtyard, adjacency, positions)
+
+
+def load_network(path: str | Path) -> nx.Graph:
+    """Read a network from GraphML (``.graphml``) or a whitespace edge list (anything else)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"network file not found: {path}")
+    if path.suffix.lower() == ".graphml":
+        return nx.read_graphml(path)
+    return nx.read_edgelist(path, nodetype=str, data=False)

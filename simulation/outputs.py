@@ -1,0 +1,152 @@
+"""What a run reports: per-run figures computed from the weekly series and the groups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .model import CommunityModel
+
+CASE_WEEK = 52  # the case counts its groups one year in
+HEADLINE: tuple[str, ...] = (
+    "groups_week52",
+    "groups_horizon",
+    "survival_rate",
+    "registered",
+    "dissolved_after_project",
+    "cost_per_group_horizon",
+    "residents_engaged",
+)
+"""The figures ``sprout run`` and ``sprout compare`` lead with."""
+
+LABELS: dict[str, str] = {
+    "groups_week52": "Active groups at week 52",
+    "groups_project_end": "Active groups at project end",
+    "groups_horizon": "Active groups at horizon",
+    "founded_project": "Groups founded during the project",
+    "founded_infiltration": "Groups founded during infiltration",
+    "first_new_group_week": "Week of the first new group",
+    "first_new_group_origin": "Origin of the first new group",
+    "first_resident_group_week": "Week of the first resident-initiated group",
+    "resident_initiated_share": "Share of new groups residents initiated unpushed",
+    "founded_after_demos_share": "Share of new groups founded after the first life meeting",
+    "dissolved_project": "Groups dissolved during the project",
+    "dissolved_after_project": "Groups dissolved after the project",
+    "registered": "Groups registered formally",
+    "survival_rate": "Share of project-end groups alive at horizon",
+    "residents_engaged": "Residents in groups at project end",
+    "mean_group_size": "Mean group size at project end",
+    "grants_awarded": "Micro-grants awarded",
+    "grants_paid": "Grant money paid (yuan)",
+    "cost_total": "Total cost (yuan)",
+    "cost_per_group_project_end": "Cost per group alive at project end (yuan)",
+    "cost_per_group_horizon": "Cost per group alive at horizon (yuan)",
+    "hours_per_group_early": "Accompaniment hours per group, first project quarter with groups",
+    "hours_per_group_late": "Accompaniment hours per group, last project quarter",
+    "contacts_per_year_after": "Worker contacts per year after the project",
+    "first_life_meeting_week": "Week of the first life meeting",
+}
+
+
+def summarise(model: CommunityModel) -> dict[str, Any]:
+    """Per-run figures of brief section 3, from the model's series and group records."""
+    p = model.p
+    series = model.series()
+    end = min(p["project_weeks"], model.week)
+    horizon = model.week
+    groups = list(model.groups)
+    new = [g for g in groups if g.origin != "initial" and g.founded_week < p["project_weeks"]]
+    new.sort(key=lambda g: (g.founded_week, g.id))
+    first_meeting = model.programme.first_meeting_week
+    resident_made = [g for g in new if g.origin == "resident"]
+    alive_at_end = [
+        g for g in groups
+        if g.founded_week < end and (g.dissolved_week is None or g.dissolved_week > end)
+    ]
+    alive_at_horizon = [g for g in alive_at_end if g.active]
+
+    def at(week: int, column: str) -> float:
+        return float(series.loc[week, column]) if week in series.index else float("nan")
+
+    cost_end, cost_horizon = at(end, "cost"), at(horizon, "cost")
+    groups_end, groups_horizon = at(end, "active_groups"), at(horizon, "active_groups")
+    with_groups = series.loc[1:end]
+    with_groups = with_groups[with_groups["active_groups"] > 0]
+    first_week = next((w for w in with_groups.index if w > p["infiltration_weeks"]), None)
+    early = late = float("nan")
+    if first_week is not None and end > first_week:
+        span = max((end - first_week) // 4, 1)
+        early = float(series.loc[first_week: first_week + span - 1, "hours_per_group"].mean())
+        late = float(series.loc[end - span + 1: end, "hours_per_group"].mean())
+    after_years = (horizon - end) / 52.0
+    return {
+        "groups_week52": at(CASE_WEEK, "active_groups"),
+        "groups_project_end": groups_end,
+        "groups_horizon": groups_horizon,
+        "founded_project": len(new),
+        "founded_infiltration": sum(g.founded_week < p["infiltration_weeks"] for g in new),
+        "first_new_group_week": new[0].founded_week + 1 if new else None,
+        "first_new_group_origin": new[0].origin if new else None,
+        "first_resident_group_week": resident_made[0].founded_week + 1 if resident_made else None,
+        "resident_initiated_share": len(resident_made) / len(new) if new else float("nan"),
+        "founded_after_demos_share": (
+            sum(first_meeting is not None and g.founded_week >= first_meeting for g in new)
+            / len(new) if new else float("nan")
+        ),
+        "dissolved_project": sum(
+            g.dissolved_week is not None and g.dissolved_week <= end for g in groups
+        ),
+        "dissolved_after_project": sum(
+            g.dissolved_week is not None and g.dissolved_week > end for g in groups
+        ),
+        "registered": sum(g.registered_week is not None for g in groups),
+        "survival_rate": (
+            len(alive_at_horizon) / len(alive_at_end) if alive_at_end else float("nan")
+        ),
+        "residents_engaged": at(end, "acting") + at(end, "leading"),
+        "mean_group_size": (
+            (at(end, "acting") + at(end, "leading")) / groups_end if groups_end else float("nan")
+        ),
+        "grants_awarded": int(model.programme.fund.count),
+        "grants_paid": float(model.programme.fund.paid),
+        "cost_total": cost_horizon,
+        "cost_per_group_project_end": cost_end / groups_end if groups_end else float("nan"),
+        "cost_per_group_horizon": cost_horizon / groups_horizon if groups_horizon else float("nan"),
+        "hours_per_group_early": early,
+        "hours_per_group_late": late,
+        "contacts_per_year_after": (
+            model.contacts / after_years if after_years > 0 else float("nan")
+        ),
+        "first_life_meeting_week": first_meeting + 1 if first_meeting is not None else None,
+    }
+
+
+def mean_interval(values: list[float] | np.ndarray) -> tuple[float, float, float]:
+    """Mean and a 95% t-interval over replicates (the interval is the mean when n < 2)."""
+    from scipy import stats
+
+    x = np.asarray([v for v in values if v is not None], dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2 or x.std() == 0:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
+def summary_table(summaries: list[dict[str, Any]]) -> pd.DataFrame:
+    """Mean and 95% interval of every numeric figure over replicates."""
+    frame = pd.DataFrame(summaries)
+    rows = []
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.notna().sum() == 0:
+            continue
+        mean, low, high = mean_interval(values.to_numpy())
+        rows.append({"figure": column, "mean": mean, "low": low, "high": high})
+    return pd.DataFrame(rows).set_index("figure")
