@@ -320,6 +320,7 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+SECTIONS_ORDER: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMETERS))
 
 
 def defaults() -> dict[str, Any]:

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Create .venv (Python >= 3.12) and install Sprout into it.
+#   bash scripts/bootstrap.sh         the model and its command line
+#   bash scripts/bootstrap.sh --dev   also experiments, the workshop app, the test tools,
+#                                     Debian's Chromium and a Chinese font (for browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[[ "${1:-}" == "--dev" ]] && dev=1
+
+ok_python() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; }
+
+find_python() {
+  local candidate
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3; do
+    [[ -n "$candidate" ]] && command -v "$candidate" >/dev/null 2>&1 && ok_python "$candidate" \
+      && { echo "$candidate"; return; }
+  done
+  # pyenv keeps other versions out of PATH unless selected; look for them directly.
+  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin/python3; do
+    [[ -x "$candidate" ]] && ok_python "$candidate" && { echo "$candidate"; return; }
+  done
+  return 1
+}
+
+if [[ ! -x .venv/bin/python ]] || ! ok_python .venv/bin/python; then
+  py=$(find_python) || { echo "bootstrap: Python 3.12 or newer is needed" >&2; exit 1; }
+  rm -rf .venv
+  "$py" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if [[ $dev == 1 ]]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[experiments,ui,test]'
+  need=()
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei fontconfig)
+  if [[ ${#need[@]} -gt 0 ]]; then
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[ui]'
+fi
+echo "bootstrap: ready ($(.venv/bin/python --version), sprout $(.venv/bin/sprout --version))"

@@ -1,0 +1,59 @@
+"""Static plots of runs: groups over time, for one scenario or several side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR  # noqa: E402
+
+
+def _mark_case(ax: plt.Axes) -> None:
+    ax.scatter([CASE_WEEK], [GROUPS_AFTER_ONE_YEAR], marker="*", s=180, color="crimson",
+               zorder=5, label=f"case: {GROUPS_AFTER_ONE_YEAR} groups at week {CASE_WEEK}")
+
+
+def band(series: Sequence[pd.DataFrame], column: str) -> tuple[np.ndarray, ...]:
+    """Weeks, mean and 95% band (2.5th-97.5th percentile over replicates) of a column."""
+    table = pd.concat([s[column] for s in series], axis=1)
+    weeks = table.index.to_numpy()
+    values = table.to_numpy(dtype=float)
+    return (weeks, values.mean(axis=1), np.percentile(values, 2.5, axis=1),
+            np.percentile(values, 97.5, axis=1))
+
+
+def groups_over_time(
+    runs: dict[str, Sequence[pd.DataFrame]],
+    path: str | Path,
+    project_weeks: int | None = None,
+    title: str = "Active self-organised groups",
+) -> Path:
+    """One line (mean) and band (95% of replicates) of active groups per scenario."""
+    fig, ax = plt.subplots(figsize=(9, 5), dpi=110)
+    for label, series in runs.items():
+        weeks, mean, low, high = band(series, "active_groups")
+        (line,) = ax.plot(weeks, mean, lw=2, label=f"{label} (n={len(series)})")
+        if len(series) > 1:
+            ax.fill_between(weeks, low, high, color=line.get_color(), alpha=0.15)
+    _mark_case(ax)
+    if project_weeks:
+        ax.axvline(project_weeks, color="grey", ls="--", lw=1)
+        ax.text(project_weeks + 1, ax.get_ylim()[1] * 0.97, "project ends", va="top",
+                color="grey", fontsize=9)
+    ax.set_xlabel("week")
+    ax.set_ylabel("active groups")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -1,0 +1,182 @@
+"""Running scenarios: one run, replicates with derived seeds, and what each run leaves behind."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .model import CommunityModel
+from .outputs import summarise
+from .scenario import Scenario
+
+
+@dataclass
+class RunResult:
+    """Everything one run reports."""
+
+    scenario: str
+    seed: int
+    params: dict[str, Any]
+    series: pd.DataFrame
+    summary: dict[str, Any]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    groups: pd.DataFrame | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        return run_metadata(self.scenario, self.seed, self.params)
+
+    def event_lines(self, lang: str = "en") -> list[str]:
+        from .events import Event
+
+        return [Event(**e).line(lang) for e in self.events]
+
+    def save(self, directory: str | Path) -> Path:
+        """Write series, summary, events, groups and metadata into ``directory``."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        series = self.series.reset_index()
+        series.insert(0, "seed", self.seed)
+        series.insert(0, "scenario", self.scenario)
+        series.to_csv(out / "series.csv", index=False)
+        if self.groups is not None:
+            self.groups.to_csv(out / "groups.csv", index=False)
+        (out / "summary.json").write_text(
+            json.dumps({**self.metadata(), "summary": _jsonable(self.summary)}, indent=2)
+        )
+        (out / "events.txt").write_text(
+            f"# scenario {self.scenario}, seed {self.seed}, sprout {__version__}\n"
+            + "\n".join(self.event_lines("en")) + "\n",
+            encoding="utf-8",
+        )
+        (out / "events.json").write_text(json.dumps(self.events, ensure_ascii=False, indent=1))
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if not np.isfinite(value) else float(value)
+    return value
+
+
+def git_state() -> dict[str, Any]:
+    """The source tree's commit and whether it had uncommitted changes, if it is a checkout."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "simulation"],
+                                    cwd=root, capture_output=True, text=True, timeout=10,
+                                    check=True).stdout.strip())
+        return {"git_commit": commit, "git_dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"git_commit": None, "git_dirty": None}
+
+
+def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, Any]:
+    """What identifies a run: scenario, seed, every parameter, package version."""
+    return {
+        "scenario": scenario,
+        "seed": int(seed),
+        "parameters": _jsonable(params),
+        "sprout_version": __version__,
+        "python": platform.python_version(),
+        **git_state(),
+    }
+
+
+def groups_frame(model: CommunityModel) -> pd.DataFrame:
+    """One row per group ever founded."""
+    from .parameters import INTEREST_CATEGORIES
+
+    return pd.DataFrame(
+        [
+            {
+                "group": g.id,
+                "interest": INTEREST_CATEGORIES[g.interest],
+                "origin": g.origin,
+                "founded_week": g.founded_week + 1 if g.origin != "initial" else 0,
+                "size": g.size,
+                "maturity": round(g.maturity, 4),
+                "activities": g.activities,
+                "grants": g.grants,
+                "registered_week": g.registered_week,
+                "dissolved_week": g.dissolved_week,
+                "dissolution_cause": g.dissolution_cause,
+            }
+            for g in model.groups
+        ]
+    )
+
+
+def run(params: dict[str, Any], seed: int, scenario: str = "custom") -> RunResult:
+    """Run one simulation to its horizon."""
+    model = CommunityModel(rng=seed, **params)
+    model.run_for(model.p["project_weeks"] + model.p["horizon_weeks"])
+    return RunResult(
+        scenario=scenario,
+        seed=int(seed),
+        params=dict(model.p),
+        series=model.series(),
+        summary=summarise(model),
+        events=[e.as_dict() for e in model.events],
+        groups=groups_frame(model),
+    )
+
+
+def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
+    return run(scenario.params, scenario.seed if seed is None else seed, scenario.name)
+
+
+def replicate_seeds(master_seed: int, count: int) -> list[int]:
+    """``count`` independent seeds derived from one master seed (numpy SeedSequence)."""
+    children = np.random.SeedSequence(master_seed).spawn(count)
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in children]
+
+
+def _run_job(job: tuple[dict[str, Any], int, str]) -> RunResult:
+    params, seed, name = job
+    return run(params, seed, name)
+
+
+def run_replicates(
+    scenario: Scenario,
+    seeds: list[int],
+    workers: int = 1,
+    progress: bool = True,
+    label: str | None = None,
+) -> list[RunResult]:
+    """Run a scenario once per seed, in parallel processes; results come back in seed order."""
+    from tqdm import tqdm
+
+    jobs = [(scenario.params, s, scenario.name) for s in seeds]
+    bar = tqdm(total=len(jobs), desc=label or scenario.name, unit="run", disable=not progress,
+               leave=False)
+    results: list[RunResult] = []
+    try:
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                results.append(_run_job(job))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for result in pool.map(_run_job, jobs):
+                    results.append(result)
+                    bar.update()
+    finally:
+        bar.close()
+    return results
