@@ -1,0 +1,256 @@
+"""Crash-safe sweep results: Parquet parts written as runs finish, consolidated at the end.
+
+Layout of a results directory::
+
+    metadata.json        versions, git state, the sweep and its hash, sessions, counts
+    sweep.toml           a copy of the sweep file
+    parts/series/ID.parquet, parts/runs/ID.parquet   one run each, while the sweep runs
+    runs.parquet         one row per run: ids, seed, status, error, parameters, summary
+    series.parquet       one row per run and week
+
+Each part is written to a temporary file and renamed into place, and a run's series part is
+written before its runs part, so a run counts as finished exactly when its runs part exists:
+killing the process loses at most the runs still in progress. ``--resume`` skips every run
+already stored. Consolidation rewrites the parts into the two tables, then removes them;
+loading tolerates a crash at any point of that by reading both and keeping one row per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..runner import git_state
+from .sweep import Sweep
+
+RUN_COLUMNS = ("run_id", "point", "point_id", "replicate", "seed", "status", "error",
+               "traceback", "elapsed_s")
+"""Columns every run row starts with; parameters and summary figures follow."""
+
+
+class ResultsError(Exception):
+    """A results directory that cannot be used as asked (e.g. resuming a different sweep)."""
+
+
+@dataclass
+class Outcome:
+    """What one finished run leaves: its row and, if it did not fail, its weekly series."""
+
+    row: dict[str, Any]
+    series: pd.DataFrame | None = None
+
+    @property
+    def run_id(self) -> str:
+        return self.row["run_id"]
+
+    @property
+    def failed(self) -> bool:
+        return self.row["status"] == "failed"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def _atomic_json(payload: dict[str, Any], path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+    os.replace(tmp, path)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+class ResultsStore:
+    """One sweep's results directory."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+        self.parts = self.dir / "parts"
+        self.metadata_path = self.dir / "metadata.json"
+
+    # --- writing --------------------------------------------------------------------------
+    def begin(self, sweep: Sweep, resume: bool, session: dict[str, Any]) -> set[str]:
+        """Prepare the directory for a session; return the ids of runs already stored."""
+        design = sweep.describe()
+        meta = self.metadata()
+        if meta and not resume:
+            raise ResultsError(f"{self.dir} already holds sweep results; add --resume to "
+                               "complete them, or choose another --out")
+        if meta and meta["sweep"]["design_sha256"] != design["design_sha256"]:
+            raise ResultsError(f"{self.dir} holds results of a different sweep design "
+                               f"({meta['sweep']['name']!r}, changed since, or the model's "
+                               "defaults changed); choose another --out")
+        for folder in ("runs", "series"):
+            (self.parts / folder).mkdir(parents=True, exist_ok=True)
+            for stale in (self.parts / folder).glob(".*.tmp"):
+                stale.unlink()
+        if sweep.path and Path(sweep.path).exists() and not (self.dir / "sweep.toml").exists():
+            shutil.copyfile(sweep.path, self.dir / "sweep.toml")
+        stored = self.stored_ids()
+        started = now()
+        self.meta = meta or {
+            "sprout_version": __version__,
+            "sweep": design,
+            "started": started,
+            "ended": None,
+            "sessions": [],
+        }
+        self.meta["sessions"].append({**session, **git_state(), "sprout_version": __version__,
+                                      "started": started, "ended": None,
+                                      "already_stored": len(stored)})
+        self.meta.update(git_state())
+        self.meta["planned"] = len(sweep.runs())
+        self._save_meta()
+        return stored
+
+    def write(self, outcome: Outcome) -> None:
+        """Store one finished run (series first: the runs part marks it finished)."""
+        name = f"{outcome.run_id}.parquet"
+        if outcome.series is not None:
+            _atomic_parquet(outcome.series, self.parts / "series" / name)
+        _atomic_parquet(pd.DataFrame([outcome.row]), self.parts / "runs" / name)
+
+    def finish(self, ran: int) -> dict[str, Any]:
+        """Consolidate the parts and record the session's end and the counts."""
+        self.consolidate()
+        runs = self._read("runs")
+        counts = {
+            "done": int((runs["status"] == "done").sum()) if len(runs) else 0,
+            "failed": int((runs["status"] == "failed").sum()) if len(runs) else 0,
+        }
+        ended = now()
+        self.meta.update(counts, ended=ended)
+        self.meta["sessions"][-1].update(ended=ended, ran=ran)
+        self._save_meta()
+        return self.meta
+
+    def consolidate(self) -> None:
+        """Rewrite the parts into runs.parquet and series.parquet, then remove them."""
+        if not self.parts.exists():
+            return
+        for kind in ("series", "runs"):  # runs last: it is what marks runs as stored
+            table = self._read(kind)
+            if len(table):
+                _atomic_parquet(table, self.dir / f"{kind}.parquet")
+        shutil.rmtree(self.parts)
+
+    def _save_meta(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _atomic_json(self.meta, self.metadata_path)
+
+    # --- reading --------------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        if not self.metadata_path.exists():
+            return {}
+        return json.loads(self.metadata_path.read_text())
+
+    def stored_ids(self) -> set[str]:
+        """Ids of runs already stored, done or failed."""
+        ids = {p.stem for p in (self.parts / "runs").glob("*.parquet")}
+        consolidated = self.dir / "runs.parquet"
+        if consolidated.exists():
+            ids |= set(pd.read_parquet(consolidated, columns=["run_id"])["run_id"])
+        return ids
+
+    def _read(self, kind: str) -> pd.DataFrame:
+        """Consolidated rows plus any parts, one copy of each run."""
+        frames = []
+        consolidated = self.dir / f"{kind}.parquet"
+        if consolidated.exists():
+            frames.append(pd.read_parquet(consolidated))
+        part_dir = self.parts / kind
+        if part_dir.exists():
+            frames.extend(pd.read_parquet(p) for p in sorted(part_dir.glob("*.parquet")))
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return pd.DataFrame(columns=["run_id"])
+        table = pd.concat(frames, ignore_index=True)
+        keys = ["run_id", "week"] if kind == "series" else ["run_id"]
+        return table.drop_duplicates(subset=keys, keep="first").reset_index(drop=True)
+
+
+@dataclass
+class SweepResults:
+    """A sweep's results as tidy tables: one row per run, and one per run and week."""
+
+    runs: pd.DataFrame
+    series: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def varied(self) -> list[str]:
+        return list(self.metadata.get("sweep", {}).get("varied", []))
+
+    @property
+    def conditions(self) -> list[str]:
+        return list(self.metadata.get("sweep", {}).get("conditions", []))
+
+    @property
+    def done(self) -> pd.DataFrame:
+        return self.runs[self.runs["status"] == "done"]
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.runs[self.runs["status"] == "failed"]
+
+
+def load_results(directory: str | Path) -> SweepResults:
+    """Load a sweep's results (finished or not) as tidy DataFrames, ordered by point and
+    replicate; ``series`` carries each run's point, replicate and varied values."""
+    store = ResultsStore(directory)
+    meta = store.metadata()
+    if not meta:
+        raise ResultsError(f"{directory} holds no sweep results (no metadata.json)")
+    runs = store._read("runs")
+    if len(runs):
+        runs = runs.sort_values(["point", "replicate"], ignore_index=True)
+        for column in runs.columns.difference(RUN_COLUMNS):
+            runs[column] = _numeric_if_possible(runs[column])
+    varied = list(meta["sweep"].get("varied", []))
+    keys = ["run_id", "point", "replicate", *varied]
+    series = store._read("series")
+    if len(series) and len(runs):
+        series = runs[keys].merge(series, on="run_id", how="inner")
+        series = series.sort_values(["point", "replicate", "week"], ignore_index=True)
+    return SweepResults(runs=runs, series=series, metadata=meta)
+
+
+def _numeric_if_possible(column: pd.Series) -> pd.Series:
+    """Columns that mixed numbers with missing values come back as numbers."""
+    if column.dtype != object:
+        return column
+    present = column.dropna()
+    if len(present) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                            for v in present):
+        return pd.to_numeric(column)
+    return column
+
+
+def outcome_row(run_fields: dict[str, Any], params: dict[str, Any],
+                summary: dict[str, Any]) -> dict[str, Any]:
+    """One run's row: its fields, every parameter, then the summary figures (None as NaN)."""
+    clash = set(summary) & (set(params) | set(RUN_COLUMNS))
+    figures = {(f"summary_{k}" if k in clash else k): (np.nan if v is None else v)
+               for k, v in summary.items()}
+    return {**run_fields, **params, **figures}
+

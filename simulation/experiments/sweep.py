@@ -1,0 +1,410 @@
+"""Sweep files: a base scenario, the parameters to vary, replicates and one master seed.
+
+A sweep file is TOML::
+
+    name = "funding_strategies"
+    scenario = "baseline"        # base scenario: a name in scenarios/ or a path
+    replicates = 5
+    seed = 2024                  # master seed; every run's seed derives from it
+    samples = 20                 # Latin hypercube points, only with distributions
+    conditions = ["committee_support"]   # varied parameters nobody controls (optional)
+
+    [set]                        # fixed values for every run
+    n_residents = 3000
+
+    [vary]
+    grant_size = [500.0, 1000.0]                        # a list of values
+    infiltration_weeks = { low = 0, high = 26, step = 13 }  # a grid range (or num = K)
+    committee_support = { uniform = [0.3, 0.9] }        # a distribution (Latin hypercube)
+
+Lists and ranges form a full grid; distributions are sampled jointly by a Latin hypercube
+of ``samples`` points, crossed with the grid. Replicate ``r`` of every point runs with the
+same seed (common random numbers), the ``r``-th child of ``numpy.random.SeedSequence(seed)``,
+so differences between points are not blurred by different random draws, and any single run
+can be repeated on its own from its parameters and seed. Runs have ids derived from their
+point's values and their replicate, stable across sessions, executors and edits that leave
+the point alone. Every value is checked with the parameter's own rule; a bad file raises
+``ScenarioError`` naming the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..parameters import BY_NAME
+from ..runner import replicate_seeds
+from ..scenario import Scenario, ScenarioError
+from ..scenario import load as load_scenario
+
+EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
+"""Where the shipped sweep files live."""
+
+DISTRIBUTIONS = ("uniform", "loguniform", "normal")
+TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "description": str,
+    "scenario": str,
+    "replicates": int,
+    "seed": int,
+    "samples": int,
+    "conditions": list,
+    "set": dict,
+    "vary": dict,
+    "sensitivity": dict,
+}
+SAMPLING_STREAM = 2**31 - 1
+"""SeedSequence child key for the Latin hypercube, one no replicate ever uses."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One varied parameter: grid values, or a distribution for the Latin hypercube."""
+
+    name: str
+    values: tuple[Any, ...] = ()
+    distribution: str | None = None
+    bounds: tuple[float, float] | None = None
+
+    @property
+    def sampled(self) -> bool:
+        return self.distribution is not None
+
+    def from_unit(self, u: np.ndarray) -> list[Any]:
+        """Map Latin hypercube coordinates in [0, 1) to checked parameter values."""
+        from scipy import stats
+
+        a, b = self.bounds
+        parameter = BY_NAME[self.name]
+        if self.distribution == "uniform":
+            x = a + u * (b - a)
+        elif self.distribution == "loguniform":
+            x = np.exp(np.log(a) + u * (np.log(b) - np.log(a)))
+        else:  # normal, truncated to the parameter's range
+            low = -np.inf if parameter.low is None else (parameter.low - a) / b
+            high = np.inf if parameter.high is None else (parameter.high - a) / b
+            x = stats.truncnorm.ppf(u, low, high, loc=a, scale=b)
+        if parameter.kind is int:
+            x = np.round(x)
+        return [parameter.check(float(v)) for v in x]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: a point, a replicate and the seed it runs with."""
+
+    run_id: str
+    point: int
+    point_id: str
+    replicate: int
+    seed: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Sweep:
+    """A checked sweep: what is fixed, what varies, how often, from which seed."""
+
+    name: str
+    base: Scenario
+    axes: tuple[Axis, ...]
+    replicates: int = 1
+    seed: int = 1
+    samples: int = 0
+    conditions: tuple[str, ...] = ()
+    fixed: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    path: str = ""
+    file_sha256: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    explicit_points: tuple[dict[str, Any], ...] | None = None
+
+    @property
+    def varied(self) -> tuple[str, ...]:
+        if self.explicit_points is not None:
+            return tuple(self.explicit_points[0]) if self.explicit_points else ()
+        return tuple(axis.name for axis in self.axes)
+
+    @property
+    def strategy_levers(self) -> tuple[str, ...]:
+        """Varied parameters that are not conditions: what a programme can choose."""
+        return tuple(name for name in self.varied if name not in self.conditions)
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Every parameter's value at one point."""
+        return {**self.base.params, **self.fixed, **values}
+
+    def points(self) -> list[dict[str, Any]]:
+        """The varied values of every point, in a fixed order (grid first, then samples)."""
+        if self.explicit_points is not None:
+            return [dict(p) for p in self.explicit_points]
+        grid_axes = [a for a in self.axes if not a.sampled]
+        sampled_axes = [a for a in self.axes if a.sampled]
+        grid = [dict(zip([a.name for a in grid_axes], combo))
+                for combo in itertools.product(*(a.values for a in grid_axes))]
+        if not sampled_axes:
+            return grid
+        from scipy.stats import qmc
+
+        stream = np.random.SeedSequence(self.seed, spawn_key=(SAMPLING_STREAM,))
+        unit = qmc.LatinHypercube(d=len(sampled_axes), rng=np.random.default_rng(stream))
+        cube = unit.random(self.samples)
+        columns = [axis.from_unit(cube[:, i]) for i, axis in enumerate(sampled_axes)]
+        samples = [dict(zip([a.name for a in sampled_axes], row)) for row in zip(*columns)]
+        return [{**g, **s} for g in grid for s in samples]
+
+    def runs(self) -> list[Run]:
+        """Every (point, replicate), with its stable id and seed."""
+        seeds = replicate_seeds(self.seed, self.replicates)
+        runs = []
+        for index, values in enumerate(self.points()):
+            pid = point_id(values)
+            for replicate, seed in enumerate(seeds):
+                runs.append(Run(f"{pid}-r{replicate:03d}", index, pid, replicate, seed, values))
+        return runs
+
+    def design(self) -> dict[str, Any]:
+        """What determines the results: the runs' parameters and seeds (for resume checks)."""
+        return {
+            "base": self.base.params,
+            "fixed": self.fixed,
+            "points": self.points(),
+            "replicates": self.replicates,
+            "seed": self.seed,
+        }
+
+    def design_sha256(self) -> str:
+        text = json.dumps(self.design(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def with_values(self, values: dict[str, Any] | None = None, replicates: int | None = None,
+                    samples: int | None = None) -> Sweep:
+        """A copy with more fixed values, or another number of replicates or samples.
+
+        Lets notebooks and tests shrink a shipped sweep (fewer residents, shorter horizon).
+        """
+        fixed = dict(self.fixed)
+        for key, value in (values or {}).items():
+            if key in self.varied:
+                raise ScenarioError(self.path or self.name, f"set.{key}", "the sweep varies it")
+            fixed[key] = _check(self.path or self.name, f"set.{key}", key, value)
+        return Sweep(self.name, self.base, self.axes, replicates or self.replicates, self.seed,
+                     samples or self.samples, self.conditions, fixed, self.description,
+                     self.path, self.file_sha256, self.extra, self.explicit_points)
+
+    def describe(self) -> dict[str, Any]:
+        """The sweep for metadata.json."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "file": self.path,
+            "file_sha256": self.file_sha256,
+            "design_sha256": self.design_sha256(),
+            "scenario": self.base.name,
+            "fixed": self.fixed,
+            "varied": list(self.varied),
+            "conditions": list(self.conditions),
+            "replicates": self.replicates,
+            "master_seed": self.seed,
+            "samples": self.samples,
+            "points": len(self.points()),
+        }
+
+
+def point_id(values: dict[str, Any]) -> str:
+    """A short id derived from a point's varied values (order-independent)."""
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, list(BY_NAME), n=3)
+    if close:
+        return "unknown parameter; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "unknown parameter; see `sprout params` for the list of parameters"
+
+
+def _check(source: str, key: str, name: str, value: Any) -> Any:
+    if name not in BY_NAME:
+        raise ScenarioError(source, key, _suggest(name))
+    try:
+        return BY_NAME[name].check(value)
+    except ValueError as err:
+        raise ScenarioError(source, key, str(err)) from None
+
+
+AXIS_FORMS = ("expected a list of values, a range {low, high, step} or {low, high, num}, "
+              "or a distribution {uniform = [a, b]}, {loguniform = [a, b]} or "
+              "{normal = [mean, sd]}")
+
+
+def _axis(source: str, name: str, spec: Any) -> Axis:
+    key = f"vary.{name}"
+    if name not in BY_NAME:
+        raise ScenarioError(source, key, _suggest(name))
+    parameter = BY_NAME[name]
+    if isinstance(spec, list):
+        if not spec:
+            raise ScenarioError(source, key, "expected at least one value")
+        values = tuple(_check(source, key, name, v) for v in spec)
+        if len(set(values)) < len(values):
+            raise ScenarioError(source, key, f"values repeat: {list(spec)}")
+        return Axis(name, values)
+    if not isinstance(spec, dict):
+        raise ScenarioError(source, key, AXIS_FORMS)
+    if parameter.kind not in (int, float):
+        raise ScenarioError(source, key, f"ranges and distributions need a number; "
+                            f"{name} takes {parameter.allowed()}: give a list of values")
+    if set(spec) in ({"low", "high", "step"}, {"low", "high", "num"}):
+        return Axis(name, _range(source, key, name, spec))
+    if len(spec) == 1 and next(iter(spec)) in DISTRIBUTIONS:
+        kind, bounds = next(iter(spec.items()))
+        return _distribution(source, f"{key}.{kind}", name, kind, bounds)
+    raise ScenarioError(source, key, AXIS_FORMS + f"; got keys {sorted(spec)}")
+
+
+def _number(source: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(source, key, f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _range(source: str, key: str, name: str, spec: dict[str, Any]) -> tuple[Any, ...]:
+    low = _number(source, f"{key}.low", spec["low"])
+    high = _number(source, f"{key}.high", spec["high"])
+    if high < low:
+        raise ScenarioError(source, key, f"expected low <= high, got {low:g} > {high:g}")
+    if "step" in spec:
+        step = _number(source, f"{key}.step", spec["step"])
+        if step <= 0:
+            raise ScenarioError(source, f"{key}.step", f"expected a positive step, got {step:g}")
+        count = math.floor((high - low) / step + 1e-9) + 1
+        raw = [low + i * step for i in range(count)]
+    else:
+        num = spec["num"]
+        if isinstance(num, bool) or not isinstance(num, int) or num < 1:
+            raise ScenarioError(source, f"{key}.num", f"expected a positive integer, got {num!r}")
+        raw = list(np.linspace(low, high, num)) if num > 1 else [low]
+    if BY_NAME[name].kind is int:
+        raw = [round(v) for v in raw]
+    values = tuple(dict.fromkeys(_check(source, key, name, round(v, 12)) for v in raw))
+    if len(values) < len(raw):
+        raise ScenarioError(source, key, "the range gives repeated integer values; "
+                            "use a larger step or a smaller num")
+    return values
+
+
+def _distribution(source: str, key: str, name: str, kind: str, bounds: Any) -> Axis:
+    if not (isinstance(bounds, list) and len(bounds) == 2):
+        raise ScenarioError(source, key, f"expected two numbers, got {bounds!r}")
+    a, b = (_number(source, key, v) for v in bounds)
+    if kind == "normal":
+        _check(source, key, name, a)
+        if b <= 0:
+            raise ScenarioError(source, key, f"expected a positive sd, got {b:g}")
+    else:
+        _check(source, key, name, a)
+        _check(source, key, name, b)
+        if b <= a:
+            raise ScenarioError(source, key, f"expected low < high, got [{a:g}, {b:g}]")
+        if kind == "loguniform" and a <= 0:
+            raise ScenarioError(source, key, f"expected a positive low bound, got {a:g}")
+    return Axis(name, distribution=kind, bounds=(a, b))
+
+
+def resolve_path(name: str | Path) -> Path:
+    """A sweep file given by path, or by name in the experiments directory."""
+    path = Path(name)
+    if path.exists():
+        return path
+    for candidate in (EXPERIMENTS_DIR / path, EXPERIMENTS_DIR / f"{path}.toml"):
+        if candidate.exists():
+            return candidate
+    raise ScenarioError(str(name), None, "no such sweep file (looked in the current directory "
+                        f"and in {EXPERIMENTS_DIR})")
+
+
+def _base_scenario(source: str, path: Path, name: str) -> Scenario:
+    beside = path.parent / name
+    try:
+        return load_scenario(beside if beside.exists() else name)
+    except ScenarioError as err:
+        if err.source == name:  # the scenario itself was not found
+            raise ScenarioError(source, "scenario", err.message) from None
+        raise
+
+
+def load(name: str | Path) -> Sweep:
+    """Load and check a sweep file."""
+    path = resolve_path(name).resolve()
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(source, None, f"not valid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(source, None, f"cannot read: {err}") from None
+
+    for key, value in data.items():
+        if key not in TOP_LEVEL:
+            allowed = ", ".join(k if TOP_LEVEL[k] is not dict else f"[{k}]" for k in TOP_LEVEL)
+            hint = (f"; put parameters in [set] or [vary] (e.g. set.{key})"
+                    if key in BY_NAME else "")
+            raise ScenarioError(source, key, f"unknown key; allowed at the top level: "
+                                f"{allowed}{hint}")
+        expected = TOP_LEVEL[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            what = {str: "a string", int: "an integer", list: "a list", dict: "a table"}
+            raise ScenarioError(source, key, f"expected {what[expected]}, got {value!r}")
+    for key in ("replicates", "samples"):
+        if key in data and data[key] < 1:
+            raise ScenarioError(source, key, f"expected a positive integer, got {data[key]}")
+    if data.get("seed", 0) < 0:
+        raise ScenarioError(source, "seed", f"expected a non-negative integer, "
+                            f"got {data['seed']}")
+    if "scenario" not in data:
+        raise ScenarioError(source, "scenario", "missing: name the base scenario "
+                            "(e.g. scenario = \"baseline\")")
+    base = _base_scenario(source, path, data["scenario"])
+
+    fixed = {k: _check(source, f"set.{k}", k, v) for k, v in data.get("set", {}).items()}
+    axes = tuple(_axis(source, k, v) for k, v in data.get("vary", {}).items())
+    for axis in axes:
+        if axis.name in fixed:
+            raise ScenarioError(source, f"vary.{axis.name}", "also fixed in [set]; keep one")
+    names = [axis.name for axis in axes]
+    conditions = data.get("conditions", [])
+    for item in conditions:
+        if item not in names:
+            raise ScenarioError(source, "conditions", f"{item!r} is not varied; expected names "
+                                f"from [vary]: {', '.join(names) or 'none'}")
+    sampled = any(axis.sampled for axis in axes)
+    if sampled and "samples" not in data and "sensitivity" not in data:
+        raise ScenarioError(source, "samples", "missing: give the number of Latin hypercube "
+                            "points for the distributions in [vary]")
+    if not sampled and "samples" in data:
+        raise ScenarioError(source, "samples", "no distribution in [vary] to sample")
+    return Sweep(
+        name=data.get("name", path.stem),
+        base=base,
+        axes=axes,
+        replicates=data.get("replicates", 1),
+        seed=data.get("seed", 1),
+        samples=data.get("samples", 0),
+        conditions=tuple(conditions),
+        fixed=fixed,
+        description=data.get("description", ""),
+        path=source,
+        file_sha256=hashlib.sha256(raw).hexdigest(),
+        extra={k: data[k] for k in ("sensitivity",) if k in data},
+    )
