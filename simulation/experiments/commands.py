@@ -90,7 +90,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                                        resume=args.resume, dask=args.dask,
                                        progress=not args.quiet)
             print(analysis.text())
-            print(f"Wrote {analysis.out}/ (indices.csv, {analysis.plot.name}, results)\n")
+            plot = f", {analysis.plot.name}" if analysis.plot else ""
+            print(f"Wrote {analysis.out}/ (indices.csv{plot}, sample.csv, results)\n")
     except ResultsError as err:
         raise UsageError(str(err)) from None
     return 0

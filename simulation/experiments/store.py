@@ -224,8 +224,8 @@ def load_results(directory: str | Path) -> SweepResults:
     runs = store._read("runs")
     if len(runs):
         runs = runs.sort_values(["point", "replicate"], ignore_index=True)
-        for column in runs.columns.difference(RUN_COLUMNS):
-            runs[column] = _numeric_if_possible(runs[column])
+        runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else _numeric_if_possible(runs[c])
+                             for c in runs.columns})
     varied = list(meta["sweep"].get("varied", []))
     keys = ["run_id", "point", "replicate", *varied]
     series = store._read("series")

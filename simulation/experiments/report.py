@@ -1,0 +1,241 @@
+"""The report of a sweep: one HTML page with PNG plots and CSV tables beside it.
+
+It shows groups over time per condition (mean and band), the effect of each varied
+parameter on the headline figures with 95% intervals, the funding-strategy analysis when
+the sweep names ``conditions``, and every failed run with its error.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR  # noqa: E402
+from ..outputs import HEADLINE, LABELS  # noqa: E402
+from . import funding  # noqa: E402
+from .analysis import effects, over_time, point_label  # noqa: E402
+from .store import SweepResults, load_results  # noqa: E402
+
+MAX_POINT_LINES = 8
+"""Up to this many points, groups over time shows one line per point."""
+
+STRATEGY_COLUMNS = {
+    "strategy": "strategy",
+    "groups_horizon": "groups at horizon",
+    "groups_low": "low",
+    "groups_high": "high",
+    "cost_total": "cost (yuan)",
+    "cost_per_group": "cost per group (yuan)",
+    "worst_rank": "worst rank",
+    "mean_rank": "mean rank",
+    "frontier": "frontier",
+    "robust": "robust",
+}
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_groups_over_time(results: SweepResults, path: str | Path) -> Path:
+    """Active groups by week: one line per point when there are few, otherwise one panel
+    per varied parameter with one line per level (mean and 95% band of runs)."""
+    runs, varied = results.done, results.varied
+    few = len(runs["point"].unique()) <= MAX_POINT_LINES or not varied
+    panels: list[str | None] = [None] if few else list(varied)
+    columns = min(len(panels), 2)
+    rows = math.ceil(len(panels) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(7 * columns, 4.2 * rows), dpi=100,
+                             squeeze=False)
+    project_weeks = float(runs["project_weeks"].max())
+    for ax, by in zip(axes.flat, panels):
+        table = over_time(results.series, runs, varied, by=by)
+        for level, part in table.groupby("level", observed=True, sort=True):
+            (line,) = ax.plot(part["week"], part["mean"], lw=1.8,
+                              label=f"{level} (n={part['runs'].max()})")
+            ax.fill_between(part["week"], part["low"], part["high"], color=line.get_color(),
+                            alpha=0.12)
+        ax.scatter([CASE_WEEK], [GROUPS_AFTER_ONE_YEAR], marker="*", s=140, color="crimson",
+                   zorder=5, label=f"case: {GROUPS_AFTER_ONE_YEAR} at week {CASE_WEEK}")
+        ax.axvline(project_weeks, color="grey", ls="--", lw=1)
+        ax.set_title("by point" if by is None else f"by {by}", fontsize=10)
+        ax.set_xlabel("week")
+        ax.set_ylabel("active groups")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
+    fig.suptitle("Active groups: mean and 95% band of runs (dashed: project ends)")
+    return _save(fig, Path(path))
+
+
+def plot_effects(table: pd.DataFrame, names: Sequence[str], figures: Sequence[str],
+                 path: str | Path) -> Path:
+    """One panel per varied parameter and figure: mean and 95% interval at each level."""
+    fig, axes = plt.subplots(len(names), len(figures),
+                             figsize=(2.6 * len(figures), 2.3 * len(names)), dpi=90,
+                             squeeze=False)
+    for i, name in enumerate(names):
+        for j, figure in enumerate(figures):
+            ax = axes[i, j]
+            part = table[(table["parameter"] == name) & (table["figure"] == figure)]
+            x = range(len(part))
+            ax.errorbar(x, part["mean"], yerr=[part["mean"] - part["low"],
+                                               part["high"] - part["mean"]],
+                        fmt="o-", ms=4, capsize=3)
+            ax.set_xticks(list(x), part["level"], fontsize=7, rotation=30 if len(part) > 3
+                          else 0)
+            ax.tick_params(axis="y", labelsize=7)
+            ax.grid(alpha=0.3)
+            if i == 0:
+                ax.set_title(LABELS.get(figure, figure), fontsize=8)
+            if j == 0:
+                ax.set_ylabel(name, fontsize=8)
+    fig.suptitle("Effect of each varied parameter: mean and 95% interval over all other "
+                 "conditions and replicates", fontsize=10)
+    return _save(fig, Path(path))
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, border=0, classes="table", na_rep="-",
+                         float_format=lambda v: f"{v:,.3g}" if abs(v) < 100 else f"{v:,.0f}")
+
+
+def strategy_markdown(table: pd.DataFrame, rows: int = 10) -> str:
+    """The best ``rows`` strategies as a Markdown table (for documentation)."""
+    lines = ["| strategy | groups at horizon [95% CI] | cost (k yuan) | cost per group (yuan) "
+             "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
+    for _, r in table.head(rows).iterrows():
+        lines.append(
+            f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
+            f"{r['groups_high']:.1f}] | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {len(table)} | "
+            f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def _header(results: SweepResults) -> str:
+    meta, sweep = results.metadata, results.metadata["sweep"]
+    fixed = ", ".join(f"{k} = {v}" for k, v in sweep["fixed"].items()) or "none"
+    items = {
+        "Sweep": f"{sweep['name']} — {sweep['description']}",
+        "Base scenario": sweep["scenario"],
+        "Fixed": fixed,
+        "Varied": ", ".join(sweep["varied"]) or "none",
+        "Conditions (not controlled)": ", ".join(sweep["conditions"]) or "none",
+        "Points × replicates": f"{sweep['points']} × {sweep['replicates']} "
+                               f"(master seed {sweep['master_seed']})",
+        "Runs": f"{meta.get('planned')} planned, {len(results.done)} done, "
+                f"{len(results.failed)} failed",
+        "Sweep file": f"{sweep['file']} (sha256 {sweep['file_sha256'][:12]}…)",
+        "Version": f"sprout {meta['sprout_version']}, commit {meta.get('git_commit')}"
+                   + (" (uncommitted changes)" if meta.get("git_dirty") else ""),
+        "Time": f"{meta['started']} to {meta.get('ended') or 'unfinished'}",
+    }
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in items.items())
+    return f"<table class='meta'>{rows}</table>"
+
+
+def _failures(results: SweepResults) -> str:
+    failed = results.failed
+    if failed.empty:
+        return "<p>No run failed.</p>"
+    rows = []
+    for error, group in failed.groupby("error", sort=False):
+        points = group[results.varied].drop_duplicates() if results.varied else group.head(1)
+        rows.append({
+            "error": error,
+            "runs": len(group),
+            "points": "; ".join(point_label(p) for p in points.to_dict("records")[:5]),
+            "run ids": ", ".join(group["run_id"].head(5)),
+        })
+    return f"<p>{len(failed)} runs failed.</p>" + _table(pd.DataFrame(rows))
+
+
+def write_report(directory: str | Path) -> Path:
+    """Write ``report.html`` with its plots (``figures/``) and tables into a results
+    directory; return the page's path."""
+    directory = Path(directory)
+    results = load_results(directory)
+    figures_dir = directory / "figures"
+    figures_dir.mkdir(exist_ok=True)
+    done, varied = results.done, results.varied
+    body = [f"<h1>Sweep report: {html.escape(results.metadata['sweep']['name'])}</h1>",
+            _header(results)]
+    if not done.empty:
+        figures = [f for f in HEADLINE if f in done.columns]
+        plot_groups_over_time(results, figures_dir / "groups_over_time.png")
+        body += ["<h2>Groups over time</h2>", "<img src='figures/groups_over_time.png'>"]
+        if varied:
+            table = effects(done, varied, figures)
+            table.to_csv(directory / "effects.csv", index=False)
+            plot_effects(table, varied, figures, figures_dir / "effects.png")
+            wide = table.assign(value=table.apply(
+                lambda r: f"{r['mean']:.3g} [{r['low']:.3g}, {r['high']:.3g}]", axis=1))
+            wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
+                                    values="value", aggfunc="first", sort=False)
+            wide = wide[figures].rename(columns=LABELS).reset_index()
+            body += ["<h2>Effect of each varied parameter</h2>",
+                     "<p>Mean [95% interval] of each headline figure at each level, over "
+                     "every other condition and replicate.</p>",
+                     "<img src='figures/effects.png'>", _table(wide)]
+        if results.conditions and results.varied != results.conditions:
+            body += _funding_section(results, directory, figures_dir)
+    body += ["<h2>Failures</h2>", _failures(results)]
+    page = directory / "report.html"
+    page.write_text(_page(results.metadata["sweep"]["name"], "\n".join(body)),
+                    encoding="utf-8")
+    return page
+
+
+def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) -> list[str]:
+    conditions = results.conditions
+    levers = [name for name in results.varied if name not in conditions]
+    done = results.done
+    table = funding.strategies(done, levers, conditions)
+    per_condition = funding.by_condition(done, levers, conditions)
+    table.to_csv(directory / "strategies.csv", index=False)
+    per_condition.to_csv(directory / "strategies_by_condition.csv", index=False)
+    (directory / "strategies.md").write_text(strategy_markdown(table), encoding="utf-8")
+    funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png")
+    funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png")
+    robust = int(table["robust"].sum())
+    return [
+        "<h2>Funding strategies</h2>",
+        f"<p>{len(table)} strategies (combinations of {', '.join(levers)}) across "
+        f"{per_condition['condition'].nunique()} community conditions "
+        f"({', '.join(conditions)}). Cost per group is the mean total cost to the horizon "
+        "over the mean number of groups alive at the horizon. Strategies are ranked by cost "
+        "per group within each condition; robust means in the top quarter in every "
+        f"condition ({robust} strategies).</p>",
+        "<img src='figures/frontier.png'>", "<img src='figures/ranks.png'>",
+        _table(table[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
+    ]
+
+
+def _page(title: str, body: str) -> str:
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sprout sweep: {html.escape(title)}</title>
+<style>
+body {{ font-family: sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }}
+img {{ max-width: 100%; display: block; margin: 1em 0; }}
+table {{ border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }}
+th, td {{ padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: left; }}
+table.meta th {{ width: 14em; }}
+</style></head>
+<body>
+{body}
+</body></html>
+"""

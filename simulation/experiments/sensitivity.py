@@ -1,0 +1,238 @@
+"""Sensitivity of the headline figures: Morris screening and Sobol indices (SALib).
+
+A sensitivity file is a sweep file whose ``[vary]`` gives every parameter a
+``{ uniform = [low, high] }`` range, with a ``[sensitivity]`` table::
+
+    [sensitivity]
+    outputs = ["groups_week52", "groups_horizon"]   # summary figures to explain
+    morris_trajectories = 10     # Morris: trajectories, runs = r (k + 1)
+    morris_levels = 4
+    sobol_samples = 64           # Sobol (Saltelli): base samples N, a power of two;
+                                 # runs = N (k + 2)
+
+SALib draws the sample from the file's seed; each sample row becomes a sweep point (integer
+parameters rounded), so runs go through the same crash-safe, resumable machinery as any
+sweep. Each point's figure is its mean over the file's replicates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ..outputs import LABELS  # noqa: E402
+from ..parameters import BY_NAME  # noqa: E402
+from ..scenario import ScenarioError  # noqa: E402
+from .execute import run_sweep  # noqa: E402
+from .store import load_results  # noqa: E402
+from .sweep import Sweep, point_id  # noqa: E402
+from .sweep import load as load_sweep  # noqa: E402
+
+SETTINGS: dict[str, Any] = {
+    "outputs": ["groups_week52", "groups_horizon", "survival_rate", "cost_per_group_horizon"],
+    "morris_trajectories": 10,
+    "morris_levels": 4,
+    "sobol_samples": 64,
+}
+"""Settings of the ``[sensitivity]`` table and their defaults."""
+
+
+@dataclass
+class Design:
+    """A checked sensitivity file: the sweep (base, fixed values, ranges) and settings."""
+
+    sweep: Sweep
+    outputs: tuple[str, ...]
+    morris_trajectories: int
+    morris_levels: int
+    sobol_samples: int
+
+    @property
+    def names(self) -> list[str]:
+        return [axis.name for axis in self.sweep.axes]
+
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem: names and bounds."""
+        return {"num_vars": len(self.names), "names": self.names,
+                "bounds": [list(axis.bounds) for axis in self.sweep.axes]}
+
+    def sample(self, method: str) -> np.ndarray:
+        """SALib's sample for ``method``, drawn from the file's seed."""
+        if method == "morris":
+            from SALib.sample import morris
+
+            return morris.sample(self.problem(), self.morris_trajectories,
+                                 num_levels=self.morris_levels, seed=self.sweep.seed)
+        from SALib.sample import sobol
+
+        return sobol.sample(self.problem(), self.sobol_samples, calc_second_order=False,
+                            seed=self.sweep.seed)
+
+    def values(self, row: np.ndarray) -> dict[str, Any]:
+        """One sample row as checked parameter values (integers rounded)."""
+        out = {}
+        for name, x in zip(self.names, row):
+            parameter = BY_NAME[name]
+            out[name] = parameter.check(round(float(x)) if parameter.kind is int else float(x))
+        return out
+
+    def sweep_for(self, method: str, sample: np.ndarray) -> Sweep:
+        """The sweep running every distinct point of a sample."""
+        points = {point_id(v): v for v in map(self.values, sample)}
+        base = self.sweep
+        return Sweep(f"{base.name}-{method}", base.base, (), base.replicates, base.seed,
+                     fixed=base.fixed, description=base.description, path=base.path,
+                     file_sha256=base.file_sha256, explicit_points=tuple(points.values()))
+
+
+def load_design(name: str | Path) -> Design:
+    """Load and check a sensitivity file."""
+    sweep = load_sweep(name)
+    source = sweep.path
+    if "sensitivity" not in sweep.extra:
+        raise ScenarioError(source, "sensitivity", "missing: a sensitivity file needs a "
+                            "[sensitivity] table (outputs, morris_trajectories, ...)")
+    if len(sweep.axes) < 2:
+        raise ScenarioError(source, "vary", "expected at least two parameters to vary")
+    for axis in sweep.axes:
+        if axis.distribution != "uniform":
+            raise ScenarioError(source, f"vary.{axis.name}",
+                                "expected a range { uniform = [low, high] }")
+    settings = dict(SETTINGS)
+    for key, value in sweep.extra["sensitivity"].items():
+        full = f"sensitivity.{key}"
+        if key not in SETTINGS:
+            raise ScenarioError(source, full, "unknown key; allowed: " + ", ".join(SETTINGS))
+        if key == "outputs":
+            if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+                raise ScenarioError(source, full, "expected a list of summary figure names")
+            unknown = [v for v in value if v not in LABELS]
+            if unknown:
+                raise ScenarioError(source, full, f"unknown figures {unknown}; allowed: "
+                                    + ", ".join(LABELS))
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 2:
+            raise ScenarioError(source, full, f"expected an integer of at least 2, got {value!r}")
+        elif key == "sobol_samples" and value & (value - 1):
+            raise ScenarioError(source, full, f"expected a power of two, got {value}")
+        settings[key] = value
+    return Design(sweep, tuple(settings["outputs"]), settings["morris_trajectories"],
+                  settings["morris_levels"], settings["sobol_samples"])
+
+
+@dataclass
+class Analysis:
+    """Sensitivity indices of one method, and where they were written."""
+
+    method: str
+    indices: pd.DataFrame
+    skipped: dict[str, str]
+    out: Path
+    plot: Path | None
+
+    def text(self) -> str:
+        """The indices as a plain table, most influential parameters first."""
+        key = "mu_star" if self.method == "morris" else "ST"
+        title = ("Morris screening: mu* (mean absolute elementary effect) and sigma"
+                 if self.method == "morris" else "Sobol indices: first order S1, total ST")
+        lines = [title]
+        for output, table in self.indices.groupby("output", sort=False):
+            lines.append(f"  {LABELS.get(output, output)}")
+            for _, row in table.sort_values(key, ascending=False).iterrows():
+                cells = "  ".join(f"{c} {row[c]:8.3g} ±{row[c + '_conf']:.2g}"
+                                  for c in (("mu_star",) if self.method == "morris"
+                                            else ("S1", "ST")))
+                extra = f"  sigma {row['sigma']:.3g}" if self.method == "morris" else ""
+                lines.append(f"    {row['parameter']:<32} {cells}{extra}")
+        for output, reason in self.skipped.items():
+            lines.append(f"  {output}: skipped ({reason})")
+        return "\n".join(lines)
+
+
+def analyse(design: Design, method: str, sample: np.ndarray,
+            runs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Indices of each output from the sample and the runs' figures (mean over replicates)."""
+    done = runs[runs["status"] == "done"]
+    ids = [point_id(design.values(row)) for row in sample]
+    frames, skipped = [], {}
+    for output in design.outputs:
+        means = pd.to_numeric(done[output]).groupby(done["point_id"]).mean()
+        y = means.reindex(ids).to_numpy(dtype=float)
+        if not np.isfinite(y).all():
+            missing = int((~np.isfinite(y)).sum())
+            skipped[output] = f"{missing} of {len(y)} sample points have no finite value"
+            continue
+        if method == "morris":
+            from SALib.analyze import morris
+
+            result = morris.analyze(design.problem(), sample, y,
+                                    num_levels=design.morris_levels, seed=design.sweep.seed)
+            columns = ("mu", "mu_star", "sigma", "mu_star_conf")
+        else:
+            from SALib.analyze import sobol
+
+            result = sobol.analyze(design.problem(), y, calc_second_order=False,
+                                   seed=design.sweep.seed)
+            columns = ("S1", "S1_conf", "ST", "ST_conf")
+        frame = pd.DataFrame({c: np.asarray(result[c], dtype=float) for c in columns})
+        frame.insert(0, "parameter", design.names)
+        frame.insert(0, "output", output)
+        frames.append(frame)
+    indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return indices, skipped
+
+
+def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
+    """One panel per output: horizontal bars of mu* (Morris) or S1 and ST (Sobol), with
+    their 95% confidence intervals, most influential parameter on top."""
+    outputs = list(dict.fromkeys(indices["output"]))
+    columns = min(len(outputs), 2)
+    rows = math.ceil(len(outputs) / columns)
+    height = 1.2 + 0.3 * indices["parameter"].nunique()
+    fig, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, height * rows), dpi=100,
+                             squeeze=False)
+    bars = ("mu_star",) if method == "morris" else ("S1", "ST")
+    for ax, output in zip(axes.flat, outputs):
+        table = indices[indices["output"] == output].sort_values(bars[-1])
+        y = np.arange(len(table))
+        width = 0.8 / len(bars)
+        for k, column in enumerate(bars):
+            ax.barh(y + (k - (len(bars) - 1) / 2) * width, table[column], height=width,
+                    xerr=table[f"{column}_conf"], capsize=2, label=column)
+        ax.set_yticks(y, table["parameter"], fontsize=8)
+        ax.set_title(LABELS.get(output, output), fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+        ax.legend(fontsize=7, loc="lower right")
+    for ax in axes.flat[len(outputs):]:
+        ax.axis("off")
+    fig.suptitle("Morris screening (mu*, 95% interval)" if method == "morris"
+                 else "Sobol indices (first order and total, 95% interval)")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def run_sensitivity(design: Design, method: str, out: str | Path, workers: int = 1,
+                    resume: bool = False, dask: str | None = None,
+                    progress: bool = True) -> Analysis:
+    """Run the sample of ``method`` ("morris" or "sobol") as a sweep into ``out``, then
+    write its indices (``indices.csv``) and their plot."""
+    out = Path(out)
+    sample = design.sample(method)
+    run_sweep(design.sweep_for(method, sample), out, workers=workers, resume=resume,
+              dask=dask, progress=progress)
+    pd.DataFrame(sample, columns=design.names).to_csv(out / "sample.csv", index=False)
+    indices, skipped = analyse(design, method, sample, load_results(out).runs)
+    indices.to_csv(out / "indices.csv", index=False)
+    plot = None if indices.empty else plot_indices(indices, method, out / f"{method}.png")
+    return Analysis(method, indices, skipped, out, plot)
