@@ -99,7 +99,7 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
             panels.append((condition, table))
     columns = min(len(panels), 3)
     rows = math.ceil(len(panels) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows), dpi=100,
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows + 0.5), dpi=100,
                              squeeze=False)
     for ax, (title, table) in zip(axes.flat, panels):
         robust = table["strategy"].isin(overall.loc[overall["robust"], "strategy"])
@@ -112,9 +112,14 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
         ax.plot(front["cost_total"] / 1000, front["groups_horizon"], "-o", color="tab:blue",
                 ms=5, label="cost-effectiveness frontier")
         if title == ALL_CONDITIONS:
-            for _, row in front.iterrows():
-                ax.annotate(row["strategy"], (row["cost_total"] / 1000, row["groups_horizon"]),
-                            fontsize=6, xytext=(4, -3), textcoords="offset points")
+            numbers: dict[tuple[float, float], list[str]] = {}
+            for number, (_, row) in enumerate(front.iterrows(), start=1):
+                place = (row["cost_total"] / 1000, row["groups_horizon"])
+                numbers.setdefault(place, []).append(str(number))
+            for place, labels in numbers.items():
+                ax.annotate(", ".join(labels), place, fontsize=8, xytext=(4, -10),
+                            textcoords="offset points")
+            key = [f"{n}. {s}" for n, s in enumerate(front["strategy"], start=1)]
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("total cost to horizon (thousand yuan)")
         ax.set_ylabel("groups alive at horizon")
@@ -123,7 +128,9 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Funding strategies: cost against groups alive at the horizon (means)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03 + 0.018 * len(key), 1, 1))
+    fig.text(0.01, 0.01, "Frontier, over all conditions:\n" + "\n".join(key), fontsize=8,
+             va="bottom")
     path = Path(path)
     fig.savefig(path)
     plt.close(fig)
@@ -139,8 +146,10 @@ def plot_ranks(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[s
     fig, ax = plt.subplots(figsize=(2.2 + 1.3 * ranks.shape[1], 1.2 + 0.32 * len(ranks)),
                            dpi=100)
     image = ax.imshow(ranks.to_numpy(), cmap="viridis_r", aspect="auto")
+    middle = (ranks.to_numpy().min() + ranks.to_numpy().max()) / 2
     for (i, j), value in np.ndenumerate(ranks.to_numpy()):
-        ax.text(j, i, str(int(value)), ha="center", va="center", fontsize=7, color="white")
+        ax.text(j, i, str(int(value)), ha="center", va="center", fontsize=7,
+                color="white" if value > middle else "black")
     ax.set_xticks(range(ranks.shape[1]), ranks.columns, rotation=20, ha="right", fontsize=7)
     ax.set_yticks(range(len(ranks)), ranks.index, fontsize=7)
     ax.set_title(f"Rank by cost per group in each condition ({len(ranks)} most robust "

@@ -24,6 +24,10 @@ from . import funding  # noqa: E402
 from .analysis import effects, over_time, point_label  # noqa: E402
 from .store import SweepResults, load_results  # noqa: E402
 
+EFFECT_PLOT_FIGURES = ("groups_week52", "groups_horizon", "survival_rate",
+                       "cost_per_group_horizon")
+"""Figures plotted against each varied parameter (the table has every headline figure)."""
+
 MAX_POINT_LINES = 8
 """Up to this many points, groups over time shows one line per point."""
 
@@ -181,7 +185,8 @@ def write_report(directory: str | Path) -> Path:
         if varied:
             table = effects(done, varied, figures)
             table.to_csv(directory / "effects.csv", index=False)
-            plot_effects(table, varied, figures, figures_dir / "effects.png")
+            plotted = [f for f in EFFECT_PLOT_FIGURES if f in figures]
+            plot_effects(table, varied, plotted, figures_dir / "effects.png")
             wide = table.assign(value=table.apply(
                 lambda r: f"{r['mean']:.3g} [{r['low']:.3g}, {r['high']:.3g}]", axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
