@@ -58,10 +58,7 @@ def _summary_rows(summaries: list[dict[str, Any]]) -> list[tuple[str, str]]:
     rows = []
     for figure in figures:
         values = [s.get(figure) for s in summaries]
-        if len(summaries) == 1:
-            text = _fmt(values[0], figure)
-        else:
-            text = _interval(values, figure)
+        text = _fmt(values[0], figure) if len(summaries) == 1 else _interval(values, figure)
         if figure == "groups_week52":
             text += f"   (case: {GROUPS_AFTER_ONE_YEAR})"
         rows.append((LABELS.get(figure, figure), text))

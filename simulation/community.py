@@ -13,6 +13,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 
 @dataclass
@@ -193,55 +194,31 @@ def from_graph(
     """Build a community from a given network.
 
     Nodes with ``household``, ``building`` and ``courtyard`` attributes keep them; otherwise
-    nodes are taken in breadth-first order and cut into households, buildings and courtyards
-    so that neighbours tend to share a building.
+    nodes are ordered so that neighbours sit close together (reverse Cuthill-McKee) and cut
+    into households, buildings and courtyards, so that neighbours tend to share a building.
     """
-    graph = nx.Graph(graph)
-    graph.remove_edges_from(nx.selfloop_edges(graph))
     nodes = list(graph.nodes)
-    has_structure = all(
-        all(key in graph.nodes[v] for key in ("household", "building", "courtyard"))
-        for v in nodes
-    ) and bool(nodes)
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, format="csr")
+    keys = ("household", "building", "courtyard")
+    has_structure = bool(nodes) and all(
+        all(key in graph.nodes[v] for key in keys) for v in nodes
+    )
     if has_structure:
-        keyed = sorted(
-            nodes,
-            key=lambda v: (
-                int(graph.nodes[v]["courtyard"]),
-                int(graph.nodes[v]["building"]),
-                int(graph.nodes[v]["household"]),
-            ),
-        )
-        order = keyed
-        hh_raw = np.array([int(graph.nodes[v]["household"]) for v in order])
-        b_raw = np.array([int(graph.nodes[v]["building"]) for v in order])
-        c_raw = np.array([int(graph.nodes[v]["courtyard"]) for v in order])
-        household = np.unique(np.stack([c_raw, b_raw, hh_raw], 1), axis=0, return_inverse=True)[1]
-        building = np.unique(np.stack([c_raw, b_raw], 1), axis=0, return_inverse=True)[1]
-        courtyard = np.unique(c_raw, return_inverse=True)[1]
-        household, building, courtyard = (
-            np.asarray(household).ravel(),
-            np.asarray(building).ravel(),
-            np.asarray(courtyard).ravel(),
-        )
+        labels = np.array([[int(graph.nodes[v][k]) for k in reversed(keys)] for v in nodes])
+        order = np.lexsort(labels.T[::-1])
+        ordered = labels[order]
+        courtyard = np.unique(ordered[:, 0], return_inverse=True)[1].ravel()
+        building = np.unique(ordered[:, :2], axis=0, return_inverse=True)[1].ravel()
+        household = np.unique(ordered, axis=0, return_inverse=True)[1].ravel()
     else:
-        order = []
-        seen: set = set()
-        for start in nodes:
-            if start in seen:
-                continue
-            for v in nx.bfs_tree(graph, start):
-                order.append(v)
-                seen.add(v)
+        order = reverse_cuthill_mckee(matrix, symmetric_mode=True) if nodes else np.arange(0)
         per_household = max(int(round(household_size)), 1)
-        household = np.arange(len(order)) // per_household
+        household = np.arange(len(nodes)) // per_household
         building = household // households_per_building
         courtyard = building // buildings_per_courtyard
-    index = {v: i for i, v in enumerate(order)}
-    edges = np.array([(index[u], index[v]) for u, v in graph.edges], dtype=np.int64)
-    if edges.size == 0:
-        edges = np.empty((0, 2), dtype=np.int64)
-    adjacency = _symmetric(len(order), edges[:, 0], edges[:, 1])
+    permuted = matrix[order][:, order].tocoo()
+    adjacency = _symmetric(len(nodes), permuted.row.astype(np.int64),
+                           permuted.col.astype(np.int64))
     positions = _layout(household, building, courtyard, rng)
     return Community(household, building, courtyard, adjacency, positions)
 

@@ -35,7 +35,6 @@ PUSH_WINDOW = 2  # weeks after a worker's push during which a founding counts as
 ACTIVITY_COST = 100.0  # yuan one group activity spends
 SPONSORSHIP = 40.0  # yuan a week a fully self-sufficient group raises by itself
 REGISTRATION_MIN_AGE = 26  # weeks
-QA_FAMILIARITY_SHARE = 0.3  # familiarity a private Q&A visit builds, relative to infiltration
 
 
 def _read_stat(name: str, model: CommunityModel) -> Any:
@@ -313,9 +312,7 @@ class CommunityModel(Model):
     def _private_qa(self, hours: float, week: int) -> float:
         """Answer the doubts of residents the workers know, the most promising first.
 
-        A private visit has an agenda (the project), so it makes a worker familiar far more
-        slowly than an infiltration visit, and it settles doubts only as far as the resident
-        already knows the worker.
+        A private visit settles doubts only as far as the resident already knows the worker.
         """
         p = self.p
         pop = self.population
@@ -334,8 +331,9 @@ class CommunityModel(Model):
         legit = legitimacy(self)
         fam = pop.familiarity[who]
         pop.reduce_doubts(who, p["qa_doubt_reduction"] * (0.1 + 0.9 * fam))
-        pop.raise_trust(who, 0.3 * legit * fam)
-        pop.raise_familiarity(who, QA_FAMILIARITY_SHARE * p["visit_familiarity_gain"] * legit)
+        # An agenda visit keeps an acquaintance alive but does not make one: trust can only
+        # grow as far as the familiarity the infiltration built allows.
+        pop.raise_trust(who, p["qa_trust_gain"] * legit * fam)
         pop.last_push[who] = week
         return float(who.size * p["visit_hours"])
 
@@ -369,7 +367,7 @@ class CommunityModel(Model):
         # Reassurance wears off: without contact, doubts creep back toward where they began.
         relapse = p["doubt_relapse"]
         pop.doubt[idle] += relapse * (pop.doubt_baseline[idle] - pop.doubt[idle])
-        pop.familiarity[idle] *= 1.0 - 0.5 * p["trust_decay"]
+        pop.familiarity[idle] *= 1.0 - 0.2 * p["trust_decay"]
         pop.inspiration *= 0.98
 
     def _founding(self, week: int) -> None:

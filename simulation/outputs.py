@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     "first_new_group_origin": "Origin of the first new group",
     "first_resident_group_week": "Week of the first resident-initiated group",
     "resident_initiated_share": "Share of new groups residents initiated unpushed",
+    "resident_initiated_share_late": "Share resident-initiated, second half of the project",
     "founded_after_demos_share": "Share of new groups founded after the first life meeting",
     "dissolved_project": "Groups dissolved during the project",
     "dissolved_after_project": "Groups dissolved after the project",
@@ -62,6 +63,7 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
     new.sort(key=lambda g: (g.founded_week, g.id))
     first_meeting = model.programme.first_meeting_week
     resident_made = [g for g in new if g.origin == "resident"]
+    late_groups = [g for g in new if g.founded_week >= p["project_weeks"] // 2]
     alive_at_end = [
         g for g in groups
         if g.founded_week < end and (g.dissolved_week is None or g.dissolved_week > end)
@@ -92,6 +94,10 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
         "first_new_group_origin": new[0].origin if new else None,
         "first_resident_group_week": resident_made[0].founded_week + 1 if resident_made else None,
         "resident_initiated_share": len(resident_made) / len(new) if new else float("nan"),
+        "resident_initiated_share_late": (
+            sum(g.origin == "resident" for g in late_groups) / len(late_groups)
+            if late_groups else float("nan")
+        ),
         "founded_after_demos_share": (
             sum(first_meeting is not None and g.founded_week >= first_meeting for g in new)
             / len(new) if new else float("nan")

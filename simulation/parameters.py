@@ -234,6 +234,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _p("qa_doubt_reduction", 0.3, "share per visit", 0.0, 1.0,
        "Share of each doubt one private Q&A visit removes, at full familiarity.",
        "workers"),
+    _p("qa_trust_gain", 0.3, "share per visit", 0.0, 1.0,
+       "Share of the way to full trust one private visit takes a resident who knows the "
+       "worker well.", "workers"),
     _p("accompaniment_hours", 3.0, "hours per group per week", 0.0, 20.0,
        "Worker time a new group needs; falls as the group matures.", "workers"),
     _p("referrals_per_visit", 2, "residents", 0, 20,

@@ -122,6 +122,7 @@ class Programme:
         who = gumbel_top_k(m.rng, everyone, weights, m.p["training_capacity"])
         legit = legitimacy(m)
         pop.hear_of_project(who, m.p["first_impression"])
+        pop.raise_familiarity(who, 0.1)
         # Residents tell a worker what they want only once the worker is a familiar face.
         pop.known[who[m.rng.random(who.size) < pop.familiarity[who]]] = True
         pop.reduce_doubts(who, np.array([0.0, 0.4 * legit, 0.15]))

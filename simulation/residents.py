@@ -41,7 +41,7 @@ class Population:
     """Array-backed state of all residents (one row per resident)."""
 
     def __init__(self, rng: np.random.Generator, n: int, params: dict) -> None:
-        k = len(INTEREST_CATEGORIES)
+        k = params["interest_categories"]
         # Recreation is the most common interest, neighbourhood affairs the rarest.
         weights = np.array([0.2, 0.17, 0.1, 0.08, 0.15, 0.18, 0.12])[:k]
         self.interest = rng.choice(k, size=n, p=weights / weights.sum()).astype(np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import platform
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
@@ -173,7 +174,9 @@ def run_replicates(
                 results.append(_run_job(job))
                 bar.update()
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # "spawn": a fresh interpreter per worker, safe beside threads (as Mesa's batch_run).
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 for result in pool.map(_run_job, jobs):
                     results.append(result)
                     bar.update()
