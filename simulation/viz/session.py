@@ -1,0 +1,82 @@
+"""What a workshop page runs: one model, or two side by side stepping together.
+
+A :class:`Workshop` is built from a scenario file, the trainer's conditions and a seed.
+Side by side, the right-hand run keeps the same conditions and seed and changes only what
+its scenario file changes relative to the left-hand one — so "baseline" against
+"no_demonstrations" shows the same community, with and without demonstrators, whatever the
+sliders say.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import CommunityModel
+from ..scenario import Scenario, load
+
+
+@dataclass
+class Run:
+    """One model on screen, and the scenario and seed that reproduce it."""
+
+    scenario: str
+    seed: int
+    model: CommunityModel
+
+    @classmethod
+    def start(cls, scenario: str, params: dict[str, Any], seed: int) -> Run:
+        return cls(scenario, seed, CommunityModel(rng=seed, **params))
+
+
+@dataclass
+class Workshop:
+    """The runs a page shows; :meth:`step` advances all of them by one week."""
+
+    runs: list[Run]
+    model_ms: float = 0.0  # time the last step spent in the model(s)
+    draw_ms: dict[int, float] = field(default_factory=dict)  # per run, set by the page
+    lock: threading.Lock = field(default_factory=threading.Lock)  # steps vs. drawing
+
+    @property
+    def week(self) -> int:
+        return max(run.model.week for run in self.runs)
+
+    @property
+    def running(self) -> bool:
+        return any(run.model.running for run in self.runs)
+
+    def step(self) -> None:
+        """One week for every run that has not reached its horizon."""
+        with self.lock:
+            began = time.perf_counter()
+            for run in self.runs:
+                if run.model.running:
+                    run.model.step()
+            self.model_ms = (time.perf_counter() - began) * 1000
+
+
+def comparison_params(left: Scenario, right: Scenario,
+                      conditions: dict[str, Any]) -> dict[str, Any]:
+    """The right-hand run's parameters: the left's with the trainer's conditions, changed
+    where the right scenario file differs from the left one."""
+    base = left.params
+    changed = {k: v for k, v in right.params.items() if base[k] != v}
+    return {**base, **conditions, **changed}
+
+
+def build(scenario: str, conditions: dict[str, Any], seed: int,
+          compare_with: str | None = None) -> Workshop:
+    """Start the runs for a scenario (and its comparison) under the trainer's conditions.
+
+    Raises ``ScenarioError`` for a scenario that cannot be loaded and ``ValueError`` for
+    conditions the model refuses.
+    """
+    left = load(scenario)
+    runs = [Run.start(left.name, {**left.params, **conditions}, seed)]
+    if compare_with:
+        right = load(compare_with)
+        runs.append(Run.start(right.name, comparison_params(left, right, conditions), seed))
+    return Workshop(runs)
