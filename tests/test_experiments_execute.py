@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -144,10 +145,8 @@ def test_killed_sweep_resumes_without_repeating_runs(tmp_path):
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # its worker processes
-        except ProcessLookupError:
-            pass
     before = pd.concat(pd.read_parquet(p) for p in parts.glob("*.parquet"))
     planned = 30
     assert 4 <= len(before) < planned

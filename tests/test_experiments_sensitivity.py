@@ -1,0 +1,112 @@
+"""Sensitivity files, Morris screening and Sobol indices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulation.cli import main
+from simulation.experiments.sensitivity import load_design, run_sensitivity
+from simulation.scenario import ScenarioError
+
+SMALL = """\
+name = "sens"
+scenario = "baseline"
+seed = 4
+[set]
+n_residents = 300
+project_weeks = 20
+horizon_weeks = 8
+infiltration_weeks = 4
+[vary]
+found_threshold = { uniform = [0.3, 0.8] }
+demo_inspiration = { uniform = [0.1, 0.6] }
+worker_hourly_cost = { uniform = [30.0, 90.0] }
+[sensitivity]
+outputs = ["founded_project", "cost_total"]
+morris_trajectories = 3
+sobol_samples = 4
+"""
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    path = tmp_path / "sens.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def test_shipped_sensitivity_file():
+    design = load_design("sensitivity")
+    assert len(design.names) >= 6
+    assert "groups_horizon" in design.outputs
+    assert design.sample("morris").shape == (design.morris_trajectories
+                                             * (len(design.names) + 1), len(design.names))
+
+
+def test_morris_finds_what_matters_and_what_does_not(small, tmp_path):
+    analysis = run_sensitivity(load_design(small), "morris", tmp_path / "morris",
+                               progress=False)
+    mu = analysis.indices.set_index(["output", "parameter"])["mu_star"]
+    # the hourly cost of workers changes what a run costs, never what residents do
+    assert mu["founded_project", "worker_hourly_cost"] == 0
+    assert mu["cost_total", "worker_hourly_cost"] > 0
+    assert mu["founded_project", "found_threshold"] > 0
+    assert analysis.plot.read_bytes()[:4] == b"\x89PNG"
+    assert "worker_hourly_cost" in analysis.text()
+    saved = pd.read_csv(tmp_path / "morris" / "indices.csv")
+    assert len(saved) == 2 * 3
+
+
+def test_sobol_indices_and_resume(small, tmp_path):
+    design = load_design(small)
+    first = run_sensitivity(design, "sobol", tmp_path / "sobol", progress=False)
+    st = first.indices.set_index(["output", "parameter"])["ST"]
+    assert st["founded_project", "worker_hourly_cost"] == pytest.approx(0, abs=1e-12)
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(first.indices.columns)
+    again = run_sensitivity(design, "sobol", tmp_path / "sobol", resume=True, progress=False)
+    pd.testing.assert_frame_equal(first.indices, again.indices)
+    meta = json.loads((tmp_path / "sobol" / "metadata.json").read_text())
+    assert meta["sessions"][-1]["ran"] == 0
+
+
+def test_outputs_without_values_are_skipped(small, tmp_path):
+    path = tmp_path / "nan.toml"
+    path.write_text(SMALL.replace('"cost_total"', '"first_resident_group_week"')
+                    .replace("project_weeks = 20", "project_weeks = 2"))
+    analysis = run_sensitivity(load_design(path), "morris", tmp_path / "m", progress=False)
+    assert "first_resident_group_week" in analysis.skipped
+
+
+@pytest.mark.parametrize("change, key, words", [
+    (('{ uniform = [0.1, 0.6] }', "[0.1, 0.6]"), "vary.demo_inspiration", "uniform"),
+    (('"cost_total"', '"costs"'), "sensitivity.outputs", "unknown figures"),
+    (("sobol_samples = 4", "sobol_samples = 6"), "sensitivity.sobol_samples", "power of two"),
+    (("morris_trajectories = 3", "trajectories = 3"), "sensitivity.trajectories",
+     "unknown key"),
+    (("[sensitivity]", "[other]"), "other", "unknown key"),
+])
+def test_bad_sensitivity_files(tmp_path, change, key, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(SMALL.replace(*change))
+    with pytest.raises(ScenarioError) as info:
+        load_design(path)
+    assert info.value.key == key and words in info.value.message
+
+
+def test_a_sweep_file_without_sensitivity_table_is_refused(tmp_path):
+    path = tmp_path / "plain.toml"
+    path.write_text(SMALL.split("[sensitivity]")[0].replace("[set]", "samples = 4\n[set]"))
+    with pytest.raises(ScenarioError, match="needs a \\[sensitivity\\] table"):
+        load_design(path)
+
+
+def test_cli_sensitivity(small, tmp_path, capsys):
+    assert main(["sensitivity", str(small), "--method", "morris", "--out", str(tmp_path),
+                 "--workers", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "Morris screening" in printed and "found_threshold" in printed
+    assert (tmp_path / "morris" / "morris.png").exists()
