@@ -157,3 +157,15 @@ def test_with_values_checks_and_refuses_varied_parameters(tmp_path):
         sweep.with_values({"grant_size": 2.0})
     with pytest.raises(ScenarioError, match="expected an integer"):
         sweep.with_values({"n_residents": 1.5})
+
+
+def test_restricted_keeps_some_values_and_their_run_ids():
+    sweep = load("funding_strategies")
+    small = sweep.restricted({"grant_size": [500.0], "grant_budget": [40000.0]})
+    assert {p["grant_size"] for p in small.points()} == {500.0}
+    assert len(small.points()) * 6 == len(sweep.points())
+    assert {r.run_id for r in small.runs()} <= {r.run_id for r in sweep.runs()}
+    with pytest.raises(ScenarioError, match="expected some of the sweep's values"):
+        sweep.restricted({"grant_size": [123.0]})
+    with pytest.raises(ScenarioError, match="not varied: n_workers"):
+        sweep.restricted({"n_workers": [2]})

@@ -35,7 +35,7 @@ import itertools
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -197,9 +197,26 @@ class Sweep:
             if key in self.varied:
                 raise ScenarioError(self.path or self.name, f"set.{key}", "the sweep varies it")
             fixed[key] = _check(self.path or self.name, f"set.{key}", key, value)
-        return Sweep(self.name, self.base, self.axes, replicates or self.replicates, self.seed,
-                     samples or self.samples, self.conditions, fixed, self.description,
-                     self.path, self.file_sha256, self.extra, self.explicit_points)
+        return replace(self, fixed=fixed, replicates=replicates or self.replicates,
+                       samples=samples or self.samples)
+
+    def restricted(self, keep: dict[str, list[Any]]) -> Sweep:
+        """A copy whose listed axes keep only some of their values (a smaller grid)."""
+        source = self.path or self.name
+        axes = []
+        for axis in self.axes:
+            if axis.name in keep:
+                values = tuple(_check(source, f"vary.{axis.name}", axis.name, v)
+                               for v in keep[axis.name])
+                if axis.sampled or not values or not set(values) <= set(axis.values):
+                    raise ScenarioError(source, f"vary.{axis.name}", "expected some of the "
+                                        f"sweep's values {list(axis.values)}, got {values}")
+                axis = Axis(axis.name, values)
+            axes.append(axis)
+        unknown = set(keep) - {axis.name for axis in self.axes}
+        if unknown:
+            raise ScenarioError(source, "vary", f"not varied: {', '.join(sorted(unknown))}")
+        return replace(self, axes=tuple(axes))
 
     def describe(self) -> dict[str, Any]:
         """The sweep for metadata.json."""
