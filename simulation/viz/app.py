@@ -241,7 +241,7 @@ def Views(lang: str) -> None:
         with solara.Columns([1] * len(current.runs)):
             for index, run in enumerate(current.runs):
                 with solara.Column(classes=["sprout-run"]):
-                    RunSummary(run, lang)
+                    RunSummary(run, lang, show_week=True)
                     MapView(current, index, lang)
                     ChartsView(current, index, lang)
                     EventLog(run, lang)
@@ -249,8 +249,9 @@ def Views(lang: str) -> None:
 
 
 @solara.component
-def RunSummary(run: Run, lang: str) -> None:
-    """Which scenario this is and its headline figures this week."""
+def RunSummary(run: Run, lang: str, show_week: bool = False) -> None:
+    """Which scenario this is and its headline figures this week (and, side by side, the
+    run's own week, to show the runs move in step)."""
     update_counter.get()
     scenario = solara.use_memo(lambda: load(scenario_choices()[run.scenario]), [run.scenario])
     stats = run.model.stats
@@ -259,6 +260,9 @@ def RunSummary(run: Run, lang: str) -> None:
                     style={"font-weight": "bold"})
         solara.Text(" — " + scenario_note(run.scenario, scenario.description, lang))
     with solara.Div():
+        if show_week:
+            solara.Text(t("week", lang, week=run.model.week) + " · ",
+                        classes=["sprout-run-week"])
         solara.Text(t("figures", lang, residents=run.model.population.n,
                       groups=stats["active_groups"], acting=stats["acting"] + stats["leading"],
                       grants=stats["grants_paid"]), classes=["sprout-figures"])
