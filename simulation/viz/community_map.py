@@ -16,10 +16,13 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..events import INTEREST_NAMES
 from ..model import CommunityModel
+from ..parameters import INTEREST_CATEGORIES
 from ..residents import State
 from .i18n import STATES, t
 from .style import DEPTH_CMAP, INTEREST_COLOURS, STATE_COLOURS, configure_fonts
@@ -91,14 +94,16 @@ class CommunityMap:
         ax.set_ylim(WORKER_ROW - 0.12, side + 0.05)
         ax.set_aspect("equal")
         ax.set_axis_off()
+        self.interests = INTEREST_CATEGORIES[: model.p["interest_categories"]]
+        self.key: Legend | None = None  # states and symbols; interests are the axes' legend
         self.lang = ""
 
     @classmethod
-    def on_new_figure(cls, model: CommunityModel, size: tuple[float, float] = (6.0, 6.6),
+    def on_new_figure(cls, model: CommunityModel, size: tuple[float, float] = (6.0, 7.2),
                       dpi: float = 100) -> CommunityMap:
-        """A map filling a figure of its own, with room for the legend below."""
+        """A map filling a figure of its own, with room for the legends below."""
         figure = Figure(figsize=size, dpi=dpi)
-        return cls(figure.add_axes((0.02, 0.13, 0.96, 0.82)), model)
+        return cls(figure.add_axes((0.02, 0.2, 0.96, 0.76)), model)
 
     @property
     def figure(self) -> Figure:
@@ -166,6 +171,15 @@ class CommunityMap:
             Rectangle((0, 0), 1, 1, facecolor="#74c476", edgecolor="#969696",
                       label=t("depth", lang)),
         ]
-        self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                       ncol=4, fontsize=8, frameon=False, handletextpad=0.3,
-                       columnspacing=1.0)
+        style = {"frameon": False, "handletextpad": 0.3, "handlelength": 1.2,
+                 "columnspacing": 0.9, "fontsize": 7.5}
+        if self.key is not None:  # the previous language's
+            self.key.remove()
+        self.key = self.ax.legend(handles=handles, loc="upper center", ncol=4,
+                                  bbox_to_anchor=(0.5, 0.0), **style)
+        interests = [Line2D([], [], color=INTEREST_COLOURS[i], lw=2,
+                            label=INTEREST_NAMES[lang][name])
+                     for i, name in enumerate(self.interests)]
+        self.ax.legend(handles=interests, loc="upper center", ncol=4, title=t("interests", lang),
+                       title_fontsize=7.5, bbox_to_anchor=(0.5, -0.085), **style)
+        self.ax.add_artist(self.key)  # the second legend call replaced it as the axes' legend

@@ -73,6 +73,7 @@ TEXT: dict[str, dict[str, str]] = {
                           "zh": "社工在开会、答疑、陪伴队伍"},
     "leader": {"en": "group leader (lines: members)", "zh": "队伍负责人（连线：成员）"},
     "depth": {"en": "infiltration depth", "zh": "下渗深度"},
+    "interests": {"en": "groups by interest", "zh": "队伍类型"},
     "courtyard": {"en": "courtyard", "zh": "院落"},
     "animation_title": {"en": "{name} (scenario {scenario}, seed {seed})",
                         "zh": "{name}（情景 {scenario}，随机种子 {seed}）"},
