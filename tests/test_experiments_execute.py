@@ -105,10 +105,10 @@ def test_tables_are_tidy(serial):
 
 def test_a_run_that_raises_is_recorded_and_the_others_finish(tmp_path):
     path = sweep_file(tmp_path, 'network_file = ["", "/no/such/network.graphml"]\n')
-    report = run_sweep(load(path), tmp_path / "out", workers=2, progress=False)
+    session = run_sweep(load(path), tmp_path / "out", workers=2, progress=False)
     runs = load_results(tmp_path / "out").runs
     failed = runs[runs["status"] == "failed"]
-    assert report.failed == 2 and len(failed) == 2
+    assert session.failed == 2 and len(failed) == 2
     assert (failed["network_file"] == "/no/such/network.graphml").all()
     assert failed["error"].str.startswith("FileNotFoundError: network file not found").all()
     assert failed["groups_horizon"].isna().all()

@@ -105,7 +105,7 @@ def _dask(pending: list[Job], address: str, workers: int) -> Iterator[Outcome]:
 
 
 @dataclass
-class SweepReport:
+class SweepSession:
     """What a session of ``run_sweep`` did."""
 
     out: Path
@@ -124,7 +124,7 @@ def run_sweep(
     resume: bool = False,
     dask: str | None = None,
     progress: bool = True,
-) -> SweepReport:
+) -> SweepSession:
     """Run every (point, replicate) of ``sweep`` not yet stored in ``out``, storing each run
     as it finishes; ``dask`` is ``"local"`` or a scheduler address, else local processes."""
     from tqdm import tqdm
@@ -150,6 +150,6 @@ def run_sweep(
             if failed:
                 bar.set_postfix(failed=failed)
     meta = store.finish(ran=len(pending))
-    return SweepReport(Path(out), planned, planned - len(pending), len(pending), failed,
+    return SweepSession(Path(out), planned, planned - len(pending), len(pending), failed,
                        time.perf_counter() - start, meta)
 
