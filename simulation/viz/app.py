@@ -255,7 +255,7 @@ def RunSummary(run: Run, lang: str, show_week: bool = False) -> None:
     update_counter.get()
     scenario = solara.use_memo(lambda: load(scenario_choices()[run.scenario]), [run.scenario])
     stats = run.model.stats
-    with solara.Div():
+    with solara.Div(style={"min-height": "3.2em"} if show_week else None):
         solara.Text(scenario_title(run.scenario, lang), classes=["sprout-scenario-title"],
                     style={"font-weight": "bold"})
         solara.Text(" — " + scenario_note(run.scenario, scenario.description, lang))
@@ -327,8 +327,9 @@ def EventLog(run: Run, lang: str) -> None:
 
 @solara.component
 def Timing(current: Workshop, lang: str) -> None:
-    """How long the last week took to compute and draw (drawn last, after the views)."""
+    """How long the last step took in the model and the last redraw in matplotlib (placed
+    after the views, so it renders after they have drawn)."""
     update_counter.get()
     draw = sum(current.draw_ms.values())
-    solara.Text(t("timing", lang, total=current.model_ms + draw, model=current.model_ms,
-                  draw=draw), classes=["sprout-timing"], style={"color": "#636363"})
+    solara.Text(t("timing", lang, model=current.model_ms, draw=draw),
+                classes=["sprout-timing"], style={"color": "#636363"})

@@ -38,10 +38,8 @@ TEXT: dict[str, dict[str, str]] = {
     "phase_infiltration": {"en": "infiltration", "zh": "下渗阶段"},
     "phase_programme": {"en": "programme", "zh": "项目实施"},
     "phase_after": {"en": "after the project", "zh": "项目结束后"},
-    "timing": {"en": "Last week took {total:.0f} ms ({model:.0f} ms model, {draw:.0f} ms "
-                     "drawing).",
-               "zh": "上一周耗时 {total:.0f} 毫秒"
-                     "（模型 {model:.0f} 毫秒，绘图 {draw:.0f} 毫秒）。"},
+    "timing": {"en": "Last update: model step {model:.0f} ms, drawing {draw:.0f} ms.",
+               "zh": "最近一次更新：模型计算 {model:.0f} 毫秒，绘图 {draw:.0f} 毫秒。"},
     "finished": {"en": "The run has reached its last week.", "zh": "本次运行已到最后一周。"},
     "events": {"en": "What happens", "zh": "事件记录"},
     "no_events": {"en": "Nothing has happened yet: press Play or Step.",
