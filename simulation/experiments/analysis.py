@@ -9,8 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..outputs import mean_interval
-
 SHORT_NAMES: dict[str, str] = {
     "grant_size": "grant",
     "grant_budget": "budget",
@@ -36,8 +34,32 @@ def value_label(value: Any) -> str:
 
 
 def point_label(values: dict[str, Any]) -> str:
-    """A point's varied values as ``short=value`` pairs."""
+    """A point's varied values as ``short value`` pairs."""
     return ", ".join(f"{SHORT_NAMES.get(k, k)} {value_label(v)}" for k, v in values.items())
+
+
+def point_labels(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series:
+    """``point_label`` of every row of ``frame`` over the columns ``names``."""
+    parts = [SHORT_NAMES.get(n, n) + " " + frame[n].map(value_label) for n in names]
+    return pd.concat(parts, axis=1).agg(", ".join, axis=1)
+
+
+def intervals(frame: pd.DataFrame, keys: Sequence[str], column: str) -> pd.DataFrame:
+    """Mean and 95% t-interval of ``column`` per group of ``keys``, as
+    ``outputs.mean_interval`` computes them (missing values left out), for many groups at
+    once; columns ``mean``, ``low``, ``high`` and ``n``."""
+    from scipy import stats
+
+    values = pd.to_numeric(frame[column]).astype(float)
+    values = values.where(np.isfinite(values))
+    grouped = values.groupby([frame[k] for k in keys], sort=False)
+    table = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1),
+                          "n": grouped.count()})
+    spread = (table["n"] >= 2) & (table["sd"] > 0)
+    dof = table["n"].where(spread, 2) - 1
+    half = (stats.t.ppf(0.975, dof) * table["sd"] / np.sqrt(table["n"])).where(spread, 0.0)
+    table["low"], table["high"] = table["mean"] - half, table["mean"] + half
+    return table[["mean", "low", "high", "n"]].reset_index()
 
 
 def levels(runs: pd.DataFrame, name: str) -> pd.Series:
@@ -60,19 +82,24 @@ def ordered_levels(runs: pd.DataFrame, name: str) -> list[str]:
 def effects(runs: pd.DataFrame, names: Sequence[str], figures: Sequence[str]) -> pd.DataFrame:
     """Mean and 95% interval of each figure at each level of each varied parameter, over
     every other condition and replicate (runs that finished only)."""
-    rows = []
+    tables = []
     for name in names:
-        level = levels(runs, name)
-        for label in ordered_levels(runs, name):
-            subset = runs[level == label]
-            for figure in figures:
-                if figure not in subset:
-                    continue
-                mean, low, high = mean_interval(pd.to_numeric(subset[figure]).to_numpy())
-                rows.append({"parameter": name, "level": label, "figure": figure,
-                             "mean": mean, "low": low, "high": high, "runs": len(subset)})
-    return pd.DataFrame(rows, columns=["parameter", "level", "figure", "mean", "low", "high",
-                                       "runs"])
+        frame = runs.assign(level=levels(runs, name))
+        order = {label: i for i, label in enumerate(ordered_levels(runs, name))}
+        for figure in figures:
+            if figure not in runs:
+                continue
+            table = intervals(frame, ["level"], figure)
+            table["runs"] = table["level"].map(frame["level"].value_counts())
+            tables.append(table.assign(parameter=name, figure=figure,
+                                       _order=table["level"].map(order)))
+    columns = ["parameter", "level", "figure", "mean", "low", "high", "runs"]
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(tables, ignore_index=True)
+    table["_param"] = table["parameter"].map({n: i for i, n in enumerate(names)})
+    table["_figure"] = table["figure"].map({f: i for i, f in enumerate(figures)})
+    return table.sort_values(["_param", "_order", "_figure"])[columns].reset_index(drop=True)
 
 
 def over_time(series: pd.DataFrame, runs: pd.DataFrame, varied: Sequence[str],
@@ -80,7 +107,7 @@ def over_time(series: pd.DataFrame, runs: pd.DataFrame, varied: Sequence[str],
     """Mean and 95% band (2.5th-97.5th percentile of runs) of a weekly column per level of
     ``by``, or per point (combination of the ``varied`` values) when ``by`` is None."""
     if by is None:
-        labels = runs[list(varied)].apply(lambda r: point_label(r.to_dict()), axis=1)
+        labels = point_labels(runs, varied)
         order = list(dict.fromkeys(labels.iloc[runs["point"].argsort()]))
     else:
         labels = levels(runs, by)

@@ -21,8 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..outputs import mean_interval  # noqa: E402
-from .analysis import point_label  # noqa: E402
+from .analysis import intervals, point_labels  # noqa: E402
 
 ALL_CONDITIONS = "all conditions"
 
@@ -30,20 +29,18 @@ ALL_CONDITIONS = "all conditions"
 def _label(frame: pd.DataFrame, names: Sequence[str], empty: str) -> pd.Series:
     if not names:
         return pd.Series(empty, index=frame.index)
-    return frame[list(names)].apply(lambda r: point_label(r.to_dict()), axis=1)
+    return point_labels(frame, names)
 
 
 def _aggregate(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    rows = []
-    for key, group in runs.groupby(keys, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        groups = pd.to_numeric(group["groups_horizon"]).to_numpy(dtype=float)
-        mean, low, high = mean_interval(groups)
-        cost = float(pd.to_numeric(group["cost_total"]).mean())
-        rows.append({**dict(zip(keys, key)), "runs": len(group), "groups_horizon": mean,
-                     "groups_low": low, "groups_high": high, "cost_total": cost,
-                     "cost_per_group": cost / mean if mean > 0 else math.inf})
-    return pd.DataFrame(rows)
+    table = intervals(runs, keys, "groups_horizon").rename(columns={
+        "mean": "groups_horizon", "low": "groups_low", "high": "groups_high"})
+    grouped = runs.groupby(keys, sort=False)
+    others = pd.DataFrame({"runs": grouped.size(), "cost_total": grouped["cost_total"].mean()})
+    table = table.merge(others.reset_index(), on=keys)
+    groups = table["groups_horizon"]
+    table["cost_per_group"] = (table["cost_total"] / groups).where(groups > 0, math.inf)
+    return table.drop(columns="n")
 
 
 def pareto_front(cost: Sequence[float], groups: Sequence[float]) -> np.ndarray:
