@@ -84,8 +84,8 @@ def strategies(runs: pd.DataFrame, levers: Sequence[str],
 
 def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[str],
                   path: str | Path) -> Path:
-    """Cost against groups alive at horizon for every strategy, the frontier joined and
-    labelled: over all conditions, then in each condition."""
+    """Cost against groups alive at horizon for every strategy, the frontier joined, robust
+    strategies circled: over all conditions, then in each condition."""
     overall = strategies(runs, levers, conditions)
     per_condition = by_condition(runs, levers, conditions)
     panels = [(ALL_CONDITIONS, overall)]
@@ -96,7 +96,7 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
             panels.append((condition, table))
     columns = min(len(panels), 3)
     rows = math.ceil(len(panels) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows + 0.5), dpi=100,
+    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.4 * rows), dpi=100,
                              squeeze=False)
     for ax, (title, table) in zip(axes.flat, panels):
         robust = table["strategy"].isin(overall.loc[overall["robust"], "strategy"])
@@ -108,15 +108,6 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
         front = table[table["frontier"]].sort_values("cost_total")
         ax.plot(front["cost_total"] / 1000, front["groups_horizon"], "-o", color="tab:blue",
                 ms=5, label="cost-effectiveness frontier")
-        if title == ALL_CONDITIONS:
-            numbers: dict[tuple[float, float], list[str]] = {}
-            for number, (_, row) in enumerate(front.iterrows(), start=1):
-                place = (row["cost_total"] / 1000, row["groups_horizon"])
-                numbers.setdefault(place, []).append(str(number))
-            for place, labels in numbers.items():
-                ax.annotate(", ".join(labels), place, fontsize=8, xytext=(4, -10),
-                            textcoords="offset points")
-            key = [f"{n}. {s}" for n, s in enumerate(front["strategy"], start=1)]
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("total cost to horizon (thousand yuan)")
         ax.set_ylabel("groups alive at horizon")
@@ -125,9 +116,7 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Funding strategies: cost against groups alive at the horizon (means)")
-    fig.tight_layout(rect=(0, 0.03 + 0.018 * len(key), 1, 1))
-    fig.text(0.01, 0.01, "Frontier, over all conditions:\n" + "\n".join(key), fontsize=8,
-             va="bottom")
+    fig.tight_layout()
     path = Path(path)
     fig.savefig(path)
     plt.close(fig)

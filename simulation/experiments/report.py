@@ -46,7 +46,7 @@ STRATEGY_COLUMNS = {
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.97))  # room for the title
     fig.savefig(path)
     plt.close(fig)
     return path
@@ -116,15 +116,16 @@ def _table(frame: pd.DataFrame) -> str:
                          float_format=lambda v: f"{v:,.3g}" if abs(v) < 100 else f"{v:,.0f}")
 
 
-def strategy_markdown(table: pd.DataFrame, rows: int = 10) -> str:
-    """The best ``rows`` strategies as a Markdown table (for documentation)."""
+def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None) -> str:
+    """The first ``rows`` strategies of a table as Markdown (for documentation); ranks are
+    out of ``of`` strategies (default: the table's length)."""
     lines = ["| strategy | groups at horizon [95% CI] | cost (k yuan) | cost per group (yuan) "
              "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
     for _, r in table.head(rows).iterrows():
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
             f"{r['groups_high']:.1f}] | {r['cost_total'] / 1000:,.0f} | "
-            f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {len(table)} | "
+            f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
     return "\n".join(lines) + "\n"
 
@@ -217,6 +218,9 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) 
     funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png")
     funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png")
     robust = int(table["robust"].sum())
+    frontier = table[table["frontier"]].sort_values("cost_total")
+    (directory / "frontier.md").write_text(strategy_markdown(frontier, rows=len(frontier),
+                                                             of=len(table)), encoding="utf-8")
     return [
         "<h2>Funding strategies</h2>",
         f"<p>{len(table)} strategies (combinations of {', '.join(levers)}) across "
@@ -225,7 +229,12 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) 
         "over the mean number of groups alive at the horizon. Strategies are ranked by cost "
         "per group within each condition; robust means in the top quarter in every "
         f"condition ({robust} strategies).</p>",
-        "<img src='figures/frontier.png'>", "<img src='figures/ranks.png'>",
+        "<img src='figures/frontier.png'>",
+        "<h3>The cost-effectiveness frontier</h3>",
+        "<p>Strategies no other strategy beats on both cost and groups, cheapest first.</p>",
+        _table(frontier[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
+        "<h3>Robustness across community conditions</h3>",
+        "<img src='figures/ranks.png'>",
         _table(table[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
     ]
 
