@@ -130,6 +130,21 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
     return "\n".join(lines) + "\n"
 
 
+def effects_markdown(table: pd.DataFrame, figures: Sequence[str]) -> str:
+    """Mean [95% interval] of ``figures`` at each level of each parameter, as Markdown."""
+    lines = ["| parameter | value | " + " | ".join(LABELS.get(f, f) for f in figures) + " |",
+             "|---|---|" + "---|" * len(figures)]
+    cells = table.set_index(["parameter", "level", "figure"])
+    for (name, level), _ in table.groupby(["parameter", "level"], sort=False):
+        row = []
+        for figure in figures:
+            mean, low, high = cells.loc[(name, level, figure), ["mean", "low", "high"]]
+            digits = 0 if abs(mean) >= 100 else 2 if abs(mean) < 1 else 1
+            row.append(f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]")
+        lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _header(results: SweepResults) -> str:
     meta, sweep = results.metadata, results.metadata["sweep"]
     fixed = ", ".join(f"{k} = {v}" for k, v in sweep["fixed"].items()) or "none"
@@ -188,6 +203,8 @@ def write_report(directory: str | Path) -> Path:
             table.to_csv(directory / "effects.csv", index=False)
             plotted = [f for f in EFFECT_PLOT_FIGURES if f in figures]
             plot_effects(table, varied, plotted, figures_dir / "effects.png")
+            (directory / "effects.md").write_text(effects_markdown(table, plotted),
+                                                  encoding="utf-8")
             wide = table.assign(value=table.apply(
                 lambda r: f"{r['mean']:.3g} [{r['low']:.3g}, {r['high']:.3g}]", axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
