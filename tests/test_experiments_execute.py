@@ -128,6 +128,18 @@ def test_resume_refuses_another_design(grid, serial, tmp_path):
         run_sweep(load(other), serial, resume=True, progress=False)
 
 
+def workers_exit(group: int, seconds: float = 15) -> bool:
+    """Whether every process of a process group is gone within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_killed_sweep_resumes_without_repeating_runs(tmp_path):
     path = sweep_file(tmp_path, "grant_size = [500.0, 1000.0, 2000.0]\n", replicates=10)
     out = tmp_path / "killed"
@@ -144,9 +156,10 @@ def test_killed_sweep_resumes_without_repeating_runs(tmp_path):
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        assert workers_exit(process.pid), "worker processes outlived the killed sweep"
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # its worker processes
+            os.killpg(process.pid, signal.SIGKILL)
     before = pd.concat(pd.read_parquet(p) for p in parts.glob("*.parquet"))
     planned = 30
     assert 4 <= len(before) < planned
