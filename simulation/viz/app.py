@@ -38,6 +38,11 @@ COMPARE_DEFAULT = "no_demonstrations"
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 0)
 """Weeks per second when playing; 0 plays as fast as the machine draws."""
 EVENTS_SHOWN = 40
+PLAY_GAP = 0.02
+"""Seconds the play loop waits after a week is on screen, so that a render another thread
+started (a click, a language switch) ends before the next week: Reacton lets the thread
+that is rendering take over updates from other threads, and a loop feeding it updates
+without pause would keep it rendering, and the page waiting, for as long as it plays."""
 
 
 def scenario_choices() -> dict[str, str]:
@@ -142,11 +147,14 @@ def RunControls(lang: str) -> None:
     running = current is not None and current.running
 
     def play_loop() -> None:
-        while playing.value:
+        while playing.value and workshop.value is not None:
             began = time.perf_counter()
+            shown = workshop.value.on_screen
+            shown.clear()
             advance()
+            shown.wait(timeout=10)  # never step ahead of the drawing
             interval = 1 / speed.value if speed.value else 0.0
-            time.sleep(max(interval - (time.perf_counter() - began), 0.005))
+            time.sleep(max(interval - (time.perf_counter() - began), PLAY_GAP))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -329,7 +337,8 @@ def EventLog(run: Run, lang: str) -> None:
 def Timing(current: Workshop, lang: str) -> None:
     """How long the last step took in the model and the last redraw in matplotlib (placed
     after the views, so it renders after they have drawn)."""
-    update_counter.get()
+    counter = update_counter.get()
+    solara.use_effect(current.on_screen.set, [counter, id(current)])  # after the page drew
     draw = sum(current.draw_ms.values())
     solara.Text(t("timing", lang, model=current.model_ms, draw=draw),
                 classes=["sprout-timing"], style={"color": "#636363"})

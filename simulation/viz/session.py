@@ -39,6 +39,7 @@ class Workshop:
     model_ms: float = 0.0  # time the last step spent in the model(s)
     draw_ms: dict[int, float] = field(default_factory=dict)  # per run, set by the page
     lock: threading.Lock = field(default_factory=threading.Lock)  # steps vs. drawing
+    on_screen: threading.Event = field(default_factory=threading.Event)  # week drawn
 
     @property
     def week(self) -> int:
