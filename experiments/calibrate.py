@@ -35,6 +35,7 @@ from simulation.case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from simulation.parameters import BY_NAME
 from simulation.runner import replicate_seeds, run
 from simulation.scenario import load
+from simulation.validation import pattern_checks
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "calibration"
@@ -85,49 +86,6 @@ def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], see
     with ProcessPoolExecutor(max_workers=workers) as pool:
         rows = list(pool.map(_job, jobs, chunksize=4))
     return pd.DataFrame(rows)
-
-
-def pattern_checks(runs: pd.DataFrame) -> dict[str, bool]:
-    """Every pattern of the case, as a yes/no over the replicates of one parameter set."""
-    by = {name: frame for name, frame in runs.groupby("scenario")}
-    b = by["baseline"]
-    g52 = b["groups_week52"]
-    mean = {name: frame["groups_week52"].mean() for name, frame in by.items()}
-    checks = {
-        "1_few_groups_in_infiltration": b["founded_infiltration"].mean() <= 1.0,
-        "2_pioneer_first": (b["first_new_group_origin"] == "pioneer").mean() >= 0.9,
-        "3_growth_after_demonstrations": b["founded_after_demos_share"].mean() >= 0.75,
-        "4_about_31_at_week_52": bool(28 <= g52.mean() <= 34 and g52.between(25, 37).mean() >= 0.8),
-        "4_all_active_during_project": b["dissolved_project"].mean() <= 1.0,
-        "5_late_groups_resident_initiated": b["resident_initiated_share_late"].mean() > 0.5,
-        "6_hours_per_group_fall": bool(
-            (b["hours_per_group_late"] < b["hours_per_group_early"]).mean() >= 0.8
-        ),
-    }
-    if "contacts_per_year_after" in b and b["contacts_per_year_after"].notna().any():
-        contacts = b["contacts_per_year_after"].mean()
-        checks["6_one_or_two_contacts_a_year"] = bool(0.75 <= contacts <= 2.5)
-        checks["7_some_register"] = (b["registered"] > 0).mean() >= 0.6
-        checks["7_some_dissolve"] = (b["dissolved_after_project"] > 0).mean() >= 0.6
-    base = mean["baseline"]
-    far_fewer = 0.5 * base
-    if "no_infiltration" in mean:
-        checks["8_no_infiltration_far_fewer"] = mean["no_infiltration"] <= far_fewer
-    if "grants_only" in mean:
-        checks["8_money_without_infiltration_little"] = mean["grants_only"] <= far_fewer
-    if "no_demonstrations" in mean:
-        checks["8_no_demonstrations_far_fewer"] = mean["no_demonstrations"] <= far_fewer
-    if "no_grants" in mean:
-        worst = [mean[k] for k in ("no_infiltration", "no_demonstrations", "grants_only")
-                 if k in mean]
-        checks["8_no_grants_fewer_smaller_loss"] = bool(
-            mean["no_grants"] < base and all(mean["no_grants"] > w for w in worst)
-        )
-    if "one_month_infiltration" in mean:
-        checks["8_one_month_fewer"] = mean["one_month_infiltration"] < base
-    if "weak_community" in mean:
-        checks["8_weak_community_fewer"] = mean["weak_community"] < base
-    return {k: bool(v) for k, v in checks.items()}
 
 
 def score(runs: pd.DataFrame) -> float:
@@ -189,6 +147,9 @@ def main() -> None:
             "score": score(runs), "failed": ";".join(k for k, ok in checks.items() if not ok),
             "checks": checks,
         })
+    if not results:
+        trials_frame.to_csv(args.out / "trials.csv", index=False)
+        return
     results.sort(key=lambda r: r["score"])
     best = results[0]
     accepted = not best["failed"]

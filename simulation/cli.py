@@ -207,7 +207,24 @@ def _markdown_table(table, n_seeds: int) -> str:
     return "\n".join(lines)
 
 
+def parameter_table() -> str:
+    """Every parameter as a Markdown table (the ODD description embeds this)."""
+    lines = ["| parameter | default | unit | allowed | source | meaning |",
+             "|---|---|---|---|---|---|"]
+    for section in SECTIONS_ORDER:
+        lines.append(f"| **{section}** | | | | | |")
+        for p in PARAMETERS:
+            if p.section == section:
+                default = f"{p.default!r}" if p.kind is str else f"{p.default}"
+                lines.append(f"| `{p.name}` | {default} | {p.unit} | {p.allowed()} | "
+                             f"{p.source} | {p.meaning} |")
+    return "\n".join(lines)
+
+
 def cmd_params(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(parameter_table())
+        return 0
     if args.json:
         print(json.dumps([{**p.__dict__, "kind": p.kind.__name__} for p in PARAMETERS],
                          ensure_ascii=False, indent=1))
@@ -253,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")
     params.add_argument("--json", action="store_true")
+    params.add_argument("--markdown", action="store_true", help="as a Markdown table")
     params.set_defaults(func=cmd_params)
 
     for module in EXTENSIONS:

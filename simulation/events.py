@@ -99,8 +99,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 CAUSES = {
-    "en": {"too small": "too few members", "no successor": "leader left, no successor"},
-    "zh": {"too small": "成员过少", "no successor": "负责人离开且无人接替"},
+    "en": {
+        "too small": "too few members",
+        "no successor": "leader left, no successor",
+        "inactive": "stopped meeting",
+    },
+    "zh": {"too small": "成员过少", "no successor": "负责人离开且无人接替", "inactive": "长期停止活动"},
 }
 
 

@@ -29,6 +29,7 @@ class Group:
     maturity: float = 0.0  # self-sufficiency 0-1: skills, sponsorship, routine
     cohesion: float = 0.5  # 0-1
     activities: int = 0
+    last_activity_week: int = 0
     registered_week: int | None = None
     dissolved_week: int | None = None
     dissolution_cause: str = ""

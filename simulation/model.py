@@ -35,6 +35,7 @@ PUSH_WINDOW = 2  # weeks after a worker's push during which a founding counts as
 ACTIVITY_COST = 100.0  # yuan one group activity spends
 SPONSORSHIP = 40.0  # yuan a week a fully self-sufficient group raises by itself
 REGISTRATION_MIN_AGE = 26  # weeks
+INACTIVE_WEEKS = 12  # a group that has not met for this long has stopped
 
 
 def _read_stat(name: str, model: CommunityModel) -> Any:
@@ -175,6 +176,8 @@ class CommunityModel(Model):
         pop = self.population
         group = self.groups.found(leader, week, origin)
         group.cohesion = 0.6
+        # A founder who learned from demonstrators starts further along.
+        group.maturity = float(pop.skills[leader])
         self._invite_core(group)
         if self.programme.announced and self.in_project:
             pays = self.rng.random() < self.p["reimbursement_reliability"]
@@ -295,16 +298,16 @@ class CommunityModel(Model):
         return float(total * share)
 
     def _referrals(self, group: Group, week: int) -> None:
-        """The worker knows who wants what: introduce a few known residents to the group."""
+        """The worker knows who wants what: introduce a few known residents to the group,
+        neighbours from its courtyard first."""
         pop = self.population
-        court = self.community.courtyard[group.leader]
-        lo, hi = self.courtyard_start[court], self.courtyard_start[court + 1]
-        pool = np.arange(lo, hi)
-        pool = pool[pop.known[pool] & (pop.group[pool] < 0) & (pop.interest[pool] == group.interest)
-                    & (pop.referral[pool] < 0)]
-        if pool.size == 0:
+        free = np.flatnonzero(pop.known & (pop.group < 0) & (pop.interest == group.interest)
+                              & (pop.referral < 0))
+        if free.size == 0:
             return
-        chosen = pool[np.argsort(-pop.need[pool], kind="stable")[: self.p["referrals_per_visit"]]]
+        elsewhere = self.community.courtyard[free] != self.community.courtyard[group.leader]
+        order = np.lexsort((-pop.need[free], elsewhere))
+        chosen = free[order[: self.p["referrals_per_visit"]]]
         pop.referral[chosen] = group.id
         pop.last_push[chosen] = week
         pop.contacted[chosen] = True
@@ -435,9 +438,10 @@ class CommunityModel(Model):
         pop = self.population
         post = not self.in_project
         for g in self.groups.active:
-            p_act = 0.2 + 0.3 * g.cohesion + 0.3 * g.maturity + 0.2 * (g.funds >= ACTIVITY_COST)
+            p_act = 0.1 + 0.3 * g.cohesion + 0.4 * g.maturity + 0.2 * (g.funds >= ACTIVITY_COST)
             if self.rng.random() < p_act:
                 g.activities += 1
+                g.last_activity_week = week
                 g.funds -= min(g.funds, ACTIVITY_COST)
                 g.cohesion += 0.08 * (1 - g.cohesion)
                 g.maturity += p["maturity_gain"] * (1 - g.maturity)
@@ -465,6 +469,9 @@ class CommunityModel(Model):
             age = week - g.founded_week
             if g.size < p["min_group_size"] and (age >= p["grace_weeks"] or g.size == 0):
                 self._dissolve(g, week, "too small")
+                continue
+            if week - max(g.last_activity_week, g.founded_week) >= INACTIVE_WEEKS:
+                self._dissolve(g, week, "inactive")
                 continue
             if (
                 g.registered_week is None

@@ -203,6 +203,8 @@ class Programme:
             pop.reduce_doubts(who, np.array([r, 0.5 * r, r]))
             pop.raise_trust(who, 0.1 + 0.3 * c)
             pop.inspiration[who] = np.maximum(pop.inspiration[who], p["demo_inspiration"] * c)
+            # How to find sponsors, how to match what people need with project money.
+            pop.skills[who] += p["skill_gain"] * c * (1 - pop.skills[who])
             for leader in who[pop.leads[who]]:
                 group = m.groups.groups[pop.group[leader]]
                 group.maturity += p["skill_gain"] * c * (1 - group.maturity)

@@ -60,6 +60,7 @@ class Population:
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.inspiration = np.zeros(n)  # founding support from demonstrations seen
+        self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
         self.aware = np.zeros(n, dtype=bool)
         self.known = np.zeros(n, dtype=bool)  # a worker knows this resident's need
         self.group = np.full(n, -1, dtype=np.int64)

@@ -1,0 +1,80 @@
+"""The case's patterns hold for the calibrated baseline across many seeds.
+
+One test per pattern of the model brief (section 4), over 30 baseline seeds and 10 seeds of
+each counterfactual, all derived from one master seed.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+import pandas as pd
+import pytest
+
+from simulation.runner import replicate_seeds, run
+from simulation.scenario import load
+from simulation.validation import pattern_checks
+
+BASELINE_SEEDS = 30
+COUNTERFACTUAL_SEEDS = 10
+COUNTERFACTUALS = (
+    "no_infiltration", "one_month_infiltration", "no_grants", "grants_only",
+    "no_demonstrations", "weak_community", "double_grant",
+)
+
+
+def _summary(job: tuple[str, int]) -> dict:
+    name, seed = job
+    scenario = load(name)
+    return {"scenario": name, "seed": seed, **run(scenario.params, seed, name).summary}
+
+
+@pytest.fixture(scope="module")
+def runs() -> pd.DataFrame:
+    jobs = [("baseline", s) for s in replicate_seeds(2026, BASELINE_SEEDS)]
+    for name in COUNTERFACTUALS:
+        jobs += [(name, s) for s in replicate_seeds(2027, COUNTERFACTUAL_SEEDS)]
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        return pd.DataFrame(pool.map(_summary, jobs, chunksize=4))
+
+
+@pytest.fixture(scope="module")
+def checks(runs: pd.DataFrame) -> dict[str, bool]:
+    return pattern_checks(runs)
+
+
+def test_baseline_level_matches_the_case(runs):
+    g52 = runs.loc[runs.scenario == "baseline", "groups_week52"]
+    assert 28 <= g52.mean() <= 34, g52.describe()
+    assert g52.between(25, 37).mean() >= 0.8, g52.tolist()
+
+
+@pytest.mark.parametrize("pattern", [
+    "1_few_groups_in_infiltration",
+    "2_pioneer_first",
+    "3_growth_after_demonstrations",
+    "4_about_31_at_week_52",
+    "4_all_active_during_project",
+    "5_late_groups_resident_initiated",
+    "6_hours_per_group_fall",
+    "6_one_or_two_contacts_a_year",
+    "7_some_register",
+    "7_some_dissolve",
+    "8_no_infiltration_far_fewer",
+    "8_money_without_infiltration_little",
+    "8_no_demonstrations_far_fewer",
+    "8_no_grants_fewer_smaller_loss",
+    "8_one_month_fewer",
+    "8_weak_community_fewer",
+])
+def test_pattern(pattern, checks, runs):
+    table = runs.groupby("scenario")[["groups_week52", "groups_horizon"]].mean()
+    assert checks[pattern], f"{pattern} fails:\n{table}"
+
+
+def test_growth_is_s_shaped(runs):
+    """Slow start, fast middle, slowing end: most growth between the first meeting and the end."""
+    base = runs[runs.scenario == "baseline"]
+    assert (base["first_new_group_week"] > load("baseline").params["infiltration_weeks"]).all()
+    assert base["founded_after_demos_share"].mean() >= 0.75

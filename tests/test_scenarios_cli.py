@@ -1,0 +1,169 @@
+"""Scenario files are checked on loading; the command line reports problems in one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulation.cli import main
+from simulation.parameters import BY_NAME, PARAMETERS, defaults
+from simulation.scenario import ScenarioError, available, load, parse_assignments
+
+REQUIRED = {
+    "baseline", "no_infiltration", "one_month_infiltration", "no_grants", "grants_only",
+    "no_demonstrations", "weak_community", "double_grant",
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_required_scenarios_exist_and_load():
+    names = {p.stem for p in available()}
+    assert REQUIRED <= names
+    for path in available():
+        scenario = load(path)
+        assert scenario.params.keys() == defaults().keys()
+
+
+def test_counterfactuals_extend_the_baseline_and_change_what_they_say():
+    base = load("baseline").params
+    changes = {
+        "no_infiltration": {"infiltration_weeks": 0},
+        "one_month_infiltration": {"infiltration_weeks": 4},
+        "no_grants": {"grant_budget": 0.0},
+        "no_demonstrations": {"demonstrations": False, "life_meetings": False},
+        "weak_community": {"committee_support": 0.3, "neighbour_familiarity": 0.3},
+        "double_grant": {"grant_size": 2 * base["grant_size"]},
+    }
+    for name, expected in changes.items():
+        params = load(name).params
+        for key, value in expected.items():
+            assert params[key] == value, (name, key)
+        different = {k for k in params if params[k] != base[k]}
+        assert different, name
+
+
+def test_every_parameter_is_documented():
+    for p in PARAMETERS:
+        assert p.meaning and p.unit is not None and p.section
+        assert p.check(p.default) == p.default
+        if p.kind in (int, float):
+            assert p.low is not None and p.high is not None and p.low <= p.default <= p.high
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ("[workers]\nn_wokers = 3\n", "workers.n_wokers", "did you mean 'n_workers'"),
+    ("[workers]\nn_workers = 'three'\n", "workers.n_workers", "expected an integer"),
+    ("[workers]\nn_workers = 500\n", "workers.n_workers", "from 0 to 50"),
+    ("[programme]\nlife_meetings = 1\n", "programme.life_meetings", "true or false"),
+    ("[community]\nn_workers = 3\n", "community.n_workers", "belongs in the [workers] table"),
+    ("n_workers = 3\n", "n_workers", "put it in the [workers] table"),
+    ("colour = 'red'\n", "colour", "unknown key"),
+    ("seed = 'x'\n", "seed", "expected int"),
+    ("extends = 'missing.toml'\n", "extends", "no such scenario file"),
+])
+def test_bad_scenarios_are_refused_with_file_key_and_allowed(tmp_path, text, key, words):
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert key in message
+    assert words in message
+
+
+def test_invalid_toml_is_refused(tmp_path):
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        load(write(tmp_path, "[workers\n"))
+
+
+def test_extends_overrides_and_inherits(tmp_path):
+    write(tmp_path, "[workers]\nn_workers = 5\ninfiltration_weeks = 8\n", "parent.toml")
+    child = load(write(tmp_path, "extends = 'parent.toml'\n[workers]\nn_workers = 2\n"))
+    assert child.params["n_workers"] == 2
+    assert child.params["infiltration_weeks"] == 8
+
+
+def test_extends_loop_is_refused(tmp_path):
+    write(tmp_path, "extends = 'b.toml'\n", "a.toml")
+    write(tmp_path, "extends = 'a.toml'\n", "b.toml")
+    with pytest.raises(ScenarioError, match="loop"):
+        load(tmp_path / "a.toml")
+
+
+def test_set_assignments_are_parsed_and_checked():
+    values = parse_assignments(["n_workers=4", "grid_worker_accompaniment=off",
+                                "grant_size=1500"])
+    assert values == {"n_workers": 4, "grid_worker_accompaniment": False, "grant_size": 1500.0}
+    for bad in (["n_workers"], ["n_workers=2.5"], ["nope=1"], ["committee_support=2"]):
+        with pytest.raises(ScenarioError):
+            parse_assignments(bad)
+    assert BY_NAME["committee_support"].parse("0.4") == 0.4
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", "no_such_scenario"], "no such scenario file"),
+    (["run", "--set", "n_workers=abc"], "n_workers"),
+    (["run", "--set", "bogus=1"], "unknown parameter"),
+    (["run", "--seeds", "0"], "--seeds must be at least 1"),
+])
+def test_cli_errors_exit_2_with_one_line(capsys, argv, words):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_bad_file_in_a_subprocess_has_no_traceback(tmp_path):
+    path = write(tmp_path, "[workers]\nn_workers = -1\n")
+    done = subprocess.run([sys.executable, "-m", "simulation.cli", "run", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert str(path) in done.stderr and "n_workers" in done.stderr
+
+
+def test_run_writes_outputs_and_json(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", "--set", "n_residents=500", "--set", "horizon_weeks=10",
+                 "--seed", "3", "--out", str(out), "--json"])
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["seed"] == 3 and payload["scenario"] == "baseline"
+    assert payload["parameters"]["n_residents"] == 500
+    assert "sprout_version" in payload and "groups_week52" in payload["summary"]
+    for name in ("series.csv", "summary.json", "events.txt", "groups.csv",
+                 "groups_over_time.png"):
+        assert (out / name).exists(), name
+    saved = json.loads((out / "summary.json").read_text())
+    assert saved["parameters"]["n_residents"] == 500 and saved["seed"] == 3
+
+
+def test_run_replicates_report_intervals(tmp_path, capsys):
+    out = tmp_path / "reps"
+    code = main(["run", "--set", "n_residents=400", "--set", "horizon_weeks=0", "--seeds", "3",
+                 "--workers", "1", "--out", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "mean [95% interval]" in text
+    saved = json.loads((out / "summary.json").read_text())
+    assert len(saved["seeds"]) == 3 and len(saved["runs"]) == 3
+    assert set(saved["summary"]["groups_week52"]) == {"mean", "low", "high"}
+
+
+def test_compare_writes_table_and_plot(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", "baseline", "no_grants", "--seeds", "2", "--workers", "1",
+                 "--set", "n_residents=400", "--set", "horizon_weeks=0", "--out", str(out)])
+    assert code == 0
+    table = (out / "compare.md").read_text()
+    assert "`baseline`" in table and "`no_grants`" in table
+    assert (out / "compare_groups.png").exists() and (out / "compare.csv").exists()
