@@ -104,7 +104,11 @@ CAUSES = {
         "no successor": "leader left, no successor",
         "inactive": "stopped meeting",
     },
-    "zh": {"too small": "成员过少", "no successor": "负责人离开且无人接替", "inactive": "长期停止活动"},
+    "zh": {
+        "too small": "成员过少",
+        "no successor": "负责人离开且无人接替",
+        "inactive": "长期停止活动",
+    },
 }
 
 
