@@ -35,7 +35,8 @@ class Job:
 
 
 def execute(job: Job) -> Outcome:
-    """Run one simulation; a run that raises comes back as a failed outcome."""
+    """Run one simulation and encode its results; a run that raises comes back as a failed
+    outcome."""
     run = job.run
     fields: dict[str, Any] = {
         "run_id": run.run_id, "point": run.point, "point_id": run.point_id,
@@ -49,11 +50,11 @@ def execute(job: Job) -> Outcome:
         fields.update(status="failed", error=f"{type(err).__name__}: {err}",
                       traceback=traceback.format_exc(limit=-8),
                       elapsed_s=time.perf_counter() - start)
-        return Outcome(outcome_row(fields, job.params, {}))
+        return Outcome.encode(outcome_row(fields, job.params, {}), None)
     fields["elapsed_s"] = time.perf_counter() - start
     series = result.series.reset_index()
     series.insert(0, "run_id", run.run_id)
-    return Outcome(outcome_row(fields, result.params, result.summary), series)
+    return Outcome.encode(outcome_row(fields, result.params, result.summary), series)
 
 
 def jobs(sweep: Sweep, skip: set[str] = frozenset()) -> list[Job]:

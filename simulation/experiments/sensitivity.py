@@ -164,6 +164,9 @@ def analyse(design: Design, method: str, sample: np.ndarray,
     ids = [point_id(design.values(row)) for row in sample]
     frames, skipped = [], {}
     for output in design.outputs:
+        if output not in done:
+            skipped[output] = "no run finished"
+            continue
         means = pd.to_numeric(done[output]).groupby(done["point_id"]).mean()
         y = means.reindex(ids).to_numpy(dtype=float)
         if not np.isfinite(y).all():

@@ -1,18 +1,19 @@
-"""Crash-safe sweep results: Parquet parts written as runs finish, consolidated at the end.
+"""Crash-safe sweep results: a Parquet part per run as it finishes, consolidated at the end.
 
 Layout of a results directory::
 
     metadata.json        versions, git state, the sweep and its hash, sessions, counts
     sweep.toml           a copy of the sweep file
-    parts/series/ID.parquet, parts/runs/ID.parquet   one run each, while the sweep runs
+    parts/ID.parquet     one finished run each, while the sweep runs
     runs.parquet         one row per run: ids, seed, status, error, parameters, summary
     series.parquet       one row per run and week
 
-Each part is written to a temporary file and renamed into place, and a run's series part is
-written before its runs part, so a run counts as finished exactly when its runs part exists:
-killing the process loses at most the runs still in progress. ``--resume`` skips every run
-already stored. Consolidation rewrites the parts into the two tables, then removes them;
-loading tolerates a crash at any point of that by reading both and keeping one row per run.
+A part holds the run's weekly series (none if it failed) with its row in the file's
+metadata, so a run is stored by one file, written to a temporary name and renamed into
+place: killing the process loses at most the runs still in progress, and ``--resume``
+skips every run already stored. Workers encode parts; the sweep's process only writes them.
+Consolidation rewrites the parts into the two tables, then removes them; loading tolerates
+a crash at any point of that by reading both and keeping one copy of each run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .. import __version__
 from ..runner import git_state
@@ -42,24 +45,43 @@ class ResultsError(Exception):
     """A results directory that cannot be used as asked (e.g. resuming a different sweep)."""
 
 
-@dataclass
+ROW_KEY = b"sprout.run"
+"""Key of a part's metadata that holds the run's row (JSON)."""
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What one finished run leaves: its row and, if it did not fail, its weekly series."""
+    """One finished run, encoded as its part file."""
 
-    row: dict[str, Any]
-    series: pd.DataFrame | None = None
+    run_id: str
+    failed: bool
+    part: bytes
 
-    @property
-    def run_id(self) -> str:
-        return self.row["run_id"]
+    @classmethod
+    def encode(cls, row: dict[str, Any], series: pd.DataFrame | None) -> Outcome:
+        """A run's row and weekly series (None if it failed) as Parquet bytes."""
+        table = pa.table({}) if series is None else pa.Table.from_pandas(series,
+                                                                        preserve_index=False)
+        table = table.replace_schema_metadata({ROW_KEY: json.dumps(row, default=_json_default)})
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        return cls(row["run_id"], row["status"] == "failed", sink.getvalue().to_pybytes())
 
-    @property
-    def failed(self) -> bool:
-        return self.row["status"] == "failed"
+
+def read_part(path: Path) -> tuple[dict[str, Any], pa.Table]:
+    """A part's row and series."""
+    table = pq.read_table(path)
+    return json.loads(table.schema.metadata[ROW_KEY]), table.replace_schema_metadata(None)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _atomic_bytes(data: bytes, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -100,10 +122,9 @@ class ResultsStore:
             raise ResultsError(f"{self.dir} holds results of a different sweep design "
                                f"({meta['sweep']['name']!r}, changed since, or the model's "
                                "defaults changed); choose another --out")
-        for folder in ("runs", "series"):
-            (self.parts / folder).mkdir(parents=True, exist_ok=True)
-            for stale in (self.parts / folder).glob(".*.tmp"):
-                stale.unlink()
+        self.parts.mkdir(parents=True, exist_ok=True)
+        for stale in self.parts.glob(".*.tmp"):
+            stale.unlink()
         if sweep.path and Path(sweep.path).exists() and not (self.dir / "sweep.toml").exists():
             shutil.copyfile(sweep.path, self.dir / "sweep.toml")
         stored = self.stored_ids()
@@ -124,16 +145,13 @@ class ResultsStore:
         return stored
 
     def write(self, outcome: Outcome) -> None:
-        """Store one finished run (series first: the runs part marks it finished)."""
-        name = f"{outcome.run_id}.parquet"
-        if outcome.series is not None:
-            _atomic_parquet(outcome.series, self.parts / "series" / name)
-        _atomic_parquet(pd.DataFrame([outcome.row]), self.parts / "runs" / name)
+        """Store one finished run."""
+        _atomic_bytes(outcome.part, self.parts / f"{outcome.run_id}.parquet")
 
     def finish(self, ran: int) -> dict[str, Any]:
         """Consolidate the parts and record the session's end and the counts."""
         self.consolidate()
-        runs = self._read("runs")
+        runs, _ = self.read()
         counts = {
             "done": int((runs["status"] == "done").sum()) if len(runs) else 0,
             "failed": int((runs["status"] == "failed").sum()) if len(runs) else 0,
@@ -148,10 +166,11 @@ class ResultsStore:
         """Rewrite the parts into runs.parquet and series.parquet, then remove them."""
         if not self.parts.exists():
             return
-        for kind in ("series", "runs"):  # runs last: it is what marks runs as stored
-            table = self._read(kind)
-            if len(table):
-                _atomic_parquet(table, self.dir / f"{kind}.parquet")
+        runs, series = self.read()
+        if len(series):
+            _atomic_parquet(series, self.dir / "series.parquet")
+        if len(runs):  # last: it is what marks runs as stored once the parts are gone
+            _atomic_parquet(runs, self.dir / "runs.parquet")
         shutil.rmtree(self.parts)
 
     def _save_meta(self) -> None:
@@ -166,27 +185,36 @@ class ResultsStore:
 
     def stored_ids(self) -> set[str]:
         """Ids of runs already stored, done or failed."""
-        ids = {p.stem for p in (self.parts / "runs").glob("*.parquet")}
+        ids = {p.stem for p in self.parts.glob("*.parquet")}
         consolidated = self.dir / "runs.parquet"
         if consolidated.exists():
             ids |= set(pd.read_parquet(consolidated, columns=["run_id"])["run_id"])
         return ids
 
-    def _read(self, kind: str) -> pd.DataFrame:
-        """Consolidated rows plus any parts, one copy of each run."""
-        frames = []
-        consolidated = self.dir / f"{kind}.parquet"
-        if consolidated.exists():
-            frames.append(pd.read_parquet(consolidated))
-        part_dir = self.parts / kind
-        if part_dir.exists():
-            frames.extend(pd.read_parquet(p) for p in sorted(part_dir.glob("*.parquet")))
-        frames = [f for f in frames if len(f)]
-        if not frames:
-            return pd.DataFrame(columns=["run_id"])
-        table = pd.concat(frames, ignore_index=True)
-        keys = ["run_id", "week"] if kind == "series" else ["run_id"]
-        return table.drop_duplicates(subset=keys, keep="first").reset_index(drop=True)
+    def read(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Runs and series: the consolidated tables plus any parts, one copy of each run."""
+        rows, tables = [], []
+        for path in sorted(self.parts.glob("*.parquet")):
+            row, table = read_part(path)
+            rows.append(row)
+            if table.num_rows:
+                tables.append(table)
+        runs = [pd.DataFrame(rows)] if rows else []
+        series = [pa.concat_tables(tables, promote_options="permissive").to_pandas()
+                  ] if tables else []
+        for kind, frames in (("runs", runs), ("series", series)):
+            consolidated = self.dir / f"{kind}.parquet"
+            if consolidated.exists():
+                frames.insert(0, pd.read_parquet(consolidated))
+        return _unique(runs, ["run_id"]), _unique(series, ["run_id", "week"])
+
+
+def _unique(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=keys)
+    table = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return table.drop_duplicates(subset=keys, keep="first").reset_index(drop=True)
 
 
 @dataclass
@@ -221,14 +249,13 @@ def load_results(directory: str | Path) -> SweepResults:
     meta = store.metadata()
     if not meta:
         raise ResultsError(f"{directory} holds no sweep results (no metadata.json)")
-    runs = store._read("runs")
+    runs, series = store.read()
     if len(runs):
         runs = runs.sort_values(["point", "replicate"], ignore_index=True)
         runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else _numeric_if_possible(runs[c])
                              for c in runs.columns})
     varied = list(meta["sweep"].get("varied", []))
     keys = ["run_id", "point", "replicate", *varied]
-    series = store._read("series")
     if len(series) and len(runs):
         series = runs[keys].merge(series, on="run_id", how="inner")
         series = series.sort_values(["point", "replicate", "week"], ignore_index=True)
