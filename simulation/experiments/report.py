@@ -209,7 +209,7 @@ def write_report(directory: str | Path) -> Path:
                 lambda r: f"{r['mean']:.3g} [{r['low']:.3g}, {r['high']:.3g}]", axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
                                     values="value", aggfunc="first", sort=False)
-            wide = wide[figures].rename(columns=LABELS).reset_index()
+            wide = wide[figures].rename(columns=LABELS).rename_axis(columns=None).reset_index()
             body += ["<h2>Effect of each varied parameter</h2>",
                      "<p>Mean [95% interval] of each headline figure at each level, over "
                      "every other condition and replicate.</p>",
