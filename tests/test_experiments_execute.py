@@ -179,3 +179,13 @@ def test_killed_sweep_resumes_without_repeating_runs(tmp_path):
 
     run_sweep(load(path), tmp_path / "whole", workers=1, progress=False)
     assert_same_results(out, tmp_path / "whole")
+
+
+def test_dask_joins_a_running_scheduler_by_address(grid, serial, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=":0") as cluster:
+        run_sweep(load(grid), tmp_path / "joined", dask=cluster.scheduler_address,
+                  progress=False)
+    assert_same_results(serial, tmp_path / "joined")
