@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from simulation.viz.commands import free_port
 
@@ -23,6 +24,9 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 STARTUP_SECONDS = 90
+
+# Building and first drawing two 5,000-resident runs takes a few seconds on a busy machine.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
