@@ -134,7 +134,9 @@ class CommunityModel(Model):
             lo, hi = self.courtyard_start[court], self.courtyard_start[court + 1]
             pool = np.arange(lo, hi)
             pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)]
-            take = self.rng.permutation(pool)[: p["initial_group_size"] - 1]
+            # Another group's leader stays with their own group.
+            take = self.rng.permutation(pool)
+            take = take[~np.isin(take, leaders)][: p["initial_group_size"] - 1]
             for r in take:
                 self.groups.add_member(group, int(r))
             # The existing groups know and trust each other: doubts are what hold others back.
@@ -229,6 +231,8 @@ class CommunityModel(Model):
         pop.contacted[:] = False
         pop.referral[:] = -1
         self.hours = dict.fromkeys(ACTIVITIES, 0.0)
+        for worker in self.workers:
+            worker.building = None
         if week == 0 and self.p["n_workers"] > 0 and self.p["project_weeks"] > 0:
             self.log("project_start", workers=self.p["n_workers"],
                      grid=self.p["grid_worker_accompaniment"])
@@ -253,8 +257,6 @@ class CommunityModel(Model):
         p = self.p
         prog = self.programme
         available = p["n_workers"] * p["worker_hours"]
-        for worker in self.workers:
-            worker.building = None
         if week < p["infiltration_weeks"]:
             claimed: set[int] = set()
             for worker in self.workers:
@@ -338,7 +340,16 @@ class CommunityModel(Model):
         # grow as far as the familiarity the infiltration built allows.
         pop.raise_trust(who, p["qa_trust_gain"] * legit * fam)
         pop.last_push[who] = week
+        self._place_workers(who)
         return float(who.size * p["visit_hours"])
+
+    def _place_workers(self, visited: np.ndarray) -> None:
+        """Show each worker in the building of the first resident they visited this week."""
+        buildings = self.community.building
+        for i, worker in enumerate(self.workers):
+            mine = visited[i:: len(self.workers)]
+            if worker.building is None and mine.size:
+                worker.building = int(buildings[mine[0]])
 
     def _post_project_week(self) -> None:
         """One or two contacts a year: a worker looks in on a group."""
