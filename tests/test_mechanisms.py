@@ -136,7 +136,8 @@ def test_grants_are_paid_after_the_delay_and_never_overspent():
                            reimbursement_delay_weeks=6, horizon_weeks=0)
     model.run_for(52)
     fund = model.programme.fund
-    assert fund.count <= 3
+    failed = sum(e.kind == "reimbursement_failed" for e in model.events)
+    assert fund.count - failed <= 3  # money of a failed reimbursement returns to the budget
     assert fund.budget >= 0
     assert fund.paid <= 3000.0
     grants = [e for e in model.events if e.kind == "grant"]
