@@ -156,3 +156,13 @@ def test_cli_refuses_to_overwrite_and_to_report_nothing(tmp_path, funding_result
     assert main(["sweep", str(funding_results.parent / "funding.toml"), "--out",
                  str(funding_results), "--quiet"]) == 2
     assert "--resume" in capsys.readouterr().err
+
+
+def test_report_of_replicates_alone(tmp_path):
+    path = tmp_path / "replicates.toml"
+    path.write_text('scenario = "baseline"\nreplicates = 3\n[set]\nn_residents = 300\n'
+                    "project_weeks = 12\nhorizon_weeks = 4\n")
+    run_sweep(load(path), tmp_path / "out", progress=False)
+    text = write_report(tmp_path / "out").read_text()
+    assert "figures/groups_over_time.png" in text and "No run failed" in text
+    assert "Effect of each varied parameter" not in text

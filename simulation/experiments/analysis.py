@@ -40,6 +40,8 @@ def point_label(values: dict[str, Any]) -> str:
 
 def point_labels(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series:
     """``point_label`` of every row of ``frame`` over the columns ``names``."""
+    if not names:
+        return pd.Series("all runs", index=frame.index)
     parts = [SHORT_NAMES.get(n, n) + " " + frame[n].map(value_label) for n in names]
     return pd.concat(parts, axis=1).agg(", ".join, axis=1)
 

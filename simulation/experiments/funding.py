@@ -27,9 +27,7 @@ ALL_CONDITIONS = "all conditions"
 
 
 def _label(frame: pd.DataFrame, names: Sequence[str], empty: str) -> pd.Series:
-    if not names:
-        return pd.Series(empty, index=frame.index)
-    return point_labels(frame, names)
+    return point_labels(frame, names) if names else pd.Series(empty, index=frame.index)
 
 
 def _aggregate(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
