@@ -153,11 +153,8 @@ class Sweep:
                 for combo in itertools.product(*(a.values for a in grid_axes))]
         if not sampled_axes:
             return grid
-        from scipy.stats import qmc
-
-        stream = np.random.SeedSequence(self.seed, spawn_key=(SAMPLING_STREAM,))
-        unit = qmc.LatinHypercube(d=len(sampled_axes), rng=np.random.default_rng(stream))
-        cube = unit.random(self.samples)
+        cube = latin_hypercube(self.samples, len(sampled_axes), np.random.default_rng(
+            np.random.SeedSequence(self.seed, spawn_key=(SAMPLING_STREAM,))))
         columns = [axis.from_unit(cube[:, i]) for i, axis in enumerate(sampled_axes)]
         samples = [dict(zip([a.name for a in sampled_axes], row)) for row in zip(*columns)]
         return [{**g, **s} for g in grid for s in samples]
@@ -235,6 +232,12 @@ class Sweep:
             "samples": self.samples,
             "points": len(self.points()),
         }
+
+
+def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` points in [0, 1)^d, one in each of the ``n`` equal slices of every axis."""
+    strata = rng.permuted(np.tile(np.arange(n), (d, 1)), axis=1).T
+    return (strata + rng.random((n, d))) / n
 
 
 def point_id(values: dict[str, Any]) -> str:
