@@ -127,8 +127,8 @@ def plot_ranks(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[s
     best = strategies(runs, levers, conditions).head(top)["strategy"]
     ranks = by_condition(runs, levers, conditions).pivot(index="strategy", columns="condition",
                                                          values="rank").loc[best]
-    fig, ax = plt.subplots(figsize=(2.2 + 1.3 * ranks.shape[1], 1.2 + 0.32 * len(ranks)),
-                           dpi=100)
+    width = 2.5 + 0.055 * max(map(len, ranks.index)) + 1.2 * ranks.shape[1]
+    fig, ax = plt.subplots(figsize=(width, 1.6 + 0.32 * len(ranks)), dpi=100)
     image = ax.imshow(ranks.to_numpy(), cmap="viridis_r", aspect="auto")
     middle = (ranks.to_numpy().min() + ranks.to_numpy().max()) / 2
     for (i, j), value in np.ndenumerate(ranks.to_numpy()):
@@ -136,8 +136,8 @@ def plot_ranks(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[s
                 color="white" if value > middle else "black")
     ax.set_xticks(range(ranks.shape[1]), ranks.columns, rotation=20, ha="right", fontsize=7)
     ax.set_yticks(range(len(ranks)), ranks.index, fontsize=7)
-    ax.set_title(f"Rank by cost per group in each condition ({len(ranks)} most robust "
-                 "strategies)", fontsize=9)
+    ax.set_title(f"Rank by cost per group in each condition: the {len(ranks)} most robust "
+                 "strategies", fontsize=9, loc="right")
     fig.colorbar(image, ax=ax, label="rank (1 = cheapest per group)")
     fig.tight_layout()
     path = Path(path)
