@@ -12,16 +12,13 @@ from typing import Any
 
 from . import __version__
 from .case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from .errors import UsageError
 from .outputs import HEADLINE, LABELS, mean_interval
 from .parameters import PARAMETERS, SECTIONS_ORDER
 from .scenario import Scenario, ScenarioError, load, parse_assignments
 
 EXTENSIONS = ("simulation.experiments.commands", "simulation.viz.commands")
 """Modules that add subcommands (sweeps and analysis; the workshop app)."""
-
-
-class UsageError(Exception):
-    """A mistake on the command line that is not about a scenario file."""
 
 
 def _scenario(name: str | None, assignments: list[str] | None) -> Scenario:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..cli import UsageError
+from ..errors import UsageError
 from .store import ResultsError
 
 
