@@ -46,6 +46,13 @@ class Community:
     def degree(self) -> np.ndarray:
         return np.asarray(self.adjacency.sum(axis=1)).ravel()
 
+    def ties_within(self, labels: np.ndarray) -> sp.csr_matrix:
+        """The ties whose two ends share a label (e.g. the same interest)."""
+        coo = self.adjacency.tocoo()
+        keep = labels[coo.row] == labels[coo.col]
+        return sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])),
+                             shape=self.adjacency.shape)
+
     def block_starts(self, labels: np.ndarray) -> np.ndarray:
         """Start index of each contiguous block of ``labels`` (plus the end)."""
         counts = np.bincount(labels)

@@ -90,6 +90,7 @@ class CommunityModel(Model):
             )
         com = self.community
         self.degree = com.degree
+        self.same_interest_ties = com.ties_within(self.population.interest)
         self.household_start = com.block_starts(com.household)
         self.building_start = com.block_starts(com.building)
         self.courtyard_start = com.block_starts(com.courtyard)
@@ -97,8 +98,9 @@ class CommunityModel(Model):
         self.building_households = np.append(first_household, com.n_households)
         self.household_visited = np.zeros(com.n_households, dtype=bool)
 
-        layout = {i: tuple(xy) for i, xy in enumerate(com.positions)}
-        self.grid = Network(com.graph(), capacity=1, random=self.random, layout=layout)
+        # Topological network: map positions come from the community's own structure
+        # (``community.positions``), never from a layout algorithm.
+        self.grid = Network(com.graph(), capacity=1, random=self.random, layout=None)
         cells = list(self.grid.all_cells)
         Resident.create_agents(self, n, cell=cells, index=list(range(n)))
         self.workers = SocialWorker.create_agents(self, p["n_workers"], hours=p["worker_hours"])
@@ -377,11 +379,11 @@ class CommunityModel(Model):
             share = acting_share(adj, self.degree, pop)
             pop.doubt[:, 1:] *= (1.0 - p["peer_doubt_effect"] * share)[:, None]
         idle = ~(pop.contacted | (pop.group >= 0))
-        pop.trust[idle] *= 1.0 - p["trust_decay"]
+        pop.trust *= np.where(idle, 1.0 - p["trust_decay"], 1.0)
         # Reassurance wears off: without contact, doubts creep back toward where they began.
-        relapse = p["doubt_relapse"]
-        pop.doubt[idle] += relapse * (pop.doubt_baseline[idle] - pop.doubt[idle])
-        pop.familiarity[idle] *= 1.0 - 0.2 * p["trust_decay"]
+        relapse = np.where(idle, p["doubt_relapse"], 0.0)
+        pop.doubt += relapse[:, None] * (pop.doubt_baseline - pop.doubt)
+        pop.familiarity *= np.where(idle, 1.0 - 0.2 * p["trust_decay"], 1.0)
         pop.inspiration *= 0.98
 
     def _founding(self, week: int) -> None:
@@ -415,7 +417,7 @@ class CommunityModel(Model):
         if len(self.groups) == 0:
             return
         interests = self.groups.interests()
-        exposure = matching_peer_share(self.community.adjacency, self.degree, pop, interests)
+        exposure = matching_peer_share(self.same_interest_ties, self.degree, pop)
         referred = pop.referral >= 0
         score = exposure + p["referral_boost"] * referred
         if p["join_doubt_weight"] > 0:

@@ -119,26 +119,17 @@ class Population:
 
 
 def matching_peer_share(
-    adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population, group_interest: np.ndarray
+    same_interest_ties: sp.csr_matrix, degree: np.ndarray, pop: Population
 ) -> np.ndarray:
     """Share of each resident's neighbours acting in a group of the resident's interest.
 
     This is the Watts (2002) fractional exposure, restricted to groups a resident would
-    want to join.
+    want to join. Members share their group's interest, so it is the count of acting
+    neighbours among the ties between residents of the same interest, over all ties.
     """
-    n = pop.n
-    acting = pop.group >= 0
-    if not acting.any():
-        return np.zeros(n)
-    k = len(INTEREST_CATEGORIES)
-    rows = np.flatnonzero(acting)
-    indicator = sp.csr_matrix(
-        (np.ones(rows.size), (rows, group_interest[pop.group[rows]])), shape=(n, k)
-    )
-    counts = (adjacency @ indicator).toarray()
-    matching = counts[np.arange(n), pop.interest]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(degree > 0, matching / np.maximum(degree, 1), 0.0)
+    acting = (pop.group >= 0).astype(np.float64)
+    matching = same_interest_ties @ acting
+    return np.where(degree > 0, matching / np.maximum(degree, 1), 0.0)
 
 
 def acting_share(adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population) -> np.ndarray:
