@@ -70,7 +70,7 @@ class Community:
 def _symmetric(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     keep = rows != cols
     rows, cols = rows[keep], cols[keep]
-    data = np.ones(rows.size * 2, dtype=np.float32)
+    data = np.ones(rows.size * 2, dtype=np.float64)  # float64: matvecs need no conversion
     matrix = sp.coo_matrix(
         (data, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n)
     ).tocsr()

@@ -371,10 +371,11 @@ class CommunityModel(Model):
         pop = self.population
         adj = self.community.adjacency
         if self.programme.announced:
-            aware_neighbours = adj @ pop.aware.astype(np.float64)
+            draws = self.rng.random(pop.n)
+            unaware = np.flatnonzero(~pop.aware)
+            aware_neighbours = (adj @ pop.aware.astype(np.float64))[unaware]
             p_hear = 1.0 - (1.0 - p["word_of_mouth"]) ** aware_neighbours
-            hear = np.flatnonzero(~pop.aware & (self.rng.random(pop.n) < p_hear))
-            pop.hear_of_project(hear, p["first_impression"])
+            pop.hear_of_project(unaware[draws[unaware] < p_hear], p["first_impression"])
         if p["peer_doubt_effect"] > 0:
             share = acting_share(adj, self.degree, pop)
             pop.doubt[:, 1:] *= (1.0 - p["peer_doubt_effect"] * share)[:, None]
