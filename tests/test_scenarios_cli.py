@@ -167,3 +167,10 @@ def test_compare_writes_table_and_plot(tmp_path, capsys):
     table = (out / "compare.md").read_text()
     assert "`baseline`" in table and "`no_grants`" in table
     assert (out / "compare_groups.png").exists() and (out / "compare.csv").exists()
+
+
+def test_model_description_lists_every_parameter_as_it_is():
+    from simulation.cli import parameter_table
+
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
+    assert parameter_table() in odd, "regenerate the table with `sprout params --markdown`"
