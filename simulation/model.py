@@ -200,7 +200,9 @@ class CommunityModel(Model):
         court = com.courtyard[leader]
         lo, hi = self.courtyard_start[court], self.courtyard_start[court + 1]
         pool = np.concatenate([near, self.rng.permutation(np.arange(lo, hi))])
-        pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)]
+        pioneer = self.programme.supported_pioneer()
+        pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)
+                    & (pool != (-1 if pioneer is None else pioneer))]
         _, first = np.unique(pool, return_index=True)
         pool = pool[np.sort(first)][: 4 * self.p["founding_core"]]
         accept = self.rng.random(pool.size) < pop.need[pool] * (1 - pop.joining_doubt()[pool])
@@ -402,8 +404,9 @@ class CommunityModel(Model):
         support = self.programme.grant_support() + pop.inspiration
         score = drive + support - p["doubt_weight"] * pop.founding_doubt()
         ready = eligible & (score >= p["found_threshold"])
-        if self.programme.pioneer is not None and self.programme.pioneer_group is None:
-            ready[self.programme.pioneer] = False  # the workers are already walking with them
+        pioneer = self.programme.supported_pioneer()
+        if pioneer is not None:
+            ready[pioneer] = False  # the workers are already walking with them
         founders = np.flatnonzero(ready & (self.rng.random(pop.n) < p["found_rate"]))
         for r in founders:
             if pop.group[r] >= 0:  # recruited into another founder's core this week
@@ -423,9 +426,11 @@ class CommunityModel(Model):
         score = exposure + p["referral_boost"] * referred
         if p["join_doubt_weight"] > 0:
             score = score - p["join_doubt_weight"] * pop.joining_doubt()
-        joiners = np.flatnonzero(
-            (pop.group < 0) & ((exposure > 0) | referred) & (score >= pop.threshold)
-        )
+        free = pop.group < 0
+        pioneer = self.programme.supported_pioneer()
+        if pioneer is not None:
+            free[pioneer] = False  # about to found a group of their own
+        joiners = np.flatnonzero(free & ((exposure > 0) | referred) & (score >= pop.threshold))
         if joiners.size == 0:
             return
         adj = self.community.adjacency

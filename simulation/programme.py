@@ -146,6 +146,10 @@ class Programme:
         pop.hear_of_project(np.array([self.pioneer]), m.p["first_impression"])
         m.log("pioneer_chosen", interest=int(pop.interest[self.pioneer]))
 
+    def supported_pioneer(self) -> int | None:
+        """The pioneer while the workers are still walking with them toward acting."""
+        return self.pioneer if self.pioneer_group is None else None
+
     def support_pioneer(self, week: int) -> float:
         """Money, psychological support and companionship; return the hours it took."""
         m = self.model
