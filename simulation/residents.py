@@ -180,7 +180,14 @@ class Resident(FixedAgent):
 
     @property
     def state(self) -> State:
-        return State(int(self._pop.states()[self.index]))
+        pop, i = self._pop, self.index
+        if pop.leads[i]:
+            return State.LEADING
+        if pop.group[i] >= 0:
+            return State.ACTING
+        if not pop.aware[i]:
+            return State.LATENT
+        return State.TRUSTING if pop.trust[i] >= TRUST_LEVEL else State.AWARE
 
     @property
     def group(self) -> int | None:
