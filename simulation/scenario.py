@@ -79,16 +79,21 @@ def _suggest(key: str) -> str:
     return "see `sprout params` for the list of parameters"
 
 
-def resolve_path(name: str | Path) -> Path:
-    """A scenario given by path, or by name in the scenarios directory."""
+def find_file(name: str | Path, directory: Path, what: str = "scenario") -> Path:
+    """A TOML file given by path, or by name (with or without ``.toml``) in ``directory``."""
     path = Path(name)
     if path.exists():
         return path
-    for candidate in (SCENARIO_DIR / path, SCENARIO_DIR / f"{path}.toml"):
+    for candidate in (directory / path, directory / f"{path}.toml"):
         if candidate.exists():
             return candidate
-    raise ScenarioError(str(name), None, "no such scenario file (looked in the current "
-                        f"directory and in {SCENARIO_DIR})")
+    raise ScenarioError(str(name), None, f"no such {what} file (looked in the current "
+                        f"directory and in {directory})")
+
+
+def resolve_path(name: str | Path) -> Path:
+    """A scenario given by path, or by name in the scenarios directory."""
+    return find_file(name, SCENARIO_DIR)
 
 
 def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..parameters import BY_NAME
 from ..runner import replicate_seeds
-from ..scenario import Scenario, ScenarioError
+from ..scenario import Scenario, ScenarioError, find_file
 from ..scenario import load as load_scenario
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -343,14 +343,7 @@ def _distribution(source: str, key: str, name: str, kind: str, bounds: Any) -> A
 
 def resolve_path(name: str | Path) -> Path:
     """A sweep file given by path, or by name in the experiments directory."""
-    path = Path(name)
-    if path.exists():
-        return path
-    for candidate in (EXPERIMENTS_DIR / path, EXPERIMENTS_DIR / f"{path}.toml"):
-        if candidate.exists():
-            return candidate
-    raise ScenarioError(str(name), None, "no such sweep file (looked in the current directory "
-                        f"and in {EXPERIMENTS_DIR})")
+    return find_file(name, EXPERIMENTS_DIR, "sweep")
 
 
 def _base_scenario(source: str, path: Path, name: str) -> Scenario:
