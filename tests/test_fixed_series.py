@@ -1,0 +1,65 @@
+"""Pinned weekly series: a refactoring must leave every scenario's runs identical.
+
+The fixture holds one hash per scenario and seed (1-5) of the whole weekly series and the
+event log. A change that alters the model's behaviour on purpose regenerates it with
+
+    python tests/test_fixed_series.py --write
+
+and says so in its commit message; any other change must leave it as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation.model import CommunityModel
+from simulation.scenario import available, load
+
+FIXTURE = Path(__file__).parent / "fixtures" / "series_hashes.json"
+SEEDS = (1, 2, 3, 4, 5)
+
+
+def run_hash(params: dict, seed: int) -> str:
+    """Hash of a run's weekly series (values rounded to 9 decimals) and its events."""
+    model = CommunityModel(rng=seed, **params)
+    model.run_for(params["project_weeks"] + params["horizon_weeks"])
+    series = model.series()
+    digest = hashlib.sha256()
+    digest.update(",".join(series.columns).encode())
+    digest.update(np.round(series.reset_index().to_numpy(dtype=float), 9).tobytes())
+    for event in model.events:
+        digest.update(json.dumps(event.as_dict(), sort_keys=True, default=float).encode())
+    return digest.hexdigest()[:16]
+
+
+def all_hashes() -> dict[str, dict[str, str]]:
+    table = {}
+    for path in available():
+        scenario = load(path)
+        table[path.stem] = {str(s): run_hash(scenario.params, s) for s in SEEDS}
+    return table
+
+
+CASES = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else {}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_series_unchanged(name: str) -> None:
+    scenario = load(name)
+    got = {str(s): run_hash(scenario.params, s) for s in SEEDS}
+    assert got == CASES[name]
+
+
+def test_every_scenario_is_pinned() -> None:
+    assert sorted(CASES) == sorted(p.stem for p in available())
+
+
+if __name__ == "__main__" and "--write" in sys.argv:
+    FIXTURE.write_text(json.dumps(all_hashes(), indent=1, sort_keys=True) + "\n")
+    print(f"wrote {FIXTURE}")
