@@ -17,7 +17,7 @@ from mesa import DataCollector, Model
 from mesa.discrete_space import Network
 
 from . import community as community_mod
-from .events import Event
+from .text import Event
 from .groups import Group, GroupRegistry
 from .parameters import INTEREST_CATEGORIES, resolve
 from .programme import Programme

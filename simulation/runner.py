@@ -37,7 +37,7 @@ class RunResult:
         return run_metadata(self.scenario, self.seed, self.params)
 
     def event_lines(self, lang: str = "en") -> list[str]:
-        from .events import Event
+        from .text import Event
 
         return [Event(**e).line(lang) for e in self.events]
 

@@ -20,7 +20,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..events import INTEREST_NAMES
+from ..text import INTEREST_NAMES
 from ..model import CommunityModel
 from ..parameters import INTEREST_CATEGORIES
 from ..residents import State
