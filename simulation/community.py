@@ -7,7 +7,7 @@ sparse matrix (for neighbour counts) and handed to Mesa as a networkx graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -25,6 +25,20 @@ class Community:
     courtyard: np.ndarray  # courtyard index of each resident
     adjacency: sp.csr_matrix  # symmetric 0/1 ties, no self-ties
     positions: np.ndarray  # (n, 2) map coordinates from the community's structure
+    # Derived once: the rules index blocks of residents by these starts every week.
+    degree: np.ndarray = field(init=False)  # ties of each resident
+    household_start: np.ndarray = field(init=False)  # first resident of each household, + n
+    building_start: np.ndarray = field(init=False)  # first resident of each building, + n
+    courtyard_start: np.ndarray = field(init=False)  # first resident of each courtyard, + n
+    building_households: np.ndarray = field(init=False)  # first household of each building, + H
+
+    def __post_init__(self) -> None:
+        self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
+        self.household_start = self.block_starts(self.household)
+        self.building_start = self.block_starts(self.building)
+        self.courtyard_start = self.block_starts(self.courtyard)
+        first_household = self.household[self.building_start[:-1]]
+        self.building_households = np.append(first_household, self.n_households)
 
     @property
     def n(self) -> int:
@@ -41,10 +55,6 @@ class Community:
     @property
     def n_courtyards(self) -> int:
         return int(self.courtyard.max()) + 1 if self.n else 0
-
-    @property
-    def degree(self) -> np.ndarray:
-        return np.asarray(self.adjacency.sum(axis=1)).ravel()
 
     def ties_within(self, labels: np.ndarray) -> sp.csr_matrix:
         """The ties whose two ends share a label (e.g. the same interest)."""

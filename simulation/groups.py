@@ -1,17 +1,14 @@
-"""Self-organised groups: founding, membership, maturity, dissolution and registration."""
+"""Self-organised groups: founding, membership, weekly life, dissolution and registration."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .parameters import INTEREST_CATEGORIES
-from .residents import Population
-
-ORIGINS: tuple[str, ...] = ("initial", "pioneer", "worker", "resident")
-"""Who started a group: there before the project, the supported pioneer, a resident the
-workers had just pushed (private visit or referral), or residents on their own."""
+from .state import Population, World
 
 
 @dataclass
@@ -22,7 +19,7 @@ class Group:
     interest: int
     leader: int
     founded_week: int
-    origin: str
+    origin: str  # "initial", "pioneer", "worker" (pushed by a worker) or "resident"
     members: set[int] = field(default_factory=set)  # includes the leader
     funds: float = 0.0  # yuan in hand
     grants: float = 0.0  # yuan received as micro-grants
@@ -54,7 +51,7 @@ class GroupRegistry:
         self.population = population
         self.groups: list[Group] = []
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
 
     def __len__(self) -> int:
@@ -67,6 +64,10 @@ class GroupRegistry:
     def interests(self) -> np.ndarray:
         """Interest of every group ever founded, indexed by group id."""
         return np.array([g.interest for g in self.groups], dtype=np.int64)
+
+    def active_flags(self) -> np.ndarray:
+        """Whether each group ever founded is still active, indexed by group id."""
+        return np.array([g.active for g in self.groups], dtype=bool)
 
     def found(self, leader: int, week: int, origin: str) -> Group:
         pop = self.population
@@ -95,11 +96,11 @@ class GroupRegistry:
         pop.group[resident] = -1
         pop.leads[resident] = False
 
-    def hand_over(self, group: Group) -> int | None:
+    def hand_over(self, group: Group, min_initiative: float) -> int | None:
         """The leader steps down; the most willing member takes over, if anyone will."""
         self.remove_member(group, group.leader)
         pop = self.population
-        candidates = [m for m in group.members if pop.initiative[m] >= 0.15]
+        candidates = [m for m in group.members if pop.initiative[m] >= min_initiative]
         if not candidates:
             return None
         successor = max(candidates, key=lambda m: (pop.initiative[m], -m))
@@ -131,3 +132,155 @@ class GroupRegistry:
         in_groups = np.flatnonzero(pop.group >= 0)
         assert sum(g.size for g in self.groups if g.active) == in_groups.size
         assert set(np.flatnonzero(pop.leads).tolist()) == leaders
+
+
+# --- founding -------------------------------------------------------------------------
+
+
+def seed_initial(world: World, registry: GroupRegistry) -> None:
+    """The groups that existed before the project, led by natural leaders."""
+    p = world.params
+    pop = world.population
+    com = world.community
+    n_groups = min(p.initial_groups, pop.n)
+    if n_groups == 0:
+        return
+    weights = pop.initiative / pop.initiative.sum()
+    leaders = world.rng.choice(pop.n, size=n_groups, replace=False, p=weights)
+    for leader in leaders:
+        group = registry.found(int(leader), 0, origin="initial")
+        group.maturity, group.cohesion = p.initial_group_maturity, p.initial_group_cohesion
+        court = com.courtyard[leader]
+        pool = np.arange(com.courtyard_start[court], com.courtyard_start[court + 1])
+        pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)]
+        # Another group's leader stays with their own group.
+        take = world.rng.permutation(pool)
+        take = take[~np.isin(take, leaders)][: p.initial_group_size - 1]
+        for r in take:
+            registry.add_member(group, int(r))
+        # The existing groups know and trust each other: doubts are what hold others back.
+        pop.doubt[list(group.members)] *= p.initial_member_doubt
+
+
+def found(world: World, registry: GroupRegistry, leader: int, origin: str,
+          reserved: int | None) -> Group:
+    """A resident founds a group and brings in a core of like-minded neighbours.
+
+    ``reserved`` (the pioneer the workers are walking with) is not recruited into the core.
+    """
+    pop = world.population
+    group = registry.found(leader, world.week, origin)
+    group.cohesion = world.params.new_group_cohesion
+    # A founder who learned from demonstrators starts further along.
+    group.maturity = float(pop.skills[leader])
+    _invite_core(world, registry, group, reserved)
+    return group
+
+
+def _invite_core(world: World, registry: GroupRegistry, group: Group,
+                 reserved: int | None) -> None:
+    p = world.params
+    pop = world.population
+    com = world.community
+    leader = group.leader
+    adj = com.adjacency
+    near = adj.indices[adj.indptr[leader]: adj.indptr[leader + 1]]
+    court = com.courtyard[leader]
+    lo, hi = com.courtyard_start[court], com.courtyard_start[court + 1]
+    pool = np.concatenate([near, world.rng.permutation(np.arange(lo, hi))])
+    pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)
+                & (pool != (-1 if reserved is None else reserved))]
+    _, first = np.unique(pool, return_index=True)
+    pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
+    accept = world.rng.random(pool.size) < pop.need[pool] * (1 - pop.joining_doubt()[pool])
+    for r in pool[accept][: p.founding_core]:
+        registry.add_member(group, int(r))
+
+
+def refer(world: World, registry: GroupRegistry, residents: np.ndarray,
+          pushed: bool = True) -> None:
+    """Point residents to the largest active group of their interest in their courtyard."""
+    if residents.size == 0:
+        return
+    pop = world.population
+    courtyard = world.community.courtyard
+    best: dict[tuple[int, int], Group] = {}
+    for g in registry.active:
+        key = (int(courtyard[g.leader]), g.interest)
+        if key not in best or g.size > best[key].size:
+            best[key] = g
+    for r in residents:
+        g = best.get((int(courtyard[r]), int(pop.interest[r])))
+        if g is not None:
+            pop.referral[r] = g.id
+            if pushed:
+                pop.last_push[r] = world.week
+
+
+# --- weekly life ------------------------------------------------------------------------
+
+
+def live_week(world: World, registry: GroupRegistry) -> list[Group]:
+    """Groups meet or idle, members drift away, leaders step down, groups end or register.
+
+    Returns the groups whose leader handed over to a successor this week.
+    """
+    p = world.params
+    pop = world.population
+    rng = world.rng
+    week = world.week
+    for g in registry.active:
+        p_act = (p.activity_base + p.activity_cohesion_weight * g.cohesion
+                 + p.activity_maturity_weight * g.maturity
+                 + p.activity_funds_weight * (g.funds >= p.activity_cost))
+        if rng.random() < p_act:
+            g.activities += 1
+            g.last_activity_week = week
+            g.funds -= min(g.funds, p.activity_cost)
+            g.cohesion += p.activity_cohesion_gain * (1 - g.cohesion)
+            g.maturity += p.maturity_gain * (1 - g.maturity)
+        else:
+            g.cohesion *= p.idle_cohesion_retention
+        if g.maturity >= p.sponsorship_maturity:
+            g.funds += p.sponsorship * g.maturity
+    # Members drift away when the group holds together loosely and their need is weak.
+    cohesion = np.array([g.cohesion for g in registry.groups])
+    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
+    if members.size:
+        p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
+            p.dropout_need_offset - pop.need[members]
+        )
+        for r in members[rng.random(members.size) < p_leave]:
+            registry.remove_member(registry.groups[pop.group[r]], int(r))
+    handed_over = []
+    exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
+    for g in registry.active:
+        exit_rate = p.leader_exit_rate * (1 - g.maturity) * exit_factor
+        if rng.random() < exit_rate:
+            if registry.hand_over(g, p.successor_initiative) is None:
+                _dissolve(world, registry, g, "no successor")
+                continue
+            handed_over.append(g)
+        age = week - g.founded_week
+        if g.size < p.min_group_size and (age >= p.grace_weeks or g.size == 0):
+            _dissolve(world, registry, g, "too small")
+            continue
+        if week - max(g.last_activity_week, g.founded_week) >= p.inactive_weeks:
+            _dissolve(world, registry, g, "inactive")
+            continue
+        if (
+            g.registered_week is None
+            and age >= p.registration_min_age
+            and g.maturity >= p.registration_maturity
+            and g.size >= p.registration_min_size
+            and rng.random() < p.registration_rate * p.committee_support
+        ):
+            g.registered_week = week + 1
+            world.log("registered", interest=g.interest, size=g.size)
+    return handed_over
+
+
+def _dissolve(world: World, registry: GroupRegistry, group: Group, cause: str) -> None:
+    age = world.week - group.founded_week
+    registry.dissolve(group, world.week + 1, cause)
+    world.log("dissolved", interest=group.interest, cause=cause, age=age)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from .model import CommunityModel
+from .groups import Group
+from .parameters import INTEREST_CATEGORIES, Params
+from .programme import GrantFund
+from .state import State, World
+from .workers import ACTIVITIES
 
 CASE_WEEK = 52  # the case counts its groups one year in
 HEADLINE: tuple[str, ...] = (
@@ -51,19 +55,83 @@ LABELS: dict[str, str] = {
     "first_life_meeting_week": "Week of the first life meeting",
 }
 
+SERIES: tuple[str, ...] = (
+    "week", "in_project",
+    "latent", "aware", "trusting", "acting", "leading",
+    "active_groups", "founded", "dissolved", "registered",
+    *(f"groups_{name}" for name in INTEREST_CATEGORIES),
+    "grants_paid", "grants_awarded", "budget_left",
+    *(f"hours_{a}" for a in ACTIVITIES), "hours_per_group",
+    "mean_trust", "mean_doubt", "doubt_reimbursement", "doubt_legitimacy", "doubt_direction",
+    "buildings_reached", "needs_known", "cost", "contacts",
+)
+"""Columns of the weekly series, in order."""
 
-def summarise(model: CommunityModel) -> dict[str, Any]:
+
+def measure(world: World, groups: Iterable[Group], active: list[Group], fund: GrantFund,
+            hours: dict[str, float], coverage: np.ndarray, cost: float,
+            contacts: int) -> dict[str, Any]:
+    """The week's figures (one row of the weekly series)."""
+    pop = world.population
+    counts = pop.state_counts()
+    groups = list(groups)
+    by_interest = np.bincount([g.interest for g in active], minlength=len(INTEREST_CATEGORIES))
+    doubts = pop.doubt.mean(axis=0) if pop.n else np.zeros(3)
+    return {
+        "week": world.week,
+        "in_project": world.week <= world.params.project_weeks,
+        **{s.name.lower(): int(c) for s, c in zip(State, counts)},
+        "active_groups": len(active),
+        "founded": sum(g.origin != "initial" for g in groups),
+        "dissolved": sum(not g.active for g in groups),
+        "registered": sum(g.registered_week is not None for g in groups),
+        **{f"groups_{name}": int(c) for name, c in zip(INTEREST_CATEGORIES, by_interest)},
+        "grants_paid": fund.paid,
+        "grants_awarded": fund.count,
+        "budget_left": fund.budget,
+        **{f"hours_{a}": hours[a] for a in ACTIVITIES},
+        "hours_per_group": hours["accompaniment"] / len(active) if active else 0.0,
+        "mean_trust": float(pop.trust.mean()) if pop.n else 0.0,
+        "mean_doubt": float(doubts.mean()),
+        "doubt_reimbursement": float(doubts[0]),
+        "doubt_legitimacy": float(doubts[1]),
+        "doubt_direction": float(doubts[2]),
+        "buildings_reached": float((coverage > 0).mean()),
+        "needs_known": float(pop.known.mean()) if pop.n else 0.0,
+        "cost": cost + fund.paid,
+        "contacts": contacts,
+    }
+
+
+class FinishedRun(Protocol):
+    """What :func:`summarise` reads of a finished run (a ``CommunityModel`` has it all)."""
+
+    p: Params
+    week: int
+    contacts: int
+    groups: Iterable[Group]
+
+    def series(self) -> pd.DataFrame: ...
+
+    @property
+    def first_meeting_week(self) -> int | None: ...
+
+    @property
+    def fund(self) -> GrantFund: ...
+
+
+def summarise(model: FinishedRun) -> dict[str, Any]:
     """Per-run figures of brief section 3, from the model's series and group records."""
     p = model.p
     series = model.series()
-    end = min(p["project_weeks"], model.week)
+    end = min(p.project_weeks, model.week)
     horizon = model.week
     groups = list(model.groups)
-    new = [g for g in groups if g.origin != "initial" and g.founded_week < p["project_weeks"]]
+    new = [g for g in groups if g.origin != "initial" and g.founded_week < p.project_weeks]
     new.sort(key=lambda g: (g.founded_week, g.id))
-    first_meeting = model.programme.first_meeting_week
+    first_meeting = model.first_meeting_week
     resident_made = [g for g in new if g.origin == "resident"]
-    late_groups = [g for g in new if g.founded_week >= p["project_weeks"] // 2]
+    late_groups = [g for g in new if g.founded_week >= p.project_weeks // 2]
     alive_at_end = [
         g for g in groups
         if g.founded_week < end and (g.dissolved_week is None or g.dissolved_week > end)
@@ -77,7 +145,7 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
     groups_end, groups_horizon = at(end, "active_groups"), at(horizon, "active_groups")
     with_groups = series.loc[1:end]
     with_groups = with_groups[with_groups["active_groups"] > 0]
-    first_week = next((w for w in with_groups.index if w > p["infiltration_weeks"]), None)
+    first_week = next((w for w in with_groups.index if w > p.infiltration_weeks), None)
     early = late = float("nan")
     if first_week is not None and end > first_week:
         span = max((end - first_week) // 4, 1)
@@ -89,7 +157,7 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
         "groups_project_end": groups_end,
         "groups_horizon": groups_horizon,
         "founded_project": len(new),
-        "founded_infiltration": sum(g.founded_week < p["infiltration_weeks"] for g in new),
+        "founded_infiltration": sum(g.founded_week < p.infiltration_weeks for g in new),
         "first_new_group_week": new[0].founded_week + 1 if new else None,
         "first_new_group_origin": new[0].origin if new else None,
         "first_resident_group_week": resident_made[0].founded_week + 1 if resident_made else None,
@@ -116,8 +184,8 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
         "mean_group_size": (
             (at(end, "acting") + at(end, "leading")) / groups_end if groups_end else float("nan")
         ),
-        "grants_awarded": int(model.programme.fund.count),
-        "grants_paid": float(model.programme.fund.paid),
+        "grants_awarded": int(model.fund.count),
+        "grants_paid": float(model.fund.paid),
         "cost_total": cost_horizon,
         "cost_per_group_project_end": cost_end / groups_end if groups_end else float("nan"),
         "cost_per_group_horizon": cost_horizon / groups_horizon if groups_horizon else float("nan"),
@@ -143,16 +211,3 @@ def mean_interval(values: list[float] | np.ndarray) -> tuple[float, float, float
         return mean, mean, mean
     half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return mean, mean - half, mean + half
-
-
-def summary_table(summaries: list[dict[str, Any]]) -> pd.DataFrame:
-    """Mean and 95% interval of every numeric figure over replicates."""
-    frame = pd.DataFrame(summaries)
-    rows = []
-    for column in frame.columns:
-        values = pd.to_numeric(frame[column], errors="coerce")
-        if values.notna().sum() == 0:
-            continue
-        mean, low, high = mean_interval(values.to_numpy())
-        rows.append({"figure": column, "mean": mean, "low": low, "high": high})
-    return pd.DataFrame(rows).set_index("figure")

@@ -1,24 +1,21 @@
-"""Programme events: training sessions, the pioneer, life meetings, demonstrations, grants.
+"""The programme: its schedule and events — training sessions, the pioneer, life meetings,
+demonstrations and the micro-grant fund.
 
-These are what the social workers' project does beyond visiting: they come from the
-scenario (when, how often, how big) and act on the residents' arrays all at once.
+The programme decides and reports; it acts on the residents' arrays and the groups through
+the rule modules below it, and tells the model what it decided (the pioneer is ready to
+act, the hours it took), never reaching into the model.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .groups import Group
+from . import groups as group_rules
+from .groups import Group, GroupRegistry
+from .state import World
 from .workers import legitimacy
-
-if TYPE_CHECKING:
-    from .model import CommunityModel
-
-MEETING_TRUST = 0.25  # initial trust that makes a resident accept a life-meeting invitation
-LADDER_TOP = 3  # ran an activity -> organised a festival event -> linked outside resources
 
 
 def gumbel_top_k(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
@@ -37,10 +34,6 @@ class Demonstrator:
     resident: int
     group: int
     level: int = 1
-
-    @property
-    def credibility(self) -> float:
-        return self.level / LADDER_TOP
 
 
 class GrantFund:
@@ -80,14 +73,15 @@ class GrantFund:
 class Programme:
     """The project's schedule and its events."""
 
-    def __init__(self, model: CommunityModel) -> None:
-        self.model = model
-        p = model.p
-        start = p["infiltration_weeks"]
+    def __init__(self, world: World, registry: GroupRegistry) -> None:
+        self.world = world
+        self.groups = registry
+        p = world.params
+        start = p.infiltration_weeks
         self.training_weeks = {
-            start + i * p["training_interval_weeks"]
-            for i in range(p["training_sessions"])
-            if start + i * p["training_interval_weeks"] < p["project_weeks"]
+            start + i * p.training_interval_weeks
+            for i in range(p.training_sessions)
+            if start + i * p.training_interval_weeks < p.project_weeks
         }
         self.announced = False
         self.trainings_held = 0
@@ -97,180 +91,208 @@ class Programme:
         self.pioneer_weeks = 0
         self.pioneer_group: int | None = None
         self.demonstrators: list[Demonstrator] = []
-        self.fund = GrantFund(p["grant_budget"], p["grant_size"])
+        self.fund = GrantFund(p.grant_budget, p.grant_size)
 
     # --- announcement and training --------------------------------------------------
-    def announce(self, week: int) -> None:
+    def announce(self) -> None:
         """From the end of infiltration the project's offer is public."""
-        m = self.model
-        if self.announced or week < m.p["infiltration_weeks"]:
+        world = self.world
+        if self.announced or world.week < world.params.infiltration_weeks:
             return
         self.announced = True
         if not self.training_weeks:
             # Without sessions, workers tell the residents they have come to know.
-            known = np.flatnonzero(m.population.known)
-            m.population.hear_of_project(known, m.p["first_impression"])
+            world.population.hear_of_project(np.flatnonzero(world.population.known))
 
-    def training_session(self, week: int) -> bool:
-        if week not in self.training_weeks:
+    def training_session(self) -> bool:
+        """Hold this week's training session, if one is scheduled; return whether it was."""
+        world = self.world
+        if world.week not in self.training_weeks:
             return False
-        m = self.model
-        pop = m.population
+        p = world.params
+        pop = world.population
         everyone = np.arange(pop.n)
         # Invitations go through the workers' acquaintances; a few come on the committee's notice.
-        weights = 0.02 + pop.familiarity + 0.05 * pop.known
-        who = gumbel_top_k(m.rng, everyone, weights, m.p["training_capacity"])
-        legit = legitimacy(m)
-        pop.hear_of_project(who, m.p["first_impression"])
-        pop.raise_familiarity(who, 0.1)
+        weights = p.invitation_base + pop.familiarity + p.training_known_weight * pop.known
+        who = gumbel_top_k(world.rng, everyone, weights, p.training_capacity)
+        legit = legitimacy(p)
+        pop.hear_of_project(who)
+        pop.raise_familiarity(who, p.training_familiarity_gain)
         # Residents tell a worker what they want only once the worker is a familiar face.
-        pop.known[who[m.rng.random(who.size) < pop.familiarity[who]]] = True
-        pop.reduce_doubts(who, np.array([0.0, 0.4 * legit, 0.15]))
-        pop.raise_trust(who, 0.2 * legit * (0.1 + 0.9 * pop.familiarity[who]))
+        pop.known[who[world.rng.random(who.size) < pop.familiarity[who]]] = True
+        pop.reduce_doubts(who, np.array([0.0, p.training_legitimacy_doubt_reduction * legit,
+                                         p.training_direction_doubt_reduction]))
+        pop.raise_trust(who, p.training_trust_gain * legit * pop.reassurance(who))
         self.trainings_held += 1
-        m.log("training", attendees=int(who.size))
+        world.log("training", attendees=int(who.size))
         return True
 
     # --- the pioneer -------------------------------------------------------------------
-    def choose_pioneer(self, week: int) -> None:
+    def choose_pioneer(self) -> None:
         """Pick the known resident most willing to act who has not acted yet."""
-        m = self.model
-        if not m.p["pioneer_support"] or self.pioneer is not None or not self.announced:
+        world = self.world
+        if not world.params.pioneer_support or self.pioneer is not None or not self.announced:
             return
-        pop = m.population
+        pop = world.population
         candidates = np.flatnonzero(pop.known & (pop.group < 0))
         if candidates.size == 0:
             return
         willingness = pop.need[candidates] * pop.initiative[candidates]
         self.pioneer = int(candidates[np.argmax(willingness)])
-        pop.hear_of_project(np.array([self.pioneer]), m.p["first_impression"])
-        m.log("pioneer_chosen", interest=int(pop.interest[self.pioneer]))
+        pop.hear_of_project(np.array([self.pioneer]))
+        world.log("pioneer_chosen", interest=int(pop.interest[self.pioneer]))
 
     def supported_pioneer(self) -> int | None:
         """The pioneer while the workers are still walking with them toward acting."""
         return self.pioneer if self.pioneer_group is None else None
 
-    def support_pioneer(self, week: int) -> float:
-        """Money, psychological support and companionship; return the hours it took."""
-        m = self.model
-        pop = m.population
+    def support_pioneer(self) -> tuple[float, bool]:
+        """Money, psychological support and companionship for the pioneer this week.
+
+        Returns the hours it took and whether the pioneer is now ready to found a group.
+        """
+        world = self.world
+        p = world.params
+        pop = world.population
         if self.pioneer is None or self.pioneer_group is not None:
-            return 0.0
+            return 0.0, False
         if pop.group[self.pioneer] >= 0:  # acted on their own, or was recruited
             self.pioneer_group = int(pop.group[self.pioneer])
-            return 0.0
+            return 0.0, False
         who = np.array([self.pioneer])
-        pop.reduce_doubts(who, 0.5)
-        pop.raise_trust(who, 0.4)
-        pop.raise_familiarity(who, 0.4)
-        pop.last_push[self.pioneer] = week
+        pop.reduce_doubts(who, p.pioneer_doubt_reduction)
+        pop.raise_trust(who, p.pioneer_trust_gain)
+        pop.raise_familiarity(who, p.pioneer_familiarity_gain)
+        pop.last_push[self.pioneer] = world.week
         self.pioneer_weeks += 1
-        if self.pioneer_weeks >= m.p["pioneer_support_weeks"]:
-            group = m.found_group(self.pioneer, week, origin="pioneer")
-            self.pioneer_group = group.id
-            m.log("pioneer_acts", interest=group.interest)
-            if m.p["demonstrations"]:
-                self.demonstrators.append(Demonstrator(self.pioneer, group.id))
-        return 4.0
+        return p.pioneer_hours, self.pioneer_weeks >= p.pioneer_support_weeks
+
+    def pioneer_founded(self, group: Group) -> None:
+        """The pioneer has acted: their group is the first to show at life meetings."""
+        self.pioneer_group = group.id
+        self.world.log("pioneer_acts", interest=group.interest)
+        if self.world.params.demonstrations:
+            self.demonstrators.append(Demonstrator(group.leader, group.id))
 
     # --- life meetings and demonstrations ---------------------------------------------
-    def meeting_due(self, week: int) -> bool:
-        m = self.model
-        if not m.p["life_meetings"] or week >= m.p["project_weeks"]:
+    def meeting_due(self) -> bool:
+        world = self.world
+        p = world.params
+        if not p.life_meetings or world.week >= p.project_weeks:
             return False
         if self.first_meeting_week is None:
             # The platform opens once the project has a first group to show.
-            if any(g.origin != "initial" for g in m.groups):
-                self.first_meeting_week = week
+            if any(g.origin != "initial" for g in self.groups):
+                self.first_meeting_week = world.week
                 return True
             return False
-        return (week - self.first_meeting_week) % m.p["life_meeting_interval_weeks"] == 0
+        return (world.week - self.first_meeting_week) % p.life_meeting_interval_weeks == 0
 
-    def life_meeting(self, week: int) -> None:
-        m = self.model
-        p = m.p
-        pop = m.population
+    def credibility(self, demonstrator: Demonstrator) -> float:
+        return demonstrator.level / self.world.params.ladder_top
+
+    def life_meeting(self) -> None:
+        world = self.world
+        p = world.params
+        pop = world.population
         # Invitations reach residents who already trust the workers a little, and the groups.
-        candidates = np.flatnonzero(pop.aware & ((pop.trust >= MEETING_TRUST) | (pop.group >= 0)))
+        candidates = np.flatnonzero(pop.aware & ((pop.trust >= p.meeting_trust)
+                                                 | (pop.group >= 0)))
         weights = (
-            0.02 + pop.trust[candidates] + pop.familiarity[candidates]
-            + 1.0 * pop.leads[candidates] + 0.3 * (pop.group[candidates] >= 0)
+            p.invitation_base + pop.trust[candidates] + pop.familiarity[candidates]
+            + p.meeting_leader_weight * pop.leads[candidates]
+            + p.meeting_member_weight * (pop.group[candidates] >= 0)
         )
-        who = gumbel_top_k(m.rng, candidates, weights, p["life_meeting_capacity"])
+        who = gumbel_top_k(world.rng, candidates, weights, p.life_meeting_capacity)
         pop.known[who] = True
-        pop.raise_familiarity(who, 0.1)
-        sharers = [d for d in self.demonstrators if m.groups.groups[d.group].active]
+        pop.raise_familiarity(who, p.meeting_familiarity_gain)
+        sharers = [d for d in self.demonstrators if self.groups.groups[d.group].active]
         if sharers:
-            best = max(d.credibility for d in sharers)
-            c = min(1.0, best + 0.15 * (len(sharers) - 1))
-            r = p["demo_doubt_reduction"] * c
-            pop.reduce_doubts(who, np.array([r, 0.5 * r, r]))
-            pop.raise_trust(who, 0.1 + 0.3 * c)
-            pop.inspiration[who] = np.maximum(pop.inspiration[who], p["demo_inspiration"] * c)
+            best = max(self.credibility(d) for d in sharers)
+            c = min(1.0, best + p.extra_sharer_credibility * (len(sharers) - 1))
+            r = p.demo_doubt_reduction * c
+            pop.reduce_doubts(who, np.array([r, p.demo_legitimacy_share * r, r]))
+            pop.raise_trust(who, p.meeting_trust_gain + p.demo_trust_gain * c)
+            pop.inspiration[who] = np.maximum(pop.inspiration[who], p.demo_inspiration * c)
             # How to find sponsors, how to match what people need with project money.
-            pop.skills[who] += p["skill_gain"] * c * (1 - pop.skills[who])
+            pop.skills[who] += p.skill_gain * c * (1 - pop.skills[who])
             for leader in who[pop.leads[who]]:
-                group = m.groups.groups[pop.group[leader]]
-                group.maturity += p["skill_gain"] * c * (1 - group.maturity)
-            m.log("life_meeting", attendees=int(who.size), sharers=len(sharers))
+                group = self.groups.groups[pop.group[leader]]
+                group.maturity += p.skill_gain * c * (1 - group.maturity)
+            world.log("life_meeting", attendees=int(who.size), sharers=len(sharers))
         else:
-            pop.reduce_doubts(who, np.array([0.0, 0.1, 0.0]))
-            pop.raise_trust(who, 0.1)
-            m.log("life_meeting_quiet", attendees=int(who.size))
-        m.refer_to_groups(who[pop.group[who] < 0], week, pushed=False)
+            pop.reduce_doubts(who, np.array([0.0, p.quiet_meeting_legitimacy_reduction, 0.0]))
+            pop.raise_trust(who, p.meeting_trust_gain)
+            world.log("life_meeting_quiet", attendees=int(who.size))
+        group_rules.refer(world, self.groups, who[pop.group[who] < 0], pushed=False)
         self.meetings_held += 1
         self._climb_ladder()
         self._invite_demonstrators()
 
     def _climb_ladder(self) -> None:
-        m = self.model
+        world = self.world
         for d in self.demonstrators:
-            climbs = d.level < LADDER_TOP and m.groups.groups[d.group].active
-            if climbs and m.rng.random() < m.p["ladder_step_chance"]:
+            climbs = d.level < world.params.ladder_top and self.groups.groups[d.group].active
+            if climbs and world.rng.random() < world.params.ladder_step_chance:
                 d.level += 1
-                m.log("ladder", step=d.level)
+                world.log("ladder", step=d.level)
 
     def _invite_demonstrators(self) -> None:
         """Invite the keenest leader of an active, working project group to demonstrate."""
-        m = self.model
-        if not m.p["demonstrations"] or len(self.demonstrators) >= m.p["n_demonstrators"]:
+        p = self.world.params
+        if not p.demonstrations or len(self.demonstrators) >= p.n_demonstrators:
             return
-        pop = m.population
+        pop = self.world.population
         taken = {d.resident for d in self.demonstrators}
         leaders = [
-            g.leader for g in m.groups.active
+            g.leader for g in self.groups.active
             if g.origin != "initial" and g.activities > 0 and g.leader not in taken
         ]
         if leaders:
             best = max(leaders, key=lambda r: (pop.initiative[r], -r))
             self.demonstrators.append(Demonstrator(best, int(pop.group[best])))
 
-    def demonstrator_residents(self) -> set[int]:
-        return {d.resident for d in self.demonstrators}
+    def leader_changed(self, group: Group) -> None:
+        """A group's demonstrator who stepped down as its leader no longer demonstrates."""
+        self.demonstrators = [d for d in self.demonstrators
+                              if not (d.group == group.id and d.resident != group.leader)]
 
+    # --- grants ------------------------------------------------------------------------
     def grant_support(self) -> np.ndarray:
         """Founding support from a grant on offer, discounted by the reimbursement doubt."""
-        m = self.model
-        pop = m.population
+        world = self.world
+        p = world.params
+        pop = world.population
         if not (self.announced and self.fund.available):
             return np.zeros(pop.n)
-        appeal = m.p["grant_appeal"] * np.log2(1.0 + self.fund.size / 1000.0)
+        appeal = p.grant_appeal * np.log2(1.0 + self.fund.size / p.grant_reference)
         return appeal * pop.aware * (1.0 - pop.doubt[:, 0])
 
-    def reimburse(self, week: int) -> None:
-        m = self.model
-        for gid, amount, pays in self.fund.due(week):
-            group = m.groups.groups[gid]
+    def offer_grant(self, group: Group) -> None:
+        """A newly founded group applies for a micro-grant while the project runs."""
+        world = self.world
+        p = world.params
+        if not (self.announced and world.in_project):
+            return
+        pays = world.rng.random() < p.reimbursement_reliability
+        if self.fund.award(group, world.week, p.reimbursement_delay_weeks, pays):
+            world.log("grant", interest=group.interest, amount=self.fund.size)
+
+    def reimburse(self) -> None:
+        world = self.world
+        p = world.params
+        for gid, amount, pays in self.fund.due(world.week):
+            group = self.groups.groups[gid]
             members = np.fromiter(group.members, dtype=np.int64, count=group.size)
             if pays:
                 group.funds += amount
                 group.grants += amount
-                m.log("reimbursed", interest=group.interest, amount=amount)
+                world.log("reimbursed", interest=group.interest, amount=amount)
             else:
                 # Money advanced and never repaid: members' reimbursement doubts come back.
                 if members.size:
-                    pop = m.population
-                    pop.doubt[members, 0] += 0.5 * (1 - pop.doubt[members, 0])
-                group.cohesion *= 0.7
-                m.log("reimbursement_failed", interest=group.interest, amount=amount)
-
+                    pop = world.population
+                    pop.doubt[members, 0] += (p.failed_reimbursement_doubt
+                                              * (1 - pop.doubt[members, 0]))
+                group.cohesion *= p.failed_reimbursement_cohesion
+                world.log("reimbursement_failed", interest=group.interest, amount=amount)

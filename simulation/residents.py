@@ -1,121 +1,107 @@
-"""Residents: latent needs, initiative, three doubts, familiarity, trust and state.
+"""Residents: the Mesa agents, and the weekly rules of what residents hear, feel and decide.
 
-A community has thousands of residents and every rule touches all of them every week, so
-their state lives in numpy arrays (``Population``); each ``Resident`` Mesa agent is a thin
-view on one row, for inspection, the map and anyone who wants to reason about one person.
+Their state is a row of the ``Population`` arrays (``simulation.state``); each ``Resident``
+Mesa agent is a thin view on one row, for inspection, the map and anyone who wants to
+reason about one person. The rules below update every resident at once.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from mesa.discrete_space import FixedAgent
 
 from .parameters import INTEREST_CATEGORIES
+from .state import DOUBTS, Population, State, World
 
-if TYPE_CHECKING:
-    from .model import CommunityModel
-
-
-class State(IntEnum):
-    """Where a resident stands, from buried need to leading a group."""
-
-    LATENT = 0  # need buried; has not heard of the project
-    AWARE = 1  # knows the project supports self-organised action
-    TRUSTING = 2  # trusts the workers and the project
-    ACTING = 3  # member of a group
-    LEADING = 4  # leads a group
+# --- the week's rules ---------------------------------------------------------------
 
 
-DOUBTS: tuple[str, ...] = ("reimbursement", "legitimacy", "direction")
-# Reimbursement weighs most in founding: a founder advances money before any grant is repaid.
-FOUNDING_DOUBT_WEIGHTS = np.array([0.4, 0.3, 0.3])
-TRUST_LEVEL = 0.5  # trust at which an aware resident counts as trusting
-TRUST_HEADROOM = 0.2  # how far trust can run ahead of familiarity with the workers
+def update(world: World, announced: bool) -> None:
+    """News spreads, peers settle doubts, and without contact trust and reassurance fade."""
+    p = world.params
+    pop = world.population
+    adj = world.community.adjacency
+    if announced:
+        draws = world.rng.random(pop.n)
+        unaware = np.flatnonzero(~pop.aware)
+        aware_neighbours = (adj @ pop.aware.astype(np.float64))[unaware]
+        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours
+        pop.hear_of_project(unaware[draws[unaware] < p_hear])
+    if p.peer_doubt_effect > 0:
+        share = acting_share(adj, world.community.degree, pop)
+        pop.doubt[:, 1:] *= (1.0 - p.peer_doubt_effect * share)[:, None]
+    idle = ~(pop.contacted | (pop.group >= 0))
+    pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
+    # Reassurance wears off: without contact, doubts creep back toward where they began.
+    relapse = np.where(idle, p.doubt_relapse, 0.0)
+    pop.doubt += relapse[:, None] * (pop.doubt_baseline - pop.doubt)
+    pop.familiarity *= np.where(idle, 1.0 - p.familiarity_decay_share * p.trust_decay, 1.0)
+    pop.inspiration *= p.inspiration_retention
 
 
-class Population:
-    """Array-backed state of all residents (one row per resident)."""
+def founders(world: World, grant_support: np.ndarray, reserved: int | None) -> np.ndarray:
+    """Trusting residents who found a group this week: drive and support outweigh doubts.
 
-    def __init__(self, rng: np.random.Generator, n: int, params: dict) -> None:
-        k = params["interest_categories"]
-        # Recreation is the most common interest, neighbourhood affairs the rarest.
-        weights = np.array([0.2, 0.17, 0.1, 0.08, 0.15, 0.18, 0.12])[:k]
-        self.interest = rng.choice(k, size=n, p=weights / weights.sum()).astype(np.int64)
-        mean = params["need_mean"]
-        self.need = rng.beta(4 * mean, 4 * (1 - mean), size=n)
-        self.initiative = rng.beta(params["initiative_shape"], 4.0, size=n)
-        self.threshold = np.clip(
-            rng.normal(params["threshold_mean"], params["threshold_sd"], size=n), 0.0, 1.0
-        )
-        means = np.array(
-            [params["doubt_reimbursement"], params["doubt_legitimacy"], params["doubt_direction"]]
-        )
-        self.doubt = np.clip(means[None, :] + rng.normal(0.0, 0.15, size=(n, 3)), 0.0, 1.0)
-        self.doubt[:, means == 0] = 0.0
-        self.doubt_baseline = self.doubt.copy()  # where doubts drift back to without contact
-        self.familiarity = np.zeros(n)
-        self.trust = np.zeros(n)
-        self.inspiration = np.zeros(n)  # founding support from demonstrations seen
-        self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
-        self.aware = np.zeros(n, dtype=bool)
-        self.known = np.zeros(n, dtype=bool)  # a worker knows this resident's need
-        self.group = np.full(n, -1, dtype=np.int64)
-        self.leads = np.zeros(n, dtype=bool)
-        self.contacted = np.zeros(n, dtype=bool)  # touched by the programme this week
-        self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
-        self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
+    Founding needs trust: a resident who does not believe the workers will not count on
+    the project's grant, platform or backing, however keen. ``reserved`` is a resident the
+    workers are still walking with (the supported pioneer), who does not found alone.
+    """
+    p = world.params
+    pop = world.population
+    eligible = pop.aware & pop.trusting() & (pop.group < 0)
+    if not eligible.any():
+        return np.empty(0, dtype=np.int64)
+    drive = pop.need * pop.initiative
+    support = grant_support + pop.inspiration
+    score = drive + support - p.doubt_weight * pop.founding_doubt()
+    ready = eligible & (score >= p.found_threshold)
+    if reserved is not None:
+        ready[reserved] = False
+    return np.flatnonzero(ready & (world.rng.random(pop.n) < p.found_rate))
 
-    @property
-    def n(self) -> int:
-        return int(self.need.size)
 
-    def states(self) -> np.ndarray:
-        """State code of every resident."""
-        state = np.where(self.aware, State.AWARE, State.LATENT)
-        state = np.where(self.aware & (self.trust >= TRUST_LEVEL), State.TRUSTING, state)
-        state = np.where(self.group >= 0, State.ACTING, state)
-        return np.where(self.leads, State.LEADING, state).astype(np.int64)
+def joiners(
+    world: World, group_interest: np.ndarray, group_active: np.ndarray, reserved: int | None
+) -> list[tuple[int, int]]:
+    """Residents who join a group this week, and which group (by id).
 
-    def state_counts(self) -> np.ndarray:
-        return np.bincount(self.states(), minlength=len(State))
-
-    def founding_doubt(self) -> np.ndarray:
-        return self.doubt @ FOUNDING_DOUBT_WEIGHTS
-
-    def joining_doubt(self) -> np.ndarray:
-        # Joining a neighbour's team asks no money up front: only legitimacy and direction.
-        return 0.5 * (self.doubt[:, 1] + self.doubt[:, 2])
-
-    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float) -> None:
-        """Remove a share of each doubt: one share, three (one per doubt), or one row each."""
-        shares = np.asarray(shares, dtype=np.float64)
-        if shares.ndim == 1 and shares.size != 3:
-            shares = shares[:, None]
-        self.doubt[who] *= 1.0 - np.clip(shares, 0.0, 1.0)
-
-    def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
-        """Trust grows toward a ceiling set by how well the resident knows the workers."""
-        ceiling = np.minimum(self.familiarity[who] + TRUST_HEADROOM, 1.0)
-        room = np.maximum(ceiling - self.trust[who], 0.0)
-        self.trust[who] += np.clip(amount, 0.0, 1.0) * room
-        self.contacted[who] = True
-
-    def hear_of_project(self, who: np.ndarray, first_impression: float) -> None:
-        """Residents learn of the project's offer; from a stranger it sounds doubtful."""
-        new = who[~self.aware[who]]
-        if new.size == 0:
-            return
-        self.aware[new] = True
-        suspicion = first_impression * (1.0 - self.familiarity[new])
-        self.doubt[new, :2] += suspicion[:, None] * (1.0 - self.doubt[new, :2])
-
-    def raise_familiarity(self, who: np.ndarray, amount: np.ndarray | float) -> None:
-        self.familiarity[who] += np.clip(amount, 0.0, 1.0) * (1.0 - self.familiarity[who])
-        self.contacted[who] = True
+    Fractional-threshold joining (Watts 2002) among neighbours of the same interest, raised
+    by doubts and helped by a worker's or meeting's referral. A referred resident joins the
+    group they were pointed to; others the group most of their matching neighbours are in.
+    """
+    p = world.params
+    pop = world.population
+    if group_interest.size == 0:
+        return []
+    exposure = matching_peer_share(world.same_interest_ties, world.community.degree, pop)
+    referred = pop.referral >= 0
+    score = exposure + p.referral_boost * referred
+    if p.join_doubt_weight > 0:
+        score = score - p.join_doubt_weight * pop.joining_doubt()
+    free = pop.group < 0
+    if reserved is not None:
+        free[reserved] = False  # about to found a group of their own
+    candidates = np.flatnonzero(free & ((exposure > 0) | referred) & (score >= pop.threshold))
+    adj = world.community.adjacency
+    chosen = []
+    for r in candidates:
+        target = -1
+        if referred[r] and group_active[pop.referral[r]]:
+            target = int(pop.referral[r])
+        else:
+            nbrs = adj.indices[adj.indptr[r]: adj.indptr[r + 1]]
+            gs = pop.group[nbrs]
+            gs = gs[gs >= 0]
+            gs = gs[group_interest[gs] == pop.interest[r]]
+            if gs.size:
+                values, counts = np.unique(gs, return_counts=True)
+                target = int(values[np.argmax(counts)])
+        if target >= 0:
+            chosen.append((int(r), target))
+    return chosen
 
 
 def matching_peer_share(
@@ -138,58 +124,51 @@ def acting_share(adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population) 
     return (adjacency @ acting) / np.maximum(degree, 1)
 
 
+# --- the agent ------------------------------------------------------------------------
+
+
 class Resident(FixedAgent):
     """One resident, living at a node of the community network.
 
-    The resident's state is a row of the model's ``Population`` arrays; the model updates
-    all residents at once, and these properties read the current values.
+    The resident's state is a row of the ``Population`` arrays; the model updates all
+    residents at once, and these properties read the current values.
     """
 
-    def __init__(self, model: CommunityModel, cell, index: int) -> None:
+    def __init__(self, model: Any, cell: Any, index: int, population: Population) -> None:
         super().__init__(model)
         self.cell = cell
         self.index = index
-
-    @property
-    def _pop(self) -> Population:
-        return self.model.population
+        self.population = population
 
     @property
     def interest(self) -> str:
-        return INTEREST_CATEGORIES[self._pop.interest[self.index]]
+        return INTEREST_CATEGORIES[self.population.interest[self.index]]
 
     @property
     def need(self) -> float:
-        return float(self._pop.need[self.index])
+        return float(self.population.need[self.index])
 
     @property
     def initiative(self) -> float:
-        return float(self._pop.initiative[self.index])
+        return float(self.population.initiative[self.index])
 
     @property
     def doubts(self) -> dict[str, float]:
-        return {name: float(v) for name, v in zip(DOUBTS, self._pop.doubt[self.index])}
+        return {name: float(v) for name, v in zip(DOUBTS, self.population.doubt[self.index])}
 
     @property
     def familiarity(self) -> float:
-        return float(self._pop.familiarity[self.index])
+        return float(self.population.familiarity[self.index])
 
     @property
     def trust(self) -> float:
-        return float(self._pop.trust[self.index])
+        return float(self.population.trust[self.index])
 
     @property
     def state(self) -> State:
-        pop, i = self._pop, self.index
-        if pop.leads[i]:
-            return State.LEADING
-        if pop.group[i] >= 0:
-            return State.ACTING
-        if not pop.aware[i]:
-            return State.LATENT
-        return State.TRUSTING if pop.trust[i] >= TRUST_LEVEL else State.AWARE
+        return self.population.state_of(self.index)
 
     @property
     def group(self) -> int | None:
-        g = int(self._pop.group[self.index])
+        g = int(self.population.group[self.index])
         return None if g < 0 else g

@@ -141,11 +141,11 @@ def run(params: dict[str, Any], seed: int, scenario: str = "custom") -> RunResul
 
 def _run(params: dict[str, Any], seed: int, scenario: str) -> RunResult:
     model = CommunityModel(rng=seed, **params)
-    model.run_for(model.p["project_weeks"] + model.p["horizon_weeks"])
+    model.run_for(model.p.project_weeks + model.p.horizon_weeks)
     return RunResult(
         scenario=scenario,
         seed=int(seed),
-        params=dict(model.p),
+        params=model.p.as_dict(),
         series=model.series(),
         summary=summarise(model),
         events=[e.as_dict() for e in model.events],

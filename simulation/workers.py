@@ -1,97 +1,234 @@
-"""Social workers: where they go, how their hours split, what a visit does."""
+"""Social workers: where they go, what a visit does, how their hours split in a week.
+
+Workers are Mesa agents; what they have covered together (households visited, courtyards
+reached) is the team's ``Outreach``. The week's activities — infiltration visits,
+accompanying groups with referrals, private Q&A, post-project contacts — are the functions
+below; each returns the hours it took.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from mesa import Agent
 
-if TYPE_CHECKING:
-    from .model import CommunityModel
+from .groups import Group, GroupRegistry
+from .parameters import Params
+from .state import World
 
 ACTIVITIES: tuple[str, ...] = ("infiltration", "qa", "pioneer", "accompaniment", "meetings")
 """What worker hours are spent on; reported weekly."""
 
-PIONEER_HOURS = 4.0  # weekly companionship of the supported pioneer
-MEETING_HOURS = 3.0  # per worker, per training session or life meeting
-COURTYARD_VISIT_HOURS = 2.0  # one courtyard gathering with a grid worker
-COURTYARD_VISIT_REACH = 10  # residents met at a courtyard gathering
+TIE_BREAK = 1e-3  # random jitter that breaks ties between equally good buildings
 
 
-def legitimacy(model: CommunityModel) -> float:
+def legitimacy(params: Params) -> float:
     """How much a worker's visit is believed: committee backing, grid-worker company."""
-    p = model.p
-    base = 0.4 + 0.6 * p["committee_support"]
-    return base * (1.0 if p["grid_worker_accompaniment"] else 0.6)
+    base = params.legitimacy_base + (1 - params.legitimacy_base) * params.committee_support
+    return base * (1.0 if params.grid_worker_accompaniment else params.without_grid_legitimacy)
+
+
+class Outreach:
+    """What the workers have covered together: households visited, courtyards reached."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.household_visited = np.zeros(world.community.n_households, dtype=bool)
+        self.courtyards_reached: set[int] = set()
+
+    def building_coverage(self) -> np.ndarray:
+        """Share of each building's households that workers have visited."""
+        starts = self.world.community.building_households
+        visited = np.add.reduceat(self.household_visited, starts[:-1])
+        return visited / np.diff(starts)
+
+    def building_interest(self) -> np.ndarray:
+        """Known strong needs per resident in each building: where interest shows."""
+        pop = self.world.population
+        starts = self.world.community.building_start
+        strong = (pop.known & (pop.need >= self.world.params.strong_need)).astype(float)
+        counts = np.add.reduceat(strong, starts[:-1])
+        return counts / np.diff(starts)
+
+    def household_familiarity(self, households: np.ndarray) -> np.ndarray:
+        starts = self.world.community.household_start
+        fam = np.add.reduceat(self.world.population.familiarity, starts[:-1])
+        return fam[households] / np.diff(starts)[households]
+
+    def infiltration_depth(self) -> np.ndarray:
+        """Per building: share of households reached times mean familiarity there."""
+        starts = self.world.community.building_start
+        fam = np.add.reduceat(self.world.population.familiarity, starts[:-1])
+        fam = fam / np.diff(starts)
+        return self.building_coverage() * fam
 
 
 class SocialWorker(Agent):
     """A social worker on the project; each week works in one building of the community."""
 
-    def __init__(self, model: CommunityModel, hours: float) -> None:
+    def __init__(self, model: Any, hours: float, outreach: Outreach) -> None:
         super().__init__(model)
         self.hours = hours
+        self.outreach = outreach
         self.building: int | None = None  # where the worker is this week (for the map)
-        self.courtyards_reached: set[int] = set()
 
     def choose_building(self, claimed: set[int]) -> int:
         """Pick a building: spread out (breadth) or deepen where interest shows."""
-        m = self.model
-        coverage = m.building_coverage()
-        interest = m.building_interest()
-        bias = m.p["deepening_bias"]
+        world = self.outreach.world
+        coverage = self.outreach.building_coverage()
+        interest = self.outreach.building_interest()
+        bias = world.params.deepening_bias
         if interest.max() > 0:
             interest = interest / interest.max()
         score = (1 - bias) * (1 - coverage) + bias * interest
-        score = score + 1e-3 * m.rng.random(score.size)
+        score = score + TIE_BREAK * world.rng.random(score.size)
         if claimed:
             score[list(claimed)] = -np.inf
         return int(np.argmax(score))
 
     def infiltrate(self, hours: float, claimed: set[int]) -> float:
         """Visit households of one building and hold a courtyard gathering; return hours used."""
-        m = self.model
-        com = m.community
+        world = self.outreach.world
+        p = world.params
+        com = world.community
+        rng = world.rng
         if hours <= 0 or com.n == 0:
             return 0.0
         b = self.choose_building(claimed)
         claimed.add(b)
         self.building = b
-        court = int(com.courtyard[m.building_start[b]])
-        if court not in self.courtyards_reached and not any(
-            court in w.courtyards_reached for w in m.workers
-        ):
-            m.log("new_courtyard", courtyard=court)
-        self.courtyards_reached.add(court)
+        court = int(com.courtyard[com.building_start[b]])
+        if court not in self.outreach.courtyards_reached:
+            world.log("new_courtyard", courtyard=court)
+        self.outreach.courtyards_reached.add(court)
 
-        gain = m.p["visit_familiarity_gain"] * legitimacy(m)
+        gain = p.visit_familiarity_gain * legitimacy(p)
         used = 0.0
-        if hours >= COURTYARD_VISIT_HOURS + m.p["visit_hours"]:
-            lo, hi = m.courtyard_start[court], m.courtyard_start[court + 1]
-            met = m.rng.choice(np.arange(lo, hi), size=min(COURTYARD_VISIT_REACH, hi - lo),
-                               replace=False)
-            self._meet(met, 0.5 * gain)
-            used += COURTYARD_VISIT_HOURS
+        if hours >= p.courtyard_visit_hours + p.visit_hours:
+            lo, hi = com.courtyard_start[court], com.courtyard_start[court + 1]
+            met = rng.choice(np.arange(lo, hi), size=min(p.courtyard_visit_reach, hi - lo),
+                             replace=False)
+            self._meet(met, p.courtyard_familiarity_share * gain)
+            used += p.courtyard_visit_hours
 
-        h_lo, h_hi = m.building_households[b], m.building_households[b + 1]
+        h_lo, h_hi = com.building_households[b], com.building_households[b + 1]
         households = np.arange(h_lo, h_hi)
-        n_visits = min(int((hours - used) // m.p["visit_hours"]), households.size)
+        n_visits = min(int((hours - used) // p.visit_hours), households.size)
         if n_visits > 0:
-            familiar = m.household_familiarity(households)
-            weights = 1.2 - familiar
-            chosen = m.rng.choice(households, size=n_visits, replace=False,
-                                  p=weights / weights.sum())
+            familiar = self.outreach.household_familiarity(households)
+            weights = p.household_choice_offset - familiar
+            chosen = rng.choice(households, size=n_visits, replace=False,
+                                p=weights / weights.sum())
             for h in chosen:
-                m.household_visited[h] = True
-                self._meet(np.arange(m.household_start[h], m.household_start[h + 1]), gain)
-            used += n_visits * m.p["visit_hours"]
+                self.outreach.household_visited[h] = True
+                self._meet(np.arange(com.household_start[h], com.household_start[h + 1]), gain)
+            used += n_visits * p.visit_hours
         return used
 
     def _meet(self, residents: np.ndarray, gain: float) -> None:
         """Chatting raises familiarity; a familiar resident tells the worker what they want."""
-        m = self.model
-        pop = m.population
+        world = self.outreach.world
+        pop = world.population
         pop.raise_familiarity(residents, gain)
-        revealed = m.rng.random(residents.size) < pop.familiarity[residents]
+        revealed = world.rng.random(residents.size) < pop.familiarity[residents]
         pop.known[residents[revealed]] = True
+
+
+# --- the week's activities ----------------------------------------------------------------
+
+
+def infiltrate(workers: list[SocialWorker]) -> float:
+    """Each worker visits a building no colleague has taken this week; return the hours."""
+    claimed: set[int] = set()
+    return sum(worker.infiltrate(worker.hours, claimed) for worker in workers)
+
+
+def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
+    """Groups need worker time in proportion to how far they still are from standing alone."""
+    p = world.params
+    active = registry.active
+    if not active or hours <= 0:
+        return 0.0
+    need = np.array([p.accompaniment_hours * (1 - g.maturity) ** p.accompaniment_need_exponent
+                     for g in active])
+    total = need.sum()
+    if total <= 0:
+        return 0.0
+    share = min(1.0, hours / total)
+    for g, h in zip(active, need):
+        s = share * (h > 0)
+        g.cohesion += p.accompaniment_cohesion_gain * s * (1 - g.cohesion)
+        g.maturity += p.accompaniment_maturity_share * p.maturity_gain * s * (1 - g.maturity)
+        if s > 0 and p.referrals_per_visit > 0:
+            _refer_known(world, g)
+    return float(total * share)
+
+
+def _refer_known(world: World, group: Group) -> None:
+    """The worker knows who wants what: introduce a few known residents to the group,
+    neighbours from its courtyard first."""
+    pop = world.population
+    free = np.flatnonzero(pop.known & (pop.group < 0) & (pop.interest == group.interest)
+                          & (pop.referral < 0))
+    if free.size == 0:
+        return
+    courtyard = world.community.courtyard
+    elsewhere = courtyard[free] != courtyard[group.leader]
+    order = np.lexsort((-pop.need[free], elsewhere))
+    chosen = free[order[: world.params.referrals_per_visit]]
+    pop.referral[chosen] = group.id
+    pop.last_push[chosen] = world.week
+    pop.contacted[chosen] = True
+
+
+def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float:
+    """Answer the doubts of residents the workers know, the most promising first.
+
+    A private visit settles doubts only as far as the resident already knows the worker.
+    """
+    p = world.params
+    pop = world.population
+    n_visits = int(hours // p.visit_hours)
+    candidates = np.flatnonzero(pop.aware & pop.known & (pop.group < 0))
+    if n_visits == 0 or candidates.size == 0:
+        return 0.0
+    drive = pop.need[candidates] * pop.initiative[candidates]
+    doubt = pop.founding_doubt()[candidates]
+    noise = world.rng.lognormal(0.0, p.qa_priority_noise, candidates.size)
+    priority = (drive + p.qa_drive_floor) * (doubt + p.qa_doubt_floor) * noise
+    if candidates.size > n_visits:
+        who = candidates[np.argpartition(-priority, n_visits - 1)[:n_visits]]
+    else:
+        who = candidates
+    pop.reduce_doubts(who, p.qa_doubt_reduction * pop.reassurance(who))
+    # An agenda visit keeps an acquaintance alive but does not make one: trust can only
+    # grow as far as the familiarity the infiltration built allows.
+    pop.raise_trust(who, p.qa_trust_gain * legitimacy(p) * pop.familiarity[who])
+    pop.last_push[who] = world.week
+    _place(workers, who, world.community.building)
+    return float(who.size * p.visit_hours)
+
+
+def _place(workers: list[SocialWorker], visited: np.ndarray, buildings: np.ndarray) -> None:
+    """Show each worker in the building of the first resident they visited this week."""
+    for i, worker in enumerate(workers):
+        mine = visited[i:: len(workers)]
+        if worker.building is None and mine.size:
+            worker.building = int(buildings[mine[0]])
+
+
+def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, float]:
+    """One or two contacts a year: a worker looks in on a group. Returns contacts, hours."""
+    p = world.params
+    rate = p.post_project_contacts_per_year / 52.0
+    contacts = 0
+    for _ in range(world.rng.poisson(rate)):
+        active = registry.active
+        if not active:
+            break
+        g = active[int(world.rng.integers(len(active)))]
+        g.cohesion += p.contact_cohesion_gain * (1 - g.cohesion)
+        contacts += 1
+        world.log("contact", interest=g.interest)
+    return contacts, contacts * p.contact_hours

@@ -231,8 +231,8 @@ def Views(lang: str) -> None:
     if current is None:
         return
     model = current.runs[0].model
-    phase = ("phase_infiltration" if model.week < model.p["infiltration_weeks"]
-             else "phase_programme" if model.week < model.p["project_weeks"] else "phase_after")
+    phase = ("phase_infiltration" if model.week < model.p.infiltration_weeks
+             else "phase_programme" if model.week < model.p.project_weeks else "phase_after")
     with solara.Row(style={"align-items": "baseline"}):
         solara.Text(t("week", lang, week=current.week), classes=["sprout-week"],
                     style={"font-size": "22px", "font-weight": "bold"})
@@ -308,7 +308,7 @@ def ChartsView(current: Workshop, index: int, lang: str) -> None:
     run = current.runs[index]
     others = [r for r in current.runs if r is not run]
     charts = solara.use_memo(
-        lambda: LiveCharts(Figure(figsize=(6.4, 5.2), dpi=90), run.model.p, len(others)),
+        lambda: LiveCharts(Figure(figsize=(6.4, 5.2), dpi=90), run.model.p.as_dict(), len(others)),
         [id(run)])
     blitter = solara.use_memo(lambda: Blitter(charts.figure), [id(run)])
 

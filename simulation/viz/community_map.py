@@ -20,10 +20,10 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from ..text import INTEREST_NAMES
 from ..model import CommunityModel
 from ..parameters import INTEREST_CATEGORIES
-from ..residents import State
+from ..state import State
+from ..text import INTEREST_NAMES
 from .i18n import STATES, t
 from .style import DEPTH_CMAP, INTEREST_COLOURS, STATE_COLOURS, configure_fonts
 
@@ -65,7 +65,7 @@ class CommunityMap:
             [Rectangle((x + 0.03, y + 0.03), 0.94, 0.94) for x, y in courtyards],
             facecolor="#fafafa", edgecolor="#bdbdbd", linewidth=0.8, zorder=0))
 
-        self.boxes = building_boxes(com.positions, model.building_start) if com.n else []
+        self.boxes = building_boxes(com.positions, com.building_start) if com.n else []
         self.buildings = PatchCollection(
             [Rectangle((x, y), w, h) for x, y, w, h in self.boxes],
             cmap=DEPTH_CMAP, edgecolor="#969696", linewidth=0.4, alpha=0.75, zorder=1)
@@ -94,7 +94,7 @@ class CommunityMap:
         ax.set_ylim(WORKER_ROW - 0.12, side + 0.05)
         ax.set_aspect("equal")
         ax.set_axis_off()
-        self.interests = INTEREST_CATEGORIES[: model.p["interest_categories"]]
+        self.interests = INTEREST_CATEGORIES[: model.p.interest_categories]
         self.key: Legend | None = None  # states and symbols; interests are the axes' legend
         self.lang = ""
 
@@ -119,7 +119,7 @@ class CommunityMap:
         """Draw the community as it is at the end of the model's current week."""
         pop = model.population
         self.residents.set_facecolor(self.state_rgba[pop.states()])
-        self.buildings.set_array(model.infiltration_depth())
+        self.buildings.set_array(model.outreach.infiltration_depth())
         self._groups(model)
         self._workers(model, lang)
         self.title.set_text(t("map_title", lang, name=name, week=model.week))
