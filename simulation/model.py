@@ -49,7 +49,7 @@ class CommunityModel(Model):
 
     def __init__(self, rng: Any = None, network: nx.Graph | None = None, **params: Any) -> None:
         super().__init__(rng=rng)
-        self.p = p = Params.of(params)
+        p = Params.of(params)
         graph = network
         if graph is None and p.network_file:
             graph = community_mod.load_network(p.network_file)
@@ -92,6 +92,11 @@ class CommunityModel(Model):
         self._measure()
 
     # --- what the outside reads ------------------------------------------------------
+    @property
+    def p(self) -> Params:
+        """The run's parameters (frozen)."""
+        return self.world.params
+
     @property
     def week(self) -> int:
         return self.world.week

@@ -36,7 +36,7 @@ def test_invariants_hold_every_week(path):
         previous_budget = budget
         hours = sum(model.hours.values())
         if model.in_project:
-            assert hours <= model.p["n_workers"] * model.p["worker_hours"] + 1e-9
+            assert hours <= model.p.n_workers * model.p.worker_hours + 1e-9
 
 
 def test_weekly_hours_respect_the_workers_time():
@@ -45,7 +45,7 @@ def test_weekly_hours_respect_the_workers_time():
     series = model.series()
     hours = series[[c for c in series.columns if c.startswith("hours_")
                     and c != "hours_per_group"]].sum(axis=1)
-    assert (hours <= model.p["n_workers"] * model.p["worker_hours"] + 1e-9).all()
+    assert (hours <= model.p.n_workers * model.p.worker_hours + 1e-9).all()
 
 
 def test_same_seed_same_series():

@@ -30,7 +30,7 @@ def test_residents_are_fixed_agents_on_the_network():
     one = residents.to_list()[0]
     assert one.cell in model.grid.all_cells.cells
     assert one.state == State.LATENT or one.state >= State.ACTING
-    assert len(model.agents_by_type[SocialWorker]) == model.p["n_workers"]
+    assert len(model.agents_by_type[SocialWorker]) == model.p.n_workers
     # Network neighbours are the community's ties.
     index = one.index
     ties = set(model.community.adjacency[index].indices.tolist())

@@ -21,7 +21,7 @@ def test_edge_list_network_is_used_as_given(tmp_path):
     model = CommunityModel(rng=1, network_file=str(path), horizon_weeks=0)
     assert model.population.n == 300
     assert _ties(model) == graph.number_of_edges()
-    assert sorted(model.degree.astype(int)) == sorted(d for _, d in graph.degree())
+    assert sorted(model.community.degree.astype(int)) == sorted(d for _, d in graph.degree())
     model.run_for(30)
     model.check_invariants()
 
@@ -59,4 +59,4 @@ def test_generated_ties_are_dense_within_buildings(degree):
     coo = com.adjacency.tocoo()
     same_building = (com.building[coo.row] == com.building[coo.col]).mean()
     assert same_building > 0.5
-    assert model.degree.mean() > degree * model.p["neighbour_familiarity"]
+    assert model.community.degree.mean() > degree * model.p.neighbour_familiarity

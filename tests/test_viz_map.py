@@ -32,7 +32,7 @@ def pixels(data: bytes) -> np.ndarray:
 
 
 def test_buildings_enclose_their_residents(model: CommunityModel) -> None:
-    boxes = building_boxes(model.community.positions, model.building_start)
+    boxes = building_boxes(model.community.positions, model.community.building_start)
     assert len(boxes) == model.community.n_buildings
     x, y = model.community.positions.T
     b = model.community.building
@@ -48,7 +48,7 @@ def test_residents_are_coloured_by_state_and_group_members_marked(model) -> None
     active = model.groups.active
     assert len(community.leaders.get_offsets()) == len(active)
     assert len(community.spokes.get_segments()) == sum(g.size - 1 for g in active)
-    assert np.allclose(community.buildings.get_array(), model.infiltration_depth())
+    assert np.allclose(community.buildings.get_array(), model.outreach.infiltration_depth())
     assert community.ties is None  # 5,000 residents: too many ties to read
 
 
@@ -81,7 +81,7 @@ def test_blitting_matches_a_full_redraw_and_is_fast(model: CommunityModel) -> No
 
 
 def test_charts_keep_their_frame_until_the_language_changes(model: CommunityModel) -> None:
-    charts = LiveCharts(Figure(figsize=(6.4, 5.2), dpi=90), model.p)
+    charts = LiveCharts(Figure(figsize=(6.4, 5.2), dpi=90), model.p.as_dict())
     charts.update(model.series(), "en")
     frame = charts.frame()
     legend = charts.axes[0, 0].get_legend()

@@ -37,8 +37,7 @@ def test_a_run_stops_at_its_horizon() -> None:
     params = {**conditions(load("baseline").params), **SMALL}
     workshop = build("baseline", params, seed=1)
     model = workshop.runs[0].model
-    model.p["horizon_weeks"] = 0
-    model.p["project_weeks"] = 2
+    model.world.params = model.p.with_values(horizon_weeks=0, project_weeks=2)
     workshop.step()
     workshop.step()
     assert not workshop.running
