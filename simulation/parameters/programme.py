@@ -1,0 +1,170 @@
+"""The programme: training sessions, pioneer, life meetings, demonstrators, grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..registry import param
+from .workers import WorkersParams
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeParams(WorkersParams):
+    """Parameters of the programme section (see ``simulation.parameters.Params``)."""
+
+    training_sessions: int = param(
+        3, "sessions", 0, 52,
+        "Training sessions (培训会) announcing the project's support, after infiltration.",
+        "programme", "case",
+        label=("Training sessions: {value}", "培训会：{value} 场"),
+        control=(0, 12, 1))
+    training_interval_weeks: int = param(
+        4, "weeks", 1, 52, "Weeks between training sessions.",
+        "programme")
+    training_capacity: int = param(
+        120, "residents", 1, 5000, "Attendance of one training session.",
+        "programme")
+    invitation_base: float = param(
+        0.02, "weight", 0.0, 1.0,
+        "Weight of a resident the workers do not know in the invitations to training sessions and"
+        " life meetings.", "programme")
+    training_known_weight: float = param(
+        0.05, "weight", 0.0, 1.0,
+        "Extra invitation weight of a resident whose need a worker knows.", "programme")
+    training_familiarity_gain: float = param(
+        0.1, "share per session", 0.0, 1.0,
+        "Share of the way to full familiarity a training session takes an attendee.", "programme")
+    training_legitimacy_doubt_reduction: float = param(
+        0.4, "share per session", 0.0, 1.0,
+        "Share of legitimacy doubt a training session removes, at full legitimacy.", "programme")
+    training_direction_doubt_reduction: float = param(
+        0.15, "share per session", 0.0, 1.0,
+        "Share of direction doubt a training session removes.", "programme")
+    training_trust_gain: float = param(
+        0.2, "share per session", 0.0, 1.0,
+        "Share of the way to the trust ceiling a training session takes a familiar attendee.",
+        "programme")
+    meeting_hours: float = param(
+        3.0, "hours per worker", 0.0, 20.0,
+        "Worker time one training session or life meeting takes, per worker.", "programme")
+    pioneer_support: bool = param(
+        True, "", None, None,
+        "Workers pick and support one pioneer until the pioneer acts.", "programme",
+        "case")
+    pioneer_support_weeks: int = param(
+        3, "weeks", 1, 26,
+        "Weeks of companionship the pioneer receives before acting.", "programme")
+    pioneer_doubt_reduction: float = param(
+        0.5, "share per week", 0.0, 1.0,
+        "Share of each doubt a week of pioneer support removes.", "programme")
+    pioneer_trust_gain: float = param(
+        0.4, "share per week", 0.0, 1.0,
+        "Share of the way to the trust ceiling a week of pioneer support takes the pioneer.",
+        "programme")
+    pioneer_familiarity_gain: float = param(
+        0.4, "share per week", 0.0, 1.0,
+        "Share of the way to full familiarity a week of pioneer support takes the pioneer.",
+        "programme")
+    pioneer_hours: float = param(
+        4.0, "hours per week", 0.0, 40.0,
+        "Worker time a week of pioneer support takes.", "programme")
+    life_meetings: bool = param(
+        True, "", None, None,
+        "Regular residents' life meetings (自组织生活会) where demonstrators share.",
+        "programme", "case",
+        label=("Life meetings", "自组织生活会"))
+    life_meeting_interval_weeks: int = param(
+        4, "weeks", 1, 52, "Weeks between life meetings.",
+        "programme")
+    life_meeting_capacity: int = param(
+        65, "residents", 1, 5000,
+        "Attendance of one life meeting.", "programme", "calibration")
+    meeting_trust: float = param(
+        0.25, "trust 0-1", 0.0, 1.0,
+        "Trust at which a resident accepts an invitation to a life meeting (group members always "
+        "come).", "programme")
+    meeting_leader_weight: float = param(
+        1.0, "weight", 0.0, 10.0,
+        "Extra invitation weight of a group leader at life meetings.", "programme")
+    meeting_member_weight: float = param(
+        0.3, "weight", 0.0, 10.0,
+        "Extra invitation weight of a group member at life meetings.", "programme")
+    meeting_familiarity_gain: float = param(
+        0.1, "share per meeting", 0.0, 1.0,
+        "Share of the way to full familiarity a life meeting takes an attendee.", "programme")
+    meeting_trust_gain: float = param(
+        0.1, "share per meeting", 0.0, 1.0,
+        "Share of the way to the trust ceiling a life meeting takes an attendee, demonstrations "
+        "aside.", "programme")
+    quiet_meeting_legitimacy_reduction: float = param(
+        0.1, "share per meeting", 0.0, 1.0,
+        "Share of legitimacy doubt a life meeting without a demonstrator removes.", "programme")
+    demonstrations: bool = param(
+        True, "", None, None,
+        "Demonstrators share their experience at life meetings.", "programme", "case",
+        label=("Demonstrators share", "示范者分享"))
+    n_demonstrators: int = param(
+        3, "residents", 0, 20,
+        "Leaders invited up the demonstration ladder (the pioneer counts).", "programme")
+    ladder_step_chance: float = param(
+        0.35, "per meeting", 0.0, 1.0,
+        "Chance a demonstrator climbs one rung between meetings (activity, festival event, "
+        "outside resources).", "programme")
+    ladder_top: int = param(
+        3, "rungs", 1, 10,
+        "Rungs of the demonstration ladder: ran an activity, organised a festival event, linked "
+        "outside resources.", "programme", "case")
+    extra_sharer_credibility: float = param(
+        0.15, "credibility", 0.0, 1.0,
+        "Credibility each further demonstrator adds to the most credible one's.", "programme")
+    demo_doubt_reduction: float = param(
+        0.655, "share per meeting", 0.0, 1.0,
+        "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
+        "programme", "calibration")
+    demo_inspiration: float = param(
+        0.447, "score", 0.0, 2.0,
+        "Founding support a resident gains from seeing a fully credible demonstrator.",
+        "programme", "calibration")
+    demo_legitimacy_share: float = param(
+        0.5, "share of doubt reduction", 0.0, 1.0,
+        "Legitimacy doubt a demonstration removes, as a share of what it removes of the other "
+        "doubts.", "programme")
+    demo_trust_gain: float = param(
+        0.3, "share per meeting", 0.0, 1.0,
+        "Extra share of the way to the trust ceiling a fully credible demonstration takes an "
+        "attendee.", "programme")
+    grant_budget: float = param(
+        40000.0, "yuan", 0.0, 10_000_000.0,
+        "Micro-grant budget of the project.", "programme", "assumption",
+        label=("Grant budget: {value:,.0f} yuan", "资金总预算：{value:,.0f} 元"),
+        control=(0, 200_000, 5_000))
+    grant_size: float = param(
+        1000.0, "yuan", 0.0, 100_000.0, "One micro-grant.", "programme",
+        "case (about 1,000 yuan)",
+        label=("Grant size: {value:,.0f} yuan", "单笔资金：{value:,.0f} 元"),
+        control=(0, 5_000, 100))
+    grant_appeal: float = param(
+        0.11, "score per 1,000 yuan", 0.0, 2.0,
+        "Founding support from an available grant, per 1,000 yuan (an extra reward).",
+        "programme", "calibration")
+    grant_reference: float = param(
+        1000.0, "yuan", 1.0, 100000.0,
+        "Grant size whose appeal equals grant_appeal; appeal grows with log2(1 + size / "
+        "reference).", "programme")
+    reimbursement_delay_weeks: int = param(
+        4, "weeks", 0, 52,
+        "Weeks between a group advancing money and its reimbursement.", "programme")
+    reimbursement_reliability: float = param(
+        0.95, "probability", 0.0, 1.0,
+        "Chance a reimbursement arrives in full.", "programme")
+    failed_reimbursement_doubt: float = param(
+        0.5, "share 0-1", 0.0, 1.0,
+        "Share of the way back to full reimbursement doubt a failed reimbursement takes the "
+        "group's members.", "programme")
+    failed_reimbursement_cohesion: float = param(
+        0.7, "share kept", 0.0, 1.0,
+        "Share of its cohesion a group keeps when a reimbursement fails.", "programme")
+    post_project_contacts_per_year: float = param(
+        1.5, "contacts per year", 0.0, 52.0,
+        "Worker contacts with the community's groups per year after the project.",
+        "programme", "case (one or two a year)")
