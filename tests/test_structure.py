@@ -1,0 +1,75 @@
+"""The package's shape: no import loops (type-only imports included), the model apart from
+the views and the experiments, and files small enough to read."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+PACKAGE = Path(__file__).resolve().parent.parent / "simulation"
+MODEL_LAYER = {
+    "simulation.model", "simulation.state", "simulation.residents", "simulation.workers",
+    "simulation.groups", "simulation.programme", "simulation.outputs",
+    "simulation.community", "simulation.parameters", "simulation.registry",
+    "simulation.text",
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Modules of the package that ``path`` imports, wherever the import statement is."""
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("simulation")}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("simulation"):
+                found.add(target)
+                found |= {f"{target}.{a.name}" for a in node.names}
+    return found
+
+
+def import_graph() -> nx.DiGraph:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(modules)
+    for name, path in modules.items():
+        for target in _imports(path, name):
+            if target in modules and target != name:
+                graph.add_edge(name, target)
+    return graph
+
+
+def test_no_import_loops():
+    graph = import_graph()
+    # A package imports its own modules to re-export them; that is not a loop.
+    graph.remove_edges_from([(a, b) for a, b in graph.edges if b.startswith(a + ".")])
+    cycles = list(nx.simple_cycles(graph))
+    assert not cycles, f"import loops: {cycles}"
+
+
+def test_model_never_imports_views_or_experiments():
+    graph = import_graph()
+    for module in MODEL_LAYER:
+        for target in nx.descendants(graph, module):
+            assert not target.startswith(("simulation.viz", "simulation.experiments")), (
+                f"{module} reaches {target}")
+
+
+def test_files_stay_readable():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 420}
+    assert not long, f"split these files: {long}"
