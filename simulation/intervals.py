@@ -83,6 +83,12 @@ class Interval:
             return f"{fmt(self.mean)} ({low}–{high})"
         return f"{fmt(self.mean)} [{low}, {high}]"
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], which: Which = "mean") -> Interval:
+        """The interval in a row of a ``grouped`` table."""
+        return cls(float(row["mean"]), float(row["low"]), float(row["high"]), int(row["n"]),
+                   which, bool(row.get("unanimous", False)), bool(row.get("clipped", False)))
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (NaN as None)."""
         out = asdict(self)
