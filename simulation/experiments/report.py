@@ -117,7 +117,8 @@ def _table(frame: pd.DataFrame) -> str:
 def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None) -> str:
     """The first ``rows`` strategies of a table as Markdown (for documentation); ranks are
     out of ``of`` strategies (default: the table's length)."""
-    lines = ["| strategy | groups at horizon [95% interval of the mean] | cost (k yuan) | cost per group (yuan) "
+    lines = ["| strategy | groups at horizon [95% interval of the mean] | cost (k yuan) "
+             "| cost per group (yuan) "
              "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
     for _, r in table.head(rows).iterrows():
         lines.append(
