@@ -152,8 +152,8 @@ class Sweep:
                 for combo in itertools.product(*(a.values for a in grid_axes))]
         if not sampled_axes:
             return grid
-        cube = latin_hypercube(self.samples, len(sampled_axes),
-                               np.random.SeedSequence(self.seed, spawn_key=(SAMPLING_STREAM,)))
+        cube = latin_hypercube(self.samples, len(sampled_axes), np.random.default_rng(
+            np.random.SeedSequence(self.seed, spawn_key=(SAMPLING_STREAM,))))
         columns = [axis.from_unit(cube[:, i]) for i, axis in enumerate(sampled_axes)]
         samples = [dict(zip([a.name for a in sampled_axes], row)) for row in zip(*columns)]
         return [{**g, **s} for g in grid for s in samples]
@@ -233,12 +233,14 @@ class Sweep:
         }
 
 
-def latin_hypercube(n: int, d: int, seed: np.random.SeedSequence | int) -> np.ndarray:
+def latin_hypercube(n: int, d: int, seed: int | np.random.Generator) -> np.ndarray:
     """``n`` points in [0, 1)^d, one in each of the ``n`` equal slices of every axis
-    (scipy's ``qmc.LatinHypercube``, seeded)."""
+    (scipy's ``qmc.LatinHypercube``). ``seed`` goes to scipy's ``seed`` argument, as the
+    stored calibration was drawn: an integer there seeds differently from
+    ``rng=default_rng(integer)``, so keep it to reproduce ``experiments/calibration/``."""
     from scipy.stats import qmc
 
-    return qmc.LatinHypercube(d=d, rng=np.random.default_rng(seed)).random(n)
+    return qmc.LatinHypercube(d=d, seed=seed).random(n)
 
 
 def point_id(values: dict[str, Any]) -> str:
