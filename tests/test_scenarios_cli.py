@@ -217,3 +217,15 @@ def test_summary_table_of_one_run_prints_values():
     assert rows["Active groups at week 52"] == ("26", "31")
     assert rows["Cost per group alive at horizon (yuan)"] == ("45,000", "")
     assert rows["Share of new groups residents initiated unpushed"] == ("40%", "")
+
+
+def test_run_and_compare_need_no_experiments_extra():
+    code = ("import sys\n"
+            "for name in ('dask', 'distributed', 'SALib'):\n"
+            "    sys.modules[name] = None\n"
+            "from simulation.cli import build_parser\n"
+            "import simulation.experiments.compare\n"
+            "build_parser().parse_args(['compare', 'baseline'])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
