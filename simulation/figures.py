@@ -2,7 +2,7 @@
 kind, valid bounds and format.
 
 Two families live here: the per-run summary figures of ``simulation.outputs.summarise``
-(``SUMMARY``) and the columns of the weekly series (``SERIES_FIGURES``, the model's
+(``SUMMARY``) and the columns of the weekly series (``SERIES_FIGURES``, the weekly
 ``SERIES``). ``sprout run``, ``sprout compare``, the sweep report, the sensitivity analysis,
 the notebooks and the workshop page take labels and formats from here; add a figure here
 when you add one to the model's outputs.
@@ -213,7 +213,7 @@ SERIES_FIGURES: tuple[Figure, ...] = (
     _count("contacts", "Worker contacts after the project so far",
            "项目结束后社工的累计联系次数", "contacts"),
 )
-"""The columns of the weekly series (``simulation.model.SERIES``), in its order."""
+"""The columns of the weekly series (``simulation.outputs.SERIES``), in its order."""
 
 HEADLINE: tuple[str, ...] = (
     "groups_week52",

@@ -6,8 +6,8 @@ import pytest
 
 from simulation import figures
 from simulation.figures import FIGURES, SERIES_FIGURES, SUMMARY, by_name
-from simulation.model import SERIES, CommunityModel
-from simulation.outputs import summarise
+from simulation.model import CommunityModel
+from simulation.outputs import SERIES, summarise
 
 
 def test_registry_covers_the_series_columns_in_order():
