@@ -2,8 +2,8 @@
 kind, valid bounds and format.
 
 Two families live here: the per-run summary figures of ``simulation.outputs.summarise``
-(``SUMMARY``) and the columns of the weekly series (``SERIES_FIGURES``, the weekly
-``SERIES``). ``sprout run``, ``sprout compare``, the sweep report, the sensitivity analysis,
+(``SUMMARY``) and the columns of the weekly series (``SERIES_FIGURES``, i.e.
+``outputs.SERIES``). ``sprout run``, ``sprout compare``, the sweep report, the sensitivity analysis,
 the notebooks and the workshop page take labels and formats from here; add a figure here
 when you add one to the model's outputs.
 
