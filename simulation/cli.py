@@ -11,62 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from .errors import UsageError
-from .outputs import HEADLINE, LABELS, mean_interval
 from .parameters import PARAMETERS, SECTIONS_ORDER
-from .scenario import Scenario, ScenarioError, load, parse_assignments
+from .scenario import Scenario, ScenarioError, resolve
 
 EXTENSIONS = ("simulation.experiments.commands", "simulation.viz.commands")
 """Modules that add subcommands (sweeps and analysis; the workshop app)."""
 
 
-def _scenario(name: str | None, assignments: list[str] | None) -> Scenario:
-    scenario = load(name or "baseline")
-    if assignments:
-        scenario = scenario.with_values(parse_assignments(assignments))
-    return scenario
-
-
-def _fmt(value: Any, figure: str = "") -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    if figure in ("survival_rate", "resident_initiated_share", "founded_after_demos_share"):
-        return f"{value:.0%}"
-    if isinstance(value, float):
-        if abs(value) >= 100:
-            return f"{value:,.0f}"
-        return f"{value:.1f}" if not float(value).is_integer() else f"{value:.0f}"
-    return str(value)
-
-
-def _interval(values: list[Any], figure: str) -> str:
-    mean, low, high = mean_interval([v for v in values if isinstance(v, (int, float))])
-    if mean != mean:
-        return "-"
-    return f"{_fmt(mean, figure)} [{_fmt(low, figure)}, {_fmt(high, figure)}]"
-
-
-def _summary_rows(summaries: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    figures = list(HEADLINE) + [
-        "founded_project", "first_new_group_week", "resident_initiated_share",
-        "cost_per_group_project_end", "contacts_per_year_after",
-    ]
-    rows = []
-    for figure in figures:
-        values = [s.get(figure) for s in summaries]
-        text = _fmt(values[0], figure) if len(summaries) == 1 else _interval(values, figure)
-        if figure == "groups_week52":
-            text += f"   (case: {GROUPS_AFTER_ONE_YEAR})"
-        rows.append((LABELS.get(figure, figure), text))
-    return rows
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from .plots import groups_over_time
     from .runner import replicate_seeds, run_replicates
+    from .tables import interval_dict, run_table
 
-    scenario = _scenario(args.scenario, args.set)
+    scenario = resolve(args.scenario, args.set)
     master = scenario.seed if args.seed is None else args.seed
     seeds = [master] if args.seeds == 1 else replicate_seeds(master, args.seeds)
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
@@ -91,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if len(results) == 1:
             payload["summary"] = _clean(results[0].summary)
         else:
-            payload["summary"] = _interval_dict(summaries)
+            payload["summary"] = interval_dict(summaries)
         print(json.dumps(payload, ensure_ascii=False))
         return 0
     horizon = p["project_weeks"] + p["horizon_weeks"]
@@ -99,12 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Sprout {__version__} — scenario '{scenario.name}', {seeds_text}")
     print(f"{p['n_residents']:,} residents; project {p['project_weeks']} weeks, "
           f"horizon week {horizon}")
-    if len(seeds) > 1:
-        print("(mean [95% interval] over seeds)")
-    rows = _summary_rows(summaries)
-    width = max(len(label) for label, _ in rows) + 2
-    for label, text in rows:
-        print(f"  {label:.<{width}} {text}")
+    print(run_table(summaries))
     print(f"Wrote {out}/ (series, summary, events, groups) and {plot.name}")
     return 0
 
@@ -115,93 +68,33 @@ def _clean(summary: dict[str, Any]) -> dict[str, Any]:
     return _jsonable(summary)
 
 
-def _interval_dict(summaries: list[dict[str, Any]]) -> dict[str, Any]:
-    table = {}
-    for figure in summaries[0]:
-        values = [s.get(figure) for s in summaries]
-        numeric = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if not numeric:
-            continue
-        mean, low, high = mean_interval(numeric)
-        table[figure] = _clean({"mean": mean, "low": low, "high": high})
-    return table
-
-
 def _write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: list[int],
                              summaries: list[dict[str, Any]], params: dict[str, Any]) -> None:
     from .runner import run_metadata
+    from .tables import INTERVALS_NOTE, interval_dict
 
     payload = {**run_metadata(scenario.name, master, params), "seeds": seeds,
-               "summary": _interval_dict(summaries), "runs": [_clean(s) for s in summaries]}
+               "summary": interval_dict(summaries), "intervals": INTERVALS_NOTE,
+               "runs": [_clean(s) for s in summaries]}
     (out / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
-COMPARE_FIGURES = (
-    "groups_week52", "groups_horizon", "survival_rate", "registered",
-    "dissolved_after_project", "resident_initiated_share", "cost_per_group_horizon",
-)
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from .experiments.compare import markdown, run_comparison, write_comparison
 
-    from .plots import groups_over_time
-    from .runner import replicate_seeds, run_metadata, run_replicates
-
-    scenarios = [_scenario(name, args.set) for name in args.scenarios]
-    seeds = replicate_seeds(args.seed, args.seeds)
-    workers = args.workers or os.cpu_count() or 1
+    scenarios = [resolve(name, args.set) for name in args.scenarios]
+    comparison = run_comparison(scenarios, args.seeds, args.seed,
+                                workers=args.workers or os.cpu_count() or 1,
+                                progress=not args.json)
     out = Path(args.out or "out/compare")
-    out.mkdir(parents=True, exist_ok=True)
-    runs: dict[str, list] = {}
-    rows = []
-    for scenario in scenarios:
-        results = run_replicates(scenario, seeds, workers=workers, progress=not args.json)
-        runs[scenario.name] = [r.series for r in results]
-        summaries = [r.summary for r in results]
-        row: dict[str, Any] = {"scenario": scenario.name}
-        for figure in COMPARE_FIGURES:
-            mean, low, high = mean_interval(
-                [s[figure] for s in summaries if isinstance(s[figure], (int, float))]
-            )
-            row[figure] = mean
-            row[f"{figure}_low"], row[f"{figure}_high"] = low, high
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table.to_csv(out / "compare.csv", index=False)
-    project_weeks = max(s.params["project_weeks"] for s in scenarios)
-    groups_over_time(runs, out / "compare_groups.png", project_weeks,
-                     title=f"Active groups by scenario (mean and 95% band, {len(seeds)} seeds)")
-    markdown = _markdown_table(table, len(seeds))
-    (out / "compare.md").write_text(markdown + "\n")
-    meta = {
-        "scenarios": [s.as_dict() for s in scenarios],
-        "seeds": seeds,
-        "master_seed": args.seed,
-        **{k: v for k, v in run_metadata("compare", args.seed, {}).items()
-           if k not in ("scenario", "seed", "parameters")},
-    }
-    (out / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    write_comparison(comparison, out)
     if args.json:
-        print(json.dumps({"table": json.loads(table.to_json(orient="records")), **meta}))
+        print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
+                          **comparison.metadata()}, ensure_ascii=False))
     else:
-        print(markdown)
+        print(markdown(comparison.table, len(comparison.seeds)))
         print(f"\nWrote {out}/compare.csv, compare.md and compare_groups.png")
     return 0
-
-
-def _markdown_table(table, n_seeds: int) -> str:
-    headers = ["scenario"] + [LABELS.get(f, f) for f in COMPARE_FIGURES]
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for _, row in table.iterrows():
-        cells = [f"`{row['scenario']}`"]
-        for figure in COMPARE_FIGURES:
-            mean, low, high = row[figure], row[f"{figure}_low"], row[f"{figure}_high"]
-            cells.append(f"{_fmt(mean, figure)} [{_fmt(low, figure)}, {_fmt(high, figure)}]")
-        lines.append("| " + " | ".join(cells) + " |")
-    lines.append(f"\nMean [95% interval of the mean] over {n_seeds} seeds; "
-                 f"the case reports {GROUPS_AFTER_ONE_YEAR} groups at week {CASE_WEEK}.")
-    return "\n".join(lines)
 
 
 def parameter_table() -> str:

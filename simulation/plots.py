@@ -1,4 +1,5 @@
-"""Static plots of runs: groups over time, for one scenario or several side by side."""
+"""Static plots of runs: groups over time, for one scenario or several side by side, and
+``save``, the one way every plot of the package is written to a file."""
 
 from __future__ import annotations
 
@@ -12,16 +13,22 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR  # noqa: E402
+from .case import mark_case  # noqa: E402
 
 
-def _mark_case(ax: plt.Axes) -> None:
-    ax.scatter([CASE_WEEK], [GROUPS_AFTER_ONE_YEAR], marker="*", s=180, color="crimson",
-               zorder=5, label=f"case: {GROUPS_AFTER_ONE_YEAR} groups at week {CASE_WEEK}")
+def save(fig: plt.Figure, path: str | Path, title_room: bool = False, **options) -> Path:
+    """Lay ``fig`` out, write it to ``path`` (the format follows the suffix), close it and
+    return the path. ``title_room`` keeps space at the top for a ``suptitle``."""
+    fig.tight_layout(rect=(0, 0, 1, 0.97) if title_room else (0, 0, 1, 1))
+    path = Path(path)
+    fig.savefig(path, **options)
+    plt.close(fig)
+    return path
 
 
 def band(series: Sequence[pd.DataFrame], column: str) -> tuple[np.ndarray, ...]:
-    """Weeks, mean and 95% band (2.5th-97.5th percentile over replicates) of a column."""
+    """Weeks, mean and 95% band (2.5th-97.5th percentile over replicates: the spread of
+    runs, see ``simulation.intervals``) of a column."""
     table = pd.concat([s[column] for s in series], axis=1)
     weeks = table.index.to_numpy()
     values = table.to_numpy(dtype=float)
@@ -42,7 +49,7 @@ def groups_over_time(
         (line,) = ax.plot(weeks, mean, lw=2, label=f"{label} (n={len(series)})")
         if len(series) > 1:
             ax.fill_between(weeks, low, high, color=line.get_color(), alpha=0.15)
-    _mark_case(ax)
+    mark_case(ax, size=180)
     if project_weeks:
         ax.axvline(project_weeks, color="grey", ls="--", lw=1)
         ax.text(project_weeks + 1, ax.get_ylim()[1] * 0.97, "project ends", va="top",
@@ -52,8 +59,4 @@ def groups_over_time(
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)

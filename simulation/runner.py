@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import platform
 import subprocess
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,10 +151,6 @@ def _run(params: dict[str, Any], seed: int, scenario: str) -> RunResult:
     )
 
 
-def run_scenario(scenario: Scenario, seed: int | None = None) -> RunResult:
-    return run(scenario.params, scenario.seed if seed is None else seed, scenario.name)
-
-
 def replicate_seeds(master_seed: int, count: int) -> list[int]:
     """``count`` independent seeds derived from one master seed (numpy SeedSequence)."""
     children = np.random.SeedSequence(master_seed).spawn(count)
@@ -176,24 +170,7 @@ def run_replicates(
     label: str | None = None,
 ) -> list[RunResult]:
     """Run a scenario once per seed, in parallel processes; results come back in seed order."""
-    from tqdm import tqdm
+    from .parallel import pmap
 
     jobs = [(scenario.params, s, scenario.name) for s in seeds]
-    bar = tqdm(total=len(jobs), desc=label or scenario.name, unit="run", disable=not progress,
-               leave=False)
-    results: list[RunResult] = []
-    try:
-        if workers <= 1 or len(jobs) == 1:
-            for job in jobs:
-                results.append(_run_job(job))
-                bar.update()
-        else:
-            # "spawn": a fresh interpreter per worker, safe beside threads (as Mesa's batch_run).
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for result in pool.map(_run_job, jobs):
-                    results.append(result)
-                    bar.update()
-    finally:
-        bar.close()
-    return results
+    return pmap(_run_job, jobs, workers, progress=progress, desc=label or scenario.name)

@@ -47,7 +47,7 @@ class Scenario:
 
     def with_values(self, values: dict[str, Any], source: str = "--set") -> Scenario:
         """A copy with more values set (checked like a file's)."""
-        checked = {k: _check(source, k, v) for k, v in values.items()}
+        checked = {k: check_value(source, k, k, v) for k, v in values.items()}
         return Scenario(self.name, self.description, self.path, self.seed,
                         {**self.overrides, **checked})
 
@@ -61,22 +61,26 @@ class Scenario:
         }
 
 
-def _check(source: str, key: str, value: Any) -> Any:
-    if key not in BY_NAME:
-        raise ScenarioError(source, key, "unknown parameter; " + _suggest(key))
+def check_value(source: str, key: str, name: str, value: Any) -> Any:
+    """``value`` checked by parameter ``name``'s own rule; a ``ScenarioError`` naming
+    ``source`` and ``key`` (where the value was written) otherwise. Scenario files, ``--set``
+    and sweep files all check their values here."""
+    if name not in BY_NAME:
+        raise ScenarioError(source, key, unknown_parameter(name))
     try:
-        return BY_NAME[key].check(value)
+        return BY_NAME[name].check(value)
     except ValueError as err:
         raise ScenarioError(source, key, str(err)) from None
 
 
-def _suggest(key: str) -> str:
+def unknown_parameter(name: str) -> str:
+    """The message for a parameter name that does not exist, with the closest names."""
     import difflib
 
-    close = difflib.get_close_matches(key, list(BY_NAME), n=3)
+    close = difflib.get_close_matches(name, list(BY_NAME), n=3)
     if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return "see `sprout params` for the list of parameters"
+        return "unknown parameter; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return "unknown parameter; see `sprout params` for the list of parameters"
 
 
 def find_file(name: str | Path, directory: Path, what: str = "scenario") -> Path:
@@ -136,7 +140,7 @@ def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
                 if isinstance(v, dict):
                     raise ScenarioError(source, full, "expected a value, not a table")
                 try:
-                    overrides[name_] = _check(source, name_, v)
+                    overrides[name_] = check_value(source, name_, name_, v)
                 except ScenarioError as err:
                     raise ScenarioError(source, full, err.message) from None
             continue
@@ -167,12 +171,21 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
             raise ScenarioError("--set", item, "expected key=value")
         key, text = (part.strip() for part in item.split("=", 1))
         if key not in BY_NAME:
-            raise ScenarioError("--set", key, "unknown parameter; " + _suggest(key))
+            raise ScenarioError("--set", key, unknown_parameter(key))
         try:
             values[key] = BY_NAME[key].parse(text)
         except ValueError as err:
             raise ScenarioError("--set", key, str(err)) from None
     return values
+
+
+def resolve(name: str | Path | None = None, assignments: list[str] | None = None) -> Scenario:
+    """The scenario a command asks for: a file or name (the baseline when None) with
+    ``key=value`` assignments (``--set``) applied on top."""
+    scenario = load(name or "baseline")
+    if assignments:
+        scenario = scenario.with_values(parse_assignments(assignments))
+    return scenario
 
 
 def available() -> list[Path]:

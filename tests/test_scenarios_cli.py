@@ -156,7 +156,8 @@ def test_run_replicates_report_intervals(tmp_path, capsys):
     assert "mean [95% interval]" in text
     saved = json.loads((out / "summary.json").read_text())
     assert len(saved["seeds"]) == 3 and len(saved["runs"]) == 3
-    assert set(saved["summary"]["groups_week52"]) == {"mean", "low", "high"}
+    assert {"mean", "low", "high", "runs_low", "runs_high", "n"} <= set(
+        saved["summary"]["groups_week52"])
 
 
 def test_compare_writes_table_and_plot(tmp_path, capsys):
@@ -167,6 +168,7 @@ def test_compare_writes_table_and_plot(tmp_path, capsys):
     table = (out / "compare.md").read_text()
     assert "`baseline`" in table and "`no_grants`" in table
     assert (out / "compare_groups.png").exists() and (out / "compare.csv").exists()
+    assert "interval of the mean" in table and "spread of runs" in table
 
 
 def test_model_description_lists_every_parameter_as_it_is():
@@ -174,3 +176,56 @@ def test_model_description_lists_every_parameter_as_it_is():
 
     odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
     assert parameter_table() in odd, "regenerate the table with `sprout params --markdown`"
+
+
+def constructed_summaries() -> list[dict]:
+    base = {"groups_week52": 30.0, "groups_horizon": 20.0, "survival_rate": 1.0,
+            "registered": 0, "dissolved_after_project": 2, "cost_per_group_horizon": 45000.0,
+            "residents_engaged": 300.0, "founded_project": 27, "first_new_group_week": 9,
+            "resident_initiated_share": 0.5, "cost_per_group_project_end": 30000.0,
+            "contacts_per_year_after": float("nan"), "first_new_group_origin": "pioneer"}
+    return [{**base, "groups_week52": g, "resident_initiated_share": share}
+            for g, share in ((26.0, 0.4), (30.0, 0.5), (34.0, 0.6), (32.0, 0.55))]
+
+
+def test_summary_table_of_several_runs_shows_both_intervals_and_the_case():
+    from simulation.tables import interval_dict, run_rows, run_table
+
+    runs = constructed_summaries()
+    rows = {row[0]: row[1:] for row in run_rows(runs)}
+    mean, spread, case = rows["Active groups at week 52"]
+    assert mean.startswith("30.5 [") and case == "31"
+    assert spread.startswith("26.") and spread.endswith("–33.9")
+    assert rows["Share of project-end groups alive at horizon"] == ("100% (all runs)",
+                                                                    "all runs", "")
+    assert rows["Groups registered formally"][0] == "0 (all runs)"
+    assert rows["Worker contacts per year after the project"][:2] == ("-", "-")
+    share = rows["Share of new groups residents initiated unpushed"][0]
+    assert share.startswith("51% [") and "-" not in share.split("[")[1]
+    text = run_table(runs)
+    assert "95% interval of the mean" in text and "spread of runs" in text
+    table = interval_dict(runs)
+    assert "first_new_group_origin" not in table
+    assert table["registered"]["unanimous"] and table["groups_week52"]["n"] == 4
+    assert 0 <= table["resident_initiated_share"]["low"] <= 1
+
+
+def test_summary_table_of_one_run_prints_values():
+    from simulation.tables import run_rows
+
+    rows = {row[0]: row[1:] for row in run_rows(constructed_summaries()[:1])}
+    assert rows["Active groups at week 52"] == ("26", "31")
+    assert rows["Cost per group alive at horizon (yuan)"] == ("45,000", "")
+    assert rows["Share of new groups residents initiated unpushed"] == ("40%", "")
+
+
+def test_run_and_compare_need_no_experiments_extra():
+    code = ("import sys\n"
+            "for name in ('dask', 'distributed', 'SALib'):\n"
+            "    sys.modules[name] = None\n"
+            "from simulation.cli import build_parser\n"
+            "import simulation.experiments.compare\n"
+            "build_parser().parse_args(['compare', 'baseline'])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr

@@ -1,5 +1,6 @@
-"""Summaries of sweep results: labels for values and points, effects with 95% intervals,
-groups over time per condition. Pure pandas, shared by the report and the notebooks."""
+"""Summaries of sweep results: labels for values and points, effects with 95% intervals of
+the mean (``simulation.intervals``), groups over time per condition. Pure pandas, shared by
+the report and the notebooks."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .. import intervals
 
 SHORT_NAMES: dict[str, str] = {
     "grant_size": "grant",
@@ -46,24 +49,6 @@ def point_labels(frame: pd.DataFrame, names: Sequence[str]) -> pd.Series:
     return pd.concat(parts, axis=1).agg(", ".join, axis=1)
 
 
-def intervals(frame: pd.DataFrame, keys: Sequence[str], column: str) -> pd.DataFrame:
-    """Mean and 95% t-interval of ``column`` per group of ``keys``, as
-    ``outputs.mean_interval`` computes them (missing values left out), for many groups at
-    once; columns ``mean``, ``low``, ``high`` and ``n``."""
-    from scipy import stats
-
-    values = pd.to_numeric(frame[column]).astype(float)
-    values = values.where(np.isfinite(values))
-    grouped = values.groupby([frame[k] for k in keys], sort=False)
-    table = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1),
-                          "n": grouped.count()})
-    spread = (table["n"] >= 2) & (table["sd"] > 0)
-    dof = table["n"].where(spread, 2) - 1
-    half = (stats.t.ppf(0.975, dof) * table["sd"] / np.sqrt(table["n"])).where(spread, 0.0)
-    table["low"], table["high"] = table["mean"] - half, table["mean"] + half
-    return table[["mean", "low", "high", "n"]].reset_index()
-
-
 def levels(runs: pd.DataFrame, name: str) -> pd.Series:
     """The level of ``name`` in each run: its value, or its quartile when it takes many."""
     column = runs[name]
@@ -82,8 +67,9 @@ def ordered_levels(runs: pd.DataFrame, name: str) -> list[str]:
 
 
 def effects(runs: pd.DataFrame, names: Sequence[str], figures: Sequence[str]) -> pd.DataFrame:
-    """Mean and 95% interval of each figure at each level of each varied parameter, over
-    every other condition and replicate (runs that finished only)."""
+    """Mean and 95% interval of the mean of each figure at each level of each varied
+    parameter, over every other condition and replicate (runs that finished only); ``n``
+    counts the runs with a value, ``runs`` every run at the level."""
     tables = []
     for name in names:
         frame = runs.assign(level=levels(runs, name))
@@ -91,11 +77,12 @@ def effects(runs: pd.DataFrame, names: Sequence[str], figures: Sequence[str]) ->
         for figure in figures:
             if figure not in runs:
                 continue
-            table = intervals(frame, ["level"], figure)
+            table = intervals.grouped(frame, ["level"], figure)
             table["runs"] = table["level"].map(frame["level"].value_counts())
             tables.append(table.assign(parameter=name, figure=figure,
                                        _order=table["level"].map(order)))
-    columns = ["parameter", "level", "figure", "mean", "low", "high", "runs"]
+    columns = ["parameter", "level", "figure", "mean", "low", "high", "n", "unanimous",
+               "clipped", "runs"]
     if not tables:
         return pd.DataFrame(columns=columns)
     table = pd.concat(tables, ignore_index=True)
@@ -106,8 +93,9 @@ def effects(runs: pd.DataFrame, names: Sequence[str], figures: Sequence[str]) ->
 
 def over_time(series: pd.DataFrame, runs: pd.DataFrame, varied: Sequence[str],
               by: str | None = None, column: str = "active_groups") -> pd.DataFrame:
-    """Mean and 95% band (2.5th-97.5th percentile of runs) of a weekly column per level of
-    ``by``, or per point (combination of the ``varied`` values) when ``by`` is None."""
+    """Mean and 95% band (2.5th-97.5th percentile of runs: the spread of runs) of a weekly
+    column per level of ``by``, or per point (combination of the ``varied`` values) when
+    ``by`` is None."""
     if by is None:
         labels = point_labels(runs, varied)
         order = list(dict.fromkeys(labels.iloc[runs["point"].argsort()]))

@@ -1,4 +1,5 @@
-"""The experiments' subcommands: ``sprout sweep``, ``sprout report`` and ``sprout sensitivity``."""
+"""The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity`` and
+``calibrate``."""
 
 from __future__ import annotations
 
@@ -41,6 +42,31 @@ def register(subparsers: Any) -> None:
     sensitivity.add_argument("--method", choices=("morris", "sobol", "both"), default="both")
     _executor_options(sensitivity)
     sensitivity.set_defaults(func=cmd_sensitivity)
+
+    from .calibrate import DEFAULTS
+
+    calibrate = subparsers.add_parser(
+        "calibrate", help="calibrate the baseline's free parameters against the case's "
+                          "patterns (defaults reproduce experiments/calibration/)")
+    calibrate.add_argument("--candidates", type=int, default=DEFAULTS.candidates,
+                           help="Latin-hypercube candidates screened (default %(default)s)")
+    calibrate.add_argument("--finalists", type=int, default=DEFAULTS.finalists,
+                           help="best candidates run in full (default %(default)s)")
+    calibrate.add_argument("--screen-seeds", type=int, default=DEFAULTS.screen_seeds,
+                           metavar="K", help="seeds per screened candidate (default %(default)s)")
+    calibrate.add_argument("--final-seeds", type=int, default=DEFAULTS.final_seeds,
+                           metavar="K", help="seeds per finalist (default %(default)s)")
+    calibrate.add_argument("--seed", type=int, default=DEFAULTS.seed,
+                           help="master seed (default %(default)s)")
+    calibrate.add_argument("--workers", type=int, metavar="N", help="processes; default: cores")
+    calibrate.add_argument("--out", metavar="DIR", default="out/calibration",
+                           help="output directory (default %(default)s)")
+    calibrate.add_argument("--refine-only", action="store_true",
+                           help="rerun stage 3 only, from the stored stage-2 result")
+    calibrate.add_argument("--store", action="store_true",
+                           help="also replace the stored result in experiments/calibration/")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress bars")
+    calibrate.set_defaults(func=cmd_calibrate)
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -94,4 +120,34 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             print(f"Wrote {analysis.out}/ (indices.csv{plot}, sample.csv, results)\n")
     except ResultsError as err:
         raise UsageError(str(err)) from None
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from . import calibrate
+
+    for name in ("candidates", "finalists", "screen_seeds", "final_seeds"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.finalists > args.candidates:
+        raise UsageError("--finalists cannot exceed --candidates")
+    settings = calibrate.Settings(args.candidates, args.finalists, args.screen_seeds,
+                                  args.final_seeds, args.seed)
+    options = {"out": args.out, "workers": _workers(args), "progress": not args.quiet}
+    if args.refine_only:
+        summary = calibrate.refine_only(settings, **options)
+    else:
+        summary = calibrate.calibrate(settings, **options)
+    verdict = "accepted" if summary["accepted"] else "NOT accepted (see patterns)"
+    print(f"Calibration {verdict}: baseline {summary['baseline_groups_week52_mean']:.1f} "
+          f"groups at week {summary['case']['week']} (case {summary['case']['groups']}), "
+          f"{summary['baseline_groups_week52_within_25_37']:.0%} of seeds in 25-37")
+    print("Values: " + ", ".join(f"{k} = {v}" for k, v in summary["values"].items()))
+    failed = [k for k, ok in summary["patterns"].items() if not ok]
+    if failed:
+        print("Failed patterns: " + ", ".join(failed))
+    print(f"Wrote {args.out}/ ({', '.join(calibrate.OUTPUT_FILES)})")
+    if args.store:
+        copied = calibrate.store(args.out)
+        print(f"Stored {len(copied)} files in {calibrate.STORED}/")
     return 0

@@ -7,18 +7,16 @@ raise are recorded as failed with their error; the sweep goes on.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..parallel import imap
 from ..runner import run as run_model
 from ..scenario import ScenarioError
 from .store import Outcome, ResultsStore, outcome_row
@@ -63,36 +61,8 @@ def jobs(sweep: Sweep, skip: set[str] = frozenset()) -> list[Job]:
             for run in sweep.runs() if run.run_id not in skip]
 
 
-def _exit_with(sweep_pid: int) -> None:
-    """In a worker: exit once the sweep's process is gone (e.g. killed), instead of waiting
-    for work forever."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(sweep_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _local(pending: list[Job], workers: int) -> Iterator[Outcome]:
-    if workers <= 1:
-        yield from map(execute, pending)
-        return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulation.experiments.execute"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with,
-                             initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(execute, job) for job in pending]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    return imap(execute, pending, workers)
 
 
 @contextmanager

@@ -21,7 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .analysis import intervals, point_labels  # noqa: E402
+from .. import intervals  # noqa: E402
+from ..plots import save  # noqa: E402
+from .analysis import point_labels  # noqa: E402
 
 ALL_CONDITIONS = "all conditions"
 
@@ -31,14 +33,15 @@ def _label(frame: pd.DataFrame, names: Sequence[str], empty: str) -> pd.Series:
 
 
 def _aggregate(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    table = intervals(runs, keys, "groups_horizon").rename(columns={
-        "mean": "groups_horizon", "low": "groups_low", "high": "groups_high"})
+    table = intervals.grouped(runs, keys, "groups_horizon")[[*keys, "mean", "low", "high"]]
+    table = table.rename(columns={"mean": "groups_horizon", "low": "groups_low",
+                                  "high": "groups_high"})
     grouped = runs.groupby(keys, sort=False)
     others = pd.DataFrame({"runs": grouped.size(), "cost_total": grouped["cost_total"].mean()})
     table = table.merge(others.reset_index(), on=keys)
     groups = table["groups_horizon"]
     table["cost_per_group"] = (table["cost_total"] / groups).where(groups > 0, math.inf)
-    return table.drop(columns="n")
+    return table
 
 
 def pareto_front(cost: Sequence[float], groups: Sequence[float]) -> np.ndarray:
@@ -52,7 +55,7 @@ def pareto_front(cost: Sequence[float], groups: Sequence[float]) -> np.ndarray:
 
 def by_condition(runs: pd.DataFrame, levers: Sequence[str],
                  conditions: Sequence[str]) -> pd.DataFrame:
-    """Each strategy in each condition: groups at horizon (95% interval), cost, cost per
+    """Each strategy in each condition: groups at horizon (95% interval of the mean), cost, cost per
     group, and its rank by cost per group among the strategies in that condition."""
     frame = runs.assign(strategy=_label(runs, levers, "baseline strategy"),
                         condition=_label(runs, conditions, ALL_CONDITIONS))
@@ -114,11 +117,7 @@ def plot_frontier(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequenc
         ax.axis("off")
     axes.flat[0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Funding strategies: cost against groups alive at the horizon (means)")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def plot_ranks(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[str],
@@ -139,8 +138,4 @@ def plot_ranks(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[s
     ax.set_title(f"Rank by cost per group in each condition: the {len(ranks)} most robust "
                  "strategies", fontsize=9, loc="right")
     fig.colorbar(image, ax=ax, label="rank (1 = cheapest per group)")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)

@@ -18,8 +18,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR  # noqa: E402
-from ..outputs import HEADLINE, LABELS  # noqa: E402
+from ..case import mark_case  # noqa: E402
+from ..figures import HEADLINE, label  # noqa: E402
+from ..intervals import Interval, describe  # noqa: E402
+from ..plots import save  # noqa: E402
 from . import funding  # noqa: E402
 from .analysis import effects, over_time, point_label  # noqa: E402
 from .store import SweepResults, load_results  # noqa: E402
@@ -46,10 +48,7 @@ STRATEGY_COLUMNS = {
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout(rect=(0, 0, 1, 0.97))  # room for the title
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path, title_room=True)
 
 
 def plot_groups_over_time(results: SweepResults, path: str | Path) -> Path:
@@ -70,8 +69,7 @@ def plot_groups_over_time(results: SweepResults, path: str | Path) -> Path:
                               label=f"{level} (n={part['runs'].max()})")
             ax.fill_between(part["week"], part["low"], part["high"], color=line.get_color(),
                             alpha=0.12)
-        ax.scatter([CASE_WEEK], [GROUPS_AFTER_ONE_YEAR], marker="*", s=140, color="crimson",
-                   zorder=5, label=f"case: {GROUPS_AFTER_ONE_YEAR} at week {CASE_WEEK}")
+        mark_case(ax, size=140)
         ax.axvline(project_weeks, color="grey", ls="--", lw=1)
         ax.set_title("by point" if by is None else f"by {by}", fontsize=10)
         ax.set_xlabel("week")
@@ -80,7 +78,7 @@ def plot_groups_over_time(results: SweepResults, path: str | Path) -> Path:
         ax.legend(fontsize=7, loc="upper left")
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
-    fig.suptitle("Active groups: mean and 95% band of runs (dashed: project ends)")
+    fig.suptitle("Active groups: mean and spread of runs (2.5-97.5%; dashed: project ends)")
     return _save(fig, Path(path))
 
 
@@ -103,11 +101,11 @@ def plot_effects(table: pd.DataFrame, names: Sequence[str], figures: Sequence[st
             ax.tick_params(axis="y", labelsize=7)
             ax.grid(alpha=0.3)
             if i == 0:
-                ax.set_title(LABELS.get(figure, figure), fontsize=8)
+                ax.set_title(label(figure), fontsize=8)
             if j == 0:
                 ax.set_ylabel(name, fontsize=8)
-    fig.suptitle("Effect of each varied parameter: mean and 95% interval over all other "
-                 "conditions and replicates", fontsize=10)
+    fig.suptitle("Effect of each varied parameter: mean and 95% interval of the mean over "
+                 "all other conditions and replicates", fontsize=10)
     return _save(fig, Path(path))
 
 
@@ -119,7 +117,8 @@ def _table(frame: pd.DataFrame) -> str:
 def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None) -> str:
     """The first ``rows`` strategies of a table as Markdown (for documentation); ranks are
     out of ``of`` strategies (default: the table's length)."""
-    lines = ["| strategy | groups at horizon [95% CI] | cost (k yuan) | cost per group (yuan) "
+    lines = ["| strategy | groups at horizon [95% interval of the mean] | cost (k yuan) "
+             "| cost per group (yuan) "
              "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
     for _, r in table.head(rows).iterrows():
         lines.append(
@@ -130,19 +129,24 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
     return "\n".join(lines) + "\n"
 
 
+def effect_cell(row: pd.Series) -> str:
+    """One row of an ``effects`` table as text: mean [95% interval of the mean], formatted
+    as its figure's kind says."""
+    return Interval.from_row(row).format(row["figure"])
+
+
 def effects_markdown(table: pd.DataFrame, figures: Sequence[str]) -> str:
-    """Mean [95% interval] of ``figures`` at each level of each parameter, as Markdown."""
-    lines = ["| parameter | value | " + " | ".join(LABELS.get(f, f) for f in figures) + " |",
+    """Mean [95% interval of the mean] of ``figures`` at each level of each parameter, as
+    Markdown."""
+    lines = ["| parameter | value | " + " | ".join(label(f) for f in figures) + " |",
              "|---|---|" + "---|" * len(figures)]
     cells = table.set_index(["parameter", "level", "figure"])
     for (name, level), _ in table.groupby(["parameter", "level"], sort=False):
-        row = []
-        for figure in figures:
-            mean, low, high = cells.loc[(name, level, figure), ["mean", "low", "high"]]
-            digits = 0 if abs(mean) >= 100 else 2 if abs(mean) < 1 else 1
-            row.append(f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]")
+        row = [effect_cell(cells.loc[(name, level, figure)].rename(None).to_dict()
+                           | {"figure": figure}) for figure in figures]
         lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
+    n = int(table["runs"].max()) if len(table) else None
+    return "\n".join(lines) + f"\n\n{describe('mean')}; up to {n} runs per value.\n"
 
 
 def _header(results: SweepResults) -> str:
@@ -205,14 +209,13 @@ def write_report(directory: str | Path) -> Path:
             plot_effects(table, varied, plotted, figures_dir / "effects.png")
             (directory / "effects.md").write_text(effects_markdown(table, plotted),
                                                   encoding="utf-8")
-            wide = table.assign(value=table.apply(
-                lambda r: f"{r['mean']:.3g} [{r['low']:.3g}, {r['high']:.3g}]", axis=1))
+            wide = table.assign(value=table.apply(effect_cell, axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
                                     values="value", aggfunc="first", sort=False)
-            wide = wide[figures].rename(columns=LABELS).rename_axis(columns=None).reset_index()
+            wide = wide[figures].rename(columns=label).rename_axis(columns=None).reset_index()
             body += ["<h2>Effect of each varied parameter</h2>",
-                     "<p>Mean [95% interval] of each headline figure at each level, over "
-                     "every other condition and replicate.</p>",
+                     "<p>Each headline figure at each level, over every other condition "
+                     f"and replicate: {html.escape(describe('mean'))}.</p>",
                      "<img src='figures/effects.png'>", _table(wide)]
         if results.conditions and results.varied != results.conditions:
             body += _funding_section(results, directory, figures_dir)

@@ -29,8 +29,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..outputs import LABELS  # noqa: E402
+from ..figures import SUMMARY, label  # noqa: E402
 from ..parameters import BY_NAME  # noqa: E402
+from ..plots import save  # noqa: E402
 from ..scenario import ScenarioError  # noqa: E402
 from .execute import run_sweep  # noqa: E402
 from .store import load_results  # noqa: E402
@@ -115,10 +116,11 @@ def load_design(name: str | Path) -> Design:
         if key == "outputs":
             if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
                 raise ScenarioError(source, full, "expected a list of summary figure names")
-            unknown = [v for v in value if v not in LABELS]
+            known = [f.name for f in SUMMARY if f.numeric]
+            unknown = [v for v in value if v not in known]
             if unknown:
                 raise ScenarioError(source, full, f"unknown figures {unknown}; allowed: "
-                                    + ", ".join(LABELS))
+                                    + ", ".join(known))
         elif isinstance(value, bool) or not isinstance(value, int) or value < 2:
             raise ScenarioError(source, full, f"expected an integer of at least 2, got {value!r}")
         elif key == "sobol_samples" and value & (value - 1):
@@ -145,7 +147,7 @@ class Analysis:
                  if self.method == "morris" else "Sobol indices: first order S1, total ST")
         lines = [title]
         for output, table in self.indices.groupby("output", sort=False):
-            lines.append(f"  {LABELS.get(output, output)}")
+            lines.append(f"  {label(output)}")
             for _, row in table.sort_values(key, ascending=False).iterrows():
                 cells = "  ".join(f"{c} {row[c]:8.3g} ±{row[c + '_conf']:.2g}"
                                   for c in (("mu_star",) if self.method == "morris"
@@ -211,18 +213,14 @@ def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
             ax.barh(y + (k - (len(bars) - 1) / 2) * width, table[column], height=width,
                     xerr=table[f"{column}_conf"], capsize=2, label=column)
         ax.set_yticks(y, table["parameter"], fontsize=8)
-        ax.set_title(LABELS.get(output, output), fontsize=9)
+        ax.set_title(label(output), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
         ax.legend(fontsize=7, loc="lower right")
     for ax in axes.flat[len(outputs):]:
         ax.axis("off")
     fig.suptitle("Morris screening (mu*, 95% interval)" if method == "morris"
                  else "Sobol indices (first order and total, 95% interval)")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def run_sensitivity(design: Design, method: str, out: str | Path, workers: int = 1,

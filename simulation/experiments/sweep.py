@@ -29,7 +29,6 @@ the point alone. Every value is checked with the parameter's own rule; a bad fil
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import json
@@ -43,7 +42,7 @@ import numpy as np
 
 from ..parameters import BY_NAME
 from ..runner import replicate_seeds
-from ..scenario import Scenario, ScenarioError, find_file
+from ..scenario import Scenario, ScenarioError, check_value, find_file, unknown_parameter
 from ..scenario import load as load_scenario
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -193,7 +192,7 @@ class Sweep:
         for key, value in (values or {}).items():
             if key in self.varied:
                 raise ScenarioError(self.path or self.name, f"set.{key}", "the sweep varies it")
-            fixed[key] = _check(self.path or self.name, f"set.{key}", key, value)
+            fixed[key] = check_value(self.path or self.name, f"set.{key}", key, value)
         return replace(self, fixed=fixed, replicates=replicates or self.replicates,
                        samples=samples or self.samples)
 
@@ -203,7 +202,7 @@ class Sweep:
         axes = []
         for axis in self.axes:
             if axis.name in keep:
-                values = tuple(_check(source, f"vary.{axis.name}", axis.name, v)
+                values = tuple(check_value(source, f"vary.{axis.name}", axis.name, v)
                                for v in keep[axis.name])
                 if axis.sampled or not values or not set(values) <= set(axis.values):
                     raise ScenarioError(source, f"vary.{axis.name}", "expected some of the "
@@ -234,32 +233,20 @@ class Sweep:
         }
 
 
-def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` points in [0, 1)^d, one in each of the ``n`` equal slices of every axis."""
-    strata = rng.permuted(np.tile(np.arange(n), (d, 1)), axis=1).T
-    return (strata + rng.random((n, d))) / n
+def latin_hypercube(n: int, d: int, seed: int | np.random.Generator) -> np.ndarray:
+    """``n`` points in [0, 1)^d, one in each of the ``n`` equal slices of every axis
+    (scipy's ``qmc.LatinHypercube``). ``seed`` goes to scipy's ``seed`` argument, as the
+    stored calibration was drawn: an integer there seeds differently from
+    ``rng=default_rng(integer)``, so keep it to reproduce ``experiments/calibration/``."""
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=d, seed=seed).random(n)
 
 
 def point_id(values: dict[str, Any]) -> str:
     """A short id derived from a point's varied values (order-independent)."""
     text = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:10]
-
-
-def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, list(BY_NAME), n=3)
-    if close:
-        return "unknown parameter; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return "unknown parameter; see `sprout params` for the list of parameters"
-
-
-def _check(source: str, key: str, name: str, value: Any) -> Any:
-    if name not in BY_NAME:
-        raise ScenarioError(source, key, _suggest(name))
-    try:
-        return BY_NAME[name].check(value)
-    except ValueError as err:
-        raise ScenarioError(source, key, str(err)) from None
 
 
 AXIS_FORMS = ("expected a list of values, a range {low, high, step} or {low, high, num}, "
@@ -270,12 +257,12 @@ AXIS_FORMS = ("expected a list of values, a range {low, high, step} or {low, hig
 def _axis(source: str, name: str, spec: Any) -> Axis:
     key = f"vary.{name}"
     if name not in BY_NAME:
-        raise ScenarioError(source, key, _suggest(name))
+        raise ScenarioError(source, key, unknown_parameter(name))
     parameter = BY_NAME[name]
     if isinstance(spec, list):
         if not spec:
             raise ScenarioError(source, key, "expected at least one value")
-        values = tuple(_check(source, key, name, v) for v in spec)
+        values = tuple(check_value(source, key, name, v) for v in spec)
         if len(set(values)) < len(values):
             raise ScenarioError(source, key, f"values repeat: {list(spec)}")
         return Axis(name, values)
@@ -316,7 +303,7 @@ def _range(source: str, key: str, name: str, spec: dict[str, Any]) -> tuple[Any,
         raw = list(np.linspace(low, high, num)) if num > 1 else [low]
     if BY_NAME[name].kind is int:
         raw = [round(v) for v in raw]
-    values = tuple(dict.fromkeys(_check(source, key, name, round(v, 12)) for v in raw))
+    values = tuple(dict.fromkeys(check_value(source, key, name, round(v, 12)) for v in raw))
     if len(values) < len(raw):
         raise ScenarioError(source, key, "the range gives repeated integer values; "
                             "use a larger step or a smaller num")
@@ -328,12 +315,12 @@ def _distribution(source: str, key: str, name: str, kind: str, bounds: Any) -> A
         raise ScenarioError(source, key, f"expected two numbers, got {bounds!r}")
     a, b = (_number(source, key, v) for v in bounds)
     if kind == "normal":
-        _check(source, key, name, a)
+        check_value(source, key, name, a)
         if b <= 0:
             raise ScenarioError(source, key, f"expected a positive sd, got {b:g}")
     else:
-        _check(source, key, name, a)
-        _check(source, key, name, b)
+        check_value(source, key, name, a)
+        check_value(source, key, name, b)
         if b <= a:
             raise ScenarioError(source, key, f"expected low < high, got [{a:g}, {b:g}]")
         if kind == "loguniform" and a <= 0:
@@ -390,7 +377,7 @@ def load(name: str | Path) -> Sweep:
                             "(e.g. scenario = \"baseline\")")
     base = _base_scenario(source, path, data["scenario"])
 
-    fixed = {k: _check(source, f"set.{k}", k, v) for k, v in data.get("set", {}).items()}
+    fixed = {k: check_value(source, f"set.{k}", k, v) for k, v in data.get("set", {}).items()}
     axes = tuple(_axis(source, k, v) for k, v in data.get("vary", {}).items())
     for axis in axes:
         if axis.name in fixed:

@@ -1,0 +1,121 @@
+"""Comparing scenarios over the same replicate seeds: run them, tabulate, write the outputs.
+
+``sprout compare`` only parses its arguments, calls :func:`run_comparison` and
+:func:`write_comparison`, and prints. Every scenario runs with the same seeds (common random
+numbers). The table shows the mean and the 95% interval of the mean of each figure in
+``simulation.figures.COMPARE`` (the question is whether scenarios differ); figures and
+formats come from ``simulation.figures``, intervals from ``simulation.intervals``.
+
+This module needs only the base install (no Dask, no SALib): ``sprout compare`` works
+without the ``experiments`` extra.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import intervals
+from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from ..figures import COMPARE, by_name
+from ..runner import RunResult, replicate_seeds, run_metadata, run_replicates
+from ..scenario import Scenario
+
+
+@dataclass
+class Comparison:
+    """The runs of several scenarios over the same seeds, and their table."""
+
+    scenarios: list[Scenario]
+    seeds: list[int]
+    master_seed: int
+    results: dict[str, list[RunResult]]
+    table: pd.DataFrame
+    figures: tuple[str, ...] = COMPARE
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "scenarios": [s.as_dict() for s in self.scenarios],
+            "seeds": self.seeds,
+            "master_seed": self.master_seed,
+            "intervals": "95% interval of the mean over seeds",
+            **{k: v for k, v in run_metadata("compare", self.master_seed, {}).items()
+               if k not in ("scenario", "seed", "parameters")},
+        }
+
+
+def table(summaries: dict[str, Sequence[dict[str, Any]]],
+          figures: Sequence[str] = COMPARE) -> pd.DataFrame:
+    """One row per scenario: for each figure its mean, ``_low``/``_high`` (95% interval of
+    the mean), ``_n`` (runs with a value) and ``_unanimous``."""
+    rows = []
+    for name, runs in summaries.items():
+        row: dict[str, Any] = {"scenario": name}
+        for figure in figures:
+            iv = intervals.of_mean([s.get(figure) for s in runs], figure)
+            row[figure] = iv.mean
+            row[f"{figure}_low"], row[f"{figure}_high"] = iv.low, iv.high
+            row[f"{figure}_n"], row[f"{figure}_unanimous"] = iv.n, iv.unanimous
+            row[f"{figure}_clipped"] = iv.clipped
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cell(row: pd.Series | dict[str, Any], figure: str) -> str:
+    """A figure's entry of a comparison row as text."""
+    iv = intervals.Interval(row[figure], row[f"{figure}_low"], row[f"{figure}_high"],
+                            int(row[f"{figure}_n"]), "mean", bool(row[f"{figure}_unanimous"]),
+                            bool(row[f"{figure}_clipped"]))
+    return iv.format(figure)
+
+
+def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE,
+             lang: str = "en") -> str:
+    """The comparison as a Markdown table, with a line saying which interval it shows."""
+    headers = ["scenario"] + [by_name(f).label(lang) for f in figures]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for _, row in frame.iterrows():
+        cells = [f"`{row['scenario']}`"] + [cell(row, f) for f in figures]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append(f"\n{intervals.describe('mean', n_seeds)}. The case reports "
+                 f"{GROUPS_AFTER_ONE_YEAR} groups at week {CASE_WEEK}: set it beside the "
+                 "spread of runs (`sprout run --seeds K`), not beside these intervals.")
+    return "\n".join(lines)
+
+
+def run_comparison(scenarios: Sequence[Scenario], seeds: int = 10, master_seed: int = 1,
+                   workers: int = 1, progress: bool = True) -> Comparison:
+    """Run every scenario with the same ``seeds`` replicate seeds derived from
+    ``master_seed``."""
+    seed_list = replicate_seeds(master_seed, seeds)
+    results = {s.name: run_replicates(s, seed_list, workers=workers, progress=progress)
+               for s in scenarios}
+    frame = table({name: [r.summary for r in runs] for name, runs in results.items()})
+    return Comparison(list(scenarios), seed_list, master_seed, results, frame)
+
+
+def write_comparison(comparison: Comparison, out: str | Path) -> dict[str, Path]:
+    """Write ``compare.csv``, ``compare.md``, ``compare_groups.png`` and ``metadata.json``
+    into ``out``; return their paths by kind."""
+    from ..plots import groups_over_time
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    n = len(comparison.seeds)
+    paths = {"csv": out / "compare.csv", "markdown": out / "compare.md",
+             "metadata": out / "metadata.json"}
+    comparison.table.to_csv(paths["csv"], index=False)
+    paths["markdown"].write_text(markdown(comparison.table, n) + "\n", encoding="utf-8")
+    project_weeks = max(s.params["project_weeks"] for s in comparison.scenarios)
+    runs = {name: [r.series for r in results] for name, results in comparison.results.items()}
+    paths["plot"] = groups_over_time(
+        runs, out / "compare_groups.png", project_weeks,
+        title=f"Active groups by scenario (mean and spread of runs, {n} seeds)")
+    paths["metadata"].write_text(json.dumps(comparison.metadata(), indent=2,
+                                            ensure_ascii=False))
+    return paths
