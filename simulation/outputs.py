@@ -8,52 +8,12 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from .case import CASE_WEEK
 from .groups import Group
 from .parameters import INTEREST_CATEGORIES, Params
 from .programme import GrantFund
 from .state import State, World
 from .workers import ACTIVITIES
-
-CASE_WEEK = 52  # the case counts its groups one year in
-HEADLINE: tuple[str, ...] = (
-    "groups_week52",
-    "groups_horizon",
-    "survival_rate",
-    "registered",
-    "dissolved_after_project",
-    "cost_per_group_horizon",
-    "residents_engaged",
-)
-"""The figures ``sprout run`` and ``sprout compare`` lead with."""
-
-LABELS: dict[str, str] = {
-    "groups_week52": "Active groups at week 52",
-    "groups_project_end": "Active groups at project end",
-    "groups_horizon": "Active groups at horizon",
-    "founded_project": "Groups founded during the project",
-    "founded_infiltration": "Groups founded during infiltration",
-    "first_new_group_week": "Week of the first new group",
-    "first_new_group_origin": "Origin of the first new group",
-    "first_resident_group_week": "Week of the first resident-initiated group",
-    "resident_initiated_share": "Share of new groups residents initiated unpushed",
-    "resident_initiated_share_late": "Share resident-initiated, second half of the project",
-    "founded_after_demos_share": "Share of new groups founded after the first life meeting",
-    "dissolved_project": "Groups dissolved during the project",
-    "dissolved_after_project": "Groups dissolved after the project",
-    "registered": "Groups registered formally",
-    "survival_rate": "Share of project-end groups alive at horizon",
-    "residents_engaged": "Residents in groups at project end",
-    "mean_group_size": "Mean group size at project end",
-    "grants_awarded": "Micro-grants awarded",
-    "grants_paid": "Grant money paid (yuan)",
-    "cost_total": "Total cost (yuan)",
-    "cost_per_group_project_end": "Cost per group alive at project end (yuan)",
-    "cost_per_group_horizon": "Cost per group alive at horizon (yuan)",
-    "hours_per_group_early": "Accompaniment hours per group, first project quarter with groups",
-    "hours_per_group_late": "Accompaniment hours per group, last project quarter",
-    "contacts_per_year_after": "Worker contacts per year after the project",
-    "first_life_meeting_week": "Week of the first life meeting",
-}
 
 SERIES: tuple[str, ...] = (
     "week", "in_project",
@@ -196,18 +156,3 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
         ),
         "first_life_meeting_week": first_meeting + 1 if first_meeting is not None else None,
     }
-
-
-def mean_interval(values: list[float] | np.ndarray) -> tuple[float, float, float]:
-    """Mean and a 95% t-interval over replicates (the interval is the mean when n < 2)."""
-    from scipy import stats
-
-    x = np.asarray([v for v in values if v is not None], dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(x.mean())
-    if x.size < 2 or x.std() == 0:
-        return mean, mean, mean
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return mean, mean - half, mean + half
