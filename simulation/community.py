@@ -210,11 +210,16 @@ def from_graph(
 ) -> Community:
     """Build a community from a given network.
 
-    Nodes with ``household``, ``building`` and ``courtyard`` attributes keep them; otherwise
-    nodes are ordered so that neighbours sit close together (reverse Cuthill-McKee) and cut
-    into households, buildings and courtyards, so that neighbours tend to share a building.
+    Nodes with ``household``, ``building`` and ``courtyard`` attributes keep them. A graph
+    whose nodes are the integers 0..n-1 keeps its numbering (resident i is node i) and is
+    cut into households, buildings and courtyards in that order. Otherwise nodes are
+    ordered so that neighbours sit close together (reverse Cuthill-McKee) and cut the same
+    way, so that neighbours tend to share a building.
     """
     nodes = list(graph.nodes)
+    numbered = set(nodes) == set(range(len(nodes)))
+    if numbered:
+        nodes = list(range(len(nodes)))
     matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, format="csr")
     keys = ("household", "building", "courtyard")
     has_structure = bool(nodes) and all(
@@ -228,7 +233,10 @@ def from_graph(
         building = np.unique(ordered[:, :2], axis=0, return_inverse=True)[1].ravel()
         household = np.unique(ordered, axis=0, return_inverse=True)[1].ravel()
     else:
-        order = reverse_cuthill_mckee(matrix, symmetric_mode=True) if nodes else np.arange(0)
+        if numbered:
+            order = np.arange(len(nodes))
+        else:
+            order = reverse_cuthill_mckee(matrix, symmetric_mode=True) if nodes else np.arange(0)
         per_household = max(int(round(household_size)), 1)
         household = np.arange(len(nodes)) // per_household
         building = household // households_per_building

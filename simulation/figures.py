@@ -109,6 +109,10 @@ def _week(name: str, en: str, zh: str) -> Figure:
     return Figure(name, en, zh, "week", "week", 1.0, None, ",.1f")
 
 
+def _term(name: str, en: str, zh: str) -> Figure:
+    return Figure(name, en, zh, "score", "rate", None, None, ",.2f")
+
+
 def _hours(name: str, en: str, zh: str) -> Figure:
     return Figure(name, en, zh, "hours", "hours", 0.0, None, ",.1f")
 
@@ -125,12 +129,34 @@ SUMMARY: tuple[Figure, ...] = (
            "第一支新自组织的来源", "", "category", None, None, ""),
     _week("first_resident_group_week", "Week of the first resident-initiated group",
           "第一支居民自发成立的自组织的周次"),
-    _share("resident_initiated_share", "Share of new groups residents initiated unpushed",
-           "居民自发（未经推动）成立的新自组织占比"),
+    _share("resident_initiated_share", "Share of new groups residents would have founded "
+           "without the workers' own doing", "即使没有社工本人的推动也会成立的新自组织占比"),
     _share("resident_initiated_share_late", "Share resident-initiated, second half of the "
            "project", "项目后半程居民自发成立的占比"),
-    _share("founded_after_demos_share", "Share of new groups founded after the first life "
-           "meeting", "首次生活会之后成立的新自组织占比"),
+    _share("founded_after_demos_share", "Share of new groups founded after the first "
+           "demonstration", "首次示范分享之后成立的新自组织占比"),
+    _count("founded_week52", "New groups founded by week 52", "第 52 周前新成立的自组织"),
+    Figure("stalled", "Stalled: fewer than 10 new groups by week 52",
+           "停滞：第 52 周前新成立的自组织不足 10 支", "share of runs", "share", 0.0, 1.0,
+           ".0%"),
+    _term("founding_drive", "Founders' score at founding: own drive (need x initiative)",
+          "创始人成立时的得分：自身动力（需求×主动性）"),
+    _term("founding_grant", "Founders' score at founding: the grant believed in",
+          "创始人成立时的得分：相信能拿到的资金"),
+    _term("founding_doubt_at_start", "Founders' score at founding: doubts before anyone "
+          "answered them", "创始人成立时的得分：无人解答前的顾虑"),
+    _term("founding_relief_workers", "Founders' score at founding: doubts workers answered "
+          "in person", "创始人成立时的得分：社工当面解答消除的顾虑"),
+    _term("founding_relief_announcements", "Founders' score at founding: doubts the training "
+          "sessions' announcements removed", "创始人成立时的得分：培训会宣讲消除的顾虑"),
+    _term("founding_relief_demonstrations", "Founders' score at founding: doubts "
+          "demonstrators removed", "创始人成立时的得分：示范者消除的顾虑"),
+    _term("founding_relief_peers", "Founders' score at founding: doubts acting neighbours "
+          "removed", "创始人成立时的得分：行动的邻居消除的顾虑"),
+    _term("founding_relief_groups", "Founders' score at founding: doubts settled in earlier "
+          "groups", "创始人成立时的得分：原有队伍中消除的顾虑"),
+    _share("own_drive_share", "Share of founders whose own drive alone passes the threshold "
+           "once doubts are gone", "顾虑消除后仅凭自身动力即可跨过门槛的创始人占比"),
     _count("dissolved_project", "Groups dissolved during the project", "项目期间解散的自组织"),
     _count("dissolved_after_project", "Groups dissolved after the project",
            "项目结束后解散的自组织"),
@@ -155,6 +181,8 @@ SUMMARY: tuple[Figure, ...] = (
     Figure("contacts_per_year_after", "Worker contacts per year after the project",
            "项目结束后社工每年的联系次数", "contacts per year", "rate", 0.0, None, ",.1f"),
     _week("first_life_meeting_week", "Week of the first life meeting", "第一次自组织生活会的周次"),
+    _week("first_demonstration_week", "Week of the first demonstration",
+          "第一次示范分享的周次"),
 )
 """The per-run figures of ``simulation.outputs.summarise``, in its order."""
 
@@ -207,6 +235,8 @@ SERIES_FIGURES: tuple[Figure, ...] = (
     _level("doubt_direction", "Doubt: what should a group do", "顾虑：队伍该做些什么"),
     _share("buildings_reached", "Share of buildings the workers have reached",
            "社工已走访到的楼栋占比"),
+    _level("infiltration_depth", "Infiltration depth (mean over buildings)",
+           "下渗深度（各楼栋平均）"),
     _share("needs_known", "Share of residents whose needs the workers know",
            "社工了解其需求的居民占比"),
     _money("cost", "Cost so far (yuan)", "累计成本（元）"),
@@ -229,8 +259,10 @@ HEADLINE: tuple[str, ...] = (
 RUN_SUMMARY: tuple[str, ...] = (
     *HEADLINE,
     "founded_project",
+    "stalled",
     "first_new_group_week",
     "resident_initiated_share",
+    "own_drive_share",
     "cost_per_group_project_end",
     "contacts_per_year_after",
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .parameters import INTEREST_CATEGORIES
-from .state import Population, World
+from .state import GROUPS, Population, World
 
 
 @dataclass
@@ -26,7 +26,10 @@ class Group:
     maturity: float = 0.0  # self-sufficiency 0-1: skills, sponsorship, routine
     cohesion: float = 0.5  # 0-1
     activities: int = 0
+    festivals: int = 0  # activities that were community festival events
+    sponsored: bool = False  # has linked outside resources
     last_activity_week: int = 0
+    founding: dict[str, float] = field(default_factory=dict)  # founder's score, by term
     registered_week: int | None = None
     dissolved_week: int | None = None
     dissolution_cause: str = ""
@@ -159,7 +162,8 @@ def seed_initial(world: World, registry: GroupRegistry) -> None:
         for r in take:
             registry.add_member(group, int(r))
         # The existing groups know and trust each other: doubts are what hold others back.
-        pop.doubt[list(group.members)] *= p.initial_member_doubt
+        members = np.array(sorted(group.members))
+        pop.reduce_doubts(members, 1.0 - p.initial_member_doubt, GROUPS)
 
 
 def found(world: World, registry: GroupRegistry, leader: int, origin: str,
@@ -239,10 +243,18 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
             g.funds -= min(g.funds, p.activity_cost)
             g.cohesion += p.activity_cohesion_gain * (1 - g.cohesion)
             g.maturity += p.maturity_gain * (1 - g.maturity)
+            if g.maturity >= p.festival_maturity and rng.random() < p.festival_chance:
+                g.festivals += 1
+                world.log("festival", interest=g.interest)
         else:
             g.cohesion *= p.idle_cohesion_retention
         if g.maturity >= p.sponsorship_maturity:
             g.funds += p.sponsorship * g.maturity
+        if not g.sponsored and g.maturity >= p.sponsor_maturity \
+                and rng.random() < p.sponsor_chance:
+            g.sponsored = True
+            g.funds += p.sponsor_gift
+            world.log("sponsor", interest=g.interest)
     # Members drift away when the group holds together loosely and their need is weak.
     cohesion = np.array([g.cohesion for g in registry.groups])
     members = np.flatnonzero((pop.group >= 0) & ~pop.leads)

@@ -44,17 +44,26 @@ class CommunityModel(Model):
 
     Parameters are keyword arguments (see ``simulation.parameters``); ``rng`` seeds every
     random draw, so a run is fully determined by its parameters and seed. ``network`` may
-    pass a networkx graph to use instead of a generated community.
+    pass a networkx graph to use instead of a generated community (for nodes 0..n-1,
+    resident i is node i). ``thresholds`` gives every resident's joining threshold (a
+    share or, with ``threshold_kind="count"``, a number of neighbours) instead of drawing
+    them; ``initial_actors`` are residents acting from the start, each leading a group of
+    their own. With ``simulation.reductions.CONTAGION`` these express the classic
+    threshold models (Granovetter 1978, Watts 2002, Centola & Macy 2007).
     """
 
-    def __init__(self, rng: Any = None, network: nx.Graph | None = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, network: nx.Graph | None = None,
+                 thresholds: Any = None, initial_actors: Any = None, **params: Any) -> None:
         super().__init__(rng=rng)
         p = Params.of(params)
         graph = network
         if graph is None and p.network_file:
             graph = community_mod.load_network(p.network_file)
         n = graph.number_of_nodes() if graph is not None else p.n_residents
-        population = Population(self.rng, n, p)
+        if thresholds is not None and len(thresholds) != n:
+            raise ValueError(f"thresholds: expected {n} values (one per resident), "
+                             f"got {len(thresholds)}")
+        population = Population(self.rng, n, p, thresholds)
         if graph is None:
             community = community_mod.generate(
                 self.rng, n, population.interest, p.household_size, p.households_per_building,
@@ -79,8 +88,13 @@ class CommunityModel(Model):
                                                   outreach=self.outreach)
 
         self.groups = GroupRegistry(population)
-        self.programme = Programme(self.world, self.groups)
+        self.programme = Programme(self.world, self.groups, self.outreach)
         group_rules.seed_initial(self.world, self.groups)
+        for actor in [] if initial_actors is None else initial_actors:
+            if not 0 <= int(actor) < n:
+                raise ValueError(f"initial_actors: no resident {actor} (0 to {n - 1})")
+            if population.group[int(actor)] < 0:
+                self.groups.found(int(actor), 0, origin="initial")
 
         self.hours = dict.fromkeys(ACTIVITIES, 0.0)  # this week's worker hours
         self.total_hours = dict.fromkeys(ACTIVITIES, 0.0)
@@ -117,6 +131,10 @@ class CommunityModel(Model):
     def first_meeting_week(self) -> int | None:
         return self.programme.first_meeting_week
 
+    @property
+    def first_demonstration_week(self) -> int | None:
+        return self.programme.first_demonstration_week
+
     def series(self) -> pd.DataFrame:
         """The weekly series as a pandas DataFrame indexed by week."""
         return self.datacollector.get_model_vars_dataframe().set_index("week")
@@ -145,7 +163,12 @@ class CommunityModel(Model):
             world, self.groups.interests(), self.groups.active_flags(),
             self.programme.supported_pioneer(),
         ):
-            self.groups.add_member(self.groups.groups[group], resident)
+            if self.population.group[resident] >= 0:  # taken into a new group's core
+                continue
+            if group < 0:  # acts with nobody to follow: starts a group
+                self._found(resident, "resident")
+            else:
+                self.groups.add_member(self.groups.groups[group], resident)
         for group in group_rules.live_week(world, self.groups):
             self.programme.leader_changed(group)
         world.week += 1
@@ -173,10 +196,7 @@ class CommunityModel(Model):
             hours["meetings"] += meeting_hours
             self.cost += p.training_session_cost
         prog.choose_pioneer()
-        pioneer_hours, pioneer_ready = prog.support_pioneer()
-        if pioneer_ready:
-            prog.pioneer_founded(self._found(prog.pioneer, "pioneer"))
-        hours["pioneer"] += pioneer_hours
+        hours["pioneer"] += prog.support_pioneer()
         if prog.meeting_due():
             prog.life_meeting()
             hours["meetings"] += meeting_hours
@@ -186,16 +206,25 @@ class CommunityModel(Model):
         left -= hours["accompaniment"]
         if p.private_qa and left > 0:
             hours["qa"] = worker_rules.private_qa(world, workers, left)
+            left -= hours["qa"]
+        if p.ongoing_visits and left >= p.visit_hours:  # stay familiar faces in buildings
+            hours["infiltration"] += worker_rules.infiltrate(workers, left)
 
     def _found_groups(self) -> None:
-        """Residents whose drive and support outweigh their doubts found groups."""
-        pop, week = self.population, self.world.week
-        reserved = self.programme.supported_pioneer()
-        for r in resident_rules.founders(self.world, self.programme.grant_support(), reserved):
+        """Residents whose drive and support outweigh their doubts found groups; the
+        supported pioneer among them founds "the pioneer's" group."""
+        pop, p = self.population, self.p
+        pioneer = self.programme.supported_pioneer()
+        founders, terms = resident_rules.founders(self.world, self.programme.grant_support())
+        by_residents = resident_rules.initiated_by_residents(terms, p.found_threshold)
+        for r, row, own in zip(founders, terms, by_residents):
             if pop.group[r] >= 0:  # recruited into another founder's core this week
                 continue
-            pushed = week - pop.last_push[r] <= self.p.push_window_weeks
-            self._found(int(r), "worker" if pushed else "resident")
+            origin = "pioneer" if r == pioneer else ("resident" if own else "worker")
+            group = self._found(int(r), origin)
+            group.founding = dict(zip(resident_rules.FOUNDING_TERMS, row.tolist()))
+            if origin == "pioneer":
+                self.programme.pioneer_founded(group)
 
     def _found(self, leader: int, origin: str) -> Group:
         """A resident founds a group with a core of neighbours and applies for a grant."""
@@ -213,8 +242,8 @@ class CommunityModel(Model):
         if self.world.week > 0:
             self.cost += sum(self.hours.values()) * self.p.worker_hourly_cost
         self.stats = measure(self.world, self.groups, self.groups.active, self.fund,
-                             self.hours, self.outreach.building_coverage(), self.cost,
-                             self.contacts)
+                             self.hours, self.outreach.building_coverage(),
+                             self.outreach.infiltration_depth(), self.cost, self.contacts)
         self.datacollector.collect(self)
 
     def check_invariants(self) -> None:

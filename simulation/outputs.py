@@ -12,8 +12,13 @@ from .case import CASE_WEEK
 from .groups import Group
 from .parameters import INTEREST_CATEGORIES, Params
 from .programme import GrantFund
+from .residents import FOUNDING_TERMS
 from .state import State, World
 from .workers import ACTIVITIES
+
+STALL_GROUPS = 10
+"""A run with fewer new groups than this by week 52 has stalled (a measurement convention,
+reported as the share of runs)."""
 
 SERIES: tuple[str, ...] = (
     "week", "in_project",
@@ -23,13 +28,13 @@ SERIES: tuple[str, ...] = (
     "grants_paid", "grants_awarded", "budget_left",
     *(f"hours_{a}" for a in ACTIVITIES), "hours_per_group",
     "mean_trust", "mean_doubt", "doubt_reimbursement", "doubt_legitimacy", "doubt_direction",
-    "buildings_reached", "needs_known", "cost", "contacts",
+    "buildings_reached", "infiltration_depth", "needs_known", "cost", "contacts",
 )
 """Columns of the weekly series, in order."""
 
 
 def measure(world: World, groups: Iterable[Group], active: list[Group], fund: GrantFund,
-            hours: dict[str, float], coverage: np.ndarray, cost: float,
+            hours: dict[str, float], coverage: np.ndarray, depth: np.ndarray, cost: float,
             contacts: int) -> dict[str, Any]:
     """The week's figures (one row of the weekly series)."""
     pop = world.population
@@ -57,6 +62,7 @@ def measure(world: World, groups: Iterable[Group], active: list[Group], fund: Gr
         "doubt_legitimacy": float(doubts[1]),
         "doubt_direction": float(doubts[2]),
         "buildings_reached": float((coverage > 0).mean()),
+        "infiltration_depth": float(depth.mean()) if depth.size else 0.0,
         "needs_known": float(pop.known.mean()) if pop.n else 0.0,
         "cost": cost + fund.paid,
         "contacts": contacts,
@@ -77,6 +83,9 @@ class FinishedRun(Protocol):
     def first_meeting_week(self) -> int | None: ...
 
     @property
+    def first_demonstration_week(self) -> int | None: ...
+
+    @property
     def fund(self) -> GrantFund: ...
 
 
@@ -90,6 +99,11 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
     new = [g for g in groups if g.origin != "initial" and g.founded_week < p.project_weeks]
     new.sort(key=lambda g: (g.founded_week, g.id))
     first_meeting = model.first_meeting_week
+    first_demo = model.first_demonstration_week
+    by_year = [g for g in new if g.founded_week < CASE_WEEK]
+    decomposed = [g.founding for g in new if g.founding]
+    terms = {k: float(np.mean([d[k] for d in decomposed])) if decomposed else float("nan")
+             for k in FOUNDING_TERMS}
     resident_made = [g for g in new if g.origin == "resident"]
     late_groups = [g for g in new if g.founded_week >= p.project_weeks // 2]
     alive_at_end = [
@@ -127,8 +141,15 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
             if late_groups else float("nan")
         ),
         "founded_after_demos_share": (
-            sum(first_meeting is not None and g.founded_week >= first_meeting for g in new)
+            sum(first_demo is not None and g.founded_week >= first_demo for g in new)
             / len(new) if new else float("nan")
+        ),
+        "founded_week52": len(by_year),
+        "stalled": int(len(by_year) < STALL_GROUPS),
+        **{f"founding_{k}": v for k, v in terms.items()},
+        "own_drive_share": (
+            float(np.mean([d["drive"] >= p.found_threshold for d in decomposed]))
+            if decomposed else float("nan")
         ),
         "dissolved_project": sum(
             g.dissolved_week is not None and g.dissolved_week <= end for g in groups
@@ -155,4 +176,5 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
             model.contacts / after_years if after_years > 0 else float("nan")
         ),
         "first_life_meeting_week": first_meeting + 1 if first_meeting is not None else None,
+        "first_demonstration_week": first_demo + 1 if first_demo is not None else None,
     }

@@ -14,8 +14,13 @@ import numpy as np
 
 from . import groups as group_rules
 from .groups import Group, GroupRegistry
-from .state import World
-from .workers import legitimacy
+from .state import ANNOUNCEMENTS, DEMONSTRATIONS, WORKERS, World
+from .workers import Outreach, legitimacy, words
+
+LADDER: tuple[str, ...] = ("ran an activity", "organised a festival event",
+                           "linked outside resources")
+"""The demonstration ladder of the case; a demonstrator stands as high as their group has
+climbed by doing, and is as credible as the share of rungs reached."""
 
 
 def gumbel_top_k(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
@@ -33,7 +38,22 @@ class Demonstrator:
 
     resident: int
     group: int
-    level: int = 1
+    level: int = 0  # rungs of ``LADDER`` their group has climbed
+
+    @property
+    def credibility(self) -> float:
+        return self.level / len(LADDER)
+
+
+def rungs(group: Group) -> int:
+    """How far up the ladder a group's record takes its leader (rungs climbed in order)."""
+    done = (group.activities > 0, group.festivals > 0, group.sponsored)
+    level = 0
+    for step in done:
+        if not step:
+            break
+        level += 1
+    return level
 
 
 class GrantFund:
@@ -73,9 +93,10 @@ class GrantFund:
 class Programme:
     """The project's schedule and its events."""
 
-    def __init__(self, world: World, registry: GroupRegistry) -> None:
+    def __init__(self, world: World, registry: GroupRegistry, outreach: Outreach) -> None:
         self.world = world
         self.groups = registry
+        self.outreach = outreach
         p = world.params
         start = p.infiltration_weeks
         self.training_weeks = {
@@ -87,9 +108,12 @@ class Programme:
         self.trainings_held = 0
         self.meetings_held = 0
         self.first_meeting_week: int | None = None
+        self.first_demonstration_week: int | None = None
+        self.meeting_start = p.infiltration_weeks + p.life_meeting_delay_weeks
         self.pioneer: int | None = None
         self.pioneer_weeks = 0
         self.pioneer_group: int | None = None
+        self.pioneers_tried: list[int] = []
         self.demonstrators: list[Demonstrator] = []
         self.fund = GrantFund(p.grant_budget, p.grant_size)
 
@@ -116,29 +140,48 @@ class Programme:
         weights = p.invitation_base + pop.familiarity + p.training_known_weight * pop.known
         who = gumbel_top_k(world.rng, everyone, weights, p.training_capacity)
         legit = legitimacy(p)
+        # The announcement is believed as far as an attendee knows the workers, or the
+        # workers are established in the attendee's building (its infiltration depth).
+        depth = self.outreach.infiltration_depth()[world.community.building[who]]
+        belief = pop.reassurance(who, np.maximum(pop.familiarity[who], depth))
         pop.hear_of_project(who)
         pop.raise_familiarity(who, p.training_familiarity_gain)
         # Residents tell a worker what they want only once the worker is a familiar face.
         pop.known[who[world.rng.random(who.size) < pop.familiarity[who]]] = True
-        pop.reduce_doubts(who, np.array([0.0, p.training_legitimacy_doubt_reduction * legit,
-                                         p.training_direction_doubt_reduction]))
-        pop.raise_trust(who, p.training_trust_gain * legit * pop.reassurance(who))
+        shares = np.array([0.0, p.training_legitimacy_doubt_reduction * legit,
+                           p.training_direction_doubt_reduction])
+        pop.reduce_doubts(who, belief[:, None] * shares, ANNOUNCEMENTS)
+        pop.raise_trust(who, p.training_trust_gain * legit * belief)
         self.trainings_held += 1
         world.log("training", attendees=int(who.size))
         return True
 
     # --- the pioneer -------------------------------------------------------------------
     def choose_pioneer(self) -> None:
-        """Pick the known resident most willing to act who has not acted yet."""
+        """Pick the known resident most willing to act who has not acted yet.
+
+        Workers choose again when a pioneer gives up, or when the pioneer's group ends
+        before anyone else demonstrates."""
         world = self.world
-        if not world.params.pioneer_support or self.pioneer is not None or not self.announced:
-            return
         pop = world.population
+        if not world.params.pioneer_support or not self.announced:
+            return
+        if self.pioneer is not None and self.pioneer_group is not None:
+            alone = not any(self.groups.groups[d.group].active for d in self.demonstrators)
+            if self.groups.groups[self.pioneer_group].active or not alone:
+                return
+            world.log("pioneer_group_ended")
+            self.pioneer, self.pioneer_group = None, None
+        if self.pioneer is not None:
+            return
         candidates = np.flatnonzero(pop.known & (pop.group < 0))
+        candidates = candidates[~np.isin(candidates, self.pioneers_tried)]
         if candidates.size == 0:
             return
         willingness = pop.need[candidates] * pop.initiative[candidates]
         self.pioneer = int(candidates[np.argmax(willingness)])
+        self.pioneers_tried.append(self.pioneer)
+        self.pioneer_weeks = 0
         pop.hear_of_project(np.array([self.pioneer]))
         world.log("pioneer_chosen", interest=int(pop.interest[self.pioneer]))
 
@@ -146,55 +189,54 @@ class Programme:
         """The pioneer while the workers are still walking with them toward acting."""
         return self.pioneer if self.pioneer_group is None else None
 
-    def support_pioneer(self) -> tuple[float, bool]:
-        """Money, psychological support and companionship for the pioneer this week.
-
-        Returns the hours it took and whether the pioneer is now ready to found a group.
-        """
+    def support_pioneer(self) -> float:
+        """Money, psychological support and companionship for the pioneer this week: doubts
+        fall, trust, familiarity and skills grow. The pioneer founds through the founding
+        rule like anyone else; one who has not acted after ``pioneer_patience_weeks`` gives
+        up. Returns the hours it took."""
         world = self.world
         p = world.params
         pop = world.population
         if self.pioneer is None or self.pioneer_group is not None:
-            return 0.0, False
-        if pop.group[self.pioneer] >= 0:  # acted on their own, or was recruited
-            self.pioneer_group = int(pop.group[self.pioneer])
-            return 0.0, False
+            return 0.0
+        if self.pioneer_weeks >= p.pioneer_patience_weeks:
+            world.log("pioneer_gives_up", interest=int(pop.interest[self.pioneer]))
+            self.pioneer = None
+            return 0.0
         who = np.array([self.pioneer])
-        pop.reduce_doubts(who, p.pioneer_doubt_reduction)
+        pop.reduce_doubts(who, p.pioneer_doubt_reduction, WORKERS)
         pop.raise_trust(who, p.pioneer_trust_gain)
         pop.raise_familiarity(who, p.pioneer_familiarity_gain)
+        pop.skills[who] += p.pioneer_skill_gain * (1 - pop.skills[who])
         pop.last_push[self.pioneer] = world.week
         self.pioneer_weeks += 1
-        return p.pioneer_hours, self.pioneer_weeks >= p.pioneer_support_weeks
+        return p.pioneer_hours
 
     def pioneer_founded(self, group: Group) -> None:
-        """The pioneer has acted: their group is the first to show at life meetings."""
+        """The pioneer has acted — a neighbourhood banquet, the group's first activity."""
         self.pioneer_group = group.id
+        group.activities += 1
+        group.last_activity_week = self.world.week
         self.world.log("pioneer_acts", interest=group.interest)
         if self.world.params.demonstrations:
-            self.demonstrators.append(Demonstrator(group.leader, group.id))
+            self.demonstrators.append(Demonstrator(group.leader, group.id, rungs(group)))
 
     # --- life meetings and demonstrations ---------------------------------------------
     def meeting_due(self) -> bool:
+        """Life meetings run on the programme's schedule, group or no group."""
         world = self.world
         p = world.params
-        if not p.life_meetings or world.week >= p.project_weeks:
+        week = world.week
+        if not p.life_meetings or week >= p.project_weeks or week < self.meeting_start:
             return False
-        if self.first_meeting_week is None:
-            # The platform opens once the project has a first group to show.
-            if any(g.origin != "initial" for g in self.groups):
-                self.first_meeting_week = world.week
-                return True
-            return False
-        return (world.week - self.first_meeting_week) % p.life_meeting_interval_weeks == 0
-
-    def credibility(self, demonstrator: Demonstrator) -> float:
-        return demonstrator.level / self.world.params.ladder_top
+        return (week - self.meeting_start) % p.life_meeting_interval_weeks == 0
 
     def life_meeting(self) -> None:
         world = self.world
         p = world.params
         pop = world.population
+        if self.first_meeting_week is None:
+            self.first_meeting_week = world.week
         # Invitations reach residents who already trust the workers a little, and the groups.
         candidates = np.flatnonzero(pop.aware & ((pop.trust >= p.meeting_trust)
                                                  | (pop.group >= 0)))
@@ -206,14 +248,19 @@ class Programme:
         who = gumbel_top_k(world.rng, candidates, weights, p.life_meeting_capacity)
         pop.known[who] = True
         pop.raise_familiarity(who, p.meeting_familiarity_gain)
-        sharers = [d for d in self.demonstrators if self.groups.groups[d.group].active]
+        self._climb_ladder()
+        sharers = [d for d in self.demonstrators
+                   if self.groups.groups[d.group].active and d.level > 0]
         if sharers:
-            best = max(self.credibility(d) for d in sharers)
+            if self.first_demonstration_week is None:
+                self.first_demonstration_week = world.week
+            best = max(d.credibility for d in sharers)
             c = min(1.0, best + p.extra_sharer_credibility * (len(sharers) - 1))
             r = p.demo_doubt_reduction * c
-            pop.reduce_doubts(who, np.array([r, p.demo_legitimacy_share * r, r]))
+            # A real case answers the doubts: money comes back, it is allowed, here is how.
+            pop.reduce_doubts(who, np.array([r, p.demo_legitimacy_share * r, r]),
+                              DEMONSTRATIONS)
             pop.raise_trust(who, p.meeting_trust_gain + p.demo_trust_gain * c)
-            pop.inspiration[who] = np.maximum(pop.inspiration[who], p.demo_inspiration * c)
             # How to find sponsors, how to match what people need with project money.
             pop.skills[who] += p.skill_gain * c * (1 - pop.skills[who])
             for leader in who[pop.leads[who]]:
@@ -221,21 +268,22 @@ class Programme:
                 group.maturity += p.skill_gain * c * (1 - group.maturity)
             world.log("life_meeting", attendees=int(who.size), sharers=len(sharers))
         else:
-            pop.reduce_doubts(who, np.array([0.0, p.quiet_meeting_legitimacy_reduction, 0.0]))
+            # No one to show a real case yet: the workers answer the questions themselves.
+            reach = p.worker_meeting_doubt_reduction * legitimacy(p) * pop.reassurance(who)
+            pop.reduce_doubts(who, reach[:, None] * words(p), WORKERS)
             pop.raise_trust(who, p.meeting_trust_gain)
             world.log("life_meeting_quiet", attendees=int(who.size))
         group_rules.refer(world, self.groups, who[pop.group[who] < 0], pushed=False)
         self.meetings_held += 1
-        self._climb_ladder()
         self._invite_demonstrators()
 
     def _climb_ladder(self) -> None:
-        world = self.world
+        """Demonstrators stand as high as their groups have climbed by doing."""
         for d in self.demonstrators:
-            climbs = d.level < world.params.ladder_top and self.groups.groups[d.group].active
-            if climbs and world.rng.random() < world.params.ladder_step_chance:
-                d.level += 1
-                world.log("ladder", step=d.level)
+            level = rungs(self.groups.groups[d.group])
+            if level > d.level:
+                d.level = level
+                self.world.log("ladder", step=level)
 
     def _invite_demonstrators(self) -> None:
         """Invite the keenest leader of an active, working project group to demonstrate."""
@@ -250,7 +298,8 @@ class Programme:
         ]
         if leaders:
             best = max(leaders, key=lambda r: (pop.initiative[r], -r))
-            self.demonstrators.append(Demonstrator(best, int(pop.group[best])))
+            group = self.groups.groups[pop.group[best]]
+            self.demonstrators.append(Demonstrator(best, group.id, rungs(group)))
 
     def leader_changed(self, group: Group) -> None:
         """A group's demonstrator who stepped down as its leader no longer demonstrates."""
@@ -258,12 +307,16 @@ class Programme:
                               if not (d.group == group.id and d.resident != group.leader)]
 
     # --- grants ------------------------------------------------------------------------
+    def grant_on_offer(self) -> bool:
+        """Whether residents can count on a micro-grant now."""
+        return self.announced and self.fund.available
+
     def grant_support(self) -> np.ndarray:
         """Founding support from a grant on offer, discounted by the reimbursement doubt."""
         world = self.world
         p = world.params
         pop = world.population
-        if not (self.announced and self.fund.available):
+        if not self.grant_on_offer():
             return np.zeros(pop.n)
         appeal = p.grant_appeal * np.log2(1.0 + self.fund.size / p.grant_reference)
         return appeal * pop.aware * (1.0 - pop.doubt[:, 0])
@@ -291,8 +344,7 @@ class Programme:
             else:
                 # Money advanced and never repaid: members' reimbursement doubts come back.
                 if members.size:
-                    pop = world.population
-                    pop.doubt[members, 0] += (p.failed_reimbursement_doubt
-                                              * (1 - pop.doubt[members, 0]))
+                    world.population.add_doubts(members, slice(0, 1),
+                                                p.failed_reimbursement_doubt)
                 group.cohesion *= p.failed_reimbursement_cohesion
                 world.log("reimbursement_failed", interest=group.interest, amount=amount)

@@ -14,7 +14,16 @@ import scipy.sparse as sp
 from mesa.discrete_space import FixedAgent
 
 from .parameters import INTEREST_CATEGORIES
-from .state import DOUBTS, Population, State, World
+from .state import DOUBTS, PEERS, RELIEF_SOURCES, WORKERS, Population, State, World
+
+FOUNDING_TERMS: tuple[str, ...] = (
+    "drive", "grant", "doubt_at_start",
+    *(f"relief_{source}" for source in RELIEF_SOURCES),
+)
+"""A founder's score at founding, term by term; the terms sum to the score. Drive is need
+times initiative; the grant term is the grant's appeal as far as the founder believes it
+will be reimbursed; doubt at start is minus the weighted founding doubt before anyone
+removed any; each relief term is the doubt a source removed since."""
 
 # --- the week's rules ---------------------------------------------------------------
 
@@ -31,52 +40,86 @@ def update(world: World, announced: bool) -> None:
         p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours
         pop.hear_of_project(unaware[draws[unaware] < p_hear])
     if p.peer_doubt_effect > 0:
+        # Neighbours who act show that it is allowed and how it is done.
         share = acting_share(adj, world.community.degree, pop)
-        pop.doubt[:, 1:] *= (1.0 - p.peer_doubt_effect * share)[:, None]
+        everyone = np.arange(pop.n)
+        pop.reduce_doubts(everyone, (p.peer_doubt_effect * share)[:, None] * [0.0, 1.0, 1.0],
+                          PEERS)
     idle = ~(pop.contacted | (pop.group >= 0))
     pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
     # Reassurance wears off: without contact, doubts creep back toward where they began.
-    relapse = np.where(idle, p.doubt_relapse, 0.0)
-    pop.doubt += relapse[:, None] * (pop.doubt_baseline - pop.doubt)
+    pop.relapse(np.where(idle, p.doubt_relapse, 0.0))
     pop.familiarity *= np.where(idle, 1.0 - p.familiarity_decay_share * p.trust_decay, 1.0)
-    pop.inspiration *= p.inspiration_retention
 
 
-def founders(world: World, grant_support: np.ndarray, reserved: int | None) -> np.ndarray:
-    """Trusting residents who found a group this week: drive and support outweigh doubts.
+def founding_terms(world: World, grant_support: np.ndarray) -> np.ndarray:
+    """Every resident's founding score, term by term (columns of ``FOUNDING_TERMS``)."""
+    p = world.params
+    pop = world.population
+    weights = pop.founding_weights
+    return np.column_stack([
+        pop.need * pop.initiative,
+        grant_support,
+        -p.doubt_weight * pop.founding_doubt_at_start(weights),
+        p.doubt_weight * pop.relief(weights),
+    ])
 
-    Founding needs trust: a resident who does not believe the workers will not count on
-    the project's grant, platform or backing, however keen. ``reserved`` is a resident the
-    workers are still walking with (the supported pioneer), who does not found alone.
+
+def founders(world: World, grant_support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Residents who found a group this week, and their founding score term by term.
+
+    A resident founds when their own drive, the grant they believe in and the doubts others
+    removed outweigh what doubts remain (``found_threshold``), and they trust the project
+    enough to count on its grant and backing; each week a share of those ready act.
     """
     p = world.params
     pop = world.population
     eligible = pop.aware & pop.trusting() & (pop.group < 0)
     if not eligible.any():
-        return np.empty(0, dtype=np.int64)
-    drive = pop.need * pop.initiative
-    support = grant_support + pop.inspiration
-    score = drive + support - p.doubt_weight * pop.founding_doubt()
+        return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
+    terms = founding_terms(world, grant_support)
+    score = terms.sum(axis=1)
     ready = eligible & (score >= p.found_threshold)
-    if reserved is not None:
-        ready[reserved] = False
-    return np.flatnonzero(ready & (world.rng.random(pop.n) < p.found_rate))
+    chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < p.found_rate))
+    return chosen, terms[chosen]
+
+
+def initiated_by_residents(terms: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether each founding would have happened without the workers' own contributions:
+    the score still reaches the threshold once the doubts workers removed are put back.
+
+    The workers' own contributions are the doubts they answered in person (private Q&A,
+    pioneer support, questions at life meetings). Trust in the project is a precondition
+    every founder meets (much of it built by workers), so it does not separate one founding
+    from another; the grant and the training sessions' announcements are the programme's
+    offer, not a worker's persuasion."""
+    workers = 3 + WORKERS
+    return terms.sum(axis=1) - terms[:, workers] >= threshold
+
+
+def own_drive_suffices(terms: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether each founder's own drive alone passes the threshold once doubts are gone."""
+    return terms[:, 0] >= threshold
 
 
 def joiners(
     world: World, group_interest: np.ndarray, group_active: np.ndarray, reserved: int | None
 ) -> list[tuple[int, int]]:
-    """Residents who join a group this week, and which group (by id).
+    """Residents who act this week, and the group they join (by id; -1: they act alone).
 
-    Fractional-threshold joining (Watts 2002) among neighbours of the same interest, raised
-    by doubts and helped by a worker's or meeting's referral. A referred resident joins the
-    group they were pointed to; others the group most of their matching neighbours are in.
+    Threshold joining among neighbours of the same interest — a fraction of all ties (Watts
+    2002) or a count (Granovetter 1978), by ``threshold_kind`` — raised by doubts and helped
+    by a worker's or meeting's referral. A referred resident joins the group they were
+    pointed to; others the group most of their matching neighbours are in. A resident whose
+    threshold is met with nobody acting around them (threshold 0 and no doubts) acts alone
+    and starts a group. ``reserved`` (the supported pioneer) founds rather than joins.
     """
     p = world.params
     pop = world.population
-    if group_interest.size == 0:
-        return []
-    exposure = matching_peer_share(world.same_interest_ties, world.community.degree, pop)
+    if p.threshold_kind == "count":
+        exposure = matching_peer_count(world.same_interest_ties, pop)
+    else:
+        exposure = matching_peer_share(world.same_interest_ties, world.community.degree, pop)
     referred = pop.referral >= 0
     score = exposure + p.referral_boost * referred
     if p.join_doubt_weight > 0:
@@ -84,14 +127,16 @@ def joiners(
     free = pop.group < 0
     if reserved is not None:
         free[reserved] = False  # about to found a group of their own
-    candidates = np.flatnonzero(free & ((exposure > 0) | referred) & (score >= pop.threshold))
+    candidates = np.flatnonzero(free & (score >= pop.threshold))
     adj = world.community.adjacency
     chosen = []
     for r in candidates:
         target = -1
         if referred[r] and group_active[pop.referral[r]]:
             target = int(pop.referral[r])
-        else:
+        elif referred[r] and exposure[r] == 0:
+            continue  # pointed to a group that has just ended, and nobody around acts
+        elif exposure[r] > 0:
             nbrs = adj.indices[adj.indptr[r]: adj.indptr[r + 1]]
             gs = pop.group[nbrs]
             gs = gs[gs >= 0]
@@ -99,9 +144,15 @@ def joiners(
             if gs.size:
                 values, counts = np.unique(gs, return_counts=True)
                 target = int(values[np.argmax(counts)])
-        if target >= 0:
-            chosen.append((int(r), target))
+            else:
+                continue
+        chosen.append((int(r), target))
     return chosen
+
+
+def matching_peer_count(same_interest_ties: sp.csr_matrix, pop: Population) -> np.ndarray:
+    """Number of each resident's neighbours acting in a group of the resident's interest."""
+    return same_interest_ties @ (pop.group >= 0).astype(np.float64)
 
 
 def matching_peer_share(

@@ -33,11 +33,20 @@ class State(IntEnum):
 
 DOUBTS: tuple[str, ...] = ("reimbursement", "legitimacy", "direction")
 
+RELIEF_SOURCES: tuple[str, ...] = ("workers", "announcements", "demonstrations", "peers",
+                                   "groups")
+"""Who removed a resident's doubts: workers in person (private Q&A, pioneer support, the
+questions they answer at life meetings), the programme's announcements at training
+sessions, demonstrators at life meetings, acting neighbours, and the groups a resident
+belonged to before the project. Kept so that every founding can be decomposed."""
+WORKERS, ANNOUNCEMENTS, DEMONSTRATIONS, PEERS, GROUPS = range(len(RELIEF_SOURCES))
+
 
 class Population:
     """Array-backed state of all residents (one row per resident)."""
 
-    def __init__(self, rng: np.random.Generator, n: int, params: Params) -> None:
+    def __init__(self, rng: np.random.Generator, n: int, params: Params,
+                 thresholds: np.ndarray | None = None) -> None:
         self.params = params
         k = params.interest_categories
         weights = np.array(INTEREST_SHARES)[:k]
@@ -45,9 +54,10 @@ class Population:
         mean, concentration = params.need_mean, params.need_concentration
         self.need = rng.beta(concentration * mean, concentration * (1 - mean), size=n)
         self.initiative = rng.beta(params.initiative_shape, params.initiative_shape_b, size=n)
-        self.threshold = np.clip(
-            rng.normal(params.threshold_mean, params.threshold_sd, size=n), 0.0, 1.0
-        )
+        drawn = np.clip(rng.normal(params.threshold_mean, params.threshold_sd, size=n), 0.0, 1.0)
+        # Joining thresholds: drawn (a share of neighbours), or given (e.g. counts, for the
+        # classic threshold models).
+        self.threshold = drawn if thresholds is None else np.asarray(thresholds, dtype=float)
         means = np.array(
             [params.doubt_reimbursement, params.doubt_legitimacy, params.doubt_direction]
         )
@@ -61,9 +71,19 @@ class Population:
             params.founding_weight_legitimacy,
             params.founding_weight_direction,
         ])
+        # The trust each resident needs before counting on the project's grant and backing.
+        self.trust_need = np.clip(
+            rng.normal(params.trust_level, params.trust_level_sd, size=n), 0.0, 1.0)
+        # Each doubt = where it began + what was added (suspicion, failed reimbursements) -
+        # what was removed, kept exactly (relapse shrinks both alike). What was removed is
+        # shared among the sources in proportion to their summed log-reductions
+        # (``log_relief``): for reductions that multiply, this share does not depend on the
+        # order in which the sources came, so the first visitor is not credited with all.
+        self.doubt_added = np.zeros((n, 3))
+        self.doubt_removed = np.zeros((n, 3))
+        self.log_relief = np.zeros((n, 3, len(RELIEF_SOURCES)))
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
-        self.inspiration = np.zeros(n)  # founding support from demonstrations seen
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
         self.aware = np.zeros(n, dtype=bool)
         self.known = np.zeros(n, dtype=bool)  # a worker knows this resident's need
@@ -71,6 +91,7 @@ class Population:
         self.leads = np.zeros(n, dtype=bool)
         self.contacted = np.zeros(n, dtype=bool)  # touched by the programme this week
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
+        self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
 
     @property
@@ -79,7 +100,7 @@ class Population:
 
     def trusting(self) -> np.ndarray:
         """Residents who trust the workers enough to count on the project."""
-        return self.trust >= self.params.trust_level
+        return self.trust >= self.trust_need
 
     def states(self) -> np.ndarray:
         """State code of every resident."""
@@ -96,7 +117,7 @@ class Population:
             return State.ACTING
         if not self.aware[i]:
             return State.LATENT
-        return State.TRUSTING if self.trust[i] >= self.params.trust_level else State.AWARE
+        return State.TRUSTING if self.trust[i] >= self.trust_need[i] else State.AWARE
 
     def state_counts(self) -> np.ndarray:
         return np.bincount(self.states(), minlength=len(State))
@@ -108,15 +129,49 @@ class Population:
         # Joining a neighbour's team asks no money up front: only legitimacy and direction.
         return 0.5 * (self.doubt[:, 1] + self.doubt[:, 2])
 
-    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float) -> None:
-        """Remove a share of each doubt: one share, three (one per doubt), or one row each."""
+    def founding_doubt_at_start(self, weights: np.ndarray) -> np.ndarray:
+        """Founding doubt (the three doubts ``weights``-ed) before anyone removed any: where
+        it began plus what was added."""
+        return (self.doubt_baseline + self.doubt_added) @ weights
+
+    def relief(self, weights: np.ndarray) -> np.ndarray:
+        """Founding doubt (``weights``-ed) each source removed, per resident (columns:
+        ``RELIEF_SOURCES``)."""
+        total = self.log_relief.sum(axis=2, keepdims=True)
+        shares = np.divide(self.log_relief, total, out=np.zeros_like(self.log_relief),
+                           where=total > 0)
+        return np.einsum("nks,nk,k->ns", shares, self.doubt_removed, weights)
+
+    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int) -> None:
+        """Remove a share of each doubt (one share, three — one per doubt — or one row each),
+        crediting ``source`` (a ``RELIEF_SOURCES`` index). ``who`` holds each resident once."""
         shares = np.asarray(shares, dtype=np.float64)
         if shares.ndim == 1 and shares.size != 3:
             shares = shares[:, None]
-        self.doubt[who] *= 1.0 - np.clip(shares, 0.0, 1.0)
+        shares = np.broadcast_to(np.clip(shares, 0.0, 1.0 - 1e-12), (len(who), 3))
+        doubt = self.doubt[who]
+        self.doubt_removed[who] += shares * doubt
+        self.doubt[who] = doubt * (1.0 - shares)
+        self.log_relief[who, :, source] -= np.log1p(-shares)
+
+    def add_doubts(self, who: np.ndarray, columns: slice, shares: np.ndarray | float) -> None:
+        """Move doubts a share of the way back to full doubt (``columns`` of the three)."""
+        part = self.doubt[who, columns]
+        added = shares * (1.0 - part)
+        self.doubt[who, columns] = part + added
+        self.doubt_added[who, columns] += added
+
+    def relapse(self, rate: np.ndarray) -> None:
+        """Doubts drift back toward where they began, at ``rate`` per resident."""
+        self.doubt += rate[:, None] * (self.doubt_baseline - self.doubt)
+        keep = (1.0 - rate)[:, None]
+        self.doubt_added *= keep
+        self.doubt_removed *= keep
+        self.log_relief *= keep[:, :, None]
 
     def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
-        """Trust grows toward a ceiling set by how well the resident knows the workers."""
+        """Trust grows toward a ceiling set by how well the resident knows the workers: no
+        more than ``trust_headroom`` above their familiarity (the documented trust rule)."""
         ceiling = np.minimum(self.familiarity[who] + self.params.trust_headroom, 1.0)
         room = np.maximum(ceiling - self.trust[who], 0.0)
         self.trust[who] += np.clip(amount, 0.0, 1.0) * room
@@ -128,18 +183,23 @@ class Population:
         if new.size == 0:
             return
         self.aware[new] = True
+        # A first impression sticks: it moves where doubts settle back to, not only where
+        # they are now.
         suspicion = self.params.first_impression * (1.0 - self.familiarity[new])
-        self.doubt[new, :2] += suspicion[:, None] * (1.0 - self.doubt[new, :2])
+        raised = suspicion[:, None] * (1.0 - self.doubt[new, :2])
+        self.doubt[new, :2] += raised
+        self.doubt_baseline[new, :2] += raised
 
     def raise_familiarity(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         self.familiarity[who] += np.clip(amount, 0.0, 1.0) * (1.0 - self.familiarity[who])
         self.contacted[who] = True
 
-    def reassurance(self, who: np.ndarray) -> np.ndarray:
+    def reassurance(self, who: np.ndarray, familiarity: np.ndarray | None = None) -> np.ndarray:
         """How much of a worker's reassurance reaches each resident: a little from a
-        stranger, all of it from a familiar face."""
+        stranger, all of it from a familiar face (``familiarity`` overrides theirs)."""
         floor = self.params.stranger_effect
-        return floor + (1.0 - floor) * self.familiarity[who]
+        known = self.familiarity[who] if familiarity is None else familiarity
+        return floor + (1.0 - floor) * known
 
 
 @dataclass

@@ -15,7 +15,7 @@ from mesa import Agent
 
 from .groups import Group, GroupRegistry
 from .parameters import Params
-from .state import World
+from .state import WORKERS, World
 
 ACTIVITIES: tuple[str, ...] = ("infiltration", "qa", "pioneer", "accompaniment", "meetings")
 """What worker hours are spent on; reported weekly."""
@@ -27,6 +27,13 @@ def legitimacy(params: Params) -> float:
     """How much a worker's visit is believed: committee backing, grid-worker company."""
     base = params.legitimacy_base + (1 - params.legitimacy_base) * params.committee_support
     return base * (1.0 if params.grid_worker_accompaniment else params.without_grid_legitimacy)
+
+
+def words(params: Params) -> np.ndarray:
+    """How far a worker's words reach each doubt: fully for legitimacy and direction, only
+    ``words_on_reimbursement`` of the way for the reimbursement doubt, which a real case —
+    money actually paid back — answers best."""
+    return np.array([params.words_on_reimbursement, 1.0, 1.0])
 
 
 class Outreach:
@@ -74,14 +81,16 @@ class SocialWorker(Agent):
         self.building: int | None = None  # where the worker is this week (for the map)
 
     def choose_building(self, claimed: set[int]) -> int:
-        """Pick a building: spread out (breadth) or deepen where interest shows."""
+        """Pick a building: spread out where infiltration is shallow, or deepen where needs
+        show."""
         world = self.outreach.world
-        coverage = self.outreach.building_coverage()
+        depth = self.outreach.infiltration_depth()
         interest = self.outreach.building_interest()
         bias = world.params.deepening_bias
         if interest.max() > 0:
             interest = interest / interest.max()
-        score = (1 - bias) * (1 - coverage) + bias * interest
+        # Breadth goes where the workers are least established; deepening where needs show.
+        score = (1 - bias) * (1 - depth) + bias * interest
         score = score + TIE_BREAK * world.rng.random(score.size)
         if claimed:
             score[list(claimed)] = -np.inf
@@ -138,10 +147,13 @@ class SocialWorker(Agent):
 # --- the week's activities ----------------------------------------------------------------
 
 
-def infiltrate(workers: list[SocialWorker]) -> float:
-    """Each worker visits a building no colleague has taken this week; return the hours."""
+def infiltrate(workers: list[SocialWorker], hours: float | None = None) -> float:
+    """Each worker visits a building no colleague has taken this week, with all their hours
+    or an equal part of ``hours``; return the hours used."""
     claimed: set[int] = set()
-    return sum(worker.infiltrate(worker.hours, claimed) for worker in workers)
+    each = None if hours is None else hours / max(len(workers), 1)
+    return sum(worker.infiltrate(worker.hours if each is None else each, claimed)
+               for worker in workers)
 
 
 def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
@@ -159,7 +171,7 @@ def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
     for g, h in zip(active, need):
         s = share * (h > 0)
         g.cohesion += p.accompaniment_cohesion_gain * s * (1 - g.cohesion)
-        g.maturity += p.accompaniment_maturity_share * p.maturity_gain * s * (1 - g.maturity)
+        g.maturity += p.accompaniment_maturity_gain * s * (1 - g.maturity)
         if s > 0 and p.referrals_per_visit > 0:
             _refer_known(world, g)
     return float(total * share)
@@ -190,7 +202,10 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
     p = world.params
     pop = world.population
     n_visits = int(hours // p.visit_hours)
-    candidates = np.flatnonzero(pop.aware & pop.known & (pop.group < 0))
+    # Workers answer a resident's questions in a visit or two; after that, more visits
+    # add little, and their time goes to residents they have not yet answered.
+    candidates = np.flatnonzero(pop.aware & pop.known & (pop.group < 0)
+                                & (pop.qa_visits < p.qa_visits_per_resident))
     if n_visits == 0 or candidates.size == 0:
         return 0.0
     drive = pop.need[candidates] * pop.initiative[candidates]
@@ -201,11 +216,15 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
         who = candidates[np.argpartition(-priority, n_visits - 1)[:n_visits]]
     else:
         who = candidates
-    pop.reduce_doubts(who, p.qa_doubt_reduction * pop.reassurance(who))
-    # An agenda visit keeps an acquaintance alive but does not make one: trust can only
-    # grow as far as the familiarity the infiltration built allows.
-    pop.raise_trust(who, p.qa_trust_gain * legitimacy(p) * pop.familiarity[who])
+    legit = legitimacy(p)
+    pop.reduce_doubts(who, (p.qa_doubt_reduction * pop.reassurance(who))[:, None] * words(p),
+                      WORKERS)
+    # Trust grows as far as the resident already knows the worker; each visit also makes
+    # the worker a little more familiar.
+    pop.raise_trust(who, p.qa_trust_gain * legit * pop.familiarity[who])
+    pop.raise_familiarity(who, p.qa_familiarity_gain * legit)
     pop.last_push[who] = world.week
+    pop.qa_visits[who] += 1
     _place(workers, who, world.community.building)
     return float(who.size * p.visit_hours)
 

@@ -1,34 +1,44 @@
-"""``sprout calibrate``: its defaults are those that produced the stored calibration."""
+"""``sprout calibrate``: its defaults are those that produced the stored calibration, and it
+chooses only on the calibration targets."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pandas as pd
 
 from simulation.cli import build_parser
 from simulation.experiments.calibrate import DEFAULTS, FREE, STORED, sample_candidates
+from simulation.validation import BY_CONSTRUCTION, CALIBRATION, HELD_OUT
 
 
 def test_defaults_are_those_of_the_stored_result():
     accepted = json.loads((STORED / "accepted.json").read_text())
-    trials = pd.read_csv(STORED / "trials.csv")
-    assert accepted["candidates"] == DEFAULTS.candidates == (trials["stage"] == "screen").sum()
-    assert (trials["stage"] == "final").sum() == DEFAULTS.finalists
-    assert accepted["screen_seeds"] == DEFAULTS.screen_seeds
-    assert accepted["final_seeds"] == DEFAULTS.final_seeds
-    assert accepted["master_seed"] == DEFAULTS.seed
+    assert accepted["settings"] == asdict(DEFAULTS)
     assert accepted["free_parameters"] == {k: list(v) for k, v in FREE.items()}
+    trials = pd.read_csv(STORED / "trials.csv")
+    assert (trials["stage"] == "global").sum() == DEFAULTS.candidates
+    assert (trials["stage"] == "local").sum() == DEFAULTS.local_candidates
+    assert (trials["stage"] == "final").sum() == DEFAULTS.finalists
 
 
 def test_candidates_are_the_stored_ones():
     trials = pd.read_csv(STORED / "trials.csv")
-    screen = trials[trials["stage"] == "screen"].sort_values("candidate")
+    screen = trials[trials["stage"] == "global"].sort_values("candidate")
     drawn = pd.DataFrame(sample_candidates(DEFAULTS.candidates, DEFAULTS.seed))
     pd.testing.assert_frame_equal(drawn, screen[list(FREE)].reset_index(drop=True))
 
 
+def test_patterns_are_either_calibrated_on_held_out_or_built_in():
+    assert not set(CALIBRATION) & set(HELD_OUT)
+    assert not set(BY_CONSTRUCTION) & (set(CALIBRATION) | set(HELD_OUT))
+    accepted = json.loads((STORED / "accepted.json").read_text())
+    assert set(accepted["calibration_patterns"]) == set(CALIBRATION)
+    assert set(accepted["held_out_patterns"]) <= set(HELD_OUT)
+
+
 def test_calibrate_is_a_command_that_writes_elsewhere_unless_asked():
     args = build_parser().parse_args(["calibrate"])
-    assert args.candidates == 64 and args.finalists == 3
+    assert args.candidates == DEFAULTS.candidates and args.finalists == DEFAULTS.finalists
     assert args.out == "out/calibration" and not args.store

@@ -49,7 +49,11 @@ def register(subparsers: Any) -> None:
         "calibrate", help="calibrate the baseline's free parameters against the case's "
                           "patterns (defaults reproduce experiments/calibration/)")
     calibrate.add_argument("--candidates", type=int, default=DEFAULTS.candidates,
-                           help="Latin-hypercube candidates screened (default %(default)s)")
+                           help="global Latin-hypercube candidates screened (default "
+                                "%(default)s)")
+    calibrate.add_argument("--local-candidates", type=int, default=DEFAULTS.local_candidates,
+                           help="local Latin-hypercube candidates around the best "
+                                "(default %(default)s)")
     calibrate.add_argument("--finalists", type=int, default=DEFAULTS.finalists,
                            help="best candidates run in full (default %(default)s)")
     calibrate.add_argument("--screen-seeds", type=int, default=DEFAULTS.screen_seeds,
@@ -61,8 +65,6 @@ def register(subparsers: Any) -> None:
     calibrate.add_argument("--workers", type=int, metavar="N", help="processes; default: cores")
     calibrate.add_argument("--out", metavar="DIR", default="out/calibration",
                            help="output directory (default %(default)s)")
-    calibrate.add_argument("--refine-only", action="store_true",
-                           help="rerun stage 3 only, from the stored stage-2 result")
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
     calibrate.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -126,26 +128,35 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from . import calibrate
 
-    for name in ("candidates", "finalists", "screen_seeds", "final_seeds"):
+    for name in ("candidates", "local_candidates", "finalists", "screen_seeds",
+                 "final_seeds"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    if args.finalists > args.candidates:
-        raise UsageError("--finalists cannot exceed --candidates")
-    settings = calibrate.Settings(args.candidates, args.finalists, args.screen_seeds,
-                                  args.final_seeds, args.seed)
-    options = {"out": args.out, "workers": _workers(args), "progress": not args.quiet}
-    if args.refine_only:
-        summary = calibrate.refine_only(settings, **options)
-    else:
-        summary = calibrate.calibrate(settings, **options)
-    verdict = "accepted" if summary["accepted"] else "NOT accepted (see patterns)"
-    print(f"Calibration {verdict}: baseline {summary['baseline_groups_week52_mean']:.1f} "
-          f"groups at week {summary['case']['week']} (case {summary['case']['groups']}), "
-          f"{summary['baseline_groups_week52_within_25_37']:.0%} of seeds in 25-37")
+    if args.finalists > args.candidates + args.local_candidates:
+        raise UsageError("--finalists cannot exceed the candidates screened")
+    settings = calibrate.Settings(
+        candidates=args.candidates, local_candidates=args.local_candidates,
+        finalists=args.finalists, screen_seeds=args.screen_seeds,
+        final_seeds=args.final_seeds, seed=args.seed)
+    runs = (settings.candidates + settings.local_candidates) * settings.screen_seeds
+    full = settings.finalists * settings.final_seeds + 9 * settings.final_seeds
+    minutes = (runs * 0.3 + full * 0.8) / 60 / _workers(args)
+    print(f"Calibrating: {runs} screening runs (one year each) and {full} full runs "
+          f"on {_workers(args)} processes; about {minutes:.0f} minutes on an idle machine.")
+    summary = calibrate.calibrate(settings, out=args.out, workers=_workers(args),
+                                  progress=not args.quiet)
+    verdict = "accepted" if summary["accepted"] else "NOT accepted (calibration targets missed)"
+    print(f"Calibration {verdict}: baseline {summary['validation_groups_week52_mean']:.1f} "
+          f"groups at week {summary['case']['week']} on fresh seeds "
+          f"(case {summary['case']['groups']}), "
+          f"{summary['validation_groups_week52_within_25_37']:.0%} of seeds in 25-37, "
+          f"{summary['validation_stall_rate']:.0%} stalled")
     print("Values: " + ", ".join(f"{k} = {v}" for k, v in summary["values"].items()))
-    failed = [k for k, ok in summary["patterns"].items() if not ok]
-    if failed:
-        print("Failed patterns: " + ", ".join(failed))
+    for title, key in (("Calibration targets", "calibration_patterns"),
+                       ("Held-out patterns (validation)", "held_out_patterns")):
+        patterns = summary[key]
+        print(f"{title}: {sum(patterns.values())}/{len(patterns)} hold"
+              + "".join(f"; fails {k}" for k, ok in patterns.items() if not ok))
     print(f"Wrote {args.out}/ ({', '.join(calibrate.OUTPUT_FILES)})")
     if args.store:
         copied = calibrate.store(args.out)

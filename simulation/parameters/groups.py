@@ -73,6 +73,29 @@ class GroupsParams(ProgrammeParams):
     sponsorship_maturity: float = param(
         0.3, "maturity 0-1", 0.0, 1.0,
         "Self-sufficiency from which a group raises money by itself.", "groups")
+    festival_maturity: float = param(
+        0.2, "maturity 0-1", 0.0, 1.0,
+        "Self-sufficiency from which a group's activity can be a community festival event.",
+        "groups")
+    festival_chance: float = param(
+        0.05, "per activity", 0.0, 1.0,
+        "Chance an activity of a group mature enough is a community festival event (a rung of "
+        "the demonstration ladder).",
+        "groups")
+    sponsor_maturity: float = param(
+        0.3, "maturity 0-1", 0.0, 1.0,
+        "Self-sufficiency from which a group can link outside resources (a sponsor, a role "
+        "outside the community).",
+        "groups")
+    sponsor_chance: float = param(
+        0.02, "per week", 0.0, 1.0,
+        "Weekly chance a group mature enough links outside resources for the first time (the "
+        "top rung of the ladder).",
+        "groups")
+    sponsor_gift: float = param(
+        500.0, "yuan", 0.0, 1000000.0,
+        "Money a newly linked outside resource brings the group.",
+        "groups")
     dropout_rate: float = param(
         0.02, "per week", 0.0, 1.0,
         "Weekly chance a member of a group with no cohesion leaves.", "groups")

@@ -51,12 +51,18 @@ class ProgrammeParams(WorkersParams):
         True, "", None, None,
         "Workers pick and support one pioneer until the pioneer acts.", "programme",
         "case")
-    pioneer_support_weeks: int = param(
-        3, "weeks", 1, 26,
-        "Weeks of companionship the pioneer receives before acting.", "programme")
     pioneer_doubt_reduction: float = param(
         0.5, "share per week", 0.0, 1.0,
         "Share of each doubt a week of pioneer support removes.", "programme")
+    pioneer_patience_weeks: int = param(
+        12, "weeks", 1, 104,
+        "Weeks of support after which a pioneer who has not acted gives up and the workers "
+        "choose another.",
+        "programme")
+    pioneer_skill_gain: float = param(
+        0.2, "share per week", 0.0, 1.0,
+        "Share of the way to full organising skill a week of pioneer support takes the pioneer.",
+        "programme")
     pioneer_trust_gain: float = param(
         0.4, "share per week", 0.0, 1.0,
         "Share of the way to the trust ceiling a week of pioneer support takes the pioneer.",
@@ -76,6 +82,11 @@ class ProgrammeParams(WorkersParams):
     life_meeting_interval_weeks: int = param(
         4, "weeks", 1, 52, "Weeks between life meetings.",
         "programme")
+    life_meeting_delay_weeks: int = param(
+        4, "weeks", 0, 104,
+        "Weeks from the announcement (the end of the infiltration) to the first life meeting; "
+        "meetings follow on schedule whether or not a group has formed.",
+        "programme", "case (meetings set up after the announcement)")
     life_meeting_capacity: int = param(
         65, "residents", 1, 5000,
         "Attendance of one life meeting.", "programme", "calibration")
@@ -96,9 +107,11 @@ class ProgrammeParams(WorkersParams):
         0.1, "share per meeting", 0.0, 1.0,
         "Share of the way to the trust ceiling a life meeting takes an attendee, demonstrations "
         "aside.", "programme")
-    quiet_meeting_legitimacy_reduction: float = param(
-        0.1, "share per meeting", 0.0, 1.0,
-        "Share of legitimacy doubt a life meeting without a demonstrator removes.", "programme")
+    worker_meeting_doubt_reduction: float = param(
+        0.15, "share per meeting", 0.0, 1.0,
+        "Share of each doubt workers remove when they answer questions at a life meeting with "
+        "no demonstrator to share (at full legitimacy and familiarity).",
+        "programme")
     demonstrations: bool = param(
         True, "", None, None,
         "Demonstrators share their experience at life meetings.", "programme", "case",
@@ -106,24 +119,12 @@ class ProgrammeParams(WorkersParams):
     n_demonstrators: int = param(
         3, "residents", 0, 20,
         "Leaders invited up the demonstration ladder (the pioneer counts).", "programme")
-    ladder_step_chance: float = param(
-        0.35, "per meeting", 0.0, 1.0,
-        "Chance a demonstrator climbs one rung between meetings (activity, festival event, "
-        "outside resources).", "programme")
-    ladder_top: int = param(
-        3, "rungs", 1, 10,
-        "Rungs of the demonstration ladder: ran an activity, organised a festival event, linked "
-        "outside resources.", "programme", "case")
     extra_sharer_credibility: float = param(
         0.15, "credibility", 0.0, 1.0,
         "Credibility each further demonstrator adds to the most credible one's.", "programme")
     demo_doubt_reduction: float = param(
         0.655, "share per meeting", 0.0, 1.0,
         "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
-        "programme", "calibration")
-    demo_inspiration: float = param(
-        0.447, "score", 0.0, 2.0,
-        "Founding support a resident gains from seeing a fully credible demonstrator.",
         "programme", "calibration")
     demo_legitimacy_share: float = param(
         0.5, "share of doubt reduction", 0.0, 1.0,

@@ -55,6 +55,11 @@ class ResidentsParams(CommunityParams):
     trust_level: float = param(
         0.5, "trust 0-1", 0.0, 1.0,
         "Trust at which an aware resident counts as trusting and may found a group.", "residents")
+    trust_level_sd: float = param(
+        0.1, "trust 0-1", 0.0, 0.5,
+        "Spread across residents of the trust they need before counting on the project: some "
+        "act on a little trust, others need to know the workers well.",
+        "residents")
     trust_headroom: float = param(
         0.2, "trust 0-1", 0.0, 1.0,
         "How far trust can run ahead of familiarity with the workers.", "residents")
@@ -69,6 +74,12 @@ class ResidentsParams(CommunityParams):
     threshold_sd: float = param(
         0.08, "share of neighbours", 0.0, 0.5,
         "Spread of fractional thresholds across residents.", "residents")
+    threshold_kind: str = param(
+        "fraction", "", None, None,
+        "How joining thresholds count acting neighbours: 'fraction' of all ties (Watts 2002) or "
+        "'count' of neighbours (Granovetter 1978).",
+        "residents",
+        choices=("fraction", "count"))
     found_threshold: float = param(
         0.473, "score", 0.0, 5.0,
         "Score a resident's drive plus support minus doubts must reach to found a group.",
@@ -85,20 +96,12 @@ class ResidentsParams(CommunityParams):
         0.25, "per week", 0.0, 1.0,
         "Chance per week that a resident above the founding threshold actually founds.",
         "residents")
-    push_window_weeks: int = param(
-        2, "weeks", 0, 52,
-        "A founding counts as worker-pushed if a worker pushed the founder this many weeks before"
-        " or fewer.", "residents")
     trust_decay: float = param(
         0.02, "per week", 0.0, 1.0,
         "Weekly loss of trust and familiarity without contact.", "residents")
     familiarity_decay_share: float = param(
         0.2, "share of trust decay", 0.0, 1.0,
         "Familiarity fades at this share of the rate trust fades without contact.", "residents")
-    inspiration_retention: float = param(
-        0.98, "share per week", 0.0, 1.0,
-        "Share of a demonstration's inspiration a resident keeps from one week to the next.",
-        "residents")
     first_impression: float = param(
         0.5, "share 0-1", 0.0, 1.0,
         "How much hearing the project's offer from strangers raises reimbursement and "

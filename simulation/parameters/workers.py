@@ -31,6 +31,11 @@ class WorkersParams(ResidentsParams):
         "case (4 months)",
         label=("Infiltration: {value} months", "下渗时长：{value} 个月"),
         control=(0, 12, 1))
+    ongoing_visits: bool = param(
+        True, "", None, None,
+        "After the announcement, workers spend the hours left over from meetings, the "
+        "pioneer, groups and private Q&A on household visits, as during the infiltration.",
+        "workers", "case (workers stay familiar faces)")
     visit_hours: float = param(
         1.0, "hours", 0.1, 8.0, "Time one household visit takes.",
         "workers")
@@ -76,6 +81,22 @@ class WorkersParams(ResidentsParams):
         0.273, "share per visit", 0.0, 1.0,
         "Share of the way to full trust one private visit takes a resident who knows the "
         "worker well.", "workers", "calibration")
+    qa_familiarity_gain: float = param(
+        0.1, "share per visit", 0.0, 1.0,
+        "Share of the way to full familiarity one private Q&A visit takes a resident (before "
+        "legitimacy): workers stay familiar faces after the infiltration.",
+        "workers")
+    qa_visits_per_resident: int = param(
+        2, "visits", 0, 52,
+        "Private Q&A visits a resident receives at most: after a visit or two their questions "
+        "are answered, and workers spend the time on others or on household visits.",
+        "workers")
+    words_on_reimbursement: float = param(
+        0.3, "share 0-1", 0.0, 1.0,
+        "How far a worker's words (private Q&A, answers at meetings) reduce the "
+        "reimbursement doubt, as a share of their effect on the other doubts: money actually "
+        "paid back, shown by a demonstrator, answers it best.",
+        "workers")
     qa_priority_noise: float = param(
         0.3, "lognormal sigma", 0.0, 3.0,
         "How noisy workers' choice of whom to visit privately is.", "workers")
@@ -100,9 +121,11 @@ class WorkersParams(ResidentsParams):
     accompaniment_cohesion_gain: float = param(
         0.1, "share per visit", 0.0, 1.0,
         "Share of the way to full cohesion a week of full accompaniment takes a group.", "workers")
-    accompaniment_maturity_share: float = param(
-        0.5, "share of maturity gain", 0.0, 1.0,
-        "Maturity a week of full accompaniment adds, as a share of an activity's.", "workers")
+    accompaniment_maturity_gain: float = param(
+        0.03, "share per week", 0.0, 1.0,
+        "Share of the way to self-sufficiency a week of full accompaniment takes a group: "
+        "accompanied for about half a year, a group gets halfway to standing alone.",
+        "workers")
     contact_cohesion_gain: float = param(
         0.1, "share per contact", 0.0, 1.0,
         "Share of the way to full cohesion a post-project contact takes a group.", "workers")
