@@ -10,8 +10,8 @@ from mesa.visualization import Slider
 
 from simulation.parameters import defaults
 from simulation.scenario import available, load
+from simulation.text import LANGUAGES, PARAMETERS, SCENARIOS, TEXT, scenario_title
 from simulation.viz.controls import BY_CONTROL, CONTROLS, advisories, conditions, user_inputs
-from simulation.viz.i18n import LANGUAGES, PARAMETERS, SCENARIOS, TEXT, scenario_title
 
 
 def test_every_control_range_lies_inside_the_parameters_range() -> None:
@@ -39,8 +39,8 @@ def test_inputs_are_mesa_sliders_and_checkboxes_labelled_with_their_value() -> N
         assert "3" in workers.label
         assert inputs["life_meetings"] == {"type": "Checkbox", "value": True,
                                            "label": PARAMETERS["life_meetings"][lang]}
-    assert user_inputs(values, "en")["infiltration_weeks"].label == "Infiltration: 4 months"
-    assert user_inputs(values, "zh")["infiltration_weeks"].label == "下渗时长：4 个月"
+    assert user_inputs(values, "en")["infiltration_weeks"].label == "Infiltration (months): 4"
+    assert user_inputs(values, "zh")["infiltration_weeks"].label == "下渗时长（月）：4"
 
 
 def test_a_value_beyond_a_sliders_range_widens_it() -> None:

@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 from ..model import CommunityModel
 from ..runner import run_metadata
 from ..scenario import Scenario
+from ..text import scenario_title, t
 from .charts import GroupsChart
 from .community_map import CommunityMap
-from .i18n import scenario_title, t
 
 FORMATS = (".gif", ".mp4")
 

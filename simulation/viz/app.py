@@ -24,10 +24,10 @@ from mesa.visualization.solara_viz import UserInputs
 from mesa.visualization.utils import force_update, update_counter
 
 from ..scenario import ScenarioError, available, load
+from ..text import LANGUAGES, count, scenario_note, scenario_title, t
 from .charts import LiveCharts
 from .community_map import CommunityMap
 from .controls import BY_CONTROL, advisories, conditions, user_inputs
-from .i18n import LANGUAGES, scenario_note, scenario_title, t
 from .render import Blitter
 from .session import Run, Workshop, build
 
@@ -158,7 +158,8 @@ def RunControls(lang: str) -> None:
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
-    speed_names = [t("speed_option", lang, n=n) if n else t("speed_max", lang) for n in SPEEDS]
+    speed_names = [t("speed_option", lang, weeks=count(n, "week", lang)) if n
+                   else t("speed_max", lang) for n in SPEEDS]
     with solara.Card(t("run_card", lang)):
         with solara.Row(justify="space-between"):
             solara.Button(t("pause", lang) if playing.value else t("play", lang),

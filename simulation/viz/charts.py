@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from ..text import ACTIVITIES as ACTIVITY_NAMES
+from ..text import STATES, t
 from ..workers import ACTIVITIES
-from .i18n import ACTIVITIES as ACTIVITY_NAMES
-from .i18n import STATES, t
 from .style import ACTIVITY_COLOURS, STATE_COLOURS, configure_fonts
 
 configure_fonts()

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..scenario import Scenario, ScenarioError, load, parse_assignments
-from .i18n import LANGUAGES
+from ..text import LANGUAGES
 
 APP_MODULE = "simulation.viz.app"
 

@@ -23,8 +23,7 @@ from matplotlib.patches import Rectangle
 from ..model import CommunityModel
 from ..parameters import INTEREST_CATEGORIES
 from ..state import State
-from ..text import INTEREST_NAMES
-from .i18n import STATES, t
+from ..text import INTEREST_NAMES, STATES, t
 from .style import DEPTH_CMAP, INTEREST_COLOURS, STATE_COLOURS, configure_fonts
 
 TIES_UP_TO = 600

@@ -15,7 +15,7 @@ from typing import Any
 from mesa.visualization import Slider
 
 from ..parameters import BY_NAME, Parameter
-from .i18n import parameter_label, t
+from ..text import parameter_label, t
 
 WEEKS_PER_MONTH = 52 / 12
 LARGE_COMMUNITY = 10_000  # residents above which drawing slows noticeably
