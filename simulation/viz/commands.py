@@ -40,7 +40,8 @@ def serve_command(port: int, host: str) -> list[str]:
 def cmd_ui(args: argparse.Namespace) -> int:
     scenario = _scenario(args.scenario)
     port = args.port or free_port(args.host)
-    env = {**os.environ, "SPROUT_SCENARIO": scenario.path}
+    env = {**os.environ, "SPROUT_SCENARIO": scenario.path, "SOLARA_THEME_SHOW_BANNER": "False",
+           "SOLARA_THEME_TITLE": "Sprout"}
     print(f"Sprout workshop ({scenario.name}): http://{args.host}:{port}  (Ctrl+C stops it)",
           flush=True)
     return subprocess.call(serve_command(port, args.host), env=env)
