@@ -146,26 +146,6 @@ ACTIVITIES: dict[str, dict[str, str]] = {
 }
 """Names of ``simulation.workers.ACTIVITIES``."""
 
-PARAMETERS: dict[str, dict[str, str]] = {
-    "infiltration_weeks": {"en": "Infiltration (months): {value}",
-                           "zh": "下渗时长（月）：{value}"},
-    "n_workers": {"en": "Social workers: {value}", "zh": "社工人数：{value}"},
-    "grid_worker_accompaniment": {"en": "Grid workers accompany visits",
-                                  "zh": "网格员陪同走访"},
-    "grant_size": {"en": "Grant size: {value:,.0f} yuan", "zh": "单笔资金：{value:,.0f} 元"},
-    "grant_budget": {"en": "Grant budget: {value:,.0f} yuan",
-                     "zh": "资金总预算：{value:,.0f} 元"},
-    "training_sessions": {"en": "Training sessions: {value}", "zh": "培训会：{value} 场"},
-    "life_meetings": {"en": "Life meetings", "zh": "自组织生活会"},
-    "demonstrations": {"en": "Demonstrators share", "zh": "示范者分享"},
-    "committee_support": {"en": "Committee support: {value:.2f}",
-                          "zh": "两委支持度：{value:.2f}"},
-    "neighbour_familiarity": {"en": "Neighbour familiarity: {value:.2f}",
-                              "zh": "邻里熟悉度：{value:.2f}"},
-    "n_residents": {"en": "Residents: {value:,}", "zh": "社区人口：{value:,}"},
-}
-"""Labels of the trainer's controls; ``{value}`` is the control's current value."""
-
 SCENARIOS: dict[str, dict[str, str]] = {
     "baseline": {"en": "The Chengdu case", "zh": "成都案例"},
     "double_grant": {"en": "Double grants", "zh": "资金翻倍"},
@@ -195,11 +175,6 @@ def t(key: str, lang: str, **values: Any) -> str:
     """The text ``key`` in ``lang``, with ``values`` filled in."""
     text = TEXT[key][lang]
     return text.format(**values) if values else text
-
-
-def parameter_label(name: str, lang: str, value: Any = None) -> str:
-    """The label of a control, showing its current value."""
-    return PARAMETERS[name][lang].format(value=value)
 
 
 def scenario_title(name: str, lang: str) -> str:

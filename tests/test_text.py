@@ -42,10 +42,7 @@ def test_name_tables_have_the_same_entries_in_both_languages(table: str) -> None
         assert set(en) == set(zh)
 
 
-def test_parameter_labels_and_scenarios_have_both_languages() -> None:
-    for name, labels in text.PARAMETERS.items():
-        assert set(labels) == set(LANGUAGES), name
-        assert placeholders(labels["en"]) == placeholders(labels["zh"]), name
+def test_scenarios_have_both_languages() -> None:
     for path in available():
         assert set(text.SCENARIOS[path.stem]) == set(LANGUAGES), path.stem
         assert path.stem in text.SCENARIO_NOTES_ZH, path.stem

@@ -49,7 +49,7 @@ def view_figure(runs: Sequence[Any], lang: str) -> Figure:
         community.update(run.model, scenario_title(run.scenario, lang), lang)
         sub = figure.add_subfigure(figure.add_gridspec(1, len(runs), left=0, right=1,
                                                        bottom=0.02, top=0.44)[0, i])
-        charts = LiveCharts(sub, run.model.p, len(others))
+        charts = LiveCharts(sub, params_of(run.model), len(others))
         charts.update(run.model.series(), lang, scenario_title(run.scenario, lang),
                       [(scenario_title(o.scenario, lang), o.model.series()) for o in others])
     figure.text(0.5, 0.985, _caption(runs, lang), ha="center", va="top", fontsize=11)

@@ -51,7 +51,7 @@ def layout(model: Any) -> dict[str, Any]:
     pos = np.asarray(com.positions, dtype=float).reshape(-1, 2)
     courtyards = np.arange(com.n_courtyards)
     court_xy = np.stack([courtyards % side, courtyards // side], axis=1) if n else np.zeros((0, 2))
-    starts = np.asarray(model.building_start)
+    starts = np.asarray(model.community.building_start)
     if n:
         low = np.minimum.reduceat(pos, starts[:-1], axis=0) - 0.02
         high = np.maximum.reduceat(pos, starts[:-1], axis=0) + 0.02
@@ -82,11 +82,7 @@ def hull(points: np.ndarray, pad: float = 0.025) -> list[int]:
 
 
 def _depth(model: Any) -> np.ndarray:
-    if hasattr(model, "infiltration_depth"):
-        return np.asarray(model.infiltration_depth())
-    from .. import workers  # the model restructure may move it into a rule module
-
-    return np.asarray(workers.infiltration_depth(model))
+    return np.asarray(model.outreach.infiltration_depth())
 
 
 def _states(model: Any) -> np.ndarray:
@@ -111,7 +107,7 @@ def map_frame(model: Any, labelled: Sequence[int] = ()) -> dict[str, Any]:
                        int(round(pos[g.leader][0] * 1000)), int(round(pos[g.leader][1] * 1000)),
                        hull(pos[np.union1d(home, [g.leader])])])
     workers, away = [], 0
-    starts = np.asarray(model.building_start)
+    starts = np.asarray(model.community.building_start)
     for worker in model.workers:
         if worker.building is None:
             away += 1
