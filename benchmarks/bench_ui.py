@@ -35,10 +35,15 @@ SPEEDS = {1: "1 week per second", 2: "2 weeks per second", 5: "5 weeks per secon
           10: "10 weeks per second"}
 
 WATCH = """() => {
-  const el = document.querySelector('[data-testid=week]');
   window.__weeks = [];
-  new MutationObserver(() => window.__weeks.push([performance.now(), parseInt(el.textContent)]))
-    .observe(el, {childList: true, characterData: true, subtree: true});
+  let last = null;
+  if (window.__observer) window.__observer.disconnect();
+  window.__observer = new MutationObserver(() => {
+    const el = document.querySelector('[data-testid=week]');
+    const week = el ? parseInt(el.textContent) : null;
+    if (week !== last) { last = week; window.__weeks.push([performance.now(), week]); }
+  });
+  window.__observer.observe(document.body, {childList: true, characterData: true, subtree: true});
 }"""
 
 

@@ -116,8 +116,7 @@ TEXT: dict[str, dict[str, str]] = {
     "depth": {"en": "infiltration depth", "zh": "下渗深度"},
     "interests": {"en": "groups by interest", "zh": "队伍类型"},
     "courtyard": {"en": "courtyard", "zh": "院落"},
-    "animation_title": {"en": "{name} (scenario {scenario}, seed {seed})",
-                        "zh": "{name}（情景 {scenario}，随机种子 {seed}）"},
+    "animation_title": {"en": "{name} (seed {seed})", "zh": "{name}（随机种子 {seed}）"},
     # --- the charts ---------------------------------------------------------------------
     "chart_states": {"en": "Residents by state", "zh": "居民状态"},
     "chart_groups": {"en": "Active groups", "zh": "活跃自组织数量"},

@@ -237,7 +237,8 @@ CSS = """
 .sprout-two { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 .sprout-run { display: grid; gap: 6px; min-height: 0;
               grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-              grid-template-rows: auto 330px 260px; }
+              grid-template-rows: auto 300px 260px; }
+.sprout-run .sprout-big { font-size: 26px; }
 .sprout-run .sprout-run-head { grid-column: 1 / span 2; }
 .sprout-cell { min-height: 0; min-width: 0; overflow: hidden; background: #fff; }
 .sprout-log { height: 360px; margin-top: 8px; }
@@ -263,6 +264,8 @@ PRESENT_CSS = """
   font-size: 18px !important; }
 .v-application .sprout-main .sprout-big { font-size: 40px !important; }
 .v-application .sprout-main .v-btn { height: 40px !important; }
+.v-application .sprout-main .v-label--active { transform: translateY(-22px) scale(1) !important; }
+.v-application .sprout-bar { padding-top: 22px; }
 .v-toolbar.v-app-bar { display: none !important; }
 .v-main { padding-top: 0 !important; }
 """
@@ -440,9 +443,12 @@ def Views(lang: str) -> None:
         began = time.perf_counter()
         data = _locked(current, lambda: [RunData.of(run, current, lang)
                                          for run in current.runs])
+        if len(data) > 1:  # narrow columns: the map's key without the interests
+            for run_data in data:
+                run_data.legend = [i for i in run_data.legend if i["shape"] != "line"]
         font = FONT[present.value]
         if len(current.runs) == 1:
-            Headline(current, data[0], lang)
+            Headline(current, data[0], lang, current.week)
             with solara.Div(classes=["sprout-grid", "sprout-one"]):
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
                     RunMap(data[0], font)
@@ -453,7 +459,7 @@ def Views(lang: str) -> None:
                 with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
                     Moments(data[0], lang, font)
         else:
-            Headline(current, None, lang)
+            Headline(current, None, lang, current.week)
             with solara.Div(classes=["sprout-grid", "sprout-two"]):
                 for index, run_data in enumerate(data):
                     with solara.Div(classes=["sprout-run", f"sprout-run-{index}"]):
@@ -555,12 +561,12 @@ def _number(value: str, testid: str) -> None:
 
 
 @solara.component
-def Headline(current: Workshop, data: RunData | None, lang: str) -> None:
+def Headline(current: Workshop, data: RunData | None, lang: str, week: int) -> None:
     """The week, the phase and, for one run, its big numbers and what it is."""
     with solara.Div(classes=["sprout-headline"]):
         with solara.Div():
             solara.Text(t("week_label", lang), classes=["sprout-big-label"])
-            _number(str(current.week), "week")
+            _number(str(week), "week")
         if data is not None:
             solara.Text(data.phase, classes=["sprout-phase"])
             for item in data.headline:
