@@ -182,8 +182,8 @@ def play_loop() -> None:
             if not advance(due - current.week):
                 break
             current.on_screen.wait(timeout=5)
-        if rate:
-            next_at = began + (current.week + 1 - first) / rate
+        if rate:  # week w is due (w - first - 1) / rate seconds after the clock started
+            next_at = began + (current.week - first) / rate
             time.sleep(max(next_at - time.perf_counter(), PLAY_GAP))
         else:
             time.sleep(PLAY_GAP)
