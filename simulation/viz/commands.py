@@ -13,17 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..scenario import Scenario, ScenarioError, load, parse_assignments
+from ..scenario import ScenarioError, resolve
 from ..text import LANGUAGES
 
 APP_MODULE = "simulation.viz.app"
-
-
-def _scenario(name: str | None, assignments: list[str] | None = None) -> Scenario:
-    scenario = load(name or "baseline")
-    if assignments:
-        scenario = scenario.with_values(parse_assignments(assignments))
-    return scenario
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -51,7 +44,7 @@ def port_taken(port: int, host: str) -> bool:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    scenario = _scenario(args.scenario)
+    scenario = resolve(args.scenario)
     port = args.port or free_port(args.host)
     if port_taken(port, args.host):
         print(f"sprout ui: port {port} on {args.host} is already in use; stop what holds it "
@@ -105,7 +98,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
         raise ScenarioError("--out", None, f"{out}: the animation must end in .gif or .mp4")
     if args.weeks is not None and args.weeks < 0:
         raise ScenarioError("--weeks", None, "expected a non-negative number of weeks")
-    scenario = _scenario(args.scenario, args.set)
+    scenario = resolve(args.scenario, args.set)
     seed = scenario.seed if args.seed is None else args.seed
     command = ["sprout", "animate", args.scenario or "baseline", "--out", str(out),
                "--lang", args.lang, "--seed", str(seed), "--fps", str(args.fps)]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from ..figures import by_name
 from ..parameters import INTEREST_CATEGORIES
 from ..text import INTEREST_NAMES, STATES, Event, count, t
 from .style import INTEREST_COLOURS, STATE_COLOURS
@@ -225,7 +226,7 @@ def groups_chart(vars_: dict[str, list], params: Any, lang: str, name: str,
                   "x": weeks, "y": list(vars_["active_groups"])})
     top = max([GROUPS_AFTER_ONE_YEAR + 4, *(max(line["y"], default=0) + 3 for line in lines)])
     return {
-        "title": t("chart_groups", lang),
+        "title": by_name("active_groups", series=True).label(lang),
         "x_max": x_limit(weeks, params),
         "y_max": int(np.ceil(top / 5) * 5),
         "x_label": t("axis_week", lang),
