@@ -240,7 +240,7 @@ def test_language_switch_changes_every_new_string(page: Page, app_url: str,
     expect(by(page, "log")).to_contain_text("私下答疑")
     expect(page.locator(".sprout-big-label").first).to_have_text("周数")
     expect(page.locator(".sprout-phase")).to_have_text("项目实施")
-    expect(page.locator(".sprout-chart-box").first).to_contain_text("活跃自组织数量")
+    expect(page.locator(".sprout-chart-box").first).to_contain_text("活跃自组织数")
     expect(by(page, "map").locator("xpath=..").locator("..")).to_contain_text("潜在")
     expect(control(page, "社工人数")).to_be_visible()
     page.screenshot(path=screenshots / "workshop-zh.png")
