@@ -1,4 +1,10 @@
-"""The event log: notable moments of a run, told in English or Chinese."""
+"""Every word Sprout shows, in English and Chinese: the event log's sentences and the
+workshop page's labels, legends, messages and scenario titles.
+
+Events are stored as data (:class:`Event`) and told in a language on demand; every other
+text is looked up with :func:`t`, so the workshop page can switch language live. Each key
+exists in both languages with the same ``{placeholders}`` (``tests/test_text.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,181 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .parameters import INTEREST_CATEGORIES
+
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- page ---------------------------------------------------------------------------
+    "title": {"en": "Sprout workshop: how self-organised groups sprout",
+              "zh": "萌芽工作坊：社区自组织如何生长"},
+    "switch_language": {"en": "中文", "zh": "English"},
+    "run_card": {"en": "Run", "zh": "运行"},
+    "conditions_card": {"en": "Conditions", "zh": "条件设置"},
+    "play": {"en": "Play", "zh": "播放"},
+    "pause": {"en": "Pause", "zh": "暂停"},
+    "step": {"en": "Step", "zh": "单步"},
+    "reset": {"en": "Reset", "zh": "重置"},
+    "speed": {"en": "Speed", "zh": "速度"},
+    "speed_option": {"en": "{weeks} per second", "zh": "每秒 {weeks}"},
+    "speed_max": {"en": "as fast as possible", "zh": "尽可能快"},
+    "scenario": {"en": "Scenario", "zh": "情景"},
+    "compare": {"en": "Side by side", "zh": "并排对比"},
+    "compare_with": {"en": "Right-hand scenario", "zh": "右侧情景"},
+    "compare_note": {"en": "The right-hand run keeps these conditions and the seed, and "
+                              "changes what its scenario file changes.",
+                     "zh": "右侧运行沿用这些条件和随机种子，只改变其情景文件所改变的设置。"},
+    "seed": {"en": "Seed", "zh": "随机种子"},
+    "pending": {"en": "Changes apply when you press Reset.",
+                "zh": "修改将在点击“重置”后生效。"},
+    "week": {"en": "Week {week}", "zh": "第 {week} 周"},
+    "phase_infiltration": {"en": "infiltration", "zh": "下渗阶段"},
+    "phase_programme": {"en": "programme", "zh": "项目实施"},
+    "phase_after": {"en": "after the project", "zh": "项目结束后"},
+    "timing": {"en": "Last update: model step {model:.0f} ms, frame {draw:.0f} ms.",
+               "zh": "最近一次更新：模型计算 {model:.0f} 毫秒，画面准备 {draw:.0f} 毫秒。"},
+    "finished": {"en": "The run has reached its last week.", "zh": "本次运行已到最后一周。"},
+    "events": {"en": "What happens", "zh": "事件记录"},
+    "no_events": {"en": "Nothing has happened yet: press Play or Step.",
+                  "zh": "尚无事件：请点击“播放”或“单步”。"},
+    "figures": {"en": "{residents:,} residents · {groups} active groups · {acting:,} acting · "
+                      "{grants:,.0f} yuan granted",
+                "zh": "{residents:,} 位居民 · {groups} 支活跃自组织 · {acting:,} 人参与 · "
+                      "已拨付 {grants:,.0f} 元"},
+    "error": {"en": "These conditions cannot be run: {error}", "zh": "无法按这些条件运行：{error}"},
+    "week_label": {"en": "Week", "zh": "周数"},
+    "group_key": {"en": "group: leader ★, members outlined", "zh": "队伍：★ 负责人，轮廓内为成员"},
+    "phase_start": {"en": "before the project", "zh": "项目开始前"},
+    "phase_no_programme": {"en": "no programme (no social workers)",
+                           "zh": "无项目（没有社工）"},
+    "big_groups": {"en": "active groups", "zh": "支活跃自组织"},
+    "big_acting": {"en": "residents acting", "zh": "位居民参与"},
+    "big_yuan": {"en": "yuan granted", "zh": "元已拨付"},
+    "present_on": {"en": "Presentation mode", "zh": "演示模式"},
+    "present_off": {"en": "Leave presentation", "zh": "退出演示"},
+    "single_view": {"en": "One run", "zh": "单个运行"},
+    "export": {"en": "Export", "zh": "导出"},
+    "export_png": {"en": "View as PNG", "zh": "视图 PNG"},
+    "export_svg": {"en": "View as SVG", "zh": "视图 SVG"},
+    "export_csv": {"en": "Log as CSV", "zh": "事件记录 CSV"},
+    "export_caption": {"en": "{name} (scenario {scenario}, seed {seed}), week {week}",
+                       "zh": "{name}（情景 {scenario}，随机种子 {seed}），第 {week} 周"},
+    "jump": {"en": "Go to week", "zh": "跳到该周"},
+    "jump_week": {"en": "Week", "zh": "周"},
+    "pause_at_moments": {"en": "Pause at key moments", "zh": "关键时刻自动暂停"},
+    "key_moments": {"en": "Key moments", "zh": "关键时刻"},
+    "no_moments": {"en": "None yet: the first comes when infiltration ends.",
+                   "zh": "暂无：下渗阶段结束时出现第一个。"},
+    "filter_all": {"en": "all", "zh": "全部"},
+    "filter_programme": {"en": "programme", "zh": "项目"},
+    "filter_groups": {"en": "groups", "zh": "队伍"},
+    "filter_money": {"en": "money", "zh": "资金"},
+    "filter_visits": {"en": "private visits", "zh": "私下答疑"},
+    "search": {"en": "search", "zh": "搜索"},
+    "no_events_yet": {"en": "Nothing notable yet in {week} weeks.",
+                      "zh": "{week} 周来尚无值得记录的事件。"},
+    "no_events_no_workers": {"en": "No social workers, so no programme: nothing has happened "
+                                     "in {week} weeks beyond the existing groups.",
+                             "zh": "没有社工，项目没有开展：{week} 周来除原有队伍外没有新事件。"},
+    "title_changed": {"en": "{name}, with the conditions changed",
+                      "zh": "{name}（条件已修改）"},
+    "bad_seed": {"en": "Seed: must be 0 or more, not {seed}.",
+                 "zh": "随机种子：必须是 0 或更大的整数，而不是 {seed}。"},
+    "case_mark_short": {"en": "case: {groups}", "zh": "案例：{groups} 支"},
+    # --- messages about extreme conditions ---------------------------------------------
+    "warn_no_workers": {"en": "No social workers: the programme does not run; only the "
+                                "existing groups live on.",
+                        "zh": "没有社工：项目不会开展，只有原有队伍继续活动。"},
+    "warn_infiltration_whole": {"en": "Infiltration lasts the whole project: the grants are "
+                                        "never announced.",
+                                "zh": "下渗阶段占满整个项目期：资金支持始终没有宣布。"},
+    "warn_no_grant": {"en": "No micro-grant can be paid: the grant is zero or larger than "
+                              "the budget.",
+                      "zh": "无法拨付小额资金：单笔金额为零或超过总预算。"},
+    "warn_large": {"en": "A community of {n:,} residents: each week takes longer to draw.",
+                   "zh": "{n:,} 位居民的社区：每周的绘图会更慢。"},
+    "warn_demos_without_meetings": {"en": "Demonstrators share at life meetings: without "
+                                            "meetings they have nowhere to speak.",
+                                    "zh": "示范者在生活会上分享：没有生活会，他们无处分享。"},
+    # --- the map ------------------------------------------------------------------------
+    "map_title": {"en": "{name} — week {week}", "zh": "{name} —— 第 {week} 周"},
+    "worker": {"en": "social worker", "zh": "社工"},
+    "workers_elsewhere": {"en": "workers at meetings, Q&A and groups",
+                          "zh": "社工在开会、答疑、陪伴队伍"},
+    "leader": {"en": "group leader (lines: members)", "zh": "队伍负责人（连线：成员）"},
+    "depth": {"en": "infiltration depth", "zh": "下渗深度"},
+    "interests": {"en": "groups by interest", "zh": "队伍类型"},
+    "courtyard": {"en": "courtyard", "zh": "院落"},
+    "animation_title": {"en": "{name} (seed {seed})", "zh": "{name}（随机种子 {seed}）"},
+    # --- the charts ---------------------------------------------------------------------
+    "chart_states": {"en": "Residents by state", "zh": "居民状态"},
+    "chart_groups": {"en": "Active groups", "zh": "活跃自组织数量"},
+    "chart_hours": {"en": "Worker hours by activity", "zh": "社工工时（按活动）"},
+    "chart_grants": {"en": "Micro-grants (yuan)", "zh": "小额资金（元）"},
+    "axis_week": {"en": "week", "zh": "周"},
+    "case_mark": {"en": "case: {groups} groups at week {week}",
+                  "zh": "案例：第 {week} 周 {groups} 支"},
+    "project_end": {"en": "project ends", "zh": "项目结束"},
+    "grants_paid": {"en": "paid out", "zh": "已拨付"},
+    "budget_left": {"en": "budget left", "zh": "剩余预算"},
+}
+
+STATES: dict[str, tuple[str, ...]] = {
+    "en": ("latent", "aware", "trusting", "acting", "leading"),
+    "zh": ("潜在", "知晓", "信任", "参与", "带领"),
+}
+"""Names of ``simulation.residents.State`` codes 0-4."""
+
+ACTIVITIES: dict[str, dict[str, str]] = {
+    "en": {"infiltration": "infiltration visits", "qa": "private Q&A",
+           "pioneer": "pioneer support", "accompaniment": "accompanying groups",
+           "meetings": "training and life meetings"},
+    "zh": {"infiltration": "下渗走访", "qa": "私下答疑", "pioneer": "陪伴先行者",
+           "accompaniment": "陪伴队伍", "meetings": "培训会与生活会"},
+}
+"""Names of ``simulation.workers.ACTIVITIES``."""
+
+SCENARIOS: dict[str, dict[str, str]] = {
+    "baseline": {"en": "The Chengdu case", "zh": "成都案例"},
+    "double_grant": {"en": "Double grants", "zh": "资金翻倍"},
+    "grants_only": {"en": "Grants only", "zh": "只有资金"},
+    "no_demonstrations": {"en": "No demonstrations", "zh": "没有示范分享"},
+    "no_grants": {"en": "No grants", "zh": "没有资金"},
+    "no_infiltration": {"en": "No infiltration", "zh": "没有下渗"},
+    "one_month_infiltration": {"en": "One month of infiltration", "zh": "下渗一个月"},
+    "weak_community": {"en": "Weak community", "zh": "薄弱社区"},
+}
+"""Titles of the scenario files shipped in ``scenarios/``; other files show their name."""
+
+SCENARIO_NOTES_ZH: dict[str, str] = {
+    "baseline": "成都案例：四个月下渗，随后培训会、私下答疑、先行者、自组织生活会和小额资金",
+    "double_grant": "每笔小额资金 2,000 元（预算翻倍）",
+    "grants_only": "只有资金：没有下渗，也没有建立信任",
+    "no_demonstrations": "没有自组织生活会，也没有示范者分享",
+    "no_grants": "没有小额资金；下渗、建立信任和示范分享与案例相同",
+    "no_infiltration": "没有下渗：项目第 1 周就宣布资金支持",
+    "one_month_infiltration": "下渗一个月而不是四个月",
+    "weak_community": "两委支持弱，邻里熟悉度低",
+}
+"""Chinese descriptions of the shipped scenario files (English is in each file)."""
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The text ``key`` in ``lang``, with ``values`` filled in."""
+    text = TEXT[key][lang]
+    return text.format(**values) if values else text
+
+
+def scenario_title(name: str, lang: str) -> str:
+    """A scenario's title for the picker; files without one show their name."""
+    return SCENARIOS.get(name, {}).get(lang, name)
+
+
+def scenario_note(name: str, description: str, lang: str) -> str:
+    """A scenario's description in ``lang``; files without a translation keep their own."""
+    if lang == "zh":
+        return SCENARIO_NOTES_ZH.get(name, description)
+    return description
+
 
 INTEREST_NAMES: dict[str, dict[str, str]] = {
     "en": {
@@ -50,53 +231,54 @@ LADDER = {
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
-        "project_start": "The project starts: {workers} social workers begin visiting "
-        "buildings{grid}.",
+        "project_start": "The project starts: {workers_begin} visiting buildings{grid}.",
         "new_courtyard": "A social worker reaches courtyard {courtyard} for the first time.",
         "infiltration_end": "Infiltration ends: {buildings:.0%} of buildings reached, the "
-        "needs of {known} residents known.",
-        "training": "Training session: {attendees} residents hear that the project funds "
+        "needs of {known_residents} known.",
+        "training": "Training session with {attendance}: they hear that the project funds "
         "self-organised action.",
         "pioneer_chosen": "Workers choose a pioneer: a resident keen on {interest} held back "
         "by doubts; they give money and companionship.",
-        "pioneer_acts": "The pioneer acts: a neighbourhood banquet (坝坝宴) founds a "
-        "{interest} group.",
-        "life_meeting": "Life meeting: {attendees} residents attend; {sharers} share their "
-        "experience.",
-        "life_meeting_quiet": "Life meeting: {attendees} residents attend; no one shares yet.",
+        "pioneer_acts": "The pioneer acts: a neighbourhood banquet (坝坝宴) founds "
+        "{a_group}.",
+        "life_meeting": "Life meeting with {attendance}; {sharers_share} experience.",
+        "life_meeting_quiet": "Life meeting with {attendance}; no one shares yet.",
         "ladder": "A demonstrator {step} and will tell the next life meeting.",
-        "founded": "A {origin} {interest} group is founded (leader and {size} member(s)).",
-        "grant": "A {amount:.0f}-yuan micro-grant goes to a {interest} group.",
-        "reimbursed": "A {interest} group's advanced {amount:.0f} yuan is reimbursed.",
-        "reimbursement_failed": "A {interest} group's reimbursement of {amount:.0f} yuan "
+        "founded": "{founded_group} is founded (leader and {members}).",
+        "grant": "A {amount:.0f}-yuan micro-grant goes to {a_group}.",
+        "reimbursed": "{A_group}'s advanced {amount:.0f} yuan is reimbursed.",
+        "reimbursement_failed": "{A_group}'s reimbursement of {amount:.0f} yuan "
         "never arrives; doubts spread.",
-        "dissolved": "A {interest} group dissolves ({cause}) after {age} weeks.",
-        "registered": "A {interest} group of {size} registers as a formal social "
-        "organisation.",
-        "project_end": "The project ends: {groups} groups are active.",
-        "contact": "A worker checks in with a {interest} group (post-project contact).",
+        "dissolved": "{A_group} dissolves ({cause}) after {age_weeks}.",
+        "registered": "{A_group} of {members} registers as a formal social organisation.",
+        "project_end": "The project ends: {groups_active}.",
+        "contact": "A worker checks in with {a_group} (post-project contact).",
+        "private_visits": "Private Q&A: {visit_count} about residents' doubts this week.",
     },
     "zh": {
-        "project_start": "项目启动：{workers} 名社工开始走访楼栋{grid}。",
+        "project_start": "项目启动：{workers_begin}走访楼栋{grid}。",
         "new_courtyard": "社工第一次走进 {courtyard} 号院落。",
-        "infiltration_end": "下渗阶段结束：走访覆盖 {buildings:.0%} 的楼栋，了解了 {known} "
-        "位居民的需求。",
-        "training": "培训会：{attendees} 位居民得知项目可为自组织行动提供资金和能力支持。",
+        "infiltration_end": "下渗阶段结束：走访覆盖 {buildings:.0%} 的楼栋，了解了 "
+        "{known_residents}的需求。",
+        "training": "培训会（{attendance}参加）：居民得知项目可为自组织行动提供资金和能力支持。",
         "pioneer_chosen": "社工选定一位先行者：热心{interest}却心存顾虑的居民，给予资金与陪伴。",
-        "pioneer_acts": "先行者行动了：一场坝坝宴，成立了一支{interest}队伍。",
-        "life_meeting": "自组织生活会：{attendees} 位居民参加，{sharers} 人分享经验。",
-        "life_meeting_quiet": "自组织生活会：{attendees} 位居民参加，暂无人分享。",
+        "pioneer_acts": "先行者行动了：一场坝坝宴，成立了{a_group}。",
+        "life_meeting": "自组织生活会：{attendance}参加，{sharers_share}经验。",
+        "life_meeting_quiet": "自组织生活会：{attendance}参加，暂无人分享。",
         "ladder": "一位示范者{step}，将在下次生活会上分享。",
-        "founded": "一支{origin}{interest}队伍成立（负责人和 {size} 名成员）。",
-        "grant": "一笔 {amount:.0f} 元小额资金拨给一支{interest}队伍。",
-        "reimbursed": "一支{interest}队伍垫付的 {amount:.0f} 元已报销。",
-        "reimbursement_failed": "一支{interest}队伍垫付的 {amount:.0f} 元未能报销，疑虑在扩散。",
-        "dissolved": "一支{interest}队伍解散（{cause}），存续 {age} 周。",
-        "registered": "一支 {size} 人的{interest}队伍登记注册为正式社会组织。",
-        "project_end": "项目结束：{groups} 支自组织在运转。",
-        "contact": "社工回访一支{interest}队伍（项目后联系）。",
+        "founded": "{founded_group}成立（负责人和 {members}）。",
+        "grant": "一笔 {amount:.0f} 元小额资金拨给{a_group}。",
+        "reimbursed": "{A_group}垫付的 {amount:.0f} 元已报销。",
+        "reimbursement_failed": "{A_group}垫付的 {amount:.0f} 元未能报销，疑虑在扩散。",
+        "dissolved": "{A_group}解散（{cause}），存续 {age_weeks}。",
+        "registered": "{A_group}（{members}）登记注册为正式社会组织。",
+        "project_end": "项目结束：{groups_active}在运转。",
+        "contact": "社工回访{a_group}（项目后联系）。",
+        "private_visits": "私下答疑：本周 {visit_count}，解答居民的顾虑。",
     },
 }
+"""Event sentences. Counts and groups are phrased per language by :func:`_phrases`, so
+English gets its articles and plurals right ("an elder visiting group", "1 member")."""
 
 CAUSES = {
     "en": {
@@ -112,6 +294,72 @@ CAUSES = {
 }
 
 
+UNITS: dict[str, tuple[str, str, str]] = {
+    "member": ("member", "members", "名成员"),
+    "resident": ("resident", "residents", "位居民"),
+    "week": ("week", "weeks", "周"),
+    "visit": ("visit", "visits", "次家访"),
+    "month": ("month", "months", "个月"),
+}
+"""Counted things: English singular, English plural, Chinese measure word and noun."""
+
+
+def count(n: float, unit: str, lang: str) -> str:
+    """``n`` things: "1 member", "3 members", "3 名成员"."""
+    one, many, zh = UNITS[unit]
+    if lang == "en":
+        return f"{n:,} {one if n == 1 else many}"
+    return f"{n:,} {zh}"
+
+
+def article(phrase: str, capital: bool = False) -> str:
+    """ "a dance group", "an elder visiting group"."""
+    word = "an" if phrase[:1].lower() in "aeiou" else "a"
+    return f"{word.capitalize() if capital else word} {phrase}"
+
+
+def _phrases(data: dict[str, Any], lang: str) -> dict[str, str]:
+    """The counted and grouped phrases the templates use, in ``lang``."""
+    en = lang == "en"
+    out: dict[str, str] = {}
+    if "interest" in data:
+        group = f"{data['interest']} group" if en else f"一支{data['interest']}队伍"
+        out["a_group"] = article(group) if en else group
+        out["A_group"] = article(group, capital=True) if en else group
+        if "origin" in data:
+            origin = ORIGIN_NAMES[lang][data["origin"]]
+            if not en:
+                out["founded_group"] = f"一支{origin}{data['interest']}队伍"
+            elif data["origin"] == "pioneer":
+                out["founded_group"] = f"The pioneer's {group}"
+            else:
+                out["founded_group"] = article(f"{origin} {group}", capital=True)
+    if "size" in data:
+        out["members"] = count(data["size"], "member", lang)
+    if "attendees" in data:
+        out["attendance"] = count(data["attendees"], "resident", lang)
+    if "sharers" in data:
+        n = data["sharers"]
+        out["sharers_share"] = (f"{n:,} shares their" if n == 1 else f"{n:,} share their") \
+            if en else f"{n:,} 人分享"
+    if "workers" in data:
+        n = data["workers"]
+        out["workers_begin"] = (f"{n} social worker begins" if n == 1 else
+                                f"{n} social workers begin") if en else f"{n} 名社工开始"
+    if "known" in data:
+        out["known_residents"] = count(data["known"], "resident", lang)
+    if "age" in data:
+        out["age_weeks"] = count(data["age"], "week", lang)
+    if "groups" in data:
+        n = data["groups"]
+        out["groups_active"] = (f"{n} group is active" if n == 1 else
+                                f"{n} groups are active") if en else f"{n} 支自组织"
+    if "visits" in data:
+        n = data["visits"]
+        out["visit_count"] = count(n, "visit", lang)
+    return out
+
+
 @dataclass
 class Event:
     """Something notable that happened in a week."""
@@ -125,8 +373,6 @@ class Event:
         data = dict(self.data)
         if "interest" in data and isinstance(data["interest"], int):
             data["interest"] = INTEREST_NAMES[lang][INTEREST_CATEGORIES[data["interest"]]]
-        if "origin" in data:
-            data["origin"] = ORIGIN_NAMES[lang][data["origin"]]
         if "step" in data:
             data["step"] = LADDER[lang][data["step"]]
         if "cause" in data:
@@ -135,7 +381,7 @@ class Event:
             data["grid"] = (
                 (" with grid workers" if lang == "en" else "，网格员陪同") if data["grid"] else ""
             )
-        return TEMPLATES[lang][self.kind].format(**data)
+        return TEMPLATES[lang][self.kind].format(**data, **_phrases(data, lang))
 
     def line(self, lang: str = "en") -> str:
         week = "Week" if lang == "en" else "第"

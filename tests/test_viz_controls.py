@@ -8,10 +8,10 @@ import string
 import pytest
 from mesa.visualization import Slider
 
-from simulation.parameters import defaults
+from simulation.parameters import BY_NAME, defaults
 from simulation.scenario import available, load
+from simulation.text import LANGUAGES, SCENARIOS, TEXT, scenario_title
 from simulation.viz.controls import BY_CONTROL, CONTROLS, advisories, conditions, user_inputs
-from simulation.viz.i18n import LANGUAGES, PARAMETERS, SCENARIOS, TEXT, scenario_title
 
 
 def test_every_control_range_lies_inside_the_parameters_range() -> None:
@@ -38,7 +38,7 @@ def test_inputs_are_mesa_sliders_and_checkboxes_labelled_with_their_value() -> N
         assert isinstance(workers, Slider) and workers.value == 3
         assert "3" in workers.label
         assert inputs["life_meetings"] == {"type": "Checkbox", "value": True,
-                                           "label": PARAMETERS["life_meetings"][lang]}
+                                           "label": BY_NAME["life_meetings"].label(lang)}
     assert user_inputs(values, "en")["infiltration_weeks"].label == "Infiltration: 4 months"
     assert user_inputs(values, "zh")["infiltration_weeks"].label == "下渗时长：4 个月"
 
@@ -67,7 +67,9 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_text_exists_in_both_languages_with_the_same_blanks() -> None:
-    for table in (TEXT, PARAMETERS):
+    labels = {c.name: {"en": c.parameter.label_en, "zh": c.parameter.label_zh}
+              for c in CONTROLS}
+    for table in (TEXT, labels):
         for key, versions in table.items():
             assert set(versions) == set(LANGUAGES), key
             assert _fields(versions["en"]) == _fields(versions["zh"]), key
@@ -75,7 +77,8 @@ def test_every_text_exists_in_both_languages_with_the_same_blanks() -> None:
 
 
 def test_every_control_and_shipped_scenario_has_a_title() -> None:
-    assert set(PARAMETERS) == {c.name for c in CONTROLS}
+    for control in CONTROLS:
+        assert control.parameter.label_en and control.parameter.label_zh, control.name
     for path in available():
         assert path.stem in SCENARIOS
         assert scenario_title(path.stem, "zh") != path.stem

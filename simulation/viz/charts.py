@@ -16,10 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR, mark_case
+from ..text import ACTIVITIES as ACTIVITY_NAMES
+from ..text import STATES, t
 from ..workers import ACTIVITIES
-from .i18n import ACTIVITIES as ACTIVITY_NAMES
-from .i18n import STATES, t
 from .style import ACTIVITY_COLOURS, STATE_COLOURS, configure_fonts
 
 configure_fonts()
@@ -51,8 +51,7 @@ class GroupsChart:
         self.others = [ax.plot([], [], color="#969696", ls="--", lw=1.2)[0]
                        for _ in range(n_others)]
         (self.line,) = ax.plot([], [], color=STATE_COLOURS[4], lw=2)
-        self.case = ax.scatter([CASE_WEEK], [GROUPS_AFTER_ONE_YEAR], marker="*", s=140,
-                               color="crimson", zorder=5)
+        self.case = mark_case(ax, size=140)
         week = params["project_weeks"]
         ax.axvline(week, color="grey", ls=":", lw=1)
         self.end = ax.annotate("", (week, 1.0), xycoords=("data", "axes fraction"),

@@ -4,24 +4,19 @@ exports a run for slides."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from ..scenario import Scenario, ScenarioError, load, parse_assignments
-from .i18n import LANGUAGES
+from ..scenario import ScenarioError, resolve
+from ..text import LANGUAGES
 
 APP_MODULE = "simulation.viz.app"
-
-
-def _scenario(name: str | None, assignments: list[str] | None = None) -> Scenario:
-    scenario = load(name or "baseline")
-    if assignments:
-        scenario = scenario.with_values(parse_assignments(assignments))
-    return scenario
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -37,13 +32,62 @@ def serve_command(port: int, host: str) -> list[str]:
             "--host", host, "--no-open", "--production"]
 
 
+def port_taken(port: int, host: str) -> bool:
+    """Whether something already listens on ``host:port`` (or the port cannot be bound)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
-    scenario = _scenario(args.scenario)
+    scenario = resolve(args.scenario)
     port = args.port or free_port(args.host)
-    env = {**os.environ, "SPROUT_SCENARIO": scenario.path}
+    if port_taken(port, args.host):
+        print(f"sprout ui: port {port} on {args.host} is already in use; stop what holds it "
+              f"or pick another with --port (0 picks a free one)", file=sys.stderr)
+        return 2
+    env = {**os.environ, "SPROUT_SCENARIO": scenario.path, "SOLARA_THEME_SHOW_BANNER": "False",
+           "SOLARA_THEME_TITLE": "Sprout"}
+    # The server runs in its own process group, so stopping it stops all of it; SIGTERM
+    # or SIGINT to ``sprout ui`` is passed on, and the port is free when we return.
+    server = subprocess.Popen(serve_command(port, args.host), env=env, start_new_session=True)
+
+    def stop(signum: int, _frame: object) -> None:
+        raise _SignalledError(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     print(f"Sprout workshop ({scenario.name}): http://{args.host}:{port}  (Ctrl+C stops it)",
           flush=True)
-    return subprocess.call(serve_command(port, args.host), env=env)
+    try:
+        return server.wait()
+    except _SignalledError:
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _stop_group(server)
+
+
+class _SignalledError(Exception):
+    """SIGTERM or SIGINT arrived while serving."""
+
+
+def _stop_group(server: subprocess.Popen, grace: float = 5.0) -> None:
+    """Stop the server's whole process group: politely, then for good."""
+    if server.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def cmd_animate(args: argparse.Namespace) -> int:
@@ -54,7 +98,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
         raise ScenarioError("--out", None, f"{out}: the animation must end in .gif or .mp4")
     if args.weeks is not None and args.weeks < 0:
         raise ScenarioError("--weeks", None, "expected a non-negative number of weeks")
-    scenario = _scenario(args.scenario, args.set)
+    scenario = resolve(args.scenario, args.set)
     seed = scenario.seed if args.seed is None else args.seed
     command = ["sprout", "animate", args.scenario or "baseline", "--out", str(out),
                "--lang", args.lang, "--seed", str(seed), "--fps", str(args.fps)]

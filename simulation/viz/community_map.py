@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.collections import LineCollection, PatchCollection, PolyCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -23,8 +23,7 @@ from matplotlib.patches import Rectangle
 from ..model import CommunityModel
 from ..parameters import INTEREST_CATEGORIES
 from ..state import State
-from ..text import INTEREST_NAMES
-from .i18n import STATES, t
+from ..text import INTEREST_NAMES, STATES, t
 from .style import DEPTH_CMAP, INTEREST_COLOURS, STATE_COLOURS, configure_fonts
 
 TIES_UP_TO = 600
@@ -82,7 +81,7 @@ class CommunityMap:
 
         self.residents = ax.scatter(com.positions[:, 0], com.positions[:, 1],
                                     s=marker_size(com.n), linewidths=0, zorder=3)
-        self.spokes = LineCollection([], linewidths=0.7, alpha=0.8, zorder=4)
+        self.spokes = PolyCollection([], linewidths=1.2, zorder=2.5)  # groups' outlines
         ax.add_collection(self.spokes)
         self.leaders = ax.scatter([], [], s=90, marker="*", edgecolors="black",
                                   linewidths=0.5, zorder=5)
@@ -128,18 +127,29 @@ class CommunityMap:
             self.lang = lang
 
     def _groups(self, model: CommunityModel) -> None:
-        """Each active group: a star on its leader, lines from the leader to its members."""
-        pos = self.positions
+        """Each active group: a star on its leader and an outline round its members in the
+        leader's courtyard, so a group reads as one patch (members elsewhere are ringed)."""
+        from .frames import hull
+
+        pos, com = self.positions, model.community
         groups = [g for g in model.groups.active if g.members]
-        segments, colours = [], []
+        outlines, colours, ringed, ring_colours = [], [], [], []
         for g in groups:
             members = np.fromiter(g.members, dtype=np.int64)
-            members = members[members != g.leader]
-            segments.append(np.stack(
-                [np.broadcast_to(pos[g.leader], (members.size, 2)), pos[members]], axis=1))
-            colours.append(np.repeat(self.interest_rgba[[g.interest]], members.size, axis=0))
-        self.spokes.set_segments(np.concatenate(segments) if segments else [])
-        self.spokes.set_color(np.concatenate(colours) if colours else "none")
+            home = members[com.courtyard[members] == com.courtyard[g.leader]]
+            outlines.append(np.array(hull(pos[np.union1d(home, [g.leader])])).reshape(-1, 2)
+                            / 1000)
+            colours.append(self.interest_rgba[g.interest])
+            ringed.append(members)
+            ring_colours.append(np.repeat(self.interest_rgba[[g.interest]], members.size, axis=0))
+        self.spokes.set_verts(outlines)
+        self.spokes.set_facecolor([(*c[:3], 0.22) for c in colours] if colours else "none")
+        self.spokes.set_edgecolor(colours if colours else "none")
+        edges = np.zeros((len(pos), 4))
+        if ringed:
+            edges[np.concatenate(ringed)] = np.concatenate(ring_colours)
+        self.residents.set_edgecolor(edges)
+        self.residents.set_linewidth(0.6)
         leaders = np.array([g.leader for g in groups], dtype=np.int64)
         self.leaders.set_offsets(pos[leaders] if groups else np.empty((0, 2)))
         self.leaders.set_facecolor(self.interest_rgba[[g.interest for g in groups]])
@@ -165,7 +175,7 @@ class CommunityMap:
                    for s in State]
         handles += [
             Line2D([], [], ls="", marker="*", markersize=10, markerfacecolor=INTEREST_COLOURS[0],
-                   markeredgecolor="black", label=t("leader", lang)),
+                   markeredgecolor="black", label=t("group_key", lang)),
             Line2D([], [], ls="", marker="P", markersize=9, color="#238b45",
                    label=t("worker", lang)),
             Rectangle((0, 0), 1, 1, facecolor="#74c476", edgecolor="#969696",

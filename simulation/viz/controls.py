@@ -1,21 +1,22 @@
 """The trainer's controls: which parameters get a slider or a switch, and over what range.
 
-Labels, defaults and validity come from the model's own parameter table
-(``simulation.parameters``); this module only picks the conditions a trainer wants to show,
-narrows their ranges to what a room can follow, and converts units (infiltration is set in
+Labels, slider ranges, defaults and validity come from the model's own parameter registry
+(``simulation.parameters``); this module only picks the conditions a trainer wants to show
+and converts units (infiltration is set in
 months, the model counts weeks). Controls are Mesa ``Slider``s and input dicts, drawn by
 Mesa's ``UserInputs``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from mesa.visualization import Slider
 
 from ..parameters import BY_NAME, Parameter
-from .i18n import parameter_label, t
+from ..text import t
 
 WEEKS_PER_MONTH = 52 / 12
 LARGE_COMMUNITY = 10_000  # residents above which drawing slows noticeably
@@ -26,14 +27,29 @@ class Control:
     """One slider or switch for a model parameter, in the units a trainer thinks in."""
 
     name: str
-    low: float = 0
-    high: float = 1
-    step: float = 1
     weeks_per_unit: float = 1.0  # model units per shown unit (months -> weeks)
 
     @property
     def parameter(self) -> Parameter:
         return BY_NAME[self.name]
+
+    @property
+    def low(self) -> float:
+        return self.parameter.control[0] if self.parameter.control else 0
+
+    @property
+    def high(self) -> float:
+        return self.parameter.control[1] if self.parameter.control else 1
+
+    @property
+    def step(self) -> float:
+        return self.parameter.control[2] if self.parameter.control else 1
+
+    def label(self, lang: str, shown: Any = None) -> str:
+        """The registry's label in ``lang`` with the control's value (and English's
+        singular for one month)."""
+        text = self.parameter.label(lang).format(value=shown)
+        return re.sub(r"\b1 months\b", "1 month", text) if lang == "en" else text
 
     @property
     def is_switch(self) -> bool:
@@ -56,19 +72,20 @@ class Control:
 
 
 CONTROLS: tuple[Control, ...] = (
-    Control("n_residents", 100, 20_000, 100),
-    Control("infiltration_weeks", 0, 12, 1, weeks_per_unit=WEEKS_PER_MONTH),
-    Control("n_workers", 0, 12, 1),
+    Control("n_residents"),
+    Control("infiltration_weeks", weeks_per_unit=WEEKS_PER_MONTH),
+    Control("n_workers"),
     Control("grid_worker_accompaniment"),
-    Control("training_sessions", 0, 12, 1),
+    Control("training_sessions"),
     Control("life_meetings"),
     Control("demonstrations"),
-    Control("grant_size", 0, 5_000, 100),
-    Control("grant_budget", 0, 200_000, 5_000),
-    Control("committee_support", 0, 1, 0.05),
-    Control("neighbour_familiarity", 0, 1, 0.05),
+    Control("grant_size"),
+    Control("grant_budget"),
+    Control("committee_support"),
+    Control("neighbour_familiarity"),
 )
-"""The conditions a trainer can change, in the order they appear."""
+"""The conditions a trainer can change, in the order they appear; labels and slider
+ranges come from the parameter registry (``Parameter.label``, ``Parameter.control``)."""
 
 BY_CONTROL: dict[str, Control] = {c.name: c for c in CONTROLS}
 
@@ -89,11 +106,11 @@ def user_inputs(values: dict[str, Any], lang: str) -> dict[str, Slider | dict[st
         shown = control.shown(values[control.name])
         if control.is_switch:
             inputs[control.name] = {"type": "Checkbox", "value": shown,
-                                    "label": parameter_label(control.name, lang)}
+                                    "label": control.label(lang)}
             continue
         kind = control.parameter.kind if control.weeks_per_unit == 1.0 else int
         inputs[control.name] = Slider(
-            parameter_label(control.name, lang, shown),
+            control.label(lang, shown),
             value=shown,
             min=kind(min(control.low, shown)),
             max=kind(max(control.high, shown)),

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..model import CommunityModel
 from ..scenario import Scenario, load
+from . import frames
 
 
 @dataclass
@@ -37,9 +38,17 @@ class Workshop:
 
     runs: list[Run]
     model_ms: float = 0.0  # time the last step spent in the model(s)
-    draw_ms: dict[int, float] = field(default_factory=dict)  # per run, set by the page
+    frame_ms: float = 0.0  # time the page took to prepare the last frame, set by the page
     lock: threading.Lock = field(default_factory=threading.Lock)  # steps vs. drawing
     on_screen: threading.Event = field(default_factory=threading.Event)  # week drawn
+
+    layouts: dict[int, dict] = field(default_factory=dict)  # the map's drawing, per run
+
+    def layout(self, run: Run) -> dict:
+        """The run's map layout, computed once (it never changes during a run)."""
+        if id(run) not in self.layouts:
+            self.layouts[id(run)] = frames.layout(run.model)
+        return self.layouts[id(run)]
 
     @property
     def week(self) -> int:

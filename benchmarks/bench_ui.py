@@ -1,0 +1,151 @@
+"""How fast the workshop page is in a real browser: time per step and the play speeds.
+
+Starts ``sprout ui`` on a free port in its own process group, drives Debian's Chromium with
+Playwright, and reports
+
+- the median (and 90th percentile) time from a click on *Step* until the page shows the
+  next week, in one view and side by side, at the scenario's 5,000 residents;
+- for each play speed (1, 2, 5, 10 weeks per second), the weeks per second the page's
+  week counter actually advances, measured in the browser over a few seconds.
+
+Not a test: the figures depend on the machine's load. Run it on a quiet machine:
+
+    .venv/bin/python benchmarks/bench_ui.py [--steps 30] [--seconds 6] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SPEEDS = {1: "1 week per second", 2: "2 weeks per second", 5: "5 weeks per second",
+          10: "10 weeks per second"}
+
+WATCH = """() => {
+  window.__weeks = [];
+  let last = null;
+  if (window.__observer) window.__observer.disconnect();
+  window.__observer = new MutationObserver(() => {
+    const el = document.querySelector('[data-testid=week]');
+    const week = el ? parseInt(el.textContent) : null;
+    if (week !== last) { last = week; window.__weeks.push([performance.now(), week]); }
+  });
+  window.__observer.observe(document.body, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def serve(port: int) -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "simulation.cli", "ui", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("the workshop server did not start")
+
+
+def week(page: Page) -> int:
+    return int(page.locator("[data-testid=week]").inner_text())
+
+
+def reset(page: Page) -> None:
+    page.locator("[data-testid=reset]").click()
+    page.wait_for_function("document.querySelector('[data-testid=week]').textContent.trim()"
+                           " === '0'", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def step_times(page: Page, n: int) -> list[float]:
+    """Milliseconds from a click on Step to the next week on screen, ``n`` times."""
+    out = []
+    for _ in range(n):
+        before = week(page)
+        page.evaluate(WATCH)
+        began = page.evaluate("performance.now()")
+        page.locator("[data-testid=step]").click()
+        page.wait_for_function(f"window.__weeks.some(w => w[1] > {before})", timeout=30_000)
+        shown = page.evaluate(f"window.__weeks.find(w => w[1] > {before})[0]")
+        out.append(shown - began)
+        page.wait_for_timeout(150)
+    return out
+
+
+def play_rate(page: Page, speed: int, seconds: float) -> dict[str, float]:
+    """Weeks per second the counter advances while playing at ``speed``."""
+    reset(page)
+    page.locator(".sprout-speed").click()
+    page.locator(".menuable__content__active .v-list-item", has_text=SPEEDS[speed]).first.click()
+    page.evaluate(WATCH)
+    page.locator("[data-testid=play]").click()
+    page.wait_for_timeout(seconds * 1000)
+    page.locator("[data-testid=play]").click()
+    marks = page.evaluate("window.__weeks")
+    marks = [m for m in marks if m[1] > 0]
+    if len(marks) < 2:
+        return {"speed": speed, "weeks_per_s": 0.0, "frames_per_s": 0.0}
+    # from the first week shown to the last one, skipping the start-up of the loop
+    span = (marks[-1][0] - marks[0][0]) / 1000
+    weeks = marks[-1][1] - marks[0][1]
+    return {"speed": speed, "weeks_per_s": round(weeks / span, 2),
+            "frames_per_s": round((len(marks) - 1) / span, 2)}
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {"median_ms": round(statistics.median(ordered), 1),
+            "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1), "n": len(ordered)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    server = serve(args.port)
+    results: dict[str, object] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"http://127.0.0.1:{args.port}/?present=1")
+            page.wait_for_selector("[data-testid=week]", timeout=90_000)
+            page.wait_for_timeout(2000)
+            results["step_one_view"] = summary(step_times(page, args.steps))
+            results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
+            page.locator("[data-testid=side-by-side]").click()
+            page.wait_for_selector(".sprout-run-1", timeout=60_000)
+            page.wait_for_timeout(2000)
+            results["step_side_by_side"] = summary(step_times(page, args.steps))
+            results["speeds_side_by_side"] = [play_rate(page, s, args.seconds) for s in (5, 10)]
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    print(json.dumps(results, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,280 @@
+"""What the browser draws, as plain data: the map's fixed layout (sent once per run), the
+week's map frame, the two key charts, the key moments and the log.
+
+The page draws these itself (``web/*.vue``, SVG in the browser), so the map and charts are
+vectors that stay sharp at any zoom, and a week sends a few kilobytes, not pictures. These
+functions are pure and fast; they are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
+from ..figures import by_name
+from ..parameters import INTEREST_CATEGORIES
+from ..text import INTEREST_NAMES, STATES, Event, count, t
+from .style import INTEREST_COLOURS, STATE_COLOURS
+
+STATE_COLUMNS: tuple[str, ...] = ("latent", "aware", "trusting", "acting", "leading")
+
+KEY_KINDS: tuple[str, ...] = ("infiltration_end", "training", "pioneer_chosen", "pioneer_acts",
+                              "life_meeting", "life_meeting_quiet", "ladder", "project_end")
+"""Events that are key moments of the story; of life meetings only the first counts."""
+
+LOG_FILTERS: dict[str, tuple[str, ...]] = {
+    "programme": ("project_start", "new_courtyard", "infiltration_end", "training",
+                  "pioneer_chosen", "pioneer_acts", "life_meeting", "life_meeting_quiet",
+                  "ladder", "project_end"),
+    "groups": ("founded", "dissolved", "registered", "contact"),
+    "money": ("grant", "reimbursed", "reimbursement_failed"),
+    "visits": ("private_visits",),
+}
+"""The log's filter buttons and the event kinds each shows."""
+
+
+def _param(params: Any, name: str) -> Any:
+    """A parameter from a dict or a typed parameter object (the model is moving to one)."""
+    return params[name] if isinstance(params, dict) else getattr(params, name)
+
+
+# --- the map ---------------------------------------------------------------------------
+def layout(model: Any) -> dict[str, Any]:
+    """The community's fixed drawing: courtyards, buildings and residents' positions, flat
+    lists in thousandths of a courtyard (integers keep the message small)."""
+    com = model.community
+    n = int(com.n)
+    side = int(np.ceil(np.sqrt(max(com.n_courtyards, 1))))
+    pos = np.asarray(com.positions, dtype=float).reshape(-1, 2)
+    courtyards = np.arange(com.n_courtyards)
+    court_xy = np.stack([courtyards % side, courtyards // side], axis=1) if n else np.zeros((0, 2))
+    starts = np.asarray(model.community.building_start)
+    if n:
+        low = np.minimum.reduceat(pos, starts[:-1], axis=0) - 0.02
+        high = np.maximum.reduceat(pos, starts[:-1], axis=0) + 0.02
+        boxes = np.hstack([low, high - low])
+    else:
+        boxes = np.zeros((0, 4))
+    return {
+        "n": n,
+        "side": side,
+        "courtyards": (court_xy * 1000).astype(int).ravel().tolist(),
+        "buildings": np.round(boxes * 1000).astype(int).ravel().tolist(),
+        "positions": np.round(pos * 1000).astype(int).ravel().tolist(),
+    }
+
+
+def hull(points: np.ndarray, pad: float = 0.025) -> list[int]:
+    """The outline of a group's members in its leader's courtyard (convex hull, padded by
+    ``pad`` all round), flat x, y in thousandths: the group reads as one patch on the map."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    ring = np.array([(pad, 0), (0, pad), (-pad, 0), (0, -pad),
+                     (0.7 * pad, 0.7 * pad), (-0.7 * pad, 0.7 * pad),
+                     (-0.7 * pad, -0.7 * pad), (0.7 * pad, -0.7 * pad)])
+    spread = (points[:, None, :] + ring[None, :, :]).reshape(-1, 2)
+    with contextlib.suppress(QhullError):  # the ring makes it 2-D; never fail a frame
+        spread = spread[ConvexHull(spread).vertices]
+    return np.round(spread * 1000).astype(int).ravel().tolist()
+
+
+def _depth(model: Any) -> np.ndarray:
+    return np.asarray(model.outreach.infiltration_depth())
+
+
+def _states(model: Any) -> np.ndarray:
+    return np.asarray(model.population.states())
+
+
+def map_frame(model: Any, labelled: Sequence[int] = ()) -> dict[str, Any]:
+    """One week of the map: each resident's state, each building's infiltration depth, the
+    groups as clusters, the workers, and the courtyards the log has named."""
+    com = model.community
+    pos = np.asarray(com.positions, dtype=float).reshape(-1, 2)
+    states = _states(model)
+    ring = np.full(int(com.n), ".", dtype="<U1")
+    groups = []
+    for g in model.groups.active:
+        if not g.members:
+            continue
+        members = np.fromiter(g.members, dtype=np.int64)
+        ring[members] = str(g.interest % 10)
+        home = members[com.courtyard[members] == com.courtyard[g.leader]]
+        groups.append([int(g.interest), len(members),
+                       int(round(pos[g.leader][0] * 1000)), int(round(pos[g.leader][1] * 1000)),
+                       hull(pos[np.union1d(home, [g.leader])])])
+    workers, away = [], 0
+    starts = np.asarray(model.community.building_start)
+    for worker in model.workers:
+        if worker.building is None:
+            away += 1
+            continue
+        members = pos[starts[worker.building]:starts[worker.building + 1]]
+        centre = members.mean(axis=0) if len(members) else (0.0, 0.0)
+        workers.append([int(round(centre[0] * 1000)), int(round(centre[1] * 1000))])
+    return {
+        "week": int(model.week),
+        "states": "".join(states.astype(str).tolist()),
+        "rings": "".join(ring.tolist()),
+        "depth": np.round(_depth(model), 2).tolist(),
+        "groups": groups,
+        "workers": workers,
+        "away": away,
+        "labels": sorted(int(c) for c in labelled),
+    }
+
+
+def map_legend(lang: str, interests: Sequence[int]) -> list[dict[str, str]]:
+    """The map's key: states, the symbols, and the group interests on the map."""
+    items = [{"shape": "dot", "colour": STATE_COLOURS[i], "label": name}
+             for i, name in enumerate(STATES[lang])]
+    items.append({"shape": "group", "colour": INTEREST_COLOURS[0], "label": t("group_key", lang)})
+    items.append({"shape": "worker", "colour": "#238b45", "label": t("worker", lang)})
+    items.append({"shape": "box", "colour": "#74c476", "label": t("depth", lang)})
+    for i in interests:
+        items.append({"shape": "line", "colour": INTEREST_COLOURS[i % len(INTEREST_COLOURS)],
+                      "label": INTEREST_NAMES[lang][INTEREST_CATEGORIES[i]]})
+    return items
+
+
+# --- the story -------------------------------------------------------------------------
+def story(events: Sequence[Event], params: Any) -> list[Event]:
+    """The model's events as the page tells them. The model logs the project's end after
+    counting the week, one week late ("week 53" for a 52-week project); here it is told at
+    the project's last week, where the phase label changes."""
+    end = _param(params, "project_weeks")
+    return [Event(end, e.kind, e.data) if e.kind == "project_end" and e.week == end + 1 else e
+            for e in events]
+
+
+def private_visit_events(vars_: dict[str, list], visit_hours: float) -> list[Event]:
+    """Private Q&A visits summed per week, as log lines: the model logs the hours
+    (``hours_qa``), each visit takes ``visit_hours``."""
+    out = []
+    for week, hours in zip(vars_.get("week", []), vars_.get("hours_qa", [])):
+        visits = int(round(hours / visit_hours)) if visit_hours > 0 else 0
+        if visits > 0:
+            out.append(Event(int(week), "private_visits", {"visits": visits}))
+    return out
+
+
+def key_moments(events: Sequence[Event]) -> list[Event]:
+    """The story's key moments, in order: end of infiltration, each training session, the
+    pioneer's support and first act, the first life meeting, each demonstrator's step up,
+    the project's end."""
+    moments, met = [], False
+    for event in events:
+        if event.kind not in KEY_KINDS:
+            continue
+        if event.kind in ("life_meeting", "life_meeting_quiet"):
+            if met:
+                continue
+            met = True
+        moments.append(event)
+    return moments
+
+
+def phase(events: Sequence[Event], week: int, params: Any) -> str:
+    """The phase label's text key, read from the log so the two always agree."""
+    kinds = {e.kind for e in events}
+    if "project_end" in kinds or (week > _param(params, "project_weeks")
+                                  and _param(params, "n_workers") > 0):
+        return "phase_after"
+    if "infiltration_end" in kinds or (week > _param(params, "infiltration_weeks")
+                                       and _param(params, "n_workers") > 0):
+        return "phase_programme"
+    if _param(params, "n_workers") == 0:
+        return "phase_no_programme"
+    return "phase_infiltration" if week > 0 else "phase_start"
+
+
+def log_rows(events: Sequence[Event], lang: str) -> list[list[Any]]:
+    """The log as rows for the browser: week, kind, filter group, sentence."""
+    group_of = {k: g for g, kinds in LOG_FILTERS.items() for k in kinds}
+    return [[e.week, e.kind, group_of.get(e.kind, "programme"), e.text(lang)] for e in events]
+
+
+def moment_rows(moments: Sequence[Event], lang: str) -> list[list[Any]]:
+    return [[e.week, e.kind, "programme", e.text(lang)] for e in moments]
+
+
+# --- the charts ------------------------------------------------------------------------
+def x_limit(weeks: Sequence[int], params: Any) -> int:
+    """Charts span the first year (the case's) until the run goes past it; the range only
+    grows in whole quarters, so the axes do not twitch every week."""
+    last = max(weeks[-1] if len(weeks) else 0, _param(params, "project_weeks"), CASE_WEEK)
+    return int(np.ceil((last + 1) / 13) * 13)
+
+
+def _marks(moments: Sequence[Event]) -> list[dict[str, int]]:
+    return [{"x": e.week, "n": i + 1} for i, e in enumerate(moments)]
+
+
+def groups_chart(vars_: dict[str, list], params: Any, lang: str, name: str,
+                 moments: Sequence[Event],
+                 others: Sequence[tuple[str, dict[str, list]]] = ()) -> dict[str, Any]:
+    """Active groups over time, the case's mark, the project's end and the key moments;
+    side by side, the other run dashed."""
+    weeks = list(vars_["week"])
+    lines = [{"label": o_name, "colour": "#737373", "dash": True, "x": list(o["week"]),
+              "y": list(o["active_groups"])} for o_name, o in others]
+    lines.append({"label": name if others else "", "colour": STATE_COLOURS[4], "dash": False,
+                  "x": weeks, "y": list(vars_["active_groups"])})
+    top = max([GROUPS_AFTER_ONE_YEAR + 4, *(max(line["y"], default=0) + 3 for line in lines)])
+    return {
+        "title": by_name("active_groups", series=True).label(lang),
+        "x_max": x_limit(weeks, params),
+        "y_max": int(np.ceil(top / 5) * 5),
+        "x_label": t("axis_week", lang),
+        "lines": lines,
+        "areas": [],
+        "star": {"x": CASE_WEEK, "y": GROUPS_AFTER_ONE_YEAR,
+                 "label": t("case_mark_short", lang, groups=GROUPS_AFTER_ONE_YEAR)},
+        "end": {"x": _param(params, "project_weeks"), "label": t("project_end", lang)},
+        "marks": _marks(moments),
+        "numbered": True,
+    }
+
+
+def states_chart(vars_: dict[str, list], params: Any, lang: str,
+                 moments: Sequence[Event]) -> dict[str, Any]:
+    """Residents by state, stacked (colours as on the map), with the key moments."""
+    weeks = list(vars_["week"])
+    values = np.array([vars_[c] for c in STATE_COLUMNS], dtype=float).reshape(5, -1)
+    upper = np.cumsum(values, axis=0)
+    lower = upper - values
+    total = float(upper[-1, 0]) if upper.shape[1] else 1.0
+    areas = [{"label": STATES[lang][i], "colour": STATE_COLOURS[i],
+              "lower": lower[i].tolist(), "upper": upper[i].tolist()} for i in range(5)]
+    return {
+        "title": t("chart_states", lang),
+        "x_max": x_limit(weeks, params),
+        "y_max": max(total, 1.0),
+        "x_label": t("axis_week", lang),
+        "x": weeks,
+        "areas": areas,
+        "lines": [],
+        "star": None,
+        "numbered": False,
+        "end": {"x": _param(params, "project_weeks"), "label": t("project_end", lang)},
+        "marks": _marks(moments),
+    }
+
+
+def headline(model: Any, lang: str) -> list[dict[str, str]]:
+    """The big numbers: active groups, residents acting, yuan granted."""
+    stats = model.stats
+    return [
+        {"id": "groups", "value": f"{stats['active_groups']:,}", "label": t("big_groups", lang)},
+        {"id": "acting", "value": f"{stats['acting'] + stats['leading']:,}",
+         "label": t("big_acting", lang)},
+        {"id": "yuan", "value": f"{stats['grants_paid']:,.0f}", "label": t("big_yuan", lang)},
+    ]
+
+
+def residents_text(n: int, lang: str) -> str:
+    return count(n, "resident", lang)
