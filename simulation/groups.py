@@ -17,7 +17,7 @@ class Group:
 
     id: int
     interest: int
-    leader: int
+    leader: int  # now (a leader who steps down hands over)
     founded_week: int
     origin: str  # "initial", "pioneer", "worker" (pushed by a worker) or "resident"
     members: set[int] = field(default_factory=set)  # includes the leader
@@ -30,6 +30,7 @@ class Group:
     sponsored: bool = False  # has linked outside resources
     last_activity_week: int = 0
     founding: dict[str, float] = field(default_factory=dict)  # founder's score, by term
+    founder: int = -1  # who founded it
     registered_week: int | None = None
     dissolved_week: int | None = None
     dissolution_cause: str = ""
@@ -80,6 +81,7 @@ class GroupRegistry:
             leader=leader,
             founded_week=week,
             origin=origin,
+            founder=leader,
         )
         self.groups.append(group)
         self.add_member(group, leader)

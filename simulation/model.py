@@ -171,9 +171,9 @@ class CommunityModel(Model):
                 self.groups.add_member(self.groups.groups[group], resident)
         for group in group_rules.live_week(world, self.groups):
             self.programme.leader_changed(group)
-        world.week += 1
-        if world.week == p.project_weeks and p.n_workers > 0:
+        if world.week + 1 == p.project_weeks and p.n_workers > 0:
             world.log("project_end", groups=len(self.groups.active))
+        world.week += 1
         self._measure()
         if world.week >= p.project_weeks + p.horizon_weeks:
             self.running = False
@@ -215,7 +215,8 @@ class CommunityModel(Model):
         supported pioneer among them founds "the pioneer's" group."""
         pop, p = self.population, self.p
         pioneer = self.programme.supported_pioneer()
-        founders, terms = resident_rules.founders(self.world, self.programme.grant_support())
+        founders, terms = resident_rules.founders(self.world, self.programme.grant_support(),
+                                                  pioneer)
         by_residents = resident_rules.initiated_by_residents(terms, p.found_threshold)
         for r, row, own in zip(founders, terms, by_residents):
             if pop.group[r] >= 0:  # recruited into another founder's core this week

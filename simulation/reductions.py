@@ -28,6 +28,7 @@ CONTAGION: dict[str, Any] = {
     "doubt_sd": 0.0,
     "peer_doubt_effect": 0.0,
     "found_rate": 0.0,
+    "founding_core": 0,  # a resident who acts alone recruits nobody
     "interest_categories": 1,
     "initial_groups": 0,
     "min_group_size": 1,

@@ -65,12 +65,14 @@ def founding_terms(world: World, grant_support: np.ndarray) -> np.ndarray:
     ])
 
 
-def founders(world: World, grant_support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def founders(world: World, grant_support: np.ndarray, pioneer: int | None
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Residents who found a group this week, and their founding score term by term.
 
     A resident founds when their own drive, the grant they believe in and the doubts others
     removed outweigh what doubts remain (``found_threshold``), and they trust the project
-    enough to count on its grant and backing; each week a share of those ready act.
+    enough to count on its grant and backing; each week a share of those ready act
+    (``found_rate``; for the ``pioneer`` the workers walk with, ``pioneer_found_rate``).
     """
     p = world.params
     pop = world.population
@@ -80,7 +82,10 @@ def founders(world: World, grant_support: np.ndarray) -> tuple[np.ndarray, np.nd
     terms = founding_terms(world, grant_support)
     score = terms.sum(axis=1)
     ready = eligible & (score >= p.found_threshold)
-    chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < p.found_rate))
+    rate = np.full(pop.n, p.found_rate)
+    if pioneer is not None:
+        rate[pioneer] = p.pioneer_found_rate
+    chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < rate))
     return chosen, terms[chosen]
 
 

@@ -242,7 +242,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "pioneer_acts": "The pioneer acts: a neighbourhood banquet (坝坝宴) founds "
         "{a_group}.",
         "life_meeting": "Life meeting with {attendance}; {sharers_share} experience.",
-        "life_meeting_quiet": "Life meeting with {attendance}; no one shares yet.",
+        "life_meeting_quiet": "Life meeting with {attendance}; no demonstrator yet, so the "
+        "workers answer the questions themselves.",
+        "pioneer_gives_up": "The pioneer, keen on {interest}, has not acted after weeks of "
+        "support and steps back; the workers will look for another.",
+        "pioneer_group_ended": "The pioneer's group has ended with no one else to show a "
+        "real case; the workers look for a new pioneer.",
+        "festival": "{A_group} runs a community festival event.",
+        "sponsor": "{A_group} links outside resources: a sponsor comes in.",
         "ladder": "A demonstrator {step} and will tell the next life meeting.",
         "founded": "{founded_group} is founded (leader and {members}).",
         "grant": "A {amount:.0f}-yuan micro-grant goes to {a_group}.",
@@ -264,7 +271,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "pioneer_chosen": "社工选定一位先行者：热心{interest}却心存顾虑的居民，给予资金与陪伴。",
         "pioneer_acts": "先行者行动了：一场坝坝宴，成立了{a_group}。",
         "life_meeting": "自组织生活会：{attendance}参加，{sharers_share}经验。",
-        "life_meeting_quiet": "自组织生活会：{attendance}参加，暂无人分享。",
+        "life_meeting_quiet": "自组织生活会：{attendance}参加，尚无示范者，由社工亲自答疑。",
+        "pioneer_gives_up": "热心{interest}的先行者经过数周陪伴仍未行动，暂且退出；"
+        "社工将另寻先行者。",
+        "pioneer_group_ended": "先行者的队伍已停止活动，又无人可现身说法；社工另寻先行者。",
+        "festival": "{A_group}组织了一场节日社区活动。",
+        "sponsor": "{A_group}链接到外部资源：有赞助进来了。",
         "ladder": "一位示范者{step}，将在下次生活会上分享。",
         "founded": "{founded_group}成立（负责人和 {members}）。",
         "grant": "一笔 {amount:.0f} 元小额资金拨给{a_group}。",

@@ -23,7 +23,7 @@ horizon_weeks = 8
 infiltration_weeks = 4
 [vary]
 found_threshold = { uniform = [0.3, 0.8] }
-demo_inspiration = { uniform = [0.1, 0.6] }
+demo_doubt_reduction = { uniform = [0.3, 0.9] }
 worker_hourly_cost = { uniform = [30.0, 90.0] }
 [sensitivity]
 outputs = ["founded_project", "cost_total"]
@@ -82,7 +82,7 @@ def test_outputs_without_values_are_skipped(small, tmp_path):
 
 
 @pytest.mark.parametrize("change, key, words", [
-    (('{ uniform = [0.1, 0.6] }', "[0.1, 0.6]"), "vary.demo_inspiration", "uniform"),
+    (('{ uniform = [0.3, 0.9] }', "[0.3, 0.9]"), "vary.demo_doubt_reduction", "uniform"),
     (('"cost_total"', '"costs"'), "sensitivity.outputs", "unknown figures"),
     (("sobol_samples = 4", "sobol_samples = 6"), "sensitivity.sobol_samples", "power of two"),
     (("morris_trajectories = 3", "trajectories = 3"), "sensitivity.trajectories",

@@ -1,29 +1,30 @@
-"""The case's patterns hold for the calibrated baseline across many seeds.
+"""The case's patterns, on seeds the calibration never saw.
 
-One test per pattern of the model brief (section 4), over 30 baseline seeds and 10 seeds of
-each counterfactual, all derived from one master seed.
+One test per pattern (model brief section 4), over 30 baseline seeds and 10 seeds of each
+counterfactual, all derived from one master seed. Patterns the calibration chose on
+(``CALIBRATION``) must hold again here; the held-out ones (``HELD_OUT``) are the
+validation. Patterns that hold by construction (``BY_CONSTRUCTION``) are not tested as
+evidence. A held-out pattern the model does not reproduce is marked ``xfail(strict=True)``
+with the reason, so that the failure stays visible and a change that fixes it is noticed.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
-
 import pandas as pd
 import pytest
 
+from simulation.experiments.calibrate import COUNTERFACTUALS
+from simulation.parallel import pmap
 from simulation.runner import replicate_seeds, run
 from simulation.scenario import load
-from simulation.validation import pattern_checks
+from simulation.validation import CALIBRATION, HELD_OUT, pattern_checks
 
 pytestmark = pytest.mark.slow
 
 BASELINE_SEEDS = 30
 COUNTERFACTUAL_SEEDS = 10
-COUNTERFACTUALS = (
-    "no_infiltration", "one_month_infiltration", "no_grants", "grants_only",
-    "no_demonstrations", "weak_community", "double_grant",
-)
+NOT_REPRODUCED: dict[str, str] = {}
+"""Held-out patterns the calibrated model does not reproduce, and why (see docs/ODD.md)."""
 
 
 def _summary(job: tuple[str, int]) -> dict:
@@ -37,8 +38,7 @@ def runs() -> pd.DataFrame:
     jobs = [("baseline", s) for s in replicate_seeds(2026, BASELINE_SEEDS)]
     for name in COUNTERFACTUALS:
         jobs += [(name, s) for s in replicate_seeds(2027, COUNTERFACTUAL_SEEDS)]
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
-        return pd.DataFrame(pool.map(_summary, jobs, chunksize=4))
+    return pd.DataFrame(pmap(_summary, jobs, 2))
 
 
 @pytest.fixture(scope="module")
@@ -46,24 +46,14 @@ def checks(runs: pd.DataFrame) -> dict[str, bool]:
     return pattern_checks(runs)
 
 
-@pytest.mark.parametrize("pattern", [
-    "1_few_groups_in_infiltration",
-    "2_pioneer_first",
-    "3_growth_after_demonstrations",
-    "4_about_31_at_week_52",
-    "4_all_active_during_project",
-    "5_late_groups_resident_initiated",
-    "6_hours_per_group_fall",
-    "6_one_or_two_contacts_a_year",
-    "7_some_register",
-    "7_some_dissolve",
-    "8_no_infiltration_far_fewer",
-    "8_money_without_infiltration_little",
-    "8_no_demonstrations_far_fewer",
-    "8_no_grants_fewer_smaller_loss",
-    "8_one_month_fewer",
-    "8_weak_community_fewer",
-])
+def _marked(pattern: str):
+    if pattern in NOT_REPRODUCED:
+        return pytest.param(pattern, marks=pytest.mark.xfail(strict=True,
+                                                             reason=NOT_REPRODUCED[pattern]))
+    return pattern
+
+
+@pytest.mark.parametrize("pattern", [*CALIBRATION, *(_marked(p) for p in HELD_OUT)])
 def test_pattern(pattern, checks, runs):
     table = runs.groupby("scenario")[["groups_week52", "groups_horizon"]].mean()
     assert checks[pattern], f"{pattern} fails:\n{table}"
@@ -80,3 +70,10 @@ def test_growth_is_s_shaped():
     assert per_block.loc[:infiltration].max() < 0.5  # slow: nothing during infiltration
     assert infiltration + 8 < peak <= params["project_weeks"]  # fast: after meetings begin
     assert per_block.iloc[-1] < 0.25 * per_block.max()  # slowing once the project is over
+
+
+def test_the_first_group_comes_when_the_seed_says():
+    """The week of the first new group varies across seeds: ignition is not a timer."""
+    params = {**load("baseline").params, "horizon_weeks": 0}
+    weeks = [run(params, s).summary["first_new_group_week"] for s in replicate_seeds(11, 8)]
+    assert len(set(weeks)) > 1, weeks

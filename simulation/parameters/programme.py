@@ -59,6 +59,12 @@ class ProgrammeParams(WorkersParams):
         "Weeks of support after which a pioneer who has not acted gives up and the workers "
         "choose another.",
         "programme")
+    pioneer_found_rate: float = param(
+        1.0, "per week", 0.0, 1.0,
+        "Weekly chance that the supported pioneer, once ready to found (score over the "
+        "threshold, enough trust), actually acts: with workers at their side the hesitation "
+        "between being ready and acting is small (others act at found_rate).",
+        "programme")
     pioneer_skill_gain: float = param(
         0.2, "share per week", 0.0, 1.0,
         "Share of the way to full organising skill a week of pioneer support takes the pioneer.",

@@ -23,14 +23,15 @@ from .style import INTEREST_COLOURS, STATE_COLOURS
 STATE_COLUMNS: tuple[str, ...] = ("latent", "aware", "trusting", "acting", "leading")
 
 KEY_KINDS: tuple[str, ...] = ("infiltration_end", "training", "pioneer_chosen", "pioneer_acts",
-                              "life_meeting", "life_meeting_quiet", "ladder", "project_end")
+                              "pioneer_gives_up", "life_meeting", "life_meeting_quiet",
+                              "ladder", "project_end")
 """Events that are key moments of the story; of life meetings only the first counts."""
 
 LOG_FILTERS: dict[str, tuple[str, ...]] = {
     "programme": ("project_start", "new_courtyard", "infiltration_end", "training",
-                  "pioneer_chosen", "pioneer_acts", "life_meeting", "life_meeting_quiet",
-                  "ladder", "project_end"),
-    "groups": ("founded", "dissolved", "registered", "contact"),
+                  "pioneer_chosen", "pioneer_acts", "pioneer_gives_up", "pioneer_group_ended",
+                  "life_meeting", "life_meeting_quiet", "ladder", "project_end"),
+    "groups": ("founded", "festival", "sponsor", "dissolved", "registered", "contact"),
     "money": ("grant", "reimbursed", "reimbursement_failed"),
     "visits": ("private_visits",),
 }
@@ -143,12 +144,9 @@ def map_legend(lang: str, interests: Sequence[int]) -> list[dict[str, str]]:
 
 # --- the story -------------------------------------------------------------------------
 def story(events: Sequence[Event], params: Any) -> list[Event]:
-    """The model's events as the page tells them. The model logs the project's end after
-    counting the week, one week late ("week 53" for a 52-week project); here it is told at
-    the project's last week, where the phase label changes."""
-    end = _param(params, "project_weeks")
-    return [Event(end, e.kind, e.data) if e.kind == "project_end" and e.week == end + 1 else e
-            for e in events]
+    """The model's events as the page tells them (the model dates the project's end at its
+    last week, where the phase label changes)."""
+    return list(events)
 
 
 def private_visit_events(vars_: dict[str, list], visit_hours: float) -> list[Event]:
