@@ -94,8 +94,9 @@ class ProgrammeParams(WorkersParams):
         "meetings follow on schedule whether or not a group has formed.",
         "programme", "case (meetings set up after the announcement)")
     life_meeting_capacity: int = param(
-        65, "residents", 1, 5000,
-        "Attendance of one life meeting.", "programme", "calibration")
+        60, "residents", 1, 5000,
+        "Attendance of one life meeting.", "programme",
+        "assumption (a meeting room; the case gives no size)")
     meeting_trust: float = param(
         0.25, "trust 0-1", 0.0, 1.0,
         "Trust at which a resident accepts an invitation to a life meeting (group members always "
@@ -129,7 +130,7 @@ class ProgrammeParams(WorkersParams):
         0.15, "credibility", 0.0, 1.0,
         "Credibility each further demonstrator adds to the most credible one's.", "programme")
     demo_doubt_reduction: float = param(
-        0.655, "share per meeting", 0.0, 1.0,
+        0.658, "share per meeting", 0.0, 1.0,
         "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
         "programme", "calibration")
     demo_legitimacy_share: float = param(
@@ -151,7 +152,7 @@ class ProgrammeParams(WorkersParams):
         label=("Grant size: {value:,.0f} yuan", "单笔资金：{value:,.0f} 元"),
         control=(0, 5_000, 100))
     grant_appeal: float = param(
-        0.11, "score per 1,000 yuan", 0.0, 2.0,
+        0.122, "score per 1,000 yuan", 0.0, 2.0,
         "Founding support from an available grant, per 1,000 yuan (an extra reward).",
         "programme", "calibration")
     grant_reference: float = param(
