@@ -1,7 +1,10 @@
 """Workshop mode: a live, bilingual view of the model for trainers to show to a room.
 
-``app`` is the Solara page (``sprout ui``), ``community_map`` and ``charts`` draw a run
-with matplotlib, ``session`` holds the runs a page steps, ``controls`` turns the model's
-parameter table into the trainer's sliders, ``i18n`` holds every word in English and
-Chinese, and ``animate`` exports a run for slides (``sprout animate``).
+``app`` is the Solara page (``sprout ui``), put together from ``page_state`` (the
+session's state and play loop), ``bar``, ``sidebar``, ``views``, ``headline``, ``run_data``,
+``web_parts`` and ``page_css``; ``frames`` turns a run into what the browser draws,
+``community_map`` and ``charts`` draw a run with matplotlib, ``session`` holds the runs a
+page steps, ``controls`` turns the model's parameter table into the trainer's sliders,
+``export`` saves the view and the log, and ``animate`` exports a run for slides
+(``sprout animate``). Every word is in ``simulation/text.py``.
 """

@@ -1,0 +1,102 @@
+"""The bar at the top of the page (also in presentation mode): play, pause, step, reset,
+speed, jump to a week, the page's switches, and the export buttons it opens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from ..text import LANGUAGES, count, t
+from .export import log_csv, view_image
+from .page_state import (
+    SPEEDS,
+    advance,
+    applied,
+    compare,
+    jump,
+    jump_to,
+    language,
+    pause_at_moments,
+    playing,
+    present,
+    setup,
+    show_export,
+    speed,
+    start,
+    toggle_play,
+    workshop,
+)
+from .session import Workshop
+
+
+def _button(label: str, testid: str, on_click: Callable[[], None], **kwargs: Any) -> None:
+    solara.Button(label, on_click=on_click, attributes={"data-testid": testid},
+                  classes=[f"sprout-{testid}"], **kwargs)
+
+
+@solara.component
+def Bar(lang: str) -> None:
+    """Play, pause, step, reset, speed, jump, and the page's switches: language,
+    presentation, side by side, export."""
+    current = workshop.value
+    running = current is not None and current.running
+    speed_names = [t("speed_option", lang, weeks=count(n, "week", lang)) if n
+                   else t("speed_max", lang) for n in SPEEDS]
+    with solara.Div(classes=["sprout-bar"]):
+        _button(t("pause", lang) if playing.value else t("play", lang), "play", toggle_play,
+                color="primary", disabled=not running)
+        _button(t("step", lang), "step", lambda: advance(1), color="primary",
+                disabled=playing.value or not running)
+        _button(t("reset", lang), "reset", lambda: start(setup.value), color="primary",
+                outlined=setup.value == applied.value)
+        with solara.Div(style={"width": "11.5em"}):
+            solara.Select(t("speed", lang), values=speed_names,
+                          value=speed_names[SPEEDS.index(speed.value)], dense=True,
+                          on_value=lambda name: speed.set(SPEEDS[speed_names.index(name)]),
+                          classes=["sprout-speed"])
+        with solara.Div(style={"width": "4.5em"}):
+            solara.InputInt(t("jump_week", lang), value=jump_to.value, on_value=jump_to.set,
+                            classes=["sprout-jump-week"])
+        _button(t("jump", lang), "jump", lambda: jump(jump_to.value), outlined=True)
+        with solara.Div(classes=["sprout-pause-moments"]):
+            solara.Checkbox(label=t("pause_at_moments", lang), value=pause_at_moments)
+        solara.Div(style={"flex": "1 1 0"})
+        _button(t("switch_language", lang), "lang",
+                lambda: language.set(LANGUAGES[1 - LANGUAGES.index(lang)]), outlined=True)
+        _button(t("present_off", lang) if present.value else t("present_on", lang), "present",
+                lambda: present.set(not present.value), outlined=True)
+        _button(t("single_view", lang) if setup.value.compare_with else t("compare", lang),
+                "side-by-side", lambda: compare(setup.value.compare_with is None), outlined=True)
+        _button(t("export", lang), "export", lambda: show_export.set(not show_export.value),
+                outlined=True)
+    if show_export.value and current is not None:
+        Export(current, lang)
+
+
+@solara.component
+def Export(current: Workshop, lang: str) -> None:
+    """Save the view as PNG or SVG and the log as CSV."""
+    stem = "sprout-" + "-vs-".join(run.scenario for run in current.runs) + \
+        f"-seed{current.runs[0].seed}-week{current.week}"
+
+    def image(fmt: str) -> Callable[[], bytes]:
+        def draw() -> bytes:
+            with current.lock:
+                return view_image(current.runs, lang, fmt)
+        return draw
+
+    def csv_text() -> str:
+        with current.lock:
+            return log_csv(current.runs)
+
+    with solara.Row(classes=["sprout-export-row"]):
+        for fmt, label in (("png", "export_png"), ("svg", "export_svg")):
+            with solara.FileDownload(image(fmt), filename=f"{stem}.{fmt}",
+                                     mime_type=f"image/{'svg+xml' if fmt == 'svg' else 'png'}"):
+                solara.Button(t(label, lang), attributes={"data-testid": f"export-{fmt}"},
+                              outlined=True)
+        with solara.FileDownload(csv_text, filename=f"{stem}-log.csv", mime_type="text/csv"):
+            solara.Button(t("export_csv", lang), attributes={"data-testid": "export-csv"},
+                          outlined=True)
