@@ -248,11 +248,98 @@ def from_graph(
     return Community(household, building, courtyard, adjacency, positions)
 
 
+NETWORK_FORMATS = {".graphml": "GraphML", ".edgelist": "edge list", ".edges": "edge list",
+                   ".txt": "edge list", ".tsv": "edge list"}
+"""Known network file formats by suffix."""
+
+
 def load_network(path: str | Path) -> nx.Graph:
-    """Read a network from GraphML (``.graphml``) or a whitespace edge list (anything else)."""
+    """Read a network from GraphML (``.graphml``) or a whitespace edge list (``.edgelist``,
+    ``.edges``, ``.txt``, ``.tsv``: one tie a line, two node names, ``#`` comments).
+
+    The file must be a regular file of at most ``limits.MAX_NETWORK_BYTES``, in one of those
+    formats, with at least one tie and as many nodes as ``n_residents`` allows; anything else
+    raises ``NetworkFileError`` (``FileNotFoundError`` if it does not exist) naming the file.
+    """
+    from .limits import MAX_NETWORK_BYTES, NetworkFileError
+    from .parameters import BY_NAME
+
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"network file not found: {path}")
-    if path.suffix.lower() == ".graphml":
-        return nx.read_graphml(path)
-    return nx.read_edgelist(path, nodetype=str, data=False)
+    kind = check_network_file(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_NETWORK_BYTES + 1)
+    except OSError as err:
+        raise NetworkFileError(f"network file {path}: cannot read it: {err.strerror}") from None
+    if len(data) > MAX_NETWORK_BYTES:
+        raise NetworkFileError(f"network file {path}: larger than the limit of "
+                               f"{MAX_NETWORK_BYTES:,} bytes")
+    graph = _parse_graphml(path, data) if kind == "GraphML" else _parse_edgelist(path, data)
+    graph.remove_edges_from(list(nx.selfloop_edges(graph)))
+    if graph.number_of_edges() == 0:
+        raise NetworkFileError(f"network file {path}: no ties in it")
+    allowed = BY_NAME["n_residents"]
+    if not allowed.low <= graph.number_of_nodes() <= allowed.high:
+        raise NetworkFileError(f"network file {path}: {graph.number_of_nodes():,} residents; "
+                               f"expected {allowed.low:,.0f} to {allowed.high:,.0f}")
+    return graph
+
+
+def check_network_file(path: str | Path) -> str:
+    """The format of a network file that exists, is a regular file of bounded size and has a
+    known suffix (what can be checked without reading it); ``NetworkFileError`` (or
+    ``FileNotFoundError``) otherwise."""
+    import stat
+
+    from .limits import MAX_NETWORK_BYTES, NetworkFileError
+
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"network file not found: {path}") from None
+    except OSError as err:
+        raise NetworkFileError(f"network file {path}: cannot read it: {err.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise NetworkFileError(f"network file {path}: not a regular file")
+    kind = NETWORK_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise NetworkFileError(f"network file {path}: unknown format; expected one of "
+                               + ", ".join(NETWORK_FORMATS))
+    if info.st_size > MAX_NETWORK_BYTES:
+        raise NetworkFileError(f"network file {path}: {info.st_size:,} bytes, more than the "
+                               f"limit of {MAX_NETWORK_BYTES:,}")
+    return kind
+
+
+def _parse_graphml(path: Path, data: bytes) -> nx.Graph:
+    from xml.etree.ElementTree import ParseError
+
+    from .limits import NetworkFileError
+
+    try:
+        graph = nx.parse_graphml(data)
+    except (ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise NetworkFileError(f"network file {path}: not valid GraphML: {reason}") from None
+    return nx.Graph(graph)
+
+
+def _parse_edgelist(path: Path, data: bytes) -> nx.Graph:
+    from .limits import NetworkFileError
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise NetworkFileError(f"network file {path}: not UTF-8 text (byte {err.start})"
+                               ) from None
+    graph = nx.Graph()
+    for number, line in enumerate(text.splitlines(), 1):
+        tokens = line.split("#", 1)[0].split()
+        if not tokens:
+            continue
+        if len(tokens) != 2:
+            raise NetworkFileError(f"network file {path}: line {number}: expected two node "
+                                   f"names (one tie), got {len(tokens)} fields")
+        graph.add_edge(*tokens)
+    return graph

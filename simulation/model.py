@@ -22,6 +22,7 @@ from mesa.discrete_space import Network
 
 from . import community as community_mod
 from . import groups as group_rules
+from . import limits
 from . import residents as resident_rules
 from . import workers as worker_rules
 from .groups import Group, GroupRegistry
@@ -60,6 +61,7 @@ class CommunityModel(Model):
         if graph is None and p.network_file:
             graph = community_mod.load_network(p.network_file)
         n = graph.number_of_nodes() if graph is not None else p.n_residents
+        limits.check_run(p, n, None if graph is None else graph.number_of_edges())
         if thresholds is not None and len(thresholds) != n:
             raise ValueError(f"thresholds: expected {n} values (one per resident), "
                              f"got {len(thresholds)}")

@@ -2,12 +2,15 @@
 
 A scenario names values for some parameters, grouped in tables by section
 (``[community]``, ``[workers]``...); everything else keeps its default. A scenario may
-``extends = "other.toml"`` and override some values. Unknown keys, wrong types and values
-out of range are refused with the file, the key and what is allowed.
+``extends = "other.toml"`` (a path beside it) or ``extends = "baseline"`` (a name in
+``scenarios/``) and override some values. Unknown keys, wrong types, values out of range
+(NaN and infinities included) and names that are not plain names are refused with the file,
+the key and what is allowed.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,15 @@ from .parameters import BY_NAME, SECTIONS_ORDER, defaults
 SECTIONS: tuple[str, ...] = SECTIONS_ORDER
 TOP_LEVEL = {"name": str, "description": str, "extends": str, "seed": int}
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_FILE_BYTES = 1_000_000
+"""Scenario and sweep files are small; anything larger is refused before it is read."""
+MAX_SEED = 2**63 - 1
+"""Seeds are stored as 64-bit integers."""
+
+NAME = re.compile(r"[^\W_][\w.+-]*( [\w.+-]+)*", re.UNICODE)
+"""A scenario or sweep name: letters, digits, ``_ . + -`` and single spaces inside, not
+starting with a dot, at most ``MAX_NAME`` characters (it names a folder under ``out/``)."""
+MAX_NAME = 80
 
 
 class ScenarioError(ValueError):
@@ -83,14 +95,63 @@ def unknown_parameter(name: str) -> str:
     return "unknown parameter; see `sprout params` for the list of parameters"
 
 
+def check_name(source: str, key: str, name: Any) -> str:
+    """``name`` if it can name a folder under ``out/`` (no separators, no ``..``, not
+    absolute, not hidden); a ``ScenarioError`` otherwise."""
+    if (not isinstance(name, str) or len(name) > MAX_NAME or not NAME.fullmatch(name)
+            or ".." in name):
+        raise ScenarioError(source, key, f"expected a name of at most {MAX_NAME} letters, "
+                            f"digits, '_', '.', '+', '-' or spaces (no '/', no '..'), "
+                            f"got {name!r}")
+    return name
+
+
+def check_seed(source: str, key: str, seed: Any) -> int:
+    """``seed`` if it is an integer from 0 to ``MAX_SEED``; a ``ScenarioError`` otherwise."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ScenarioError(source, key, f"expected an integer from 0 to {MAX_SEED}, "
+                            f"got {seed!r}")
+    return seed
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A TOML file's table and its bytes; a ``ScenarioError`` naming the file if it is not a
+    small regular file of UTF-8 TOML."""
+    import stat
+
+    source = str(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(source, None, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScenarioError(source, None, f"{info.st_size:,} bytes; a scenario or sweep "
+                                f"file has at most {MAX_FILE_BYTES:,}")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(source, None, f"cannot read: {err.strerror or err}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(source, None, f"not UTF-8 text (byte {err.start}); a scenario "
+                            "is a TOML text file") from None
+    try:
+        return tomllib.loads(text), raw
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(source, None, f"not valid TOML: {err}") from None
+
+
 def find_file(name: str | Path, directory: Path, what: str = "scenario") -> Path:
     """A TOML file given by path, or by name (with or without ``.toml``) in ``directory``."""
     path = Path(name)
+    if not str(name).strip():
+        raise ScenarioError(repr(str(name)), None, f"expected a {what} file or name")
     if path.exists():
         return path
-    for candidate in (directory / path, directory / f"{path}.toml"):
-        if candidate.exists():
-            return candidate
+    if not path.is_absolute():
+        for candidate in (directory / path, directory / f"{path}.toml"):
+            if candidate.exists():
+                return candidate
     raise ScenarioError(str(name), None, f"no such {what} file (looked in the current "
                         f"directory and in {directory})")
 
@@ -106,21 +167,13 @@ def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
     source = str(path)
     if path in _chain:
         raise ScenarioError(source, "extends", "scenarios extend each other in a loop")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(source, None, f"not valid TOML: {err}") from None
-    except OSError as err:
-        raise ScenarioError(source, None, f"cannot read: {err.strerror}") from None
+    data, _ = read_toml(path)
 
     base = Scenario(name=path.stem)
     if "extends" in data:
         if not isinstance(data["extends"], str):
             raise ScenarioError(source, "extends", "expected a file name (a string)")
-        parent = path.parent / data["extends"]
-        if not parent.exists():
-            raise ScenarioError(source, "extends", f"no such scenario file: {parent}")
-        base = load(parent, _chain + (path,))
+        base = load(_parent(source, path, data["extends"]), _chain + (path,))
 
     overrides = dict(base.overrides)
     for key, value in data.items():
@@ -151,16 +204,32 @@ def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
         allowed = ", ".join([*TOP_LEVEL, *(f"[{s}]" for s in SECTIONS)])
         raise ScenarioError(source, key, f"unknown key; allowed at the top level: {allowed}")
 
-    seed = data.get("seed", base.seed)
-    if seed < 0:
-        raise ScenarioError(source, "seed", "expected a non-negative integer")
+    seed = check_seed(source, "seed", data.get("seed", base.seed))
+    if "name" in data:
+        name_ = check_name(source, "name", data["name"])
+    else:
+        name_ = check_name(source, "name (the file's name)", path.stem)
     return Scenario(
-        name=data.get("name", path.stem),
+        name=name_,
         description=data.get("description", base.description),
         path=source,
         seed=seed,
         overrides=overrides,
     )
+
+
+def _parent(source: str, path: Path, extends: str) -> Path:
+    """What ``extends`` names: a file beside ``path`` (with or without ``.toml``), else a
+    scenario name in ``scenarios/``."""
+    for candidate in (path.parent / extends, path.parent / f"{extends}.toml"):
+        if extends.strip() and candidate.is_file():
+            return candidate
+    if extends.strip() and not Path(extends).is_absolute():
+        for candidate in (SCENARIO_DIR / extends, SCENARIO_DIR / f"{extends}.toml"):
+            if candidate.is_file():
+                return candidate
+    raise ScenarioError(source, "extends", f"no such scenario file: {extends!r} (looked "
+                        f"beside the file and in {SCENARIO_DIR})")
 
 
 def parse_assignments(items: list[str]) -> dict[str, Any]:

@@ -104,17 +104,31 @@ def test_tables_are_tidy(serial):
 
 
 def test_a_run_that_raises_is_recorded_and_the_others_finish(tmp_path):
-    path = sweep_file(tmp_path, 'network_file = ["", "/no/such/network.graphml"]\n')
+    bad = tmp_path / "bad.edgelist"  # passes the checks before the sweep; fails in its runs
+    bad.write_text("a b c\n")
+    path = sweep_file(tmp_path, f'network_file = ["", "{bad}"]\n')
     session = run_sweep(load(path), tmp_path / "out", workers=2, progress=False)
     runs = load_results(tmp_path / "out").runs
     failed = runs[runs["status"] == "failed"]
     assert session.failed == 2 and len(failed) == 2
-    assert (failed["network_file"] == "/no/such/network.graphml").all()
-    assert failed["error"].str.startswith("FileNotFoundError: network file not found").all()
+    assert (failed["network_file"] == str(bad)).all()
+    assert failed["error"].str.startswith("NetworkFileError: network file").all()
     assert failed["groups_horizon"].isna().all()
     done = runs[runs["status"] == "done"]
     assert len(done) == 2 and done["groups_horizon"].notna().all()
     assert json.loads((tmp_path / "out" / "metadata.json").read_text())["failed"] == 2
+
+
+def test_a_missing_network_file_is_refused_before_anything_runs(tmp_path):
+    from simulation.limits import NetworkFileError
+
+    path = sweep_file(tmp_path, 'network_file = ["", "/no/such/network.graphml"]\n')
+    with pytest.raises(FileNotFoundError, match="network file not found"):
+        run_sweep(load(path), tmp_path / "out", workers=1, progress=False)
+    assert not (tmp_path / "out").exists()
+    path = sweep_file(tmp_path, f'network_file = ["{tmp_path}"]\n')
+    with pytest.raises(NetworkFileError, match="not a regular file"):
+        run_sweep(load(path), tmp_path / "out", workers=1, progress=False)
 
 
 def test_a_finished_directory_is_not_overwritten_without_resume(grid, serial):

@@ -31,14 +31,15 @@ infiltration_weeks = 4
 grant_size = [500.0, 2000.0]
 demonstrations = [true, false]
 committee_support = [0.3, 0.8]
-network_file = ["", "/no/such/file.graphml"]
+network_file = ["", "BAD"]
 """
 
 
 @pytest.fixture(scope="module")
 def funding_results(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("funding")
-    (base / "funding.toml").write_text(FUNDING)
+    (base / "bad.edgelist").write_text("a b c\n")  # fails in its runs, not before
+    (base / "funding.toml").write_text(FUNDING.replace("BAD", str(base / "bad.edgelist")))
     out = base / "out"
     run_sweep(load(base / "funding.toml"), out, workers=1, progress=False)
     return out
@@ -52,7 +53,7 @@ def test_report_has_plots_effects_strategies_and_failures(funding_results):
         assert image.read_bytes()[:4] == b"\x89PNG"
         assert f"figures/{name}.png" in text
     assert "Effect of each varied parameter" in text and "Funding strategies" in text
-    assert "FileNotFoundError: network file not found" in text
+    assert "NetworkFileError: network file" in text
     assert "16 runs failed" in text
     table = pd.read_csv(funding_results / "effects.csv")
     assert set(table["parameter"]) == {"grant_size", "demonstrations", "committee_support",

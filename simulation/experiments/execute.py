@@ -2,25 +2,38 @@
 
 Each run is a pure function of its parameters and seed, and results are stored by run id,
 so neither the executor nor the number of workers changes what a sweep produces. Runs that
-raise are recorded as failed with their error; the sweep goes on.
+raise are recorded as failed with their error; the sweep goes on. So does a sweep whose
+worker process dies (killed, out of memory): the runs that were in progress are run again
+one at a time, and a run whose worker dies again is recorded as failed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..parallel import imap
+from .. import limits
+from ..parallel import _exit_with
 from ..runner import run as run_model
 from ..scenario import ScenarioError
-from .store import Outcome, ResultsStore, outcome_row
+from .store import Outcome, ResultsError, ResultsStore, outcome_row
 from .sweep import Run, Sweep
+
+WORKER_DIED = "WorkerDied: the worker process running it died (killed, or out of memory)"
+DASK_TIMEOUT = "10s"
+"""How long to wait for a Dask scheduler given by address."""
 
 
 @dataclass(frozen=True)
@@ -32,23 +45,31 @@ class Job:
     scenario: str
 
 
+def _fields(run: Run) -> dict[str, Any]:
+    return {"run_id": run.run_id, "point": run.point, "point_id": run.point_id,
+            "replicate": run.replicate, "seed": run.seed, "status": "done", "error": "",
+            "traceback": ""}
+
+
+def failed_outcome(job: Job, error: str, trace: str = "", elapsed: float = float("nan")
+                   ) -> Outcome:
+    """A run recorded as failed with ``error``."""
+    fields = {**_fields(job.run), "status": "failed", "error": error, "traceback": trace,
+              "elapsed_s": elapsed}
+    return Outcome.encode(outcome_row(fields, job.params, {}), None)
+
+
 def execute(job: Job) -> Outcome:
     """Run one simulation and encode its results; a run that raises comes back as a failed
     outcome."""
     run = job.run
-    fields: dict[str, Any] = {
-        "run_id": run.run_id, "point": run.point, "point_id": run.point_id,
-        "replicate": run.replicate, "seed": run.seed, "status": "done", "error": "",
-        "traceback": "",
-    }
+    fields = _fields(run)
     start = time.perf_counter()
     try:
         result = run_model(job.params, run.seed, job.scenario)
     except Exception as err:  # noqa: BLE001 - any failure of a run is recorded, not raised
-        fields.update(status="failed", error=f"{type(err).__name__}: {err}",
-                      traceback=traceback.format_exc(limit=-8),
-                      elapsed_s=time.perf_counter() - start)
-        return Outcome.encode(outcome_row(fields, job.params, {}), None)
+        return failed_outcome(job, f"{type(err).__name__}: {err}",
+                              traceback.format_exc(limit=-8), time.perf_counter() - start)
     fields["elapsed_s"] = time.perf_counter() - start
     series = result.series.reset_index()
     series.insert(0, "run_id", run.run_id)
@@ -61,35 +82,124 @@ def jobs(sweep: Sweep, skip: set[str] = frozenset()) -> list[Job]:
             for run in sweep.runs() if run.run_id not in skip]
 
 
-def _local(pending: list[Job], workers: int) -> Iterator[Outcome]:
-    return imap(execute, pending, workers)
+@dataclass
+class Events:
+    """What happened to the executor during a session (for metadata.json)."""
+
+    worker_deaths: int = 0
+    rerun_alone: list[str] = field(default_factory=list)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with, initargs=(os.getpid(),))
+
+
+def _alone(job: Job, function: Callable[[Job], Outcome], events: Events) -> Outcome:
+    """Run one job in a pool of its own: a failed outcome if its worker dies."""
+    events.rerun_alone.append(job.run.run_id)
+    pool = _pool(1)
+    try:
+        return pool.submit(function, job).result()
+    except BrokenProcessPool:
+        events.worker_deaths += 1
+        return failed_outcome(job, WORKER_DIED)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _local(pending: list[Job], workers: int, events: Events | None = None,
+           function: Callable[[Job], Outcome] = execute) -> Iterator[Outcome]:
+    """Outcomes as they finish, on ``workers`` spawned processes (in this process for one
+    worker). If a worker dies, the pool is replaced; the jobs it had in hand run again
+    alone, and one whose worker dies again comes back failed."""
+    events = events or Events()
+    if workers <= 1 or len(pending) <= 1:
+        for job in pending:
+            yield function(job)
+        return
+    queue = deque(pending)
+    window = 2 * workers  # jobs handed to the pool at once (the suspects if it breaks)
+    while queue:
+        suspects: list[Job] = []
+        pool = _pool(min(workers, len(queue)))
+        running: dict[Any, Job] = {}
+        try:
+            while queue or running:
+                while queue and len(running) < window:
+                    job = queue.popleft()
+                    running[pool.submit(function, job)] = job
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        suspects = list(running.values())
+                        break
+                    del running[future]
+                    yield outcome
+                if suspects:
+                    break
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if suspects:
+            events.worker_deaths += 1
+            for job in suspects:
+                yield _alone(job, function, events)
+
+
+def check_dask_address(address: str) -> str:
+    """``"local"`` or a scheduler address (``tcp://host:port`` or ``host:port``)."""
+    if address == "local":
+        return address
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    ok = (bool(rest) if scheme not in ("", "tcp", "tls")
+          else bool(host) and port.isdigit() and 0 < int(port) < 65536)
+    if not ok:
+        raise ResultsError(f"--dask {address!r}: expected 'local' or a scheduler address "
+                           "such as tcp://127.0.0.1:8786")
+    return address
 
 
 @contextmanager
 def dask_client(address: str, workers: int) -> Iterator[Any]:
-    """A Dask client: on a new LocalCluster (``"local"``) or joining a scheduler's address."""
+    """A Dask client: on a new LocalCluster (``"local"``, its dashboard on 127.0.0.1 only)
+    or joining a scheduler's address (``ResultsError`` if it does not answer in
+    ``DASK_TIMEOUT``)."""
     from distributed import Client, LocalCluster
 
+    check_dask_address(address)
     if address == "local":
         with (LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=":0") as cluster,
+                           host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster,
               Client(cluster) as client):
             yield client
-    else:
-        with Client(address) as client:
-            yield client
+        return
+    try:
+        client = Client(address, timeout=DASK_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ResultsError(f"--dask {address}: no Dask scheduler answered "
+                           f"({str(err).splitlines()[0] if str(err) else type(err).__name__})"
+                           ) from None
+    with client:
+        yield client
 
 
-def _dask(pending: list[Job], address: str, workers: int) -> Iterator[Outcome]:
+def _dask(pending: list[Job], client: Any, events: Events) -> Iterator[Outcome]:
     from distributed import as_completed as dask_completed
 
-    with dask_client(address, workers) as client:
-        futures = [client.submit(execute, job, key=f"sprout-run-{job.run.run_id}")
-                   for job in pending]
-        for future in dask_completed(futures):
+    futures = {client.submit(execute, job, key=f"sprout-run-{job.run.run_id}"): job
+               for job in pending}
+    for future in dask_completed(list(futures)):
+        try:
             outcome = future.result()
-            future.release()
-            yield outcome
+        except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the run failed
+            events.worker_deaths += 1
+            outcome = failed_outcome(futures[future], f"{type(err).__name__}: {err}")
+        future.release()
+        yield outcome
 
 
 @dataclass
@@ -103,6 +213,12 @@ class SweepSession:
     failed: int
     seconds: float
     metadata: dict[str, Any]
+    damaged: list[str] = field(default_factory=list)
+
+
+def _say(text: str, progress: bool) -> None:
+    if progress:
+        print(text, file=sys.stderr, flush=True)
 
 
 def run_sweep(
@@ -112,32 +228,66 @@ def run_sweep(
     resume: bool = False,
     dask: str | None = None,
     progress: bool = True,
+    overwrite: bool = False,
 ) -> SweepSession:
     """Run every (point, replicate) of ``sweep`` not yet stored in ``out``, storing each run
-    as it finishes; ``dask`` is ``"local"`` or a scheduler address, else local processes."""
+    as it finishes; ``dask`` is ``"local"`` or a scheduler address, else local processes.
+
+    Everything that can be checked is checked before anything runs or is written: sizes
+    and every point's parameters (``Sweep.preflight``), the directory (writable, not in use
+    by another session, not holding other results unless ``resume`` or ``overwrite``), the
+    Dask scheduler. ``progress`` also says beforehand how many runs and roughly how long.
+    """
     from tqdm import tqdm
 
     store = ResultsStore(out)
-    planned = len(sweep.runs())
-    if planned == 0:
+    if sweep.size() == 0:
         raise ScenarioError(sweep.path or sweep.name, "samples",
                             "the sweep has no runs: give the number of Latin hypercube points")
-    executor = f"dask {dask}" if dask else "processes"
-    stored = store.begin(sweep, resume, {"executor": executor, "workers": workers,
-                                         "pid": os.getpid()})
-    pending = jobs(sweep, stored)
-    outcomes = _dask(pending, dask, workers) if dask else _local(pending, workers)
-    failed = 0
-    start = time.perf_counter()
-    with tqdm(total=planned, initial=planned - len(pending), desc=sweep.name, unit="run",
-              disable=not progress, dynamic_ncols=True) as bar:
-        for outcome in outcomes:
-            store.write(outcome)
-            failed += outcome.failed
-            bar.update()
-            if failed:
-                bar.set_postfix(failed=failed)
-    meta = store.finish(ran=len(pending))
+    sweep.preflight()
+    if resume and overwrite:
+        raise ResultsError("--resume and --overwrite exclude each other")
+    if store.holds_results() and not (resume or overwrite):
+        store.metadata()  # a damaged metadata.json says so first
+        raise ResultsError(f"{store.dir} already holds sweep results; add --resume to "
+                           "complete them, --overwrite to replace them, or choose another "
+                           "--out")
+    if dask:
+        check_dask_address(dask)
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask, workers)) if dask else None
+        stack.enter_context(store.locked())
+        if overwrite:
+            store.clear()
+        executor = f"dask {dask}" if dask else "processes"
+        stored = store.begin(sweep, resume or overwrite,
+                             {"executor": executor, "workers": workers, "pid": os.getpid()})
+        if store.damaged:
+            _say(f"{len(store.damaged)} stored results were damaged and run again: "
+                 + ", ".join(store.damaged[:5]) + (" …" if len(store.damaged) > 5 else ""),
+                 True)
+        pending = jobs(sweep, stored)
+        planned = store.meta["planned"]
+        if pending:
+            base = pending[0].params
+            _say(f"Sweep '{sweep.name}': {planned:,} runs ({sweep.size():,} points × "
+                 f"{sweep.replicates} replicates), {planned - len(pending):,} already stored; "
+                 f"now {limits.plan(len(pending), base, workers)}", progress)
+        events = Events()
+        outcomes = (_dask(pending, client, events) if client is not None
+                    else _local(pending, workers, events))
+        failed = 0
+        start = time.perf_counter()
+        with tqdm(total=planned, initial=planned - len(pending), desc=sweep.name, unit="run",
+                  disable=not progress, dynamic_ncols=True) as bar:
+            for outcome in outcomes:
+                store.write(outcome)
+                failed += outcome.failed
+                bar.update()
+                if failed:
+                    bar.set_postfix(failed=failed)
+        extra = ({"worker_deaths": events.worker_deaths, "rerun_alone": events.rerun_alone}
+                 if events.worker_deaths else {})
+        meta = store.finish(ran=len(pending), extra=extra)
     return SweepSession(Path(out), planned, planned - len(pending), len(pending), failed,
-                       time.perf_counter() - start, meta)
-
+                        time.perf_counter() - start, meta, list(store.damaged))

@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .. import limits  # noqa: E402
 from ..figures import SUMMARY, label  # noqa: E402
 from ..parameters import BY_NAME  # noqa: E402
 from ..plots import save  # noqa: E402
@@ -46,6 +47,10 @@ SETTINGS: dict[str, Any] = {
 }
 """Settings of the ``[sensitivity]`` table and their defaults."""
 
+LIMITS = {"morris_trajectories": limits.MAX_SAMPLES, "morris_levels": limits.MAX_MORRIS_LEVELS,
+          "sobol_samples": limits.MAX_SAMPLES}
+"""The largest value of each numeric setting (see ``simulation.limits``)."""
+
 
 @dataclass
 class Design:
@@ -60,6 +65,18 @@ class Design:
     @property
     def names(self) -> list[str]:
         return [axis.name for axis in self.sweep.axes]
+
+    def runs(self, method: str) -> int:
+        """Runs of ``method``'s sample at most (rows × replicates), known before sampling:
+        Morris r (k + 1), Sobol N (k + 2)."""
+        k = len(self.names)
+        rows = (self.morris_trajectories * (k + 1) if method == "morris"
+                else self.sobol_samples * (k + 2))
+        return rows * self.sweep.replicates
+
+    def check_size(self, method: str) -> int:
+        """``runs(method)``, refused above ``limits.MAX_RUNS``."""
+        return limits.count(f"{method}: runs", self.runs(method), limits.MAX_RUNS)
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem: names and bounds."""
@@ -121,13 +138,21 @@ def load_design(name: str | Path) -> Design:
             if unknown:
                 raise ScenarioError(source, full, f"unknown figures {unknown}; allowed: "
                                     + ", ".join(known))
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 2:
-            raise ScenarioError(source, full, f"expected an integer of at least 2, got {value!r}")
+        elif (isinstance(value, bool) or not isinstance(value, int)
+              or not 2 <= value <= LIMITS[key]):
+            raise ScenarioError(source, full, f"expected an integer from 2 to "
+                                f"{LIMITS[key]:,}, got {value!r}")
         elif key == "sobol_samples" and value & (value - 1):
             raise ScenarioError(source, full, f"expected a power of two, got {value}")
         settings[key] = value
-    return Design(sweep, tuple(settings["outputs"]), settings["morris_trajectories"],
-                  settings["morris_levels"], settings["sobol_samples"])
+    design = Design(sweep, tuple(settings["outputs"]), settings["morris_trajectories"],
+                    settings["morris_levels"], settings["sobol_samples"])
+    for method in ("morris", "sobol"):
+        try:
+            design.check_size(method)
+        except limits.LimitError as err:
+            raise ScenarioError(source, "sensitivity", str(err)) from None
+    return design
 
 
 @dataclass

@@ -5,8 +5,11 @@ Layout of a results directory::
     metadata.json        versions, git state, the sweep and its hash, sessions, counts
     sweep.toml           a copy of the sweep file
     parts/ID.parquet     one finished run each, while the sweep runs
+    parts/ID.parquet.sha256   its checksum, written before it
     runs.parquet         one row per run: ids, seed, status, error, parameters, summary
     series.parquet       one row per run and week
+    *.parquet.sha256     the consolidated files' checksums
+    .lock                while a session writes: its pid, host and start
 
 A part holds the run's weekly series (none if it failed) with its row in the file's
 metadata, so a run is stored by one file, written to a temporary name and renamed into
@@ -14,14 +17,29 @@ place: killing the process loses at most the runs still in progress, and ``--res
 skips every run already stored. Workers encode parts; the sweep's process only writes them.
 Consolidation rewrites the parts into the two tables, then removes them; loading tolerates
 a crash at any point of that by reading both and keeping one copy of each run.
+
+Nothing stored is trusted by its name alone. Every file carries a SHA-256 checksum beside
+it (the checksum file lists the old and the new checksum while a file is replaced, so a
+crash between the two renames leaves a consistent pair). Resuming checks every part
+(checksum, or for a part without one: readable, its row, the expected number of weeks);
+a damaged part is reported, removed and run again; damaged consolidated files are set
+aside (``*.damaged``) and their runs run again. ``load_results`` and ``sprout report``
+refuse damaged files with the file's name. Temporary files of an interrupted write are
+removed when a session begins; a lock file keeps a second session out; a full disk stops
+the session with one line and leaves the directory resumable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
 import json
 import os
 import shutil
+import socket
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,13 +58,28 @@ RUN_COLUMNS = ("run_id", "point", "point_id", "replicate", "seed", "status", "er
                "traceback", "elapsed_s")
 """Columns every run row starts with; parameters and summary figures follow."""
 
+TABLES = ("runs.parquet", "series.parquet")
+"""The consolidated files."""
+
+OUTPUTS = ("report.html", "figures", "effects.csv", "effects.md", "strategies.csv",
+           "strategies_by_condition.csv", "strategies.md", "frontier.md", "sample.csv",
+           "indices.csv", "morris.png", "sobol.png")
+"""Files the report and the sensitivity analysis write beside the results (``--overwrite``
+removes them with the results)."""
+
 
 class ResultsError(Exception):
     """A results directory that cannot be used as asked (e.g. resuming a different sweep)."""
 
 
+class DiskFullError(ResultsError):
+    """No space left while writing results; what is stored so far is kept."""
+
+
 ROW_KEY = b"sprout.run"
 """Key of a part's metadata that holds the run's row (JSON)."""
+ROWS_KEY = b"sprout.rows"
+"""Key of a part's metadata that holds the number of rows of its series."""
 
 
 @dataclass(frozen=True)
@@ -62,44 +95,161 @@ class Outcome:
         """A run's row and weekly series (None if it failed) as Parquet bytes."""
         table = pa.table({}) if series is None else pa.Table.from_pandas(series,
                                                                         preserve_index=False)
-        table = table.replace_schema_metadata({ROW_KEY: json.dumps(row, default=_json_default)})
+        table = table.replace_schema_metadata({
+            ROW_KEY: json.dumps(row, default=_json_default),
+            ROWS_KEY: str(table.num_rows),
+        })
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
         return cls(row["run_id"], row["status"] == "failed", sink.getvalue().to_pybytes())
 
 
 def read_part(path: Path) -> tuple[dict[str, Any], pa.Table]:
-    """A part's row and series."""
-    table = pq.read_table(path)
-    return json.loads(table.schema.metadata[ROW_KEY]), table.replace_schema_metadata(None)
+    """A part's row and series (``ResultsError`` naming the part if it cannot be read)."""
+    try:
+        table = pq.read_table(path)
+        row = json.loads(table.schema.metadata[ROW_KEY])
+    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
+        raise ResultsError(f"{path}: damaged ({_reason(err)})") from None
+    return row, table.replace_schema_metadata(None)
+
+
+def check_part(path: Path) -> str | None:
+    """Why a part cannot be trusted, or None: its checksum differs from the one stored
+    beside it, or (without one) it is unreadable, lacks its row, names another run or has
+    the wrong number of weeks."""
+    expected = read_checksums(path)
+    if expected:
+        try:
+            return None if sha256(path) in expected else "checksum mismatch"
+        except OSError as err:
+            return _reason(err)
+    try:
+        metadata = pq.read_metadata(path)
+        meta = metadata.metadata or {}
+        row = json.loads(meta[ROW_KEY])
+    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
+        return f"unreadable: {_reason(err)}"
+    if row.get("run_id") != path.stem:
+        return f"holds run {row.get('run_id')!r}"
+    if ROWS_KEY in meta and int(meta[ROWS_KEY]) != metadata.num_rows:
+        return f"{metadata.num_rows} rows instead of {int(meta[ROWS_KEY])}"
+    if row.get("status") == "done" and ROWS_KEY not in meta:
+        weeks = row.get("project_weeks", 0) + row.get("horizon_weeks", 0) + 1
+        if metadata.num_rows != weeks:
+            return f"{metadata.num_rows} weeks instead of {weeks}"
+    return None
+
+
+def _reason(err: BaseException) -> str:
+    text = getattr(err, "strerror", None) or str(err) or type(err).__name__
+    return text.splitlines()[0]
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _atomic_bytes(data: bytes, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_bytes(data)
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (read in chunks)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def read_checksums(path: Path) -> set[str]:
+    """The checksums stored beside ``path`` (empty if there is no checksum file)."""
+    try:
+        text = checksum_path(path).read_text(encoding="ascii", errors="replace")
+    except FileNotFoundError:
+        return set()
+    return {line.split()[0] for line in text.splitlines() if line.strip()}
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[Path]:
+    """A temporary path to write ``path``'s new content to; removed if writing fails, and
+    an ``OSError`` turned into a ``ResultsError`` naming the file (``DiskFullError`` for a
+    full disk)."""
+    tmp = _temporary(path)
+    try:
+        yield tmp
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if not isinstance(err, OSError):
+            raise
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(f"no space left on the device while writing {path}; the "
+                                "results stored so far are kept: free some space and "
+                                "rerun with --resume") from None
+        raise ResultsError(f"cannot write {path}: {_reason(err)}") from None
+
+
+def _plain_write(data: str | bytes, path: Path) -> None:
+    with _writing(path) as tmp:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+def _commit(tmp: Path, path: Path) -> None:
+    """Rename ``tmp`` into ``path`` with its checksum beside it: the checksum file first
+    lists the old and new checksums, then only the new one."""
+    digest = sha256(tmp)
+    old = read_checksums(path) if path.exists() else set()
+    if old - {digest}:
+        _plain_write("".join(f"{h}  {path.name}\n" for h in (*sorted(old), digest)),
+                     checksum_path(path))
+    else:
+        _plain_write(f"{digest}  {path.name}\n", checksum_path(path))
     os.replace(tmp, path)
+    if old - {digest}:
+        _plain_write(f"{digest}  {path.name}\n", checksum_path(path))
 
 
-def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+def _checked_bytes(data: bytes, path: Path) -> None:
+    with _writing(path) as tmp:
+        tmp.write_bytes(data)
+        _commit(tmp, path)
 
 
-def _atomic_json(payload: dict[str, Any], path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
-    os.replace(tmp, path)
+def _checked_parquet(frame: pd.DataFrame, path: Path) -> None:
+    with _writing(path) as tmp:
+        frame.to_parquet(tmp, index=False)
+        _commit(tmp, path)
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class ResultsStore:
@@ -109,24 +259,112 @@ class ResultsStore:
         self.dir = Path(directory)
         self.parts = self.dir / "parts"
         self.metadata_path = self.dir / "metadata.json"
+        self.lock_path = self.dir / ".lock"
+        self.damaged: list[str] = []  # what begin() found damaged and will run again
+        self.meta: dict[str, Any] = {}
+
+    # --- the lock -------------------------------------------------------------------------
+    def check_directory(self) -> None:
+        """Create the directory (``ResultsError`` if it cannot be: a file in the way, no
+        permission, a read-only disk)."""
+        try:
+            if self.dir.exists() and not self.dir.is_dir():
+                raise ResultsError(f"{self.dir} is a file, not a results directory; choose "
+                                   "another --out")
+            self.dir.mkdir(parents=True, exist_ok=True)
+            probe = _temporary(self.dir / "probe")
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            raise ResultsError(f"cannot write results into {self.dir}: {_reason(err)}"
+                               ) from None
+
+    def holder(self) -> dict[str, Any] | None:
+        """Who holds the lock, if anyone does: pid, host, started."""
+        try:
+            return json.loads(self.lock_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"pid": None, "host": "?", "started": "?"}
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the directory's lock: a second session (this host or another) is refused
+        with who holds it; a lock left by a process of this host that is gone is taken
+        over."""
+        self.check_directory()
+        host = socket.gethostname()
+        mine = {"pid": os.getpid(), "host": host, "started": now()}
+        for _ in range(2):
+            try:
+                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self.holder() or {}
+                stale = (holder.get("host") == host and isinstance(holder.get("pid"), int)
+                         and not _alive(holder["pid"]))
+                if not stale:
+                    raise ResultsError(
+                        f"{self.dir} is in use by another sprout session (pid "
+                        f"{holder.get('pid')} on {holder.get('host')}, since "
+                        f"{holder.get('started')}); wait for it to end, or remove "
+                        f"{self.lock_path} if that session is gone") from None
+                with contextlib.suppress(FileNotFoundError):
+                    self.lock_path.unlink()
+                continue
+            except OSError as err:
+                raise ResultsError(f"cannot lock {self.dir}: {_reason(err)}") from None
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(mine))
+            break
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                if (self.holder() or {}).get("pid") == os.getpid():
+                    self.lock_path.unlink()
 
     # --- writing --------------------------------------------------------------------------
+    def holds_results(self) -> bool:
+        return self.metadata_path.exists()
+
+    def clear(self) -> None:
+        """Remove the results (and the report) of an earlier sweep, for ``--overwrite``;
+        other files in the directory are left alone."""
+        if self.dir.exists() and not self.holds_results():
+            raise ResultsError(f"{self.dir} holds no sweep results to overwrite")
+        names = ("metadata.json", "sweep.toml", "parts", *TABLES,
+                 *(f"{t}.sha256" for t in TABLES), *(f"{t}.damaged" for t in TABLES), *OUTPUTS)
+        for name in names:
+            path = self.dir / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+
     def begin(self, sweep: Sweep, resume: bool, session: dict[str, Any]) -> set[str]:
-        """Prepare the directory for a session; return the ids of runs already stored."""
+        """Prepare the directory for a session (the lock held); return the ids of runs
+        already stored and sound. Damaged parts and tables are set aside (``damaged``)."""
         design = sweep.describe()
         meta = self.metadata()
         if meta and not resume:
             raise ResultsError(f"{self.dir} already holds sweep results; add --resume to "
-                               "complete them, or choose another --out")
-        if meta and meta["sweep"]["design_sha256"] != design["design_sha256"]:
+                               "complete them, --overwrite to replace them, or choose "
+                               "another --out")
+        if meta and meta.get("sweep", {}).get("design_sha256") != design["design_sha256"]:
             raise ResultsError(f"{self.dir} holds results of a different sweep design "
-                               f"({meta['sweep']['name']!r}, changed since, or the model's "
-                               "defaults changed); choose another --out")
-        self.parts.mkdir(parents=True, exist_ok=True)
-        for stale in self.parts.glob(".*.tmp"):
-            stale.unlink()
+                               f"({meta.get('sweep', {}).get('name')!r}, changed since, or "
+                               "the model's defaults changed); choose another --out")
+        try:
+            self.parts.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ResultsError(f"cannot write into {self.parts}: {_reason(err)}") from None
+        self._remove_stale()
+        self.damaged = self._set_aside_damaged()
         if sweep.path and Path(sweep.path).exists() and not (self.dir / "sweep.toml").exists():
-            shutil.copyfile(sweep.path, self.dir / "sweep.toml")
+            with _writing(self.dir / "sweep.toml") as tmp:
+                shutil.copyfile(sweep.path, tmp)
+                os.replace(tmp, self.dir / "sweep.toml")
         stored = self.stored_ids()
         started = now()
         self.meta = meta or {
@@ -136,19 +374,73 @@ class ResultsStore:
             "ended": None,
             "sessions": [],
         }
-        self.meta["sessions"].append({**session, **git_state(), "sprout_version": __version__,
-                                      "started": started, "ended": None,
-                                      "already_stored": len(stored)})
+        record = {**session, **git_state(), "sprout_version": __version__,
+                  "started": started, "ended": None, "already_stored": len(stored)}
+        if self.damaged:
+            record["damaged_rerun"] = list(self.damaged)
+        changed = {key: [self.meta["sweep"].get(key), design[key]]
+                   for key in ("name", "description", "conditions", "file", "file_sha256")
+                   if meta and self.meta["sweep"].get(key) != design[key]}
+        if changed:  # what the results mean is unchanged (same design): record and follow
+            record["changed"] = changed
+            self.meta["sweep"].update({key: new for key, (_, new) in changed.items()})
+        self.meta["sessions"].append(record)
         self.meta.update(git_state())
         self.meta["planned"] = len(sweep.runs())
         self._save_meta()
         return stored
 
+    def _remove_stale(self) -> None:
+        """Temporary files of interrupted writes, and checksums whose part never came."""
+        for folder in (self.dir, self.parts):
+            for stale in folder.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+        for checksum in self.parts.glob("*.parquet.sha256"):
+            if not checksum.with_suffix("").exists():
+                with contextlib.suppress(OSError):
+                    checksum.unlink()
+
+    def _set_aside_damaged(self) -> list[str]:
+        """Check every part and table; remove damaged parts and rename damaged tables to
+        ``*.damaged`` so that their runs run again. Returns what was damaged."""
+        damaged = []
+        for path in sorted(self.parts.glob("*.parquet")):
+            reason = check_part(path)
+            if reason:
+                damaged.append(f"{path.name} ({reason})")
+                for gone in (path, checksum_path(path)):
+                    with contextlib.suppress(FileNotFoundError):
+                        gone.unlink()
+        bad_tables = [name for name in TABLES if self._table_damage(self.dir / name)]
+        if bad_tables:  # the runs table says what is stored: set both aside together
+            for name in TABLES:
+                path = self.dir / name
+                if path.exists():
+                    os.replace(path, path.with_name(name + ".damaged"))
+                with contextlib.suppress(FileNotFoundError):
+                    checksum_path(path).unlink()
+            damaged += [f"{name} (checksum mismatch or unreadable)" for name in bad_tables]
+        return damaged
+
+    @staticmethod
+    def _table_damage(path: Path) -> str | None:
+        if not path.exists():
+            return None
+        expected = read_checksums(path)
+        if expected:
+            return None if sha256(path) in expected else "checksum mismatch"
+        try:  # written before checksums: readable is all that can be checked
+            pq.read_metadata(path)
+        except (pa.ArrowException, OSError) as err:
+            return f"unreadable: {_reason(err)}"
+        return None
+
     def write(self, outcome: Outcome) -> None:
         """Store one finished run."""
-        _atomic_bytes(outcome.part, self.parts / f"{outcome.run_id}.parquet")
+        _checked_bytes(outcome.part, self.parts / f"{outcome.run_id}.parquet")
 
-    def finish(self, ran: int) -> dict[str, Any]:
+    def finish(self, ran: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Consolidate the parts and record the session's end and the counts."""
         self.consolidate()
         runs, _ = self.read()
@@ -158,7 +450,7 @@ class ResultsStore:
         }
         ended = now()
         self.meta.update(counts, ended=ended)
-        self.meta["sessions"][-1].update(ended=ended, ran=ran)
+        self.meta["sessions"][-1].update(ended=ended, ran=ran, **(extra or {}))
         self._save_meta()
         return self.meta
 
@@ -168,34 +460,66 @@ class ResultsStore:
             return
         runs, series = self.read()
         if len(series):
-            _atomic_parquet(series, self.dir / "series.parquet")
+            _checked_parquet(series, self.dir / "series.parquet")
         if len(runs):  # last: it is what marks runs as stored once the parts are gone
-            _atomic_parquet(runs, self.dir / "runs.parquet")
+            _checked_parquet(runs, self.dir / "runs.parquet")
         shutil.rmtree(self.parts)
 
     def _save_meta(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        _atomic_json(self.meta, self.metadata_path)
+        _plain_write(_json(self.meta), self.metadata_path)
 
     # --- reading --------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
-        if not self.metadata_path.exists():
+        """metadata.json (empty if there is none; ``ResultsError`` if it is damaged)."""
+        try:
+            meta = json.loads(self.metadata_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return {}
-        return json.loads(self.metadata_path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            raise ResultsError(f"{self.metadata_path}: cannot be read as JSON "
+                               f"({_reason(err)})") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("sweep"), dict) or not all(
+                key in meta["sweep"] for key in ("name", "design_sha256", "varied")):
+            raise ResultsError(f"{self.metadata_path}: not the metadata of a sweep's results "
+                               "(no sweep name, design or varied parameters)")
+        return meta
 
     def stored_ids(self) -> set[str]:
         """Ids of runs already stored, done or failed."""
         ids = {p.stem for p in self.parts.glob("*.parquet")}
         consolidated = self.dir / "runs.parquet"
         if consolidated.exists():
-            ids |= set(pd.read_parquet(consolidated, columns=["run_id"])["run_id"])
+            ids |= set(self._read_table(consolidated, columns=["run_id"])["run_id"])
         return ids
+
+    def _read_table(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+        try:
+            return pd.read_parquet(path, columns=columns)
+        except (pa.ArrowException, OSError, ValueError) as err:
+            raise ResultsError(f"{path}: cannot be read ({_reason(err)}); resume the sweep "
+                               "to run its runs again") from None
+
+    def verify(self) -> None:
+        """``ResultsError`` naming every damaged file: a part or table whose checksum
+        differs (a flipped bit), or that cannot be read."""
+        bad = [f"{p} ({r})" for p in sorted(self.parts.glob("*.parquet"))
+               if (r := check_part(p))]
+        bad += [f"{self.dir / n} ({r})" for n in TABLES if (r := self._table_damage(self.dir / n))]
+        if bad:
+            raise ResultsError(f"damaged results: {'; '.join(bad[:3])}"
+                               + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+                               + "; complete the sweep with --resume to run them again")
 
     def read(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Runs and series: the consolidated tables plus any parts, one copy of each run."""
         rows, tables = [], []
         for path in sorted(self.parts.glob("*.parquet")):
-            row, table = read_part(path)
+            try:
+                row, table = read_part(path)
+            except ResultsError:
+                if path.exists():
+                    raise
+                continue  # consolidated meanwhile: read from the tables below
             rows.append(row)
             if table.num_rows:
                 tables.append(table)
@@ -205,7 +529,7 @@ class ResultsStore:
         for kind, frames in (("runs", runs), ("series", series)):
             consolidated = self.dir / f"{kind}.parquet"
             if consolidated.exists():
-                frames.insert(0, pd.read_parquet(consolidated))
+                frames.insert(0, self._read_table(consolidated))
         return _unique(runs, ["run_id"]), _unique(series, ["run_id", "week"])
 
 
@@ -235,21 +559,43 @@ class SweepResults:
 
     @property
     def done(self) -> pd.DataFrame:
+        if "status" not in self.runs:
+            return self.runs.iloc[0:0]
         return self.runs[self.runs["status"] == "done"]
 
     @property
     def failed(self) -> pd.DataFrame:
+        if "status" not in self.runs:
+            return self.runs.iloc[0:0]
         return self.runs[self.runs["status"] == "failed"]
 
+    @property
+    def planned(self) -> int | None:
+        return self.metadata.get("planned")
 
-def load_results(directory: str | Path) -> SweepResults:
+    @property
+    def missing(self) -> int:
+        """Planned runs not stored (yet): the sweep stopped before it finished."""
+        return max(0, (self.planned or 0) - len(self.runs))
+
+
+def load_results(directory: str | Path, verify: bool = True) -> SweepResults:
     """Load a sweep's results (finished or not) as tidy DataFrames, ordered by point and
-    replicate; ``series`` carries each run's point, replicate and varied values."""
+    replicate; ``series`` carries each run's point, replicate and varied values. Every file
+    is checked against its checksum first (``verify``): a damaged one raises
+    ``ResultsError`` naming it."""
     store = ResultsStore(directory)
+    if not Path(directory).is_dir():
+        raise ResultsError(f"{directory} is not a directory of sweep results")
     meta = store.metadata()
     if not meta:
         raise ResultsError(f"{directory} holds no sweep results (no metadata.json)")
+    if verify:
+        store.verify()
     runs, series = store.read()
+    if len(runs) and not {"point", "replicate", "status"} <= set(runs.columns):
+        raise ResultsError(f"{directory}: the runs table lacks its point, replicate or "
+                           "status columns")
     if len(runs):
         runs = runs.sort_values(["point", "replicate"], ignore_index=True)
         runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else _numeric_if_possible(runs[c])

@@ -33,16 +33,25 @@ import hashlib
 import itertools
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .. import limits
 from ..parameters import BY_NAME
 from ..runner import replicate_seeds
-from ..scenario import Scenario, ScenarioError, check_value, find_file, unknown_parameter
+from ..scenario import (
+    Scenario,
+    ScenarioError,
+    check_name,
+    check_seed,
+    check_value,
+    find_file,
+    read_toml,
+    unknown_parameter,
+)
 from ..scenario import load as load_scenario
 
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -158,6 +167,39 @@ class Sweep:
         samples = [dict(zip([a.name for a in sampled_axes], row)) for row in zip(*columns)]
         return [{**g, **s} for g in grid for s in samples]
 
+    def size(self) -> int:
+        """The number of points, computed without listing them."""
+        if self.explicit_points is not None:
+            return len(self.explicit_points)
+        grid = math.prod(len(a.values) for a in self.axes if not a.sampled)
+        return grid * (self.samples if any(a.sampled for a in self.axes) else 1)
+
+    def check_size(self) -> int:
+        """The number of runs, refused above ``limits.MAX_RUNS`` (before listing points)."""
+        return limits.check_sweep_size(self.size(), self.replicates,
+                                       f"sweep {self.name!r}")
+
+    def preflight(self) -> None:
+        """Check, before anything runs, that every point can run: sizes, combinations and
+        memory (``limits.check_run``) and that network files exist and can be read; raise
+        ``LimitError``, ``NetworkFileError`` or ``FileNotFoundError`` naming the point."""
+        from ..community import check_network_file
+
+        self.check_size()
+        seen: set[str] = set()
+        for values in self.points():
+            params = self.params(values)
+            try:
+                if params.get("network_file"):
+                    if params["network_file"] not in seen:
+                        check_network_file(params["network_file"])
+                        seen.add(params["network_file"])
+                else:
+                    limits.check_run(params)
+            except (ValueError, OSError) as err:
+                where = f"point {point_label(values)}: " if values else ""
+                raise type(err)(f"{self.path or self.name}: {where}{err}") from None
+
     def runs(self) -> list[Run]:
         """Every (point, replicate), with its stable id and seed."""
         seeds = replicate_seeds(self.seed, self.replicates)
@@ -243,6 +285,11 @@ def latin_hypercube(n: int, d: int, seed: int | np.random.Generator) -> np.ndarr
     return qmc.LatinHypercube(d=d, seed=seed).random(n)
 
 
+def point_label(values: dict[str, Any]) -> str:
+    """A point's values as ``name = value, ...``."""
+    return ", ".join(f"{k} = {v!r}" for k, v in values.items())
+
+
 def point_id(values: dict[str, Any]) -> str:
     """A short id derived from a point's varied values (order-independent)."""
     text = json.dumps(values, sort_keys=True, default=str)
@@ -280,8 +327,9 @@ def _axis(source: str, name: str, spec: Any) -> Axis:
 
 
 def _number(source: str, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(source, key, f"expected a number, got {value!r}")
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value)):
+        raise ScenarioError(source, key, f"expected a finite number, got {value!r}")
     return float(value)
 
 
@@ -295,11 +343,16 @@ def _range(source: str, key: str, name: str, spec: dict[str, Any]) -> tuple[Any,
         if step <= 0:
             raise ScenarioError(source, f"{key}.step", f"expected a positive step, got {step:g}")
         count = math.floor((high - low) / step + 1e-9) + 1
+        if count > limits.MAX_POINTS:
+            raise ScenarioError(source, key, f"the range has {count:,} values, more than the "
+                                f"limit of {limits.MAX_POINTS:,} points")
         raw = [low + i * step for i in range(count)]
     else:
         num = spec["num"]
-        if isinstance(num, bool) or not isinstance(num, int) or num < 1:
-            raise ScenarioError(source, f"{key}.num", f"expected a positive integer, got {num!r}")
+        if (isinstance(num, bool) or not isinstance(num, int)
+                or not 1 <= num <= limits.MAX_POINTS):
+            raise ScenarioError(source, f"{key}.num", f"expected an integer from 1 to "
+                                f"{limits.MAX_POINTS:,}, got {num!r}")
         raw = list(np.linspace(low, high, num)) if num > 1 else [low]
     if BY_NAME[name].kind is int:
         raw = [round(v) for v in raw]
@@ -347,13 +400,7 @@ def load(name: str | Path) -> Sweep:
     """Load and check a sweep file."""
     path = resolve_path(name).resolve()
     source = str(path)
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(source, None, f"not valid TOML: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(source, None, f"cannot read: {err}") from None
+    data, raw = read_toml(path)
 
     for key, value in data.items():
         if key not in TOP_LEVEL:
@@ -366,12 +413,17 @@ def load(name: str | Path) -> Sweep:
         if not isinstance(value, expected) or isinstance(value, bool):
             what = {str: "a string", int: "an integer", list: "a list", dict: "a table"}
             raise ScenarioError(source, key, f"expected {what[expected]}, got {value!r}")
-    for key in ("replicates", "samples"):
-        if key in data and data[key] < 1:
-            raise ScenarioError(source, key, f"expected a positive integer, got {data[key]}")
-    if data.get("seed", 0) < 0:
-        raise ScenarioError(source, "seed", f"expected a non-negative integer, "
-                            f"got {data['seed']}")
+    for key, most in (("replicates", limits.MAX_SEEDS), ("samples", limits.MAX_SAMPLES)):
+        if key in data and not 1 <= data[key] <= most:
+            raise ScenarioError(source, key, f"expected an integer from 1 to {most:,}, "
+                                f"got {data[key]:,}")
+    check_seed(source, "seed", data.get("seed", 1))
+    if "name" in data:
+        check_name(source, "name", data["name"])
+    else:
+        check_name(source, "name (the file's name)", path.stem)
+    if not all(isinstance(item, str) for item in data.get("conditions", [])):
+        raise ScenarioError(source, "conditions", "expected a list of parameter names")
     if "scenario" not in data:
         raise ScenarioError(source, "scenario", "missing: name the base scenario "
                             "(e.g. scenario = \"baseline\")")
@@ -394,7 +446,7 @@ def load(name: str | Path) -> Sweep:
                             "points for the distributions in [vary]")
     if not sampled and "samples" in data:
         raise ScenarioError(source, "samples", "no distribution in [vary] to sample")
-    return Sweep(
+    sweep = Sweep(
         name=data.get("name", path.stem),
         base=base,
         axes=axes,
@@ -408,3 +460,8 @@ def load(name: str | Path) -> Sweep:
         file_sha256=hashlib.sha256(raw).hexdigest(),
         extra={k: data[k] for k in ("sensitivity",) if k in data},
     )
+    try:
+        sweep.check_size()
+    except limits.LimitError as err:
+        raise ScenarioError(source, "vary", str(err)) from None
+    return sweep
