@@ -2,6 +2,7 @@
 # Create .venv (Python >= 3.12) and install Sprout into it.
 #   bash scripts/bootstrap.sh         the model and its command line
 #   bash scripts/bootstrap.sh --dev   also experiments, the workshop app, the test tools,
+#                                     JupyterLab (.venv/bin/jupyter lab notebooks/),
 #                                     Debian's Chromium and a Chinese font (for browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,14 +25,25 @@ find_python() {
   return 1
 }
 
+# pip, quietly: this machine's pip configuration may name package indexes that do not
+# exist here, and pip warns about each for every package ("Location ... is ignored"); those
+# lines are dropped, every other warning and error is shown.
+pip_install() {
+  local status=0
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" \
+    2> >(grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory\.$" >&2) \
+    || status=$?
+  return $status
+}
+
 if [[ ! -x .venv/bin/python ]] || ! ok_python .venv/bin/python; then
   py=$(find_python) || { echo "bootstrap: Python 3.12 or newer is needed" >&2; exit 1; }
   rm -rf .venv
   "$py" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+pip_install --upgrade pip
 if [[ $dev == 1 ]]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[experiments,ui,test]'
+  pip_install -e '.[experiments,ui,test]'
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei fontconfig)
@@ -42,6 +54,6 @@ if [[ $dev == 1 ]]; then
       apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[ui]'
+  pip_install -e '.[ui]'
 fi
 echo "bootstrap: ready ($(.venv/bin/python --version), sprout $(.venv/bin/sprout --version))"

@@ -3,63 +3,199 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import os
+import shutil
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import UsageError
+from . import __version__, limits
+from .errors import Parser, UsageError, integer, one_line, seed_type, workers_type
 from .parameters import PARAMETERS, SECTIONS_ORDER
-from .scenario import Scenario, ScenarioError, resolve
+from .scenario import Scenario, parse_assignments, resolve
 
 EXTENSIONS = ("simulation.experiments.commands", "simulation.viz.commands")
 """Modules that add subcommands (sweeps and analysis; the workshop app)."""
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from .plots import groups_over_time
-    from .runner import replicate_seeds, run_replicates
-    from .tables import interval_dict, run_table
+OUT = Path("out")
+"""Where commands write by default."""
 
+RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events.json",
+               "groups_over_time.png")
+"""What ``sprout run`` writes into its folder (and removes from ``--out DIR`` first)."""
+
+
+def run_folder(scenario: Scenario, master: int, seeds: list[int],
+               assignments: list[str] | None) -> Path:
+    """The folder a ``sprout run`` writes to by default: ``out/SCENARIO/TAG``, where TAG
+    names the seeds (``seed-1``, ``30-seeds-from-1``) and, with ``--set``, a short hash of
+    the values set (``seed-1-set-3fa2c1d0``). Different runs never share a folder."""
+    tag = f"seed-{master}" if len(seeds) == 1 else f"{len(seeds)}-seeds-from-{master}"
+    if assignments:
+        values = json.dumps(parse_assignments(assignments), sort_keys=True, default=str)
+        tag += "-set-" + hashlib.sha256(values.encode()).hexdigest()[:8]
+    return OUT / scenario.name / tag
+
+
+def writable_directory(path: Path, option: str = "--out") -> Path:
+    """Create ``path`` if needed and check that files can be written in it, before anything
+    is simulated; a ``UsageError`` otherwise (a file in the way, no permission, read-only)."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{option} {path}: a file, not a directory")
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".sprout-probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise UsageError(f"{option} {path}: cannot write there "
+                         f"({err.strerror or type(err).__name__})") from None
+    return path
+
+
+def _replace_folder(staging: Path, target: Path) -> None:
+    """Move a finished folder into place, replacing an earlier one of the same name."""
+    old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def point_latest(target: Path) -> Path:
+    """Make ``target``'s sibling ``latest`` a link to it (a copy where links fail)."""
+    link = target.parent / "latest"
+    tmp = target.parent / f".latest.{uuid.uuid4().hex}.tmp"
+    try:
+        os.symlink(target.name, tmp, target_is_directory=True)
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        os.replace(tmp, link)
+    except OSError:
+        if tmp.is_symlink():
+            tmp.unlink()
+        shutil.copytree(target, tmp)
+        _replace_folder(tmp, link)
+    return link
+
+
+def _clear_outputs(out: Path) -> None:
+    """Remove what an earlier ``sprout run`` wrote into ``--out DIR``, and nothing else."""
+    for name in RUN_OUTPUTS:
+        (out / name).unlink(missing_ok=True)
+    for folder in [*out.glob("replicate-*"), *out.glob("seed-*")]:
+        if folder.is_dir() and (folder / "summary.json").exists():
+            shutil.rmtree(folder)
+
+
+def _say(text: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     scenario = resolve(args.scenario, args.set)
     master = scenario.seed if args.seed is None else args.seed
+    from .runner import replicate_seeds
+
     seeds = [master] if args.seeds == 1 else replicate_seeds(master, args.seeds)
+    limits.check_run(scenario.params)
+    if scenario.params["network_file"]:
+        from .community import check_network_file
+
+        check_network_file(scenario.params["network_file"])
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
+    if args.out:
+        out = writable_directory(Path(args.out))
+        staging = None
+    else:
+        out = run_folder(scenario, master, seeds, args.set)
+        writable_directory(out.parent)
+        staging = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    seconds = len(seeds) * limits.estimate_seconds(scenario.params) / workers
+    if len(seeds) > 1 or seconds > 10:
+        _say(f"Running '{scenario.name}': {limits.plan(len(seeds), scenario.params, workers)}"
+             f"; writing {out}/", args.json)
+    args.on_interrupt = "nothing was written"
+
+    from .runner import run_replicates
+
     results = run_replicates(scenario, seeds, workers=workers,
                              progress=args.seeds > 1 and not args.json)
-    out = Path(args.out or Path("out") / scenario.name)
-    out.mkdir(parents=True, exist_ok=True)
-    if len(results) == 1:
-        results[0].save(out)
-    else:
-        for result in results:
-            result.save(out / f"seed-{result.seed}")
+    target = staging or out
+    try:
+        if staging is None:
+            _clear_outputs(out)
+        summaries = _write_run(target, scenario, master, seeds, results)
+        if staging is not None:
+            _replace_folder(staging, out)
+            latest = point_latest(out)
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
     p = results[0].params
-    plot = groups_over_time({scenario.name: [r.series for r in results]},
-                            out / "groups_over_time.png", p["project_weeks"],
-                            title=f"Active groups — {scenario.name}")
-    summaries = [r.summary for r in results]
-    if len(results) > 1:
-        _write_replicate_summary(out, scenario, master, seeds, summaries, p)
     if args.json:
         payload: dict[str, Any] = {**results[0].metadata(), "seeds": seeds, "out": str(out)}
+        if staging is not None:
+            payload["latest"] = str(latest)
         if len(results) == 1:
             payload["summary"] = _clean(results[0].summary)
         else:
+            from .tables import interval_dict
+
             payload["summary"] = interval_dict(summaries)
         print(json.dumps(payload, ensure_ascii=False))
         return 0
+    from .tables import run_table
+
     horizon = p["project_weeks"] + p["horizon_weeks"]
     seeds_text = f"seed {master}" if len(seeds) == 1 else f"{len(seeds)} seeds from {master}"
     print(f"Sprout {__version__} — scenario '{scenario.name}', {seeds_text}")
     print(f"{p['n_residents']:,} residents; project {p['project_weeks']} weeks, "
           f"horizon week {horizon}")
     print(run_table(summaries))
-    print(f"Wrote {out}/ (series, summary, events, groups) and {plot.name}")
+    what = "series, summary, events, groups" if len(results) == 1 else \
+        "summary.json; replicate-NNN/: series, summary, events, groups"
+    print(f"Wrote {out}/ ({what}) and groups_over_time.png"
+          + (f"; also {latest}/" if staging is not None else ""))
     return 0
+
+
+def _write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
+               results: list[Any]) -> list[dict[str, Any]]:
+    """Write one run, or every replicate (``replicate-001/``… with its seed in its
+    ``summary.json``) and their summary, into ``out``; return the summaries."""
+    from .plots import groups_over_time
+
+    out.mkdir(parents=True, exist_ok=True)
+    if len(results) == 1:
+        results[0].save(out)
+    else:
+        for number, result in enumerate(results, 1):
+            folder = result.save(out / replicate_name(number, len(results)))
+            summary = json.loads((folder / "summary.json").read_text())
+            summary = {"replicate": number, **summary}
+            (folder / "summary.json").write_text(json.dumps(summary, indent=2))
+    p = results[0].params
+    groups_over_time({scenario.name: [r.series for r in results]},
+                     out / "groups_over_time.png", p["project_weeks"],
+                     title=f"Active groups — {scenario.name}")
+    summaries = [r.summary for r in results]
+    if len(results) > 1:
+        _write_replicate_summary(out, scenario, master, seeds, summaries, p)
+    return summaries
+
+
+def replicate_name(number: int, count: int) -> str:
+    """The folder of replicate ``number`` (1-based) of ``count``: ``replicate-007``."""
+    return f"replicate-{number:0{max(3, len(str(count)))}d}"
 
 
 def _clean(summary: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +210,9 @@ def _write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: 
     from .tables import INTERVALS_NOTE, interval_dict
 
     payload = {**run_metadata(scenario.name, master, params), "seeds": seeds,
+               "replicates": [{"replicate": i, "seed": seed,
+                               "folder": replicate_name(i, len(seeds))}
+                              for i, seed in enumerate(seeds, 1)],
                "summary": interval_dict(summaries), "intervals": INTERVALS_NOTE,
                "runs": [_clean(s) for s in summaries]}
     (out / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
@@ -83,10 +222,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import markdown, run_comparison, write_comparison
 
     scenarios = [resolve(name, args.set) for name in args.scenarios]
-    comparison = run_comparison(scenarios, args.seeds, args.seed,
-                                workers=args.workers or os.cpu_count() or 1,
+    for scenario in scenarios:
+        limits.check_run(scenario.params)
+    out = writable_directory(Path(args.out or OUT / "compare"))
+    workers = args.workers or os.cpu_count() or 1
+    runs = len(scenarios) * args.seeds
+    limits.count("compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
+    _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
+         f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
+    args.on_interrupt = "nothing was written"
+    comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
                                 progress=not args.json)
-    out = Path(args.out or "out/compare")
     write_comparison(comparison, out)
     if args.json:
         print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
@@ -128,38 +274,66 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def scenarios_epilog() -> str:
+    """The shipped scenarios, for help texts."""
+    from .scenario import available
+
+    names = ", ".join(p.stem for p in available())
+    return f"scenarios in scenarios/: {names} (or the path of a scenario file)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sprout",
         description="Simulate how community self-organised groups sprout.",
+        epilog="`sprout COMMAND --help` describes each command. " + scenarios_epilog(),
     )
     parser.add_argument("--version", action="version", version=f"sprout {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    seeds = integer(1, limits.MAX_SEEDS, "a number of seeds")
 
-    run = sub.add_parser("run", help="run a scenario (the baseline by default)")
-    run.add_argument("scenario", nargs="?", help="scenario file or name in scenarios/")
-    run.add_argument("--seed", type=int, help="seed (default: the scenario's)")
-    run.add_argument("--seeds", type=int, default=1, metavar="K",
+    run = sub.add_parser(
+        "run", help="run a scenario (the baseline by default)", epilog=scenarios_epilog()
+        + ". Writes out/SCENARIO/seed-S/ (or K-seeds-from-S/, with -set-HASH after --set); "
+        "out/SCENARIO/latest points to the last one.")
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="scenario file or name in scenarios/")
+    run.add_argument("--seed", type=seed_type(), metavar="S",
+                     help="seed, or master seed with --seeds (default: the scenario's)")
+    run.add_argument("--seeds", type=seeds, default=1, metavar="K",
                      help="run K replicates with seeds derived from --seed")
-    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
-    run.add_argument("--out", metavar="DIR", help="output directory (default out/SCENARIO)")
-    run.add_argument("--workers", type=int, help="processes for replicates (default: cores)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a parameter (repeatable; see `sprout params`)")
+    run.add_argument("--out", metavar="DIR",
+                     help="output directory (default: out/SCENARIO/<seeds>)")
+    run.add_argument("--workers", type=workers_type(), metavar="N",
+                     help="processes for replicates (default: cores)")
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     run.set_defaults(func=cmd_run)
 
-    compare = sub.add_parser("compare", help="compare scenarios over replicate seeds")
-    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO")
-    compare.add_argument("--seeds", type=int, default=10, metavar="K")
-    compare.add_argument("--seed", type=int, default=1, help="master seed")
+    compare = sub.add_parser(
+        "compare", help="compare scenarios over the same replicate seeds",
+        description="Run every scenario with the same K seeds derived from the master seed "
+                    "and tabulate the mean and 95%% interval of the mean of each figure.",
+        epilog=scenarios_epilog())
+    compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                         help="scenario files or names in scenarios/")
+    compare.add_argument("--seeds", type=seeds, default=10, metavar="K",
+                         help="replicate seeds per scenario (more seeds than `run`, whose "
+                              "default is 1: a comparison needs intervals)")
+    compare.add_argument("--seed", type=seed_type(), default=1, metavar="S",
+                         help="master seed the K seeds derive from")
     compare.add_argument("--set", action="append", metavar="KEY=VALUE",
                          help="override a parameter in every scenario")
-    compare.add_argument("--out", metavar="DIR", help="output directory (default out/compare)")
-    compare.add_argument("--workers", type=int)
-    compare.add_argument("--json", action="store_true")
+    compare.add_argument("--out", metavar="DIR", help="output directory (default: out/compare)")
+    compare.add_argument("--workers", type=workers_type(), metavar="N",
+                         help="processes (default: cores)")
+    compare.add_argument("--json", action="store_true",
+                         help="print the table and metadata as one JSON object")
     compare.set_defaults(func=cmd_compare)
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")
-    params.add_argument("--json", action="store_true")
+    params.add_argument("--json", action="store_true", help="as JSON")
     params.add_argument("--markdown", action="store_true", help="as a Markdown table")
     params.set_defaults(func=cmd_params)
 
@@ -174,25 +348,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(args: argparse.Namespace) -> None:
-    for name in ("seeds", "workers"):
-        value = getattr(args, name, None)
-        if value is not None and value < 1:
-            raise UsageError(f"--{name} must be at least 1")
+def _quiet_stdout() -> None:
+    """After a broken pipe: send what is left of stdout nowhere, so that Python's exit does
+    not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; every bad input ends in one line on stderr and exit status 2, a
+    broken pipe (``sprout params | head``) quietly, Ctrl+C with what is kept and how to
+    resume (exit status 130)."""
+    args: argparse.Namespace | None = None
     try:
-        _positive(args)
-        return int(args.func(args) or 0)
-    except (ScenarioError, UsageError, FileNotFoundError) as err:
-        print(f"sprout: error: {err}", file=sys.stderr)
-        return 2
+        args = build_parser().parse_args(argv)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
+    except SystemExit as done:  # --help, --version
+        return done.code if isinstance(done.code, int) else 0
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141
     except KeyboardInterrupt:
-        print("sprout: interrupted", file=sys.stderr)
+        hint = getattr(args, "on_interrupt", None)
+        print("sprout: interrupted" + (f"; {hint}" if hint else ""), file=sys.stderr)
         return 130
+    except Exception as err:
+        message = one_line(err)
+        if message is None:
+            raise
+        print(f"sprout: error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

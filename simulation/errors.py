@@ -1,5 +1,106 @@
-"""Errors the command line reports as one line and exit status 2."""
+"""Errors the command line reports as one line and exit status 2, and the checks of its
+arguments.
+
+Every bad input ends in one line ``sprout: error: ...`` on stderr and exit status 2, never
+a traceback: argument mistakes (``Parser.error``), scenario and sweep files
+(``ScenarioError``), sizes and combinations (``limits.LimitError``), network files, results
+directories (``ResultsError``) and what the operating system, a decoder, Arrow or JSON
+refuse (``one_line`` turns those into a message naming the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+from typing import Any
 
 
-class UsageError(Exception):
+class ReportedError(Exception):
+    """An error whose message is all the user needs: printed as one line, exit status 2."""
+
+
+class UsageError(ReportedError):
     """A mistake on the command line that is not about a scenario file."""
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter,
+                    argparse.RawDescriptionHelpFormatter):
+    """Help that shows every default and keeps the epilog's line breaks."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line (``UsageError``) and whose help shows
+    defaults."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def integer(low: int, high: int | None = None, what: str = "an integer",
+            allowed: str | None = None) -> Any:
+    """An argparse type: an integer from ``low`` to ``high`` (``allowed`` says so in words
+    instead of the numbers)."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            upper = f" to {high:,}" if high is not None else " or more"
+            raise argparse.ArgumentTypeError(f"expected {allowed or f'{what} from {low:,}{upper}'}"
+                                             f", got {text!r}")
+        return value
+
+    convert.__name__ = what  # argparse names the type in some messages
+    return convert
+
+
+def seed_type() -> Any:
+    from .limits import MAX_SEED
+
+    return integer(0, MAX_SEED, "a seed", "a seed: an integer from 0 to 2^63 - 1")
+
+
+def workers_type() -> Any:
+    from .limits import MAX_WORKERS
+
+    return integer(1, MAX_WORKERS, "a number of processes")
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def one_line(err: BaseException) -> str | None:
+    """The one-line message for an error a user can cause and fix, or None for an error
+    that is a bug (which keeps its traceback)."""
+    import json
+
+    from .limits import LimitError, NetworkFileError
+    from .scenario import ScenarioError
+
+    if isinstance(err, (ReportedError, ScenarioError, LimitError, NetworkFileError)):
+        return " ".join(str(err).split())
+    if isinstance(err, OSError):
+        where = err.filename or ""
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"no space left on the device{f' (writing {where})' if where else ''}"
+        if where and err.strerror:
+            return f"{where}: {err.strerror}"
+        return _first_line(str(err)) or type(err).__name__
+    if isinstance(err, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({err.reason} at byte {err.start})"
+    if isinstance(err, json.JSONDecodeError):
+        return f"not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+    if type(err).__module__.startswith("pyarrow"):
+        return f"a Parquet file cannot be read: {_first_line(str(err))}"
+    if isinstance(err, MemoryError):
+        return ("out of memory: try fewer residents, fewer ties or fewer --workers "
+                "(see simulation/limits.py)")
+    return None

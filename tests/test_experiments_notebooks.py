@@ -22,3 +22,12 @@ def test_notebook_runs_at_small_size(name, tmp_path, monkeypatch):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)
+
+
+@pytest.mark.parametrize("name", ["quickstart", "funding_strategies", "sensitivity"])
+def test_notebook_is_small_unless_asked_for_full_size(name):
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    first = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    scope: dict = {}
+    exec(first.split("import tempfile")[0], scope)  # noqa: S102 - the notebook's own settings
+    assert scope["SMALL"] and not scope["FULL"] and "SPROUT_NOTEBOOK_FULL" in first

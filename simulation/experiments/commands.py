@@ -5,74 +5,107 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from .. import limits
+from ..errors import UsageError, integer, seed_type, workers_type
 from .store import ResultsError
 
 
+def _files_epilog() -> str:
+    from .sweep import EXPERIMENTS_DIR
+
+    names = ", ".join(p.stem for p in sorted(EXPERIMENTS_DIR.glob("*.toml")))
+    return f"sweep files in experiments/: {names} (or the path of a sweep file)"
+
+
 def _executor_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, metavar="N",
+    parser.add_argument("--workers", type=workers_type(), metavar="N",
                         help="processes (or Dask LocalCluster workers); default: cores")
-    parser.add_argument("--out", metavar="DIR", help="results directory (default out/NAME)")
+    parser.add_argument("--out", metavar="DIR", help="results directory (default: out/NAME)")
     parser.add_argument("--resume", action="store_true",
-                        help="complete the sweep in DIR, skipping every run already stored")
+                        help="complete the results in DIR, skipping every run already "
+                             "stored (damaged ones run again)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the results already in DIR (finished or not)")
     parser.add_argument("--dask", metavar="ADDRESS|local",
-                        help="run on a Dask cluster: 'local' starts a LocalCluster, an address "
-                             "joins a running scheduler")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+                        help="run on a Dask cluster: 'local' starts a LocalCluster (its "
+                             "dashboard on 127.0.0.1 only), an address such as "
+                             "tcp://host:8786 joins a running scheduler")
+    parser.add_argument("--quiet", action="store_true", help="no plan and no progress bar")
 
 
 def register(subparsers: Any) -> None:
     """Add the experiments' subcommands to the ``sprout`` command line."""
-    sweep = subparsers.add_parser("sweep", help="run a sweep file: every point and replicate")
+    sweep = subparsers.add_parser(
+        "sweep", help="run a sweep file: every point and replicate",
+        description="Run every point and replicate of a sweep file, storing each run as it "
+                    "finishes: an interrupted sweep completes with --resume.",
+        epilog=_files_epilog())
     sweep.add_argument("file", help="sweep file (a path, or a name in experiments/)")
     _executor_options(sweep)
     sweep.add_argument("--report", action="store_true", help="write the report when done")
     sweep.set_defaults(func=cmd_sweep)
 
-    report = subparsers.add_parser("report", help="write the HTML report of a sweep's results")
+    report = subparsers.add_parser(
+        "report", help="write the HTML report of a sweep's results",
+        description="Write report.html, its figures and tables into a sweep's results "
+                    "directory (results are checked against their checksums first).")
     report.add_argument("dir", help="results directory of a sweep")
     report.set_defaults(func=cmd_report)
 
     sensitivity = subparsers.add_parser(
-        "sensitivity", help="Morris screening and Sobol indices of the headline figures")
+        "sensitivity", help="Morris screening and Sobol indices of the headline figures",
+        description="Run the Morris and/or Sobol sample of a sensitivity file as sweeps "
+                    "into DIR/morris and DIR/sobol, then write the indices. Both methods "
+                    "together take hundreds of runs: the plan is printed before it starts.",
+        epilog=_files_epilog())
     sensitivity.add_argument("file", help="sensitivity file (a path, or a name in experiments/)")
-    sensitivity.add_argument("--method", choices=("morris", "sobol", "both"), default="both")
+    sensitivity.add_argument("--method", choices=("morris", "sobol", "both"), default="both",
+                             help="which analysis to run")
     _executor_options(sensitivity)
     sensitivity.set_defaults(func=cmd_sensitivity)
 
     from .calibrate import DEFAULTS
 
+    count = integer(1, limits.MAX_SEEDS, "a count")
     calibrate = subparsers.add_parser(
         "calibrate", help="calibrate the baseline's free parameters against the case's "
-                          "patterns (defaults reproduce experiments/calibration/)")
-    calibrate.add_argument("--candidates", type=int, default=DEFAULTS.candidates,
-                           help="global Latin-hypercube candidates screened (default "
-                                "%(default)s)")
-    calibrate.add_argument("--local-candidates", type=int, default=DEFAULTS.local_candidates,
-                           help="local Latin-hypercube candidates around the best "
-                                "(default %(default)s)")
-    calibrate.add_argument("--finalists", type=int, default=DEFAULTS.finalists,
-                           help="best candidates run in full (default %(default)s)")
-    calibrate.add_argument("--screen-seeds", type=int, default=DEFAULTS.screen_seeds,
-                           metavar="K", help="seeds per screened candidate (default %(default)s)")
-    calibrate.add_argument("--final-seeds", type=int, default=DEFAULTS.final_seeds,
-                           metavar="K", help="seeds per finalist (default %(default)s)")
-    calibrate.add_argument("--seed", type=int, default=DEFAULTS.seed,
-                           help="master seed (default %(default)s)")
-    calibrate.add_argument("--workers", type=int, metavar="N", help="processes; default: cores")
+                          "patterns (defaults reproduce experiments/calibration/)",
+        description="Screen candidates, run the finalists in full, validate on fresh seeds. "
+                    "Writes into --out only; the stored result in experiments/calibration/ "
+                    "changes only with --store.")
+    calibrate.add_argument("--candidates", type=count, default=DEFAULTS.candidates,
+                           help="global Latin-hypercube candidates screened")
+    calibrate.add_argument("--local-candidates", type=count, default=DEFAULTS.local_candidates,
+                           help="local Latin-hypercube candidates around the best")
+    calibrate.add_argument("--finalists", type=count, default=DEFAULTS.finalists,
+                           help="best candidates run in full")
+    calibrate.add_argument("--screen-seeds", type=count, default=DEFAULTS.screen_seeds,
+                           metavar="K", help="seeds per screened candidate")
+    calibrate.add_argument("--final-seeds", type=count, default=DEFAULTS.final_seeds,
+                           metavar="K", help="seeds per finalist")
+    calibrate.add_argument("--seed", type=seed_type(), default=DEFAULTS.seed,
+                           help="master seed")
+    calibrate.add_argument("--workers", type=workers_type(), metavar="N",
+                           help="processes; default: cores")
     calibrate.add_argument("--out", metavar="DIR", default="out/calibration",
-                           help="output directory (default %(default)s)")
+                           help="output directory")
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
-    calibrate.add_argument("--quiet", action="store_true", help="no progress bars")
+    calibrate.add_argument("--quiet", action="store_true", help="no plan and no progress bars")
     calibrate.set_defaults(func=cmd_calibrate)
 
 
 def _workers(args: argparse.Namespace) -> int:
     return args.workers or os.cpu_count() or 1
+
+
+def _resume_hint(command: str, file: str, out: Path) -> str:
+    return (f"the runs stored so far are kept in {out}/; complete them with: "
+            f"sprout {command} {file} --out {out} --resume")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -81,9 +114,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     sweep = load(args.file)
     out = Path(args.out or Path("out") / sweep.name)
+    args.on_interrupt = _resume_hint("sweep", args.file, out)
     try:
         result = run_sweep(sweep, out, workers=_workers(args), resume=args.resume,
-                           dask=args.dask, progress=not args.quiet)
+                           dask=args.dask, progress=not args.quiet, overwrite=args.overwrite)
     except ResultsError as err:
         raise UsageError(str(err)) from None
     print(f"Sweep '{sweep.name}': {result.planned} runs planned, "
@@ -97,9 +131,25 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
+    from .store import ResultsStore, load_results
 
     try:
-        path = write_report(args.dir)
+        results = load_results(args.dir)
+        if results.runs.empty or "status" not in results.runs:
+            raise ResultsError(f"{args.dir}: no run is stored yet (0 of "
+                               f"{results.planned or '?'} planned); nothing to report")
+        holder = ResultsStore(args.dir).holder()
+        if holder:
+            print(f"Note: a sweep is still writing {args.dir} (pid {holder.get('pid')} on "
+                  f"{holder.get('host')}); the report covers the runs stored so far",
+                  file=sys.stderr)
+        if results.missing:
+            sweep = results.metadata["sweep"]
+            print(f"Note: {results.missing:,} of {results.planned:,} planned runs are missing "
+                  f"(the sweep did not finish); the report covers the {len(results.runs):,} "
+                  f"stored. Complete them with: sprout sweep {sweep.get('file') or 'FILE'} "
+                  f"--out {args.dir} --resume", file=sys.stderr)
+        path = write_report(args.dir, results)
     except ResultsError as err:
         raise UsageError(str(err)) from None
     print(f"Wrote {path}")
@@ -112,11 +162,20 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     design = load_design(args.file)
     out = Path(args.out or Path("out") / design.sweep.name)
     methods = ("morris", "sobol") if args.method == "both" else (args.method,)
+    if not args.quiet:
+        plans = [f"{m} (up to {design.runs(m):,} runs, into {out / m}/)" for m in methods]
+        total = sum(design.runs(m) for m in methods)
+        print(f"Sensitivity '{design.sweep.name}': {' then '.join(plans)}; in all "
+              f"{limits.plan(total, design.sweep.base.params | design.sweep.fixed, _workers(args))}"
+              + ("; --method morris or sobol runs one" if len(methods) > 1 else ""),
+              file=sys.stderr, flush=True)
     try:
         for method in methods:
+            args.on_interrupt = _resume_hint(f"sensitivity --method {method}", args.file,
+                                             out)
             analysis = run_sensitivity(design, method, out / method, workers=_workers(args),
                                        resume=args.resume, dask=args.dask,
-                                       progress=not args.quiet)
+                                       progress=not args.quiet, overwrite=args.overwrite)
             print(analysis.text())
             plot = f", {analysis.plot.name}" if analysis.plot else ""
             print(f"Wrote {analysis.out}/ (indices.csv{plot}, sample.csv, results)\n")
@@ -128,21 +187,29 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from . import calibrate
 
-    for name in ("candidates", "local_candidates", "finalists", "screen_seeds",
-                 "final_seeds"):
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if args.finalists > args.candidates + args.local_candidates:
         raise UsageError("--finalists cannot exceed the candidates screened")
+    out = Path(args.out)
+    if out.resolve() == calibrate.STORED.resolve() and not args.store:
+        raise UsageError(f"--out {args.out} is the stored calibration; write elsewhere, or "
+                         "add --store to replace it on purpose")
     settings = calibrate.Settings(
         candidates=args.candidates, local_candidates=args.local_candidates,
         finalists=args.finalists, screen_seeds=args.screen_seeds,
         final_seeds=args.final_seeds, seed=args.seed)
     runs = (settings.candidates + settings.local_candidates) * settings.screen_seeds
     full = settings.finalists * settings.final_seeds + 9 * settings.final_seeds
+    limits.count("calibrate: runs", runs + full, limits.MAX_RUNS)
+    from ..cli import writable_directory
+
+    writable_directory(out)
     minutes = (runs * 0.3 + full * 0.8) / 60 / _workers(args)
-    print(f"Calibrating: {runs} screening runs (one year each) and {full} full runs "
-          f"on {_workers(args)} processes; about {minutes:.0f} minutes on an idle machine.")
+    if not args.quiet:
+        print(f"Calibrating: {runs} screening runs (one year each) and {full} full runs "
+              f"on {_workers(args)} processes; about {minutes:.0f} minutes on an idle "
+              f"machine; writing {out}/", file=sys.stderr, flush=True)
+    args.on_interrupt = ("calibration is not resumable: rerun the command to start again "
+                         "(the stored result is unchanged)")
     summary = calibrate.calibrate(settings, out=args.out, workers=_workers(args),
                                   progress=not args.quiet)
     verdict = "accepted" if summary["accepted"] else "NOT accepted (calibration targets missed)"
@@ -162,3 +229,4 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         copied = calibrate.store(args.out)
         print(f"Stored {len(copied)} files in {calibrate.STORED}/")
     return 0
+

@@ -151,21 +151,23 @@ def effects_markdown(table: pd.DataFrame, figures: Sequence[str]) -> str:
 
 def _header(results: SweepResults) -> str:
     meta, sweep = results.metadata, results.metadata["sweep"]
-    fixed = ", ".join(f"{k} = {v}" for k, v in sweep["fixed"].items()) or "none"
+    fixed = ", ".join(f"{k} = {v}" for k, v in sweep.get("fixed", {}).items()) or "none"
+    missing = (f", {results.missing} missing (the sweep did not finish: complete it with "
+               "--resume)" if results.missing else "")
     items = {
-        "Sweep": f"{sweep['name']} — {sweep['description']}",
-        "Base scenario": sweep["scenario"],
+        "Sweep": f"{sweep['name']} — {sweep.get('description', '')}",
+        "Base scenario": sweep.get("scenario"),
         "Fixed": fixed,
         "Varied": ", ".join(sweep["varied"]) or "none",
-        "Conditions (not controlled)": ", ".join(sweep["conditions"]) or "none",
-        "Points × replicates": f"{sweep['points']} × {sweep['replicates']} "
-                               f"(master seed {sweep['master_seed']})",
+        "Conditions (not controlled)": ", ".join(sweep.get("conditions", [])) or "none",
+        "Points × replicates": f"{sweep.get('points')} × {sweep.get('replicates')} "
+                               f"(master seed {sweep.get('master_seed')})",
         "Runs": f"{meta.get('planned')} planned, {len(results.done)} done, "
-                f"{len(results.failed)} failed",
-        "Sweep file": f"{sweep['file']} (sha256 {sweep['file_sha256'][:12]}…)",
-        "Version": f"sprout {meta['sprout_version']}, commit {meta.get('git_commit')}"
+                f"{len(results.failed)} failed{missing}",
+        "Sweep file": f"{sweep.get('file')} (sha256 {str(sweep.get('file_sha256'))[:12]}…)",
+        "Version": f"sprout {meta.get('sprout_version')}, commit {meta.get('git_commit')}"
                    + (" (uncommitted changes)" if meta.get("git_dirty") else ""),
-        "Time": f"{meta['started']} to {meta.get('ended') or 'unfinished'}",
+        "Time": f"{meta.get('started')} to {meta.get('ended') or 'unfinished'}",
     }
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in items.items())
@@ -188,11 +190,11 @@ def _failures(results: SweepResults) -> str:
     return f"<p>{len(failed)} runs failed.</p>" + _table(pd.DataFrame(rows))
 
 
-def write_report(directory: str | Path) -> Path:
+def write_report(directory: str | Path, results: SweepResults | None = None) -> Path:
     """Write ``report.html`` with its plots (``figures/``) and tables into a results
-    directory; return the page's path."""
+    directory (``results``: already loaded from it); return the page's path."""
     directory = Path(directory)
-    results = load_results(directory)
+    results = load_results(directory) if results is None else results
     figures_dir = directory / "figures"
     figures_dir.mkdir(exist_ok=True)
     done, varied = results.done, results.varied

@@ -250,13 +250,13 @@ def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
 
 def run_sensitivity(design: Design, method: str, out: str | Path, workers: int = 1,
                     resume: bool = False, dask: str | None = None,
-                    progress: bool = True) -> Analysis:
+                    progress: bool = True, overwrite: bool = False) -> Analysis:
     """Run the sample of ``method`` ("morris" or "sobol") as a sweep into ``out``, then
     write its indices (``indices.csv``) and their plot."""
     out = Path(out)
     sample = design.sample(method)
     run_sweep(design.sweep_for(method, sample), out, workers=workers, resume=resume,
-              dask=dask, progress=progress)
+              dask=dask, progress=progress, overwrite=overwrite)
     pd.DataFrame(sample, columns=design.names).to_csv(out / "sample.csv", index=False)
     indices, skipped = analyse(design, method, sample, load_results(out).runs)
     indices.to_csv(out / "indices.csv", index=False)

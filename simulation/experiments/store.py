@@ -51,6 +51,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..errors import ReportedError
 from ..runner import git_state
 from .sweep import Sweep
 
@@ -68,7 +69,7 @@ OUTPUTS = ("report.html", "figures", "effects.csv", "effects.md", "strategies.cs
 removes them with the results)."""
 
 
-class ResultsError(Exception):
+class ResultsError(ReportedError):
     """A results directory that cannot be used as asked (e.g. resuming a different sweep)."""
 
 

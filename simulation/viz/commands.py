@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import shlex
 import signal
@@ -13,10 +14,30 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..scenario import ScenarioError, resolve
+from .. import limits
+from ..errors import UsageError, integer, seed_type
+from ..scenario import Scenario, ScenarioError, resolve
 from ..text import LANGUAGES
 
 APP_MODULE = "simulation.viz.app"
+
+KERNEL_CULL_TIMEOUT = "2m"
+"""How long Solara keeps the session of a closed tab (its default is 24 h, ~20 MB each)."""
+
+SERVER_ENVIRONMENT = {
+    "SOLARA_KERNEL_CULL_TIMEOUT": KERNEL_CULL_TIMEOUT,
+    "SOLARA_KERNEL_MAX_PER_SESSION": "20",
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+}
+"""Solara settings ``sprout ui`` launches the server with (each only if not set already).
+
+The server also answers ``/readyz`` (liveness) and ``/resourcez`` (counts of sessions,
+threads and websockets). ``--production`` mode, which ``sprout ui`` always uses, shows
+aggregates only: no identifiers, no paths, no page input. Bind to 127.0.0.1 (the default),
+or put the server behind a proxy that blocks these paths, when others share the network.
+"""
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -43,15 +64,47 @@ def port_taken(port: int, host: str) -> bool:
     return False
 
 
+def check_host(host: str, port: int) -> None:
+    """``UsageError`` unless ``host`` resolves to an address of this machine on which
+    ``port`` is free (checked before Solara starts, which takes seconds)."""
+    try:
+        infos = socket.getaddrinfo(host, port or None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError) as err:
+        raise UsageError(f"--host {host}: not an address or a known host name "
+                         f"({getattr(err, 'strerror', None) or err})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise UsageError(f"--port {port}: already in use on {host}; stop what holds "
+                                 "it or pick another port (--port 0 picks a free one)"
+                                 ) from None
+            raise UsageError(f"--host {host}: cannot listen there ({err.strerror})") from None
+
+
+def server_environment(scenario: Scenario) -> dict[str, str]:
+    """The environment the Solara server runs with: ``SERVER_ENVIRONMENT`` (unless set)
+    and the scenario the page opens with."""
+    return {**SERVER_ENVIRONMENT, **os.environ, "SPROUT_SCENARIO": scenario.path,
+            "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_TITLE": "Sprout"}
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     scenario = resolve(args.scenario)
+    check_host(args.host, args.port)
     port = args.port or free_port(args.host)
     if port_taken(port, args.host):
-        print(f"sprout ui: port {port} on {args.host} is already in use; stop what holds it "
-              f"or pick another with --port (0 picks a free one)", file=sys.stderr)
-        return 2
-    env = {**os.environ, "SPROUT_SCENARIO": scenario.path, "SOLARA_THEME_SHOW_BANNER": "False",
-           "SOLARA_THEME_TITLE": "Sprout"}
+        raise UsageError(f"--port {port}: already in use on {args.host}; stop what holds it "
+                         "or pick another port (--port 0 picks a free one)")
+    if args.host not in LOCAL_HOSTS:
+        print(f"Warning: --host {args.host} lets every device that can reach this machine "
+              "open the page and run simulations on it; there is no password or other "
+              "authentication. Use it on a network you trust, and stop the server "
+              "(Ctrl+C) after the workshop.", file=sys.stderr, flush=True)
+    env = server_environment(scenario)
     # The server runs in its own process group, so stopping it stops all of it; SIGTERM
     # or SIGINT to ``sprout ui`` is passed on, and the port is free when we return.
     server = subprocess.Popen(serve_command(port, args.host), env=env, start_new_session=True)
@@ -94,12 +147,27 @@ def cmd_animate(args: argparse.Namespace) -> int:
     from .animate import FORMATS, animate, sidecar_path
 
     out = Path(args.out)
-    if out.suffix not in FORMATS:
+    if out.suffix.lower() not in FORMATS:
         raise ScenarioError("--out", None, f"{out}: the animation must end in .gif or .mp4")
-    if args.weeks is not None and args.weeks < 0:
-        raise ScenarioError("--weeks", None, "expected a non-negative number of weeks")
+    if out.is_dir():
+        raise UsageError(f"--out {out}: a directory; name the animation file, e.g. "
+                         f"{out / 'demo.gif'}")
+    from ..cli import preflight, writable_directory
+
     scenario = resolve(args.scenario, args.set)
+    params = scenario.params
+    weeks_run = params["project_weeks"] + params["horizon_weeks"]
+    if args.weeks is not None and args.weeks > weeks_run:
+        raise UsageError(f"--weeks {args.weeks}: the scenario runs {weeks_run} weeks "
+                         f"(project_weeks + horizon_weeks); expected 0 to {weeks_run}")
+    preflight(params)
+    writable_directory(out.parent if str(out.parent) else Path("."), "--out")
     seed = scenario.seed if args.seed is None else args.seed
+    frames = (params["project_weeks"] if args.weeks is None else args.weeks) + 1
+    if frames > 60:
+        print(f"Animating '{scenario.name}': {frames} frames, "
+              f"{limits.duration(frames * 0.25 + limits.estimate_seconds(params))}",
+              file=sys.stderr, flush=True)
     command = ["sprout", "animate", args.scenario or "baseline", "--out", str(out),
                "--lang", args.lang, "--seed", str(seed), "--fps", str(args.fps)]
     if args.weeks is not None:
@@ -115,19 +183,37 @@ def cmd_animate(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``ui`` and ``animate`` to the ``sprout`` command line."""
-    ui = subparsers.add_parser("ui", help="serve the live, bilingual workshop page")
-    ui.add_argument("scenario", nargs="?", help="scenario the page opens with (default baseline)")
-    ui.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks one)")
+    from ..cli import scenarios_epilog
+
+    ui = subparsers.add_parser(
+        "ui", help="serve the live, bilingual workshop page",
+        description="Serve the workshop page with Solara. A closed tab's session is freed "
+                    f"after {KERNEL_CULL_TIMEOUT}. The server also answers /readyz and "
+                    "/resourcez with counts of sessions and threads (aggregates only, no "
+                    "identifiers). There is no authentication: keep the default host "
+                    "127.0.0.1 unless the room's devices must connect.",
+        epilog=scenarios_epilog())
+    ui.add_argument("scenario", nargs="?", default="baseline",
+                    help="scenario the page opens with")
+    ui.add_argument("--port", type=integer(0, 65535, "a port"), default=8765,
+                    help="port (0 picks a free one)")
     ui.add_argument("--host", default="127.0.0.1",
-                    help="address to listen on (0.0.0.0 to let the room's devices connect)")
+                    help="address to listen on (0.0.0.0 lets the room's devices connect; "
+                         "no authentication)")
     ui.set_defaults(func=cmd_ui)
 
-    anim = subparsers.add_parser("animate", help="export the map and groups chart as a GIF/MP4")
-    anim.add_argument("scenario", nargs="?", help="scenario file or name (default baseline)")
-    anim.add_argument("--out", required=True, metavar="FILE.gif|FILE.mp4")
-    anim.add_argument("--lang", choices=LANGUAGES, default="en")
-    anim.add_argument("--seed", type=int, help="seed (default: the scenario's)")
-    anim.add_argument("--weeks", type=int, help="weeks to show (default: the project's)")
-    anim.add_argument("--fps", type=int, default=8, help="frames (weeks) per second")
-    anim.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a parameter")
+    anim = subparsers.add_parser("animate", help="export the map and groups chart as a GIF/MP4",
+                                 epilog=scenarios_epilog())
+    anim.add_argument("scenario", nargs="?", default="baseline",
+                      help="scenario file or name")
+    anim.add_argument("--out", required=True, metavar="FILE.gif|FILE.mp4",
+                      help="the animation file to write")
+    anim.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the labels")
+    anim.add_argument("--seed", type=seed_type(), help="seed (default: the scenario's)")
+    anim.add_argument("--weeks", type=integer(0, limits.MAX_FRAMES - 1, "a number of weeks"),
+                      help="weeks to show (default: the project's)")
+    anim.add_argument("--fps", type=integer(1, limits.MAX_FPS, "frames per second"), default=8,
+                      help="frames (weeks) per second")
+    anim.add_argument("--set", action="append", metavar="KEY=VALUE",
+                      help="override a parameter")
     anim.set_defaults(func=cmd_animate)
