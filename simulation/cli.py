@@ -95,6 +95,18 @@ def _clear_outputs(out: Path) -> None:
             shutil.rmtree(folder)
 
 
+def preflight(params: dict[str, Any]) -> None:
+    """Check what a run would need before anything runs or is written: the network file
+    (read and checked: it is small) or the sizes and combinations of the parameters."""
+    if params.get("network_file"):
+        from .community import load_network
+
+        graph = load_network(params["network_file"])
+        limits.check_run(params, graph.number_of_nodes(), graph.number_of_edges())
+    else:
+        limits.check_run(params)
+
+
 def _say(text: str, quiet: bool = False) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)
@@ -106,11 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import replicate_seeds
 
     seeds = [master] if args.seeds == 1 else replicate_seeds(master, args.seeds)
-    limits.check_run(scenario.params)
-    if scenario.params["network_file"]:
-        from .community import check_network_file
-
-        check_network_file(scenario.params["network_file"])
+    preflight(scenario.params)
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
     if args.out:
         out = writable_directory(Path(args.out))
@@ -223,11 +231,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     scenarios = [resolve(name, args.set) for name in args.scenarios]
     for scenario in scenarios:
-        limits.check_run(scenario.params)
-    out = writable_directory(Path(args.out or OUT / "compare"))
-    workers = args.workers or os.cpu_count() or 1
+        preflight(scenario.params)
     runs = len(scenarios) * args.seeds
     limits.count("compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
+    out = writable_directory(Path(args.out or OUT / "compare"))
+    workers = args.workers or os.cpu_count() or 1
     _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
          f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
     args.on_interrupt = "nothing was written"

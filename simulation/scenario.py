@@ -251,7 +251,7 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
 def resolve(name: str | Path | None = None, assignments: list[str] | None = None) -> Scenario:
     """The scenario a command asks for: a file or name (the baseline when None) with
     ``key=value`` assignments (``--set``) applied on top."""
-    scenario = load(name or "baseline")
+    scenario = load("baseline" if name is None else name)
     if assignments:
         scenario = scenario.with_values(parse_assignments(assignments))
     return scenario
