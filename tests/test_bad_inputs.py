@@ -94,8 +94,10 @@ FILES: dict[str, str | bytes] = {
     "sw_list_repeat.toml": SWEEP + "[vary]\ngrant_size = [500.0, 500.0]\n",
     "sw_uniform_nan.toml": SWEEP + "samples = 4\n[vary]\ngrant_size = { uniform = [0.0, nan] }\n",
     "sw_uniform_inf.toml": SWEEP + "samples = 4\n[vary]\ngrant_size = { uniform = [0.0, inf] }\n",
-    "sw_normal_sd_inf.toml": SWEEP + "samples = 4\n[vary]\ngrant_size = { normal = [500.0, inf] }\n",
-    "sw_samples_float.toml": SWEEP + "samples = 1e12\n[vary]\ngrant_size = { uniform = [0.0, 1.0] }\n",
+    "sw_normal_sd_inf.toml": SWEEP + "samples = 4\n[vary]\n"
+                                     "grant_size = { normal = [500.0, inf] }\n",
+    "sw_samples_float.toml": SWEEP + "samples = 1e12\n[vary]\n"
+                                     "grant_size = { uniform = [0.0, 1.0] }\n",
     "sw_samples_huge.toml": SWEEP + "samples = 1000000000000\n[vary]\n"
                                     "grant_size = { uniform = [0.0, 1.0] }\n",
     "sw_samples_missing.toml": SWEEP + "[vary]\ngrant_size = { uniform = [0.0, 1.0] }\n",
@@ -236,7 +238,8 @@ CASES: list[tuple[str, ...]] = [
     ("run", "--set", "grant_size=-inf"), ("run", "--set", "grant_size=NaN"),
     ("run", "--set", "grant_size=1e999"), ("run", "--set", "n_workers=abc"),
     ("run", "--set", "n_workers=2.5"), ("run", "--set", "bogus=1"), ("run", "--set", "n_workers"),
-    ("run", "--set", "=3"), ("run", "--set", "n_residents="), ("run", "--set", "committee_support=2"),
+    ("run", "--set", "=3"), ("run", "--set", "n_residents="),
+    ("run", "--set", "committee_support=2"),
     ("run", "--set", "life_meetings=maybe"), ("run", "--set", "n_residents=1e12"),
     ("run", "--set", "network_file=/etc/passwd"), ("run", "--set", "network_file=/dev/zero"),
     ("run", "--set", "network_file={d}"), ("run", "--set", "network_file={d}/empty.edgelist"),
