@@ -110,11 +110,12 @@ def _alone(job: Job, function: Callable[[Job], Outcome], events: Events) -> Outc
 
 
 def _local(pending: list[Job], workers: int, events: Events | None = None,
-           function: Callable[[Job], Outcome] = execute) -> Iterator[Outcome]:
+           function: Callable[[Job], Outcome] | None = None) -> Iterator[Outcome]:
     """Outcomes as they finish, on ``workers`` spawned processes (in this process for one
     worker). If a worker dies, the pool is replaced; the jobs it had in hand run again
     alone, and one whose worker dies again comes back failed."""
     events = events or Events()
+    function = function or execute
     if workers <= 1 or len(pending) <= 1:
         for job in pending:
             yield function(job)
