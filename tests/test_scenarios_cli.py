@@ -113,7 +113,7 @@ def test_set_assignments_are_parsed_and_checked():
     (["run", "no_such_scenario"], "no such scenario file"),
     (["run", "--set", "n_workers=abc"], "n_workers"),
     (["run", "--set", "bogus=1"], "unknown parameter"),
-    (["run", "--seeds", "0"], "--seeds must be at least 1"),
+    (["run", "--seeds", "0"], "argument --seeds: expected a number of seeds from 1"),
 ])
 def test_cli_errors_exit_2_with_one_line(capsys, argv, words):
     assert main(argv) == 2
@@ -229,3 +229,38 @@ def test_run_and_compare_need_no_experiments_extra():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
+
+
+def test_runs_never_mix_and_latest_points_to_the_last(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    small = ["--set", "n_residents=300", "--set", "horizon_weeks=0", "--workers", "1"]
+    assert main(["run", *small]) == 0
+    assert main(["run", *small, "--seeds", "2"]) == 0
+    assert main(["run", *small, "--set", "grant_size=2000", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    folders = sorted(p.name for p in (tmp_path / "out" / "baseline").iterdir())
+    assert len(folders) == 4 and "latest" in folders
+    single = [f for f in folders if f.startswith("seed-1-set-")]
+    assert len(single) == 2 and any(f.startswith("2-seeds-from-1-set-") for f in folders)
+    latest = tmp_path / "out" / "baseline" / "latest"
+    assert latest.resolve() == Path(payload["out"]).resolve()
+    assert json.loads((latest / "summary.json").read_text())["parameters"]["grant_size"] == 2000
+    replicates = next((tmp_path / "out" / "baseline").glob("2-seeds-*"))
+    assert sorted(p.name for p in replicates.glob("replicate-*")) == ["replicate-001",
+                                                                       "replicate-002"]
+    summary = json.loads((replicates / "summary.json").read_text())
+    first = json.loads((replicates / "replicate-001" / "summary.json").read_text())
+    assert first["replicate"] == 1 and first["seed"] == summary["seeds"][0]
+    assert summary["replicates"][1] == {"replicate": 2, "seed": summary["seeds"][1],
+                                        "folder": "replicate-002"}
+    assert not list(tmp_path.glob("out/baseline/.*"))  # no staging folders left
+
+
+def test_extends_names_a_scenario_or_a_path(tmp_path):
+    by_name = load(write(tmp_path, "extends = 'baseline'\n[workers]\nn_workers = 2\n"))
+    by_file = load(write(tmp_path, "extends = 'baseline.toml'\n", "b.toml"))
+    assert by_name.params["n_workers"] == 2
+    assert by_name.params["initiative_shape"] == load("baseline").params["initiative_shape"]
+    assert by_file.params == load("baseline").params
+    write(tmp_path, "[workers]\nn_workers = 7\n", "baseline.toml")  # a file beside wins
+    assert load(write(tmp_path, "extends = 'baseline'\n", "c.toml")).params["n_workers"] == 7
