@@ -25,7 +25,13 @@ class UsageError(ReportedError):
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter,
                     argparse.RawDescriptionHelpFormatter):
-    """Help that shows every default and keeps the epilog's line breaks."""
+    """Help that shows every default (but not of on/off flags) and keeps the epilog's line
+    breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is False or action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 class Parser(argparse.ArgumentParser):

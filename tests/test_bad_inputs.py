@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from simulation.cli import main
-from simulation.experiments.calibrate import STORED
+from simulation.experiments.calibrate import DEFAULTS, STORED
 
 SMALL = ("[set]\nn_residents = 100\nproject_weeks = 4\nhorizon_weeks = 0\n"
          "infiltration_weeks = 2\n")
@@ -205,7 +205,9 @@ DAMAGES = {
 
 def _part(p: Path, change) -> None:
     """Turn a finished sweep back into parts (as if interrupted) and damage one."""
-    from simulation.experiments.store import Outcome, ResultsStore, _checked_bytes
+    from simulation.experiments.files import checked_bytes
+    from simulation.experiments.parts import Outcome
+    from simulation.experiments.store import ResultsStore
 
     store = ResultsStore(p)
     runs, series = store.read()
@@ -213,7 +215,7 @@ def _part(p: Path, change) -> None:
     for row in runs.to_dict("records"):
         rows = series[series["run_id"] == row["run_id"]]
         outcome = Outcome.encode(row, rows.reset_index(drop=True))
-        _checked_bytes(outcome.part, p / "parts" / f"{row['run_id']}.parquet")
+        checked_bytes(outcome.part, p / "parts" / f"{row['run_id']}.parquet")
     for name in ("runs.parquet", "series.parquet"):
         (p / name).unlink()
         (p / f"{name}.sha256").unlink()
@@ -298,8 +300,10 @@ CASES: list[tuple[str, ...]] = [
     # calibrate
     ("calibrate", "--candidates", "0"), ("calibrate", "--candidates", "-1"),
     ("calibrate", "--candidates", "x"), ("calibrate", "--candidates", "1000000000"),
-    ("calibrate", "--finalists", "0"), ("calibrate", "--candidates", "2", "--finalists", "3"),
+    ("calibrate", "--finalists", "0"),
+    ("calibrate", "--candidates", "2", "--local-candidates", "1", "--finalists", "4"),
     ("calibrate", "--screen-seeds", "0"), ("calibrate", "--final-seeds", "100000"),
+    ("calibrate", "--local-candidates", "0"), ("calibrate", "--refine-only"),
     ("calibrate", "--seed", "-1"), ("calibrate", "--workers", "0"),
     ("calibrate", "--out", "{d}/afile"), ("calibrate", "--out", "{stored}"),
     ("calibrate", "--candidates", "10000", "--screen-seeds", "10000"),
@@ -364,7 +368,7 @@ def test_bad_input_is_refused_in_one_line(case, inputs, results, busy_port, tmp_
     monkeypatch.setenv("SPROUT_DO_NOT_SERVE", "1")
     import simulation.viz.commands as viz
 
-    monkeypatch.setattr(viz.subprocess, "call", _no_server)
+    monkeypatch.setattr(viz.subprocess, "Popen", _no_server)
     before = _snapshot(inputs, results)
     code = main(argv)
     err = capsys.readouterr().err
@@ -431,7 +435,8 @@ def test_help_lists_scenarios_and_defaults(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: 10)" in text and "--workers" in text and "--json" in text
     main(["calibrate", "--help"])
-    assert "(default: 64)" in " ".join(capsys.readouterr().out.split())
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULTS.candidates})" in text and "(default: False)" not in text
     main(["sweep", "--help"])
     text = capsys.readouterr().out
     assert "funding_strategies" in text and "--overwrite" in text

@@ -32,14 +32,9 @@ the session with one line and leaves the directory resumable.
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import os
 import shutil
-import socket
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,9 +46,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..errors import ReportedError
 from ..runner import git_state
+from .files import (
+    DirectoryLock,
+    DiskFullError,
+    ResultsError,
+    checked_bytes,
+    checked_parquet,
+    checksum_path,
+    plain_write,
+    read_checksums,
+    reason,
+    sha256,
+    writing,
+)
+from .parts import Outcome, check_part, read_part
 from .sweep import Sweep
+
+__all__ = ["DiskFullError", "ResultsError", "ResultsStore", "SweepResults", "load_results"]
 
 RUN_COLUMNS = ("run_id", "point", "point_id", "replicate", "seed", "status", "error",
                "traceback", "elapsed_s")
@@ -69,168 +79,8 @@ OUTPUTS = ("report.html", "figures", "effects.csv", "effects.md", "strategies.cs
 removes them with the results)."""
 
 
-class ResultsError(ReportedError):
-    """A results directory that cannot be used as asked (e.g. resuming a different sweep)."""
-
-
-class DiskFullError(ResultsError):
-    """No space left while writing results; what is stored so far is kept."""
-
-
-ROW_KEY = b"sprout.run"
-"""Key of a part's metadata that holds the run's row (JSON)."""
-ROWS_KEY = b"sprout.rows"
-"""Key of a part's metadata that holds the number of rows of its series."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One finished run, encoded as its part file."""
-
-    run_id: str
-    failed: bool
-    part: bytes
-
-    @classmethod
-    def encode(cls, row: dict[str, Any], series: pd.DataFrame | None) -> Outcome:
-        """A run's row and weekly series (None if it failed) as Parquet bytes."""
-        table = pa.table({}) if series is None else pa.Table.from_pandas(series,
-                                                                        preserve_index=False)
-        table = table.replace_schema_metadata({
-            ROW_KEY: json.dumps(row, default=_json_default),
-            ROWS_KEY: str(table.num_rows),
-        })
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink)
-        return cls(row["run_id"], row["status"] == "failed", sink.getvalue().to_pybytes())
-
-
-def read_part(path: Path) -> tuple[dict[str, Any], pa.Table]:
-    """A part's row and series (``ResultsError`` naming the part if it cannot be read)."""
-    try:
-        table = pq.read_table(path)
-        row = json.loads(table.schema.metadata[ROW_KEY])
-    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
-        raise ResultsError(f"{path}: damaged ({_reason(err)})") from None
-    return row, table.replace_schema_metadata(None)
-
-
-def check_part(path: Path) -> str | None:
-    """Why a part cannot be trusted, or None: its checksum differs from the one stored
-    beside it, or (without one) it is unreadable, lacks its row, names another run or has
-    the wrong number of weeks."""
-    expected = read_checksums(path)
-    if expected:
-        try:
-            return None if sha256(path) in expected else "checksum mismatch"
-        except OSError as err:
-            return _reason(err)
-    try:
-        metadata = pq.read_metadata(path)
-        meta = metadata.metadata or {}
-        row = json.loads(meta[ROW_KEY])
-    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
-        return f"unreadable: {_reason(err)}"
-    if row.get("run_id") != path.stem:
-        return f"holds run {row.get('run_id')!r}"
-    if ROWS_KEY in meta and int(meta[ROWS_KEY]) != metadata.num_rows:
-        return f"{metadata.num_rows} rows instead of {int(meta[ROWS_KEY])}"
-    if row.get("status") == "done" and ROWS_KEY not in meta:
-        weeks = row.get("project_weeks", 0) + row.get("horizon_weeks", 0) + 1
-        if metadata.num_rows != weeks:
-            return f"{metadata.num_rows} weeks instead of {weeks}"
-    return None
-
-
-def _reason(err: BaseException) -> str:
-    text = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    return text.splitlines()[0]
-
-
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes (read in chunks)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def checksum_path(path: Path) -> Path:
-    return path.with_name(path.name + ".sha256")
-
-
-def read_checksums(path: Path) -> set[str]:
-    """The checksums stored beside ``path`` (empty if there is no checksum file)."""
-    try:
-        text = checksum_path(path).read_text(encoding="ascii", errors="replace")
-    except FileNotFoundError:
-        return set()
-    return {line.split()[0] for line in text.splitlines() if line.strip()}
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-
-
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[Path]:
-    """A temporary path to write ``path``'s new content to; removed if writing fails, and
-    an ``OSError`` turned into a ``ResultsError`` naming the file (``DiskFullError`` for a
-    full disk)."""
-    tmp = _temporary(path)
-    try:
-        yield tmp
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if not isinstance(err, OSError):
-            raise
-        if err.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskFullError(f"no space left on the device while writing {path}; the "
-                                "results stored so far are kept: free some space and "
-                                "rerun with --resume") from None
-        raise ResultsError(f"cannot write {path}: {_reason(err)}") from None
-
-
-def _plain_write(data: str | bytes, path: Path) -> None:
-    with _writing(path) as tmp:
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8")
-        else:
-            tmp.write_bytes(data)
-        os.replace(tmp, path)
-
-
-def _commit(tmp: Path, path: Path) -> None:
-    """Rename ``tmp`` into ``path`` with its checksum beside it: the checksum file first
-    lists the old and new checksums, then only the new one."""
-    digest = sha256(tmp)
-    old = read_checksums(path) if path.exists() else set()
-    if old - {digest}:
-        _plain_write("".join(f"{h}  {path.name}\n" for h in (*sorted(old), digest)),
-                     checksum_path(path))
-    else:
-        _plain_write(f"{digest}  {path.name}\n", checksum_path(path))
-    os.replace(tmp, path)
-    if old - {digest}:
-        _plain_write(f"{digest}  {path.name}\n", checksum_path(path))
-
-
-def _checked_bytes(data: bytes, path: Path) -> None:
-    with _writing(path) as tmp:
-        tmp.write_bytes(data)
-        _commit(tmp, path)
-
-
-def _checked_parquet(frame: pd.DataFrame, path: Path) -> None:
-    with _writing(path) as tmp:
-        frame.to_parquet(tmp, index=False)
-        _commit(tmp, path)
 
 
 def _json(payload: dict[str, Any]) -> str:
@@ -241,16 +91,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"not JSON serialisable: {value!r}")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class ResultsStore:
@@ -265,65 +105,13 @@ class ResultsStore:
         self.meta: dict[str, Any] = {}
 
     # --- the lock -------------------------------------------------------------------------
-    def check_directory(self) -> None:
-        """Create the directory (``ResultsError`` if it cannot be: a file in the way, no
-        permission, a read-only disk)."""
-        try:
-            if self.dir.exists() and not self.dir.is_dir():
-                raise ResultsError(f"{self.dir} is a file, not a results directory; choose "
-                                   "another --out")
-            self.dir.mkdir(parents=True, exist_ok=True)
-            probe = _temporary(self.dir / "probe")
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as err:
-            raise ResultsError(f"cannot write results into {self.dir}: {_reason(err)}"
-                               ) from None
-
     def holder(self) -> dict[str, Any] | None:
         """Who holds the lock, if anyone does: pid, host, started."""
-        try:
-            return json.loads(self.lock_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {"pid": None, "host": "?", "started": "?"}
+        return DirectoryLock(self.dir).holder()
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the directory's lock: a second session (this host or another) is refused
-        with who holds it; a lock left by a process of this host that is gone is taken
-        over."""
-        self.check_directory()
-        host = socket.gethostname()
-        mine = {"pid": os.getpid(), "host": host, "started": now()}
-        for _ in range(2):
-            try:
-                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self.holder() or {}
-                stale = (holder.get("host") == host and isinstance(holder.get("pid"), int)
-                         and not _alive(holder["pid"]))
-                if not stale:
-                    raise ResultsError(
-                        f"{self.dir} is in use by another sprout session (pid "
-                        f"{holder.get('pid')} on {holder.get('host')}, since "
-                        f"{holder.get('started')}); wait for it to end, or remove "
-                        f"{self.lock_path} if that session is gone") from None
-                with contextlib.suppress(FileNotFoundError):
-                    self.lock_path.unlink()
-                continue
-            except OSError as err:
-                raise ResultsError(f"cannot lock {self.dir}: {_reason(err)}") from None
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(mine))
-            break
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                if (self.holder() or {}).get("pid") == os.getpid():
-                    self.lock_path.unlink()
+    def locked(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the directory's lock (``files.DirectoryLock``), creating the directory."""
+        return DirectoryLock(self.dir).held()
 
     # --- writing --------------------------------------------------------------------------
     def holds_results(self) -> bool:
@@ -359,11 +147,11 @@ class ResultsStore:
         try:
             self.parts.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ResultsError(f"cannot write into {self.parts}: {_reason(err)}") from None
+            raise ResultsError(f"cannot write into {self.parts}: {reason(err)}") from None
         self._remove_stale()
         self.damaged = self._set_aside_damaged()
         if sweep.path and Path(sweep.path).exists() and not (self.dir / "sweep.toml").exists():
-            with _writing(self.dir / "sweep.toml") as tmp:
+            with writing(self.dir / "sweep.toml") as tmp:
                 shutil.copyfile(sweep.path, tmp)
                 os.replace(tmp, self.dir / "sweep.toml")
         stored = self.stored_ids()
@@ -434,12 +222,12 @@ class ResultsStore:
         try:  # written before checksums: readable is all that can be checked
             pq.read_metadata(path)
         except (pa.ArrowException, OSError) as err:
-            return f"unreadable: {_reason(err)}"
+            return f"unreadable: {reason(err)}"
         return None
 
     def write(self, outcome: Outcome) -> None:
         """Store one finished run."""
-        _checked_bytes(outcome.part, self.parts / f"{outcome.run_id}.parquet")
+        checked_bytes(outcome.part, self.parts / f"{outcome.run_id}.parquet")
 
     def finish(self, ran: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Consolidate the parts and record the session's end and the counts."""
@@ -461,13 +249,13 @@ class ResultsStore:
             return
         runs, series = self.read()
         if len(series):
-            _checked_parquet(series, self.dir / "series.parquet")
+            checked_parquet(series, self.dir / "series.parquet")
         if len(runs):  # last: it is what marks runs as stored once the parts are gone
-            _checked_parquet(runs, self.dir / "runs.parquet")
+            checked_parquet(runs, self.dir / "runs.parquet")
         shutil.rmtree(self.parts)
 
     def _save_meta(self) -> None:
-        _plain_write(_json(self.meta), self.metadata_path)
+        plain_write(_json(self.meta), self.metadata_path)
 
     # --- reading --------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
@@ -478,7 +266,7 @@ class ResultsStore:
             return {}
         except (OSError, UnicodeDecodeError, ValueError) as err:
             raise ResultsError(f"{self.metadata_path}: cannot be read as JSON "
-                               f"({_reason(err)})") from None
+                               f"({reason(err)})") from None
         if not isinstance(meta, dict) or not isinstance(meta.get("sweep"), dict) or not all(
                 key in meta["sweep"] for key in ("name", "design_sha256", "varied")):
             raise ResultsError(f"{self.metadata_path}: not the metadata of a sweep's results "
@@ -497,7 +285,7 @@ class ResultsStore:
         try:
             return pd.read_parquet(path, columns=columns)
         except (pa.ArrowException, OSError, ValueError) as err:
-            raise ResultsError(f"{path}: cannot be read ({_reason(err)}); resume the sweep "
+            raise ResultsError(f"{path}: cannot be read ({reason(err)}); resume the sweep "
                                "to run its runs again") from None
 
     def verify(self) -> None:
