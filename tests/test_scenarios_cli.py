@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulation.cli import main
+from simulation.figures import by_name
 from simulation.parameters import BY_NAME, PARAMETERS, defaults
 from simulation.scenario import ScenarioError, available, load, parse_assignments
 
@@ -200,7 +201,7 @@ def test_summary_table_of_several_runs_shows_both_intervals_and_the_case():
                                                                     "all runs", "")
     assert rows["Groups registered formally"][0] == "0 (all runs)"
     assert rows["Worker contacts per year after the project"][:2] == ("-", "-")
-    share = rows["Share of new groups residents initiated unpushed"][0]
+    share = rows[by_name("resident_initiated_share").label_en][0]
     assert share.startswith("51% [") and "-" not in share.split("[")[1]
     text = run_table(runs)
     assert "95% interval of the mean" in text and "spread of runs" in text
@@ -216,7 +217,7 @@ def test_summary_table_of_one_run_prints_values():
     rows = {row[0]: row[1:] for row in run_rows(constructed_summaries()[:1])}
     assert rows["Active groups at week 52"] == ("26", "31")
     assert rows["Cost per group alive at horizon (yuan)"] == ("45,000", "")
-    assert rows["Share of new groups residents initiated unpushed"] == ("40%", "")
+    assert rows[by_name("resident_initiated_share").label_en] == ("40%", "")
 
 
 def test_run_and_compare_need_no_experiments_extra():
