@@ -29,7 +29,9 @@ def gumbel_top_k(rng: np.random.Generator, candidates: np.ndarray, weights: np.n
     if candidates.size <= k:
         return candidates
     keys = np.log(np.maximum(weights, 1e-12)) + rng.gumbel(size=candidates.size)
-    return candidates[np.argpartition(-keys, k - 1)[:k]]
+    # argpartition's order depends on the CPU's SIMD path (docs/reproducibility.md): sort
+    # the chosen, so that later draws per resident land on the same residents everywhere.
+    return candidates[np.sort(np.argpartition(-keys, k - 1)[:k])]
 
 
 @dataclass

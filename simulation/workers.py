@@ -213,7 +213,8 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
     noise = world.rng.lognormal(0.0, p.qa_priority_noise, candidates.size)
     priority = (drive + p.qa_drive_floor) * (doubt + p.qa_doubt_floor) * noise
     if candidates.size > n_visits:
-        who = candidates[np.argpartition(-priority, n_visits - 1)[:n_visits]]
+        # Sorted: argpartition's order depends on the CPU (docs/reproducibility.md).
+        who = candidates[np.sort(np.argpartition(-priority, n_visits - 1)[:n_visits])]
     else:
         who = candidates
     legit = legitimacy(p)
