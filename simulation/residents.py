@@ -98,7 +98,7 @@ def initiated_by_residents(terms: np.ndarray, threshold: float) -> np.ndarray:
     every founder meets (much of it built by workers), so it does not separate one founding
     from another; the grant and the training sessions' announcements are the programme's
     offer, not a worker's persuasion."""
-    workers = 3 + WORKERS
+    workers = FOUNDING_TERMS.index(f"relief_{RELIEF_SOURCES[WORKERS]}")
     return terms.sum(axis=1) - terms[:, workers] >= threshold
 
 

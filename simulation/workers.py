@@ -20,6 +20,7 @@ from .state import WORKERS, World
 ACTIVITIES: tuple[str, ...] = ("infiltration", "qa", "pioneer", "accompaniment", "meetings")
 """What worker hours are spent on; reported weekly."""
 
+WEEKS_PER_YEAR = 52.0
 TIE_BREAK = 1e-3  # random jitter that breaks ties between equally good buildings
 
 
@@ -241,7 +242,7 @@ def _place(workers: list[SocialWorker], visited: np.ndarray, buildings: np.ndarr
 def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, float]:
     """One or two contacts a year: a worker looks in on a group. Returns contacts, hours."""
     p = world.params
-    rate = p.post_project_contacts_per_year / 52.0
+    rate = p.post_project_contacts_per_year / WEEKS_PER_YEAR
     contacts = 0
     for _ in range(world.rng.poisson(rate)):
         active = registry.active
