@@ -53,6 +53,8 @@ TEXT: dict[str, dict[str, str]] = {
                 "zh": "{residents:,} 位居民 · {groups} 支活跃自组织 · {acting:,} 人参与 · "
                       "已拨付 {grants:,.0f} 元"},
     "error": {"en": "These conditions cannot be run: {error}", "zh": "无法按这些条件运行：{error}"},
+    "bad_control": {"en": "{field}: this value cannot be used ({error}).",
+                    "zh": "{field}：无法使用这个值（{error}）。"},
     "week_label": {"en": "Week", "zh": "周数"},
     "group_key": {"en": "group: leader ★, members outlined", "zh": "队伍：★ 负责人，轮廓内为成员"},
     "phase_start": {"en": "before the project", "zh": "项目开始前"},

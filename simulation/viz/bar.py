@@ -15,6 +15,7 @@ from .page_state import (
     advance,
     applied,
     compare,
+    guarded,
     jump,
     jump_to,
     language,
@@ -54,12 +55,15 @@ def Bar(lang: str) -> None:
         with solara.Div(style={"width": "11.5em"}):
             solara.Select(t("speed", lang), values=speed_names,
                           value=speed_names[SPEEDS.index(speed.value)], dense=True,
-                          on_value=lambda name: speed.set(SPEEDS[speed_names.index(name)]),
+                          on_value=guarded(t("speed", lang), lambda name: speed.set(
+                              SPEEDS[speed_names.index(name)])),
                           classes=["sprout-speed"])
         with solara.Div(style={"width": "4.5em"}):
-            solara.InputInt(t("jump_week", lang), value=jump_to.value, on_value=jump_to.set,
+            solara.InputInt(t("jump_week", lang), value=jump_to.value,
+                            on_value=guarded(t("jump_week", lang), lambda w: jump_to.set(int(w))),
                             classes=["sprout-jump-week"])
-        _button(t("jump", lang), "jump", lambda: jump(jump_to.value), outlined=True)
+        _button(t("jump", lang), "jump", guarded(t("jump", lang), lambda: jump(jump_to.value)),
+                outlined=True)
         with solara.Div(classes=["sprout-pause-moments"]):
             solara.Checkbox(label=t("pause_at_moments", lang), value=pause_at_moments)
         solara.Div(style={"flex": "1 1 0"})

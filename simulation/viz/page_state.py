@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -83,6 +84,20 @@ present = solara.reactive(False)
 pause_at_moments = solara.reactive(False)
 show_export = solara.reactive(False)
 jump_to = solara.reactive(52)
+
+
+def guarded(field: str, action: Callable[..., Any]) -> Callable[..., None]:
+    """A control's callback that never shows the page a traceback: a value it cannot use
+    (out of range, the wrong type, a crafted message) leaves a message naming the field, in
+    the page's language."""
+    def run(*args: Any) -> None:
+        try:
+            action(*args)
+        except Exception as err:  # noqa: BLE001 - anything a page input can cause
+            playing.set(False)
+            problem.set(t("bad_control", language.value, field=field,
+                          error=str(err).splitlines()[0][:200] if str(err) else type(err).__name__))
+    return run
 
 
 def start(new: Setup) -> None:

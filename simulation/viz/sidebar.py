@@ -12,7 +12,7 @@ from mesa.visualization.solara_viz import UserInputs
 
 from ..text import scenario_title, t
 from .controls import BY_CONTROL, advisories, user_inputs
-from .page_state import Setup, applied, compare, scenario_choices, setup, start
+from .page_state import Setup, applied, compare, guarded, scenario_choices, setup, start
 
 
 @solara.component
@@ -40,18 +40,23 @@ def Conditions(lang: str) -> None:
         solara.Info(t("pending", lang), dense=True, classes=["sprout-pending"])
     with solara.Card(t("conditions_card", lang)):
         solara.Select(t("scenario", lang), values=titles,
-                      value=titles[choices.index(now.scenario)], on_value=pick,
+                      value=titles[choices.index(now.scenario)],
+                      on_value=guarded(t("scenario", lang), pick),
                       classes=["sprout-scenario"])
         solara.Switch(label=t("compare", lang), value=now.compare_with is not None,
-                      on_value=compare, classes=["sprout-compare"])
+                      on_value=guarded(t("compare", lang), compare),
+                      classes=["sprout-compare"])
         if now.compare_with is not None:
             solara.Select(t("compare_with", lang), values=titles,
-                          value=titles[choices.index(now.compare_with)], on_value=compare_with)
+                          value=titles[choices.index(now.compare_with)],
+                          on_value=guarded(t("compare_with", lang), compare_with))
             solara.Text(t("compare_note", lang), classes=["sprout-note"])
         solara.InputInt(t("seed", lang), value=now.seed, classes=["sprout-seed"],
-                        on_value=lambda seed: setup.set(replace(setup.value, seed=seed or 0)))
+                        on_value=guarded(t("seed", lang), lambda seed: setup.set(
+                            replace(setup.value, seed=int(seed or 0)))))
         if now.seed < 0:
             solara.Error(t("bad_seed", lang, seed=now.seed), dense=True)
-        UserInputs(user_inputs(now.conditions, lang), on_change=change)
+        UserInputs(user_inputs(now.conditions, lang),
+                   on_change=lambda name, shown: guarded(name, change)(name, shown))
         for note in advisories(now.params(), lang):
             solara.Warning(note, dense=True, classes=["sprout-advisory"])
