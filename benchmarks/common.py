@@ -62,6 +62,11 @@ def cpu_model() -> str:
 
 
 def commit(tree: Path) -> dict[str, Any]:
+    """The commit measured: git's, or for an exported tree (``git archive``) its COMMIT file."""
+    exported = tree / "COMMIT"
+    if exported.exists():
+        return {"commit": exported.read_text().strip(), "dirty": False}
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=tree, capture_output=True, text=True,
                               timeout=10).stdout.strip()
