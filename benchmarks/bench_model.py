@@ -21,10 +21,11 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the benchmarks importable
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import reference  # noqa: E402
 from benchmarks.common import ROOT, arguments, load, paired, use_tree, write  # noqa: E402
@@ -72,20 +73,24 @@ def one_size(n: int) -> dict[str, Any]:
     return figures
 
 
-def scale(sizes: list[int]) -> dict[str, Any]:
-    rows = {}
+def scale(sizes: list[int], tree: Path) -> dict[str, Any]:
+    rows: dict[str, Any] = {}
     for n in sizes:
-        out = subprocess.run([sys.executable, "-m", "benchmarks.bench_model", "--one", str(n)],
-                             capture_output=True, text=True, check=True, cwd=ROOT)
-        rows[str(n)] = json.loads(out.stdout.strip().splitlines()[-1])
+        out = subprocess.run([sys.executable, "-m", "benchmarks.bench_model", "--one", str(n),
+                              "--tree", str(tree)], capture_output=True, text=True, cwd=ROOT)
+        if out.returncode == 0:
+            rows[str(n)] = json.loads(out.stdout.strip().splitlines()[-1])
+        else:  # e.g. refused: more residents than the parameter allows
+            rows[str(n)] = {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
         print(f"{n:>9,} residents: {rows[str(n)]}", file=sys.stderr)
-    small, large = str(min(sizes)), str(max(sizes))
+    ran = [int(n) for n, r in rows.items() if "error" not in r]
     exponent = None
-    if small != large:
-        exponent = math.log(rows[large]["total_s"] / rows[small]["total_s"]) / math.log(
-            int(large) / int(small))
+    if len(ran) > 1:
+        small, large = rows[str(min(ran))], rows[str(max(ran))]
+        exponent = math.log(large["total_s"] / small["total_s"]) / math.log(max(ran) / min(ran))
     return {"sizes": rows, "exponent_total_cpu": exponent,
-            "per_resident_us": {n: r["total_s"] / int(n) * 1e6 for n, r in rows.items()}}
+            "exponent_from_to": [min(ran), max(ran)] if ran else None,
+            "per_resident_us": {str(n): rows[str(n)]["total_s"] / n * 1e6 for n in ran}}
 
 
 def main() -> None:
@@ -113,7 +118,7 @@ def main() -> None:
         "reference": baseline["reference"],
         "ratio_simulation_to_reference": baseline["sprout"]["simulate_s"]
         / baseline["reference"]["simulate_s"],
-        "scale": scale(sizes) if sizes else None,
+        "scale": scale(sizes, tree) if sizes else None,
     }
     write("bench_model", args.label, tree, figures, load_before, args.no_write)
     b, r = figures["baseline"], figures["reference"]
