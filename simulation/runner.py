@@ -76,15 +76,15 @@ def _jsonable(value: Any) -> Any:
 def git_state() -> dict[str, Any]:
     """The source tree's commit and whether it had uncommitted changes, if it is a checkout."""
     root = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "simulation"],
-                                    cwd=root, capture_output=True, text=True, timeout=10,
-                                    check=True).stdout.strip())
-        return {"git_commit": commit, "git_dirty": dirty}
+    try:  # one git process: the commit from the branch header, dirty from the entries
+        lines = subprocess.run(["git", "status", "--porcelain=v2", "--branch", "--",
+                                "simulation"], cwd=root, capture_output=True, text=True,
+                               timeout=10, check=True).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return {"git_commit": None, "git_dirty": None}
+    oid = next((line.split()[2] for line in lines if line.startswith("# branch.oid ")), None)
+    return {"git_commit": None if oid in (None, "(initial)") else oid,
+            "git_dirty": any(not line.startswith("#") for line in lines)}
 
 
 def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, Any]:
