@@ -55,7 +55,8 @@ def main() -> None:
     figures = paired({name: (lambda c=c: timed(c, work)) for name, c in commands.items()},
                      args.rounds)
     figures["rounds"] = args.rounds
-    write("bench_cli", args.label, tree, figures, load_before, args.no_write)
+    write("bench_cli", args.label, tree, figures, load_before, args.no_write,
+          args.merge)
     for name, f in figures.items():
         if isinstance(f, dict):
             print(f"{name:>12}: {f['cpu_s']:.2f} s CPU ({f['wall_s']:.2f} s wall)",

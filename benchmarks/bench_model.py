@@ -118,9 +118,11 @@ def main() -> None:
         "reference": baseline["reference"],
         "ratio_simulation_to_reference": baseline["sprout"]["simulate_s"]
         / baseline["reference"]["simulate_s"],
-        "scale": scale(sizes, tree) if sizes else None,
     }
-    write("bench_model", args.label, tree, figures, load_before, args.no_write)
+    if sizes:
+        figures["scale"] = scale(sizes, tree)
+    write("bench_model", args.label, tree, figures, load_before, args.no_write,
+          args.merge)
     b, r = figures["baseline"], figures["reference"]
     print(f"baseline: set-up {b['setup_s'] * 1e3:.1f} ms + simulation {b['simulate_s'] * 1e3:.0f}"
           f" ms CPU (median of {args.rounds}); reference {r['simulate_s'] * 1e3:.0f} ms; "

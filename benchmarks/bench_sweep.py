@@ -206,7 +206,8 @@ def main() -> int:
             model = figures["overhead"]["setup_and_simulation_s"]
             sweep["overhead_share_of_sweep_cpu"] = 1 - model / sweep["cpu_per_run_s"]
         figures["sweep"] = sweep
-    write("bench_sweep", args.label, tree, figures, load_before, args.no_write)
+    write("bench_sweep", args.label, tree, figures, load_before, args.no_write,
+          args.merge)
     if not args.out:
         shutil.rmtree(out, ignore_errors=True)
     return 0

@@ -38,6 +38,8 @@ def arguments(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--label", default="now",
                         help="results/<label>/ to write the figures to (default: now)")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the stored figures of the parts not measured this time")
     return parser
 
 
@@ -139,8 +141,19 @@ def paired(functions: dict[str, Callable[[], dict[str, float]]], rounds: int
 
 
 def write(name: str, label: str, tree: Path, figures: dict[str, Any], load_before: list[float],
-          no_write: bool = False) -> dict[str, Any]:
-    """Add date, machine, load and commit to ``figures``; print and store them."""
+          no_write: bool = False, merge: bool = False) -> dict[str, Any]:
+    """Add date, machine, load and commit to ``figures``; print and store them. With
+    ``merge``, parts stored earlier and not measured now are kept, with their own date and
+    load under ``earlier``."""
+    out = RESULTS / label / f"{name}.json"
+    earlier: dict[str, Any] = {}
+    if merge and out.exists():
+        old = json.loads(out.read_text())
+        earlier = old.get("earlier", {})
+        for part, value in old["figures"].items():
+            if part not in figures:
+                figures[part] = value
+                earlier.setdefault(part, {"date": old["date"], "load_before": old["load_before"]})
     payload = {
         "benchmark": name,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -151,9 +164,10 @@ def write(name: str, label: str, tree: Path, figures: dict[str, Any], load_befor
         **commit(tree),
         "figures": figures,
     }
+    if earlier:
+        payload["earlier"] = earlier
     print(json.dumps(payload, indent=2))
     if not no_write:
-        out = RESULTS / label / f"{name}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(payload, indent=2) + "\n")
         print(f"wrote {out.relative_to(ROOT)}", file=sys.stderr)
