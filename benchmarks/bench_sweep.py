@@ -43,16 +43,30 @@ def sweep_of(runs: int) -> Any:
 
 def timed_sweep(runs: int, workers: int, out: Path, dask: str | None = None,
                 report: bool = False) -> dict[str, float]:
+    from simulation.experiments import store
     from simulation.experiments.execute import run_sweep
 
     shutil.rmtree(out, ignore_errors=True)
+    stored: list[float] = []  # when each run was stored: throughput once the pool is up
+    write = store.ResultsStore.write
+
+    def timed_write(self: Any, outcome: Any) -> None:
+        write(self, outcome)
+        stored.append(time.perf_counter())
+
     clock = Clock()
-    with clock.measure():
-        session = run_sweep(sweep_of(runs), out, workers=workers, dask=dask, progress=False)
+    store.ResultsStore.write = timed_write
+    try:
+        with clock.measure():
+            session = run_sweep(sweep_of(runs), out, workers=workers, dask=dask,
+                                progress=False)
+    finally:
+        store.ResultsStore.write = write
+    steady = (len(stored) - 1) / (stored[-1] - stored[0]) if len(stored) > 2 else None
     figures = {"runs": session.ran, "failed": session.failed, "wall_s": clock.wall,
                "cpu_s": clock.total_cpu, "parent_cpu_s": clock.cpu,
                "workers_cpu_s": clock.children, "runs_per_s": session.ran / clock.wall,
-               "cpu_per_run_s": clock.total_cpu / session.ran}
+               "steady_runs_per_s": steady, "cpu_per_run_s": clock.total_cpu / session.ran}
     if report:
         from simulation.experiments.report import write_report
 
@@ -63,17 +77,20 @@ def timed_sweep(runs: int, workers: int, out: Path, dask: str | None = None,
 
 
 def scaling(runs: int, out: Path, rounds: int = 2) -> dict[str, Any]:
+    """Throughput of 1 and 2 workers, alternately; steady: from the first run stored to the
+    last, so that starting the pool's processes (imports) does not count."""
     one, two = [], []
     for _ in range(rounds):
         one.append(timed_sweep(runs, 1, out / "one"))
         two.append(timed_sweep(runs, 2, out / "two"))
-    throughput_one = median([r["runs_per_s"] for r in one])
-    throughput_two = median([r["runs_per_s"] for r in two])
-    return {"runs": runs, "rounds": rounds, "one_worker_runs_per_s": throughput_one,
-            "two_workers_runs_per_s": throughput_two,
-            "speed_up": throughput_two / throughput_one,
-            "one_worker_cpu_per_run_s": median([r["cpu_per_run_s"] for r in one]),
-            "two_workers_cpu_per_run_s": median([r["cpu_per_run_s"] for r in two])}
+    figures: dict[str, Any] = {"runs": runs, "rounds": rounds}
+    for key in ("runs_per_s", "steady_runs_per_s", "cpu_per_run_s"):
+        figures[f"one_worker_{key}"] = median([r[key] for r in one])
+        figures[f"two_workers_{key}"] = median([r[key] for r in two])
+    figures["speed_up"] = figures["two_workers_runs_per_s"] / figures["one_worker_runs_per_s"]
+    figures["steady_speed_up"] = (figures["two_workers_steady_runs_per_s"]
+                                  / figures["one_worker_steady_runs_per_s"])
+    return figures
 
 
 def overhead(runs: int, out: Path) -> dict[str, Any]:
