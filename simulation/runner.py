@@ -123,21 +123,23 @@ def groups_frame(model: CommunityModel) -> pd.DataFrame:
     )
 
 
-def run(params: dict[str, Any], seed: int, scenario: str = "custom") -> RunResult:
-    """Run one simulation to its horizon."""
+def run(params: dict[str, Any], seed: int, scenario: str = "custom",
+        details: bool = True) -> RunResult:
+    """Run one simulation to its horizon; without ``details`` (a sweep's runs) the result
+    leaves out the event log and the table of groups."""
     # A run allocates many small objects (weekly rows, events, groups) and frees few until
     # it ends: the cyclic garbage collector's passes meanwhile cost ~5% of the run's time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(params, seed, scenario)
+        return _run(params, seed, scenario, details)
     finally:
         if collecting:
             gc.enable()
             gc.collect(0)
 
 
-def _run(params: dict[str, Any], seed: int, scenario: str) -> RunResult:
+def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> RunResult:
     model = CommunityModel(rng=seed, **params)
     model.run_for(model.p.project_weeks + model.p.horizon_weeks)
     return RunResult(
@@ -146,8 +148,8 @@ def _run(params: dict[str, Any], seed: int, scenario: str) -> RunResult:
         params=model.p.as_dict(),
         series=model.series(),
         summary=summarise(model),
-        events=[e.as_dict() for e in model.events],
-        groups=groups_frame(model),
+        events=[e.as_dict() for e in model.events] if details else [],
+        groups=groups_frame(model) if details else None,
     )
 
 
