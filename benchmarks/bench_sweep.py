@@ -41,6 +41,15 @@ def sweep_of(runs: int) -> Any:
     return load_sweep("baseline_1000").with_values(replicates=runs)
 
 
+def _reap_workers(timeout: float = 60.0) -> None:
+    """Wait for the pool's worker processes (a pool may be shut down without waiting)."""
+    import multiprocessing
+
+    deadline = time.monotonic() + timeout
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def timed_sweep(runs: int, workers: int, out: Path, dask: str | None = None,
                 report: bool = False) -> dict[str, float]:
     from simulation.experiments import store
@@ -60,6 +69,7 @@ def timed_sweep(runs: int, workers: int, out: Path, dask: str | None = None,
         with clock.measure():
             session = run_sweep(sweep_of(runs), out, workers=workers, dask=dask,
                                 progress=False)
+            _reap_workers()  # their CPU counts once they have exited and been waited for
     finally:
         store.ResultsStore.write = write
     steady = (len(stored) - 1) / (stored[-1] - stored[0]) if len(stored) > 2 else None
