@@ -1,58 +1,132 @@
-"""How fast the model runs: set-up and simulation time, baseline and a large community.
+"""How fast the model runs: set-up and simulation CPU time of the baseline, beside the numpy
+reference model (``benchmarks/reference.py``), and how the cost grows with the community.
 
-    .venv/bin/python benchmarks/bench_model.py [--repeat 3] [--large 100000]
+    python -m benchmarks.bench_model [--rounds 5] [--sizes 5000 20000 100000] [--million]
 
-Targets: one baseline run (5,000 residents, 52 + 104 weeks) simulates in under 1 s; a
-100,000-resident community runs all 156 weeks in under 30 s. Reports the best of
-``--repeat`` runs of each, so that other load on the machine distorts it least.
+The baseline (5,000 residents, 156 weeks) and the reference run alternately, ``--rounds``
+times each (seeds 1, 2, ...), and the medians are reported: set-up, simulation, freeing the
+run, building the Mesa network and agents on first use, and the ratio simulation /
+reference. Each size of the scale series runs in a fresh process (so that its peak memory
+is its own); ``--million`` adds 1,000,000 residents. The exponent ``b`` of total CPU ~ n^b
+from the smallest to the largest size says how the cost per resident moves (b = 1: flat).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import math
+import resource
+import subprocess
+import sys
 import time
+from pathlib import Path
+from typing import Any
 
-from simulation import __version__
-from simulation.model import CommunityModel
-from simulation.scenario import load
+if __package__ in (None, ""):  # run as a script: make the benchmarks importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import reference  # noqa: E402
+from benchmarks.common import ROOT, arguments, load, paired, use_tree, write  # noqa: E402
 
 
-def timed_run(params: dict, seed: int) -> dict[str, float]:
-    start = time.perf_counter()
+def sprout_run(n: int | None, seed: int) -> dict[str, float]:
+    """One run of the baseline (with ``n`` residents): CPU seconds of each phase."""
+    from simulation.model import CommunityModel
+    from simulation.scenario import load as load_scenario
+
+    params = dict(load_scenario("baseline").params)
+    if n is not None:
+        params["n_residents"] = n
+    collecting = gc.isenabled()
+    gc.disable()  # as simulation.runner.run does
+    start = time.process_time()
     model = CommunityModel(rng=seed, **params)
-    built = time.perf_counter()
+    built = time.process_time()
     model.run_for(params["project_weeks"] + params["horizon_weeks"])
-    done = time.perf_counter()
-    return {
-        "setup_s": built - start,
-        "simulate_s": done - built,
-        "total_s": done - start,
-        "groups_week52": float(model.series().loc[52, "active_groups"]),
-    }
+    done = time.process_time()
+    del model
+    if collecting:
+        gc.enable()
+    gc.collect()
+    freed = time.process_time()
+    model = CommunityModel(rng=seed, **params)
+    viewed = time.process_time()
+    agents = len(model.agents)  # the Mesa network and Resident agents, on first use
+    viewed = time.process_time() - viewed
+    del model
+    gc.collect()
+    return {"setup_s": built - start, "simulate_s": done - built, "total_s": done - start,
+            "free_s": freed - done, "agents_on_first_use_s": viewed, "agents": agents}
 
 
-def best_of(params: dict, repeat: int) -> dict[str, float]:
-    runs = [timed_run(params, seed) for seed in range(1, repeat + 1)]
-    return {key: min(r[key] for r in runs) for key in ("setup_s", "simulate_s", "total_s")}
+def reference_run(seed: int) -> dict[str, float]:
+    setup, simulate, _ = reference.run(seed=seed)
+    return {"setup_s": setup, "simulate_s": simulate, "total_s": setup + simulate}
+
+
+def one_size(n: int) -> dict[str, Any]:
+    """In this (fresh) process: one run of ``n`` residents, with the peak memory."""
+    figures = sprout_run(n, seed=1)
+    figures["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    return figures
+
+
+def scale(sizes: list[int], tree: Path) -> dict[str, Any]:
+    rows: dict[str, Any] = {}
+    for n in sizes:
+        out = subprocess.run([sys.executable, "-m", "benchmarks.bench_model", "--one", str(n),
+                              "--tree", str(tree)], capture_output=True, text=True, cwd=ROOT)
+        if out.returncode == 0:
+            rows[str(n)] = json.loads(out.stdout.strip().splitlines()[-1])
+        else:  # e.g. refused: more residents than the parameter allows
+            rows[str(n)] = {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+        print(f"{n:>9,} residents: {rows[str(n)]}", file=sys.stderr)
+    ran = [int(n) for n, r in rows.items() if "error" not in r]
+    exponent = None
+    if len(ran) > 1:
+        small, large = rows[str(min(ran))], rows[str(max(ran))]
+        exponent = math.log(large["total_s"] / small["total_s"]) / math.log(max(ran) / min(ran))
+    return {"sizes": rows, "exponent_total_cpu": exponent,
+            "exponent_from_to": [min(ran), max(ran)] if ran else None,
+            "per_resident_us": {str(n): rows[str(n)]["total_s"] / n * 1e6 for n in ran}}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--large", type=int, default=100_000)
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[5000, 20_000, 100_000])
+    parser.add_argument("--million", action="store_true", help="add 1,000,000 residents")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    baseline = load("baseline").params
-    results = {
-        "sprout_version": __version__,
-        "baseline_5000": best_of(baseline, args.repeat),
-        f"large_{args.large}": best_of({**baseline, "n_residents": args.large}, 1),
+    tree = use_tree(args.tree)
+    if args.one:
+        print(json.dumps(one_size(args.one)))
+        return
+    load_before = load()
+    sprout_run(None, seed=99)  # warm up: imports, caches
+    reference_run(seed=99)
+    seeds = iter(range(1, 10_000))
+    ref_seeds = iter(range(1, 10_000))
+    baseline = paired({"sprout": lambda: sprout_run(None, next(seeds)),
+                       "reference": lambda: reference_run(next(ref_seeds))}, args.rounds)
+    sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
+    figures = {
+        "rounds": args.rounds,
+        "baseline": baseline["sprout"],
+        "reference": baseline["reference"],
+        "ratio_simulation_to_reference": baseline["sprout"]["simulate_s"]
+        / baseline["reference"]["simulate_s"],
     }
-    print(json.dumps(results, indent=2))
-    base, large = results["baseline_5000"], results[f"large_{args.large}"]
-    print(f"baseline: {base['simulate_s']:.2f} s simulating (target < 1 s), "
-          f"{base['total_s']:.2f} s with set-up")
-    print(f"{args.large:,} residents: {large['total_s']:.1f} s in all (target < 30 s)")
+    if sizes:
+        figures["scale"] = scale(sizes, tree)
+    write("bench_model", args.label, tree, figures, load_before, args.no_write,
+          args.merge)
+    b, r = figures["baseline"], figures["reference"]
+    print(f"baseline: set-up {b['setup_s'] * 1e3:.1f} ms + simulation {b['simulate_s'] * 1e3:.0f}"
+          f" ms CPU (median of {args.rounds}); reference {r['simulate_s'] * 1e3:.0f} ms; "
+          f"ratio {figures['ratio_simulation_to_reference']:.2f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

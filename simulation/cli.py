@@ -141,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         if staging is None:
             _clear_outputs(out)
-        summaries = _write_run(target, scenario, master, seeds, results)
+        summaries = _write_run(target, scenario, master, seeds, results, args.plot)
         if staging is not None:
             _replace_folder(staging, out)
             latest = point_latest(out)
@@ -171,17 +171,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(run_table(summaries))
     what = "series, summary, events, groups" if len(results) == 1 else \
         "summary.json; replicate-NNN/: series, summary, events, groups"
-    print(f"Wrote {out}/ ({what}) and groups_over_time.png"
+    print(f"Wrote {out}/ ({what})" + (" and groups_over_time.png" if args.plot else "")
           + (f"; also {latest}/" if staging is not None else ""))
     return 0
 
 
 def _write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
-               results: list[Any]) -> list[dict[str, Any]]:
+               results: list[Any], plot: bool = True) -> list[dict[str, Any]]:
     """Write one run, or every replicate (``replicate-001/``… with its seed in its
-    ``summary.json``) and their summary, into ``out``; return the summaries."""
-    from .plots import groups_over_time
-
+    ``summary.json``) and their summary, into ``out``; return the summaries. ``plot``
+    draws groups_over_time.png (and only then imports matplotlib)."""
     out.mkdir(parents=True, exist_ok=True)
     if len(results) == 1:
         results[0].save(out)
@@ -192,9 +191,12 @@ def _write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
             summary = {"replicate": number, **summary}
             (folder / "summary.json").write_text(json.dumps(summary, indent=2))
     p = results[0].params
-    groups_over_time({scenario.name: [r.series for r in results]},
-                     out / "groups_over_time.png", p["project_weeks"],
-                     title=f"Active groups — {scenario.name}")
+    if plot:
+        from .plots import groups_over_time
+
+        groups_over_time({scenario.name: [r.series for r in results]},
+                         out / "groups_over_time.png", p["project_weeks"],
+                         title=f"Active groups — {scenario.name}")
     summaries = [r.summary for r in results]
     if len(results) > 1:
         _write_replicate_summary(out, scenario, master, seeds, summaries, p)
@@ -317,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=workers_type(), metavar="N",
                      help="processes for replicates (default: cores)")
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    run.add_argument("--no-plot", dest="plot", action="store_false",
+                     help="do not draw groups_over_time.png (faster)")
     run.set_defaults(func=cmd_run)
 
     compare = sub.add_parser(

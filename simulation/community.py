@@ -58,10 +58,12 @@ class Community:
 
     def ties_within(self, labels: np.ndarray) -> sp.csr_matrix:
         """The ties whose two ends share a label (e.g. the same interest)."""
-        coo = self.adjacency.tocoo()
-        keep = labels[coo.row] == labels[coo.col]
-        return sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])),
-                             shape=self.adjacency.shape)
+        adj = self.adjacency
+        keep = np.repeat(labels, np.diff(adj.indptr)) == labels[adj.indices]
+        kept_before = np.zeros(keep.size + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept_before[1:])
+        indptr = kept_before[adj.indptr].astype(adj.indptr.dtype)
+        return sp.csr_matrix((adj.data[keep], adj.indices[keep], indptr), shape=adj.shape)
 
     def block_starts(self, labels: np.ndarray) -> np.ndarray:
         """Start index of each contiguous block of ``labels`` (plus the end)."""
@@ -137,11 +139,12 @@ def _layout(
     # Buildings of one courtyard on a small grid within the courtyard's unit square.
     b_court = np.zeros(int(building.max()) + 1, dtype=np.int64)
     b_court[building] = courtyard
-    b_rank = np.zeros_like(b_court)
-    for c in range(n_court):
-        members = np.flatnonzero(b_court == c)
-        b_rank[members] = np.arange(members.size)
+    # Rank of each building within its courtyard, in building order.
     per_court = np.bincount(b_court, minlength=n_court)
+    order = np.argsort(b_court, kind="stable")
+    court_first = np.concatenate(([0], np.cumsum(per_court)))[:-1]
+    b_rank = np.empty_like(b_court)
+    b_rank[order] = np.arange(b_court.size) - court_first[b_court[order]]
     b_side = np.ceil(np.sqrt(np.maximum(per_court, 1))).astype(np.int64)[b_court]
     b_cell = 0.8 / b_side
     b_xy = court_xy[b_court] + 0.1 + np.stack([b_rank % b_side, b_rank // b_side], axis=1) * (

@@ -18,7 +18,6 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 from mesa import DataCollector, Model
-from mesa.discrete_space import Network
 
 from . import community as community_mod
 from . import groups as group_rules
@@ -30,6 +29,7 @@ from .outputs import SERIES, measure
 from .parameters import Params
 from .programme import GrantFund, Programme
 from .residents import Resident
+from .space import LazyResidents
 from .state import Population, World
 from .text import Event
 from .workers import ACTIVITIES, Outreach, SocialWorker
@@ -40,7 +40,7 @@ def _read_stat(name: str, model: CommunityModel) -> Any:
     return model.stats[name]
 
 
-class CommunityModel(Model):
+class CommunityModel(LazyResidents, Model):
     """An urban community where social workers help self-organised groups sprout.
 
     Parameters are keyword arguments (see ``simulation.parameters``); ``rng`` seeds every
@@ -81,11 +81,9 @@ class CommunityModel(Model):
         self.population, self.community = population, community
         self.outreach = Outreach(self.world)
 
-        # Topological network: map positions come from the community's own structure
-        # (``community.positions``), never from a layout algorithm.
-        self.grid = Network(community.graph(), capacity=1, random=self.random, layout=None)
-        Resident.create_agents(self, n, cell=list(self.grid.all_cells), index=list(range(n)),
-                               population=population)
+        # Residents are Mesa agents on a topological Network (map positions come from
+        # ``community.positions``), made when first looked at (``simulation.space``).
+        self._defer_residents(n, community.adjacency, Resident, population=population)
         self.workers = SocialWorker.create_agents(self, p.n_workers, hours=p.worker_hours,
                                                   outreach=self.outreach)
 

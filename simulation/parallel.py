@@ -33,6 +33,14 @@ def _exit_with(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+class _NoBar:
+    def update(self, n: int = 1) -> None: ...
+
+    def set_postfix(self, values: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def imap[J, R](
     function: Callable[[J], R],
     jobs: Iterable[J],
@@ -52,11 +60,14 @@ def imap[J, R](
     starts at ``initial`` (e.g. runs already stored); ``postfix(result)`` may return a dict
     to show beside it. Stopping the iteration cancels the jobs not yet started.
     """
-    from tqdm import tqdm
-
     jobs = list(jobs)
-    bar = tqdm(total=(initial + len(jobs)) if total is None else total, initial=initial,
-               desc=desc, unit=unit, disable=not progress, leave=False, dynamic_ncols=True)
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=(initial + len(jobs)) if total is None else total, initial=initial,
+                   desc=desc, unit=unit, leave=False, dynamic_ncols=True)
+    else:  # no bar, and no tqdm to import
+        bar = _NoBar()
 
     def done(result: R) -> R:
         bar.update()

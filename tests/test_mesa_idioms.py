@@ -44,3 +44,45 @@ def test_model_stops_at_its_horizon():
         model.step()
     assert model.week == 8
     assert len(model.series()) == 9  # week 0 and the eight weeks
+
+
+def test_residents_appear_when_first_looked_at_as_if_made_at_the_start():
+    model = CommunityModel(rng=2, n_residents=300, horizon_weeks=0)
+    model.run_for(10)
+    assert model._resident_space is not None  # a headless run never built them
+    residents = model.agents_by_type[Resident].to_list()
+    workers = model.agents_by_type[SocialWorker].to_list()
+    assert [r.unique_id for r in residents] == list(range(1, 301))
+    assert [w.unique_id for w in workers] == list(range(301, 301 + model.p.n_workers))
+    assert list(model.agents)[:300] == residents  # residents first, as before
+    assert [int(r.state) for r in residents] == model.population.states().tolist()
+
+
+def test_network_from_the_sparse_ties_is_the_one_networkx_would_give():
+    model = CommunityModel(rng=4, n_residents=300, horizon_weeks=0)
+    expected = Network(model.community.graph(), capacity=1, random=model.random, layout=None)
+    got = model.grid
+    assert sorted(got._cells) == sorted(expected._cells)
+    for node, cell in expected._cells.items():
+        assert list(got._cells[node].connections) == list(cell.connections)
+    assert set(got.G.edges) == set(expected.G.edges)
+
+
+class ReportingResidents(CommunityModel):
+    """The model with a Mesa agent-type reporter on the residents (module level: picklable)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"week": "week"},
+            agenttype_reporters={Resident: {"need": "need", "trust": "trust"}})
+        self.datacollector.collect(self)  # the model collects every week from now on
+
+
+def test_batch_run_agent_reporters_see_the_residents():
+    params = {"n_residents": 200, "project_weeks": 3, "horizon_weeks": 0}
+    rows = pd.DataFrame(mesa.batch_run(ReportingResidents, params, rng=[1], max_steps=3,
+                                       number_processes=1, display_progress=False))
+    last = rows[rows["Step"] == rows["Step"].max()]
+    assert len(last) == 200 and last["need"].between(0, 1).all()
+    assert sorted(last["AgentID"]) == list(range(1, 201))

@@ -3,8 +3,16 @@
 Built on the model's runner; the model never imports this package.
 """
 
-from .execute import run_sweep
-from .store import SweepResults, load_results
-from .sweep import EXPERIMENTS_DIR, Sweep, load
+from importlib import import_module
+from typing import Any
 
-__all__ = ["EXPERIMENTS_DIR", "Sweep", "SweepResults", "load", "load_results", "run_sweep"]
+_EXPORTS = {"run_sweep": "execute", "SweepResults": "store", "load_results": "store",
+            "EXPERIMENTS_DIR": "sweep", "Sweep": "sweep", "load": "sweep"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: registering the subcommands imports none of the model.
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,12 +11,36 @@ from typing import Any
 
 from .. import limits
 from ..errors import UsageError, integer, seed_type, workers_type
-from .store import ResultsError
+
+# ``sweep.EXPERIMENTS_DIR``, named here so that registering the subcommands imports neither
+# the sweep machinery nor the model (``sprout --help`` starts at once).
+EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
+
+
+class _Default:
+    """A default of ``calibrate.DEFAULTS``, read only when needed (the calibrate command or
+    its help): registering the subcommands then imports neither pandas nor the model."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def value(self) -> Any:
+        from .calibrate import DEFAULTS
+
+        return getattr(DEFAULTS, self.name)
+
+    def __str__(self) -> str:
+        return str(self.value())
+
+
+def _calibrate_with_defaults(args: argparse.Namespace) -> int:
+    for key, value in vars(args).items():
+        if isinstance(value, _Default):
+            setattr(args, key, value.value())
+    return cmd_calibrate(args)
 
 
 def _files_epilog() -> str:
-    from .sweep import EXPERIMENTS_DIR
-
     names = ", ".join(p.stem for p in sorted(EXPERIMENTS_DIR.glob("*.toml")))
     return f"sweep files in experiments/: {names} (or the path of a sweep file)"
 
@@ -68,8 +92,6 @@ def register(subparsers: Any) -> None:
     _executor_options(sensitivity)
     sensitivity.set_defaults(func=cmd_sensitivity)
 
-    from .calibrate import DEFAULTS
-
     count = integer(1, limits.MAX_SEEDS, "a count")
     calibrate = subparsers.add_parser(
         "calibrate", help="calibrate the baseline's free parameters against the case's "
@@ -77,17 +99,17 @@ def register(subparsers: Any) -> None:
         description="Screen candidates, run the finalists in full, validate on fresh seeds. "
                     "Writes into --out only; the stored result in experiments/calibration/ "
                     "changes only with --store.")
-    calibrate.add_argument("--candidates", type=count, default=DEFAULTS.candidates,
+    calibrate.add_argument("--candidates", type=count, default=_Default("candidates"),
                            help="global Latin-hypercube candidates screened")
-    calibrate.add_argument("--local-candidates", type=count, default=DEFAULTS.local_candidates,
+    calibrate.add_argument("--local-candidates", type=count, default=_Default("local_candidates"),
                            help="local Latin-hypercube candidates around the best")
-    calibrate.add_argument("--finalists", type=count, default=DEFAULTS.finalists,
+    calibrate.add_argument("--finalists", type=count, default=_Default("finalists"),
                            help="best candidates run in full")
-    calibrate.add_argument("--screen-seeds", type=count, default=DEFAULTS.screen_seeds,
+    calibrate.add_argument("--screen-seeds", type=count, default=_Default("screen_seeds"),
                            metavar="K", help="seeds per screened candidate")
-    calibrate.add_argument("--final-seeds", type=count, default=DEFAULTS.final_seeds,
+    calibrate.add_argument("--final-seeds", type=count, default=_Default("final_seeds"),
                            metavar="K", help="seeds per finalist")
-    calibrate.add_argument("--seed", type=seed_type(), default=DEFAULTS.seed,
+    calibrate.add_argument("--seed", type=seed_type(), default=_Default("seed"),
                            help="master seed")
     calibrate.add_argument("--workers", type=workers_type(), metavar="N",
                            help="processes; default: cores")
@@ -96,7 +118,7 @@ def register(subparsers: Any) -> None:
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
     calibrate.add_argument("--quiet", action="store_true", help="no plan and no progress bars")
-    calibrate.set_defaults(func=cmd_calibrate)
+    calibrate.set_defaults(func=_calibrate_with_defaults)
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -110,6 +132,7 @@ def _resume_hint(command: str, file: str, out: Path) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .execute import run_sweep
+    from .store import ResultsError
     from .sweep import load
 
     sweep = load(args.file)
@@ -131,7 +154,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
-    from .store import ResultsStore, load_results
+    from .store import ResultsError, ResultsStore, load_results
 
     try:
         results = load_results(args.dir)
@@ -158,6 +181,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from .sensitivity import load_design, run_sensitivity
+    from .store import ResultsError
 
     design = load_design(args.file)
     out = Path(args.out or Path("out") / design.sweep.name)

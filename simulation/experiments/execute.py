@@ -66,7 +66,7 @@ def execute(job: Job) -> Outcome:
     fields = _fields(run)
     start = time.perf_counter()
     try:
-        result = run_model(job.params, run.seed, job.scenario)
+        result = run_model(job.params, run.seed, job.scenario, details=False)
     except Exception as err:  # noqa: BLE001 - any failure of a run is recorded, not raised
         return failed_outcome(job, f"{type(err).__name__}: {err}",
                               traceback.format_exc(limit=-8), time.perf_counter() - start)

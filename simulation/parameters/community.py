@@ -13,7 +13,7 @@ class CommunityParams(TimeParams):
     """Parameters of the community section (see ``simulation.parameters.Params``)."""
 
     n_residents: int = param(
-        5000, "residents", 20, 500_000,
+        5000, "residents", 20, 1_000_000,
         "Population of the community.", "community", "assumption (a typical Chengdu "
         "community of 1,500-2,500 households)",
         label=("Residents: {value:,}", "社区人口：{value:,}"),
