@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..provenance import provenance
 from ..runner import git_state
 from .sweep import Sweep
 
@@ -136,10 +137,12 @@ class ResultsStore:
             "ended": None,
             "sessions": [],
         }
+        record = provenance()
         self.meta["sessions"].append({**session, **git_state(), "sprout_version": __version__,
                                       "started": started, "ended": None,
-                                      "already_stored": len(stored)})
+                                      "already_stored": len(stored), "provenance": record})
         self.meta.update(git_state())
+        self.meta["provenance"] = record
         self.meta["planned"] = len(sweep.runs())
         self._save_meta()
         return stored
