@@ -38,8 +38,12 @@ STRATEGY_COLUMNS = {
     "groups_horizon": "groups at horizon",
     "groups_low": "low",
     "groups_high": "high",
+    "added_groups": "added groups (vs no programme)",
+    "added_groups_low": "low ",
+    "added_groups_high": "high ",
     "cost_total": "cost (yuan)",
-    "cost_per_group": "cost per group (yuan)",
+    "icer_text": "cost per additional group (yuan) [95% bootstrap]",
+    "cost_per_group": "cost per group alive, pre-existing included (yuan)",
     "worst_rank": "worst rank",
     "mean_rank": "mean rank",
     "frontier": "frontier",
@@ -116,7 +120,10 @@ def _table(frame: pd.DataFrame) -> str:
 
 def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None) -> str:
     """The first ``rows`` strategies of a table as Markdown (for documentation); ranks are
-    out of ``of`` strategies (default: the table's length)."""
+    out of ``of`` strategies (default: the table's length). With the incremental columns
+    (a reference was run) it leads with the cost per additional group."""
+    if "icer_text" in table:
+        return _incremental_markdown(table, rows, of)
     lines = ["| strategy | groups at horizon [95% interval of the mean] | cost (k yuan) "
              "| cost per group (yuan) "
              "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
@@ -127,6 +134,32 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
             f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
     return "\n".join(lines) + "\n"
+
+
+def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str:
+    lines = ["| strategy | groups at horizon | added groups vs no programme | cost (k yuan) | "
+             "cost per additional group (yuan) | cost per group alive (yuan) | worst rank | "
+             "frontier | robust |", "|---|---|---|---|---|---|---|---|---|"]
+    for _, r in table.head(rows).iterrows():
+        added = Interval(r["added_groups"], r["added_groups_low"], r["added_groups_high"],
+                         int(r["pairs"]))
+        lines.append(
+            f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
+            f"{r['groups_high']:.1f}] | {added.format()} | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['icer_text']} | {r['cost_per_group']:,.0f} | "
+            f"{r['worst_rank']:.0f} of {of or len(table)} | "
+            f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
+    return "\n".join(lines) + "\n\n" + INCREMENTAL_NOTE + "\n"
+
+
+INCREMENTAL_NOTE = (
+    "Groups at horizon and added groups: mean [95% interval of the mean] over runs; added "
+    "groups and cost are paired with the same community with no programme (same seeds). "
+    "Cost per additional group: mean added cost over mean added groups [95% bootstrap "
+    "interval over the pairs; ∞ when a resample adds no group]; *no effect* when the "
+    "strategy adds no group on average, *not resolved* when its added groups' interval "
+    "reaches zero. Cost per group alive counts groups that existed before the programme "
+    "too; do not choose by it.")
 
 
 def effect_cell(row: pd.Series) -> str:
@@ -226,18 +259,22 @@ def write_report(directory: str | Path) -> Path:
     return page
 
 
-def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) -> list[str]:
+def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
+                     workers: int = 1) -> list[str]:
     conditions = results.conditions
     levers = [name for name in results.varied if name not in conditions]
     done = results.done
-    table = funding.strategies(done, levers, conditions)
-    per_condition = funding.by_condition(done, levers, conditions)
+    reference = funding.reference_runs(directory, results, workers=workers)
+    table = funding.strategies(done, levers, conditions, reference)
+    per_condition = funding.by_condition(done, levers, conditions, reference)
     table.to_csv(directory / "strategies.csv", index=False)
     per_condition.to_csv(directory / "strategies_by_condition.csv", index=False)
     (directory / "strategies.md").write_text(strategy_markdown(table), encoding="utf-8")
-    funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png")
-    funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png")
+    funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png", reference)
+    funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png",
+                       reference=reference)
     robust = int(table["robust"].sum())
+    none = int((table["effect"] == "none").sum())
     frontier = table[table["frontier"]].sort_values("cost_total")
     (directory / "frontier.md").write_text(strategy_markdown(frontier, rows=len(frontier),
                                                              of=len(table)), encoding="utf-8")
@@ -245,10 +282,15 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) 
         "<h2>Funding strategies</h2>",
         f"<p>{len(table)} strategies (combinations of {', '.join(levers)}) across "
         f"{per_condition['condition'].nunique()} community conditions "
-        f"({', '.join(conditions)}). Cost per group is the mean total cost to the horizon "
-        "over the mean number of groups alive at the horizon. Strategies are ranked by cost "
-        "per group within each condition; robust means in the top quarter in every "
-        f"condition ({robust} strategies).</p>",
+        f"({', '.join(conditions)}). Each is measured against the same community with no "
+        f"programme ({len(reference)} reference runs, one per condition and replicate, with "
+        "the replicate's seed): <b>cost per additional group</b> is the mean added cost to "
+        "the horizon over the mean added groups alive at the horizon, with a 95% bootstrap "
+        f"interval over the pairs; {none} strategies add no group on average and show "
+        "<i>no effect</i>. Strategies are ranked by cost per additional group within each "
+        "condition; robust means in the top quarter in every condition "
+        f"({robust} strategies).</p>",
+        f"<p>{html.escape(INCREMENTAL_NOTE)}</p>",
         "<img src='figures/frontier.png'>",
         "<h3>The cost-effectiveness frontier</h3>",
         "<p>Strategies no other strategy beats on both cost and groups, cheapest first.</p>",
