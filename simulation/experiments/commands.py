@@ -1,5 +1,5 @@
-"""The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity`` and
-``calibrate``."""
+"""The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity``,
+``discover`` and ``calibrate``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,20 @@ def register(subparsers: Any) -> None:
     sensitivity.add_argument("--method", choices=("morris", "sobol", "both"), default="both")
     _executor_options(sensitivity)
     sensitivity.set_defaults(func=cmd_sensitivity)
+
+    discover = subparsers.add_parser(
+        "discover", help="scenario discovery (PRIM): where in a finished sweep a target holds")
+    discover.add_argument("dir", help="results directory of a finished sweep")
+    discover.add_argument("--target", required=True, metavar="EXPR",
+                          help="e.g. 'groups_horizon>=25' (a summary figure, an operator, "
+                               "a number)")
+    discover.add_argument("--by", choices=("run", "point"), default="run",
+                          help="cases: each run (default) or each point's mean over replicates")
+    discover.add_argument("--threshold", type=float, default=0.8,
+                          help="density a box must reach (default %(default)s)")
+    discover.add_argument("--max-boxes", type=int, default=3, metavar="K")
+    discover.add_argument("--out", metavar="DIR", help="default DIR/discovery")
+    discover.set_defaults(func=cmd_discover)
 
     from .calibrate import DEFAULTS
 
@@ -122,6 +136,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             print(f"Wrote {analysis.out}/ (indices.csv{plot}, sample.csv, results)\n")
     except ResultsError as err:
         raise UsageError(str(err)) from None
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from .discover import TargetError, write_discovery
+
+    if not 0 < args.threshold <= 1:
+        raise UsageError("--threshold must be in (0, 1]")
+    try:
+        discovery, out = write_discovery(args.dir, args.target, args.by, args.threshold,
+                                         args.max_boxes, args.out)
+    except (ResultsError, TargetError) as err:
+        raise UsageError(str(err)) from None
+    print(discovery.markdown())
+    print(f"Wrote {out}/ (boxes.csv, boxes.md, trajectory.csv, discovery.png, discovery.json)")
+    if (Path(args.dir) / "report.html").exists() and args.out is None:
+        return cmd_report(argparse.Namespace(dir=args.dir))
     return 0
 
 

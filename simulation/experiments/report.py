@@ -252,6 +252,7 @@ def write_report(directory: str | Path) -> Path:
                      "<img src='figures/effects.png'>", _table(wide)]
         if results.conditions and results.varied != results.conditions:
             body += _funding_section(results, directory, figures_dir)
+    body += _discovery_section(directory)
     body += ["<h2>Failures</h2>", _failures(results)]
     page = directory / "report.html"
     page.write_text(_page(results.metadata["sweep"]["name"], "\n".join(body)),
@@ -298,6 +299,30 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
         "<h3>Robustness across community conditions</h3>",
         "<img src='figures/ranks.png'>",
         _table(table[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
+    ]
+
+
+def _discovery_section(directory: Path) -> list[str]:
+    """What ``sprout discover`` found, if it was run on these results."""
+    import json
+
+    path = directory / "discovery" / "discovery.json"
+    if not path.exists():
+        return []
+    found = json.loads(path.read_text())
+    rows = pd.DataFrame([{"box": b["box"], f"where {found['target']} holds": b["where"],
+                          "coverage": f"{b['coverage']:.0%}", "density": f"{b['density']:.0%}",
+                          "cases in box": b["cases"]} for b in found["boxes"]])
+    unit = "runs" if found["by"] == "run" else "points (means over replicates)"
+    return [
+        f"<h2>Scenario discovery: where {html.escape(found['target'])}</h2>",
+        f"<p>PRIM (EMA Workbench) over {found['cases']} {unit}, {found['hits']} meeting the "
+        "target. Coverage: share of the cases meeting the target inside the box; density: "
+        "share of the cases in the box that meet it (boxes chosen for the greatest coverage "
+        f"at density ≥ {found['threshold']:.0%}). Tables: <code>discovery/boxes.csv</code>, "
+        "<code>discovery/boxes.md</code>.</p>",
+        "<img src='discovery/discovery.png'>",
+        _table(rows) if len(rows) else "<p>No box found.</p>",
     ]
 
 
