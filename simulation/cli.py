@@ -83,6 +83,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import markdown, run_comparison, write_comparison
 
     scenarios = [resolve(name, args.set) for name in args.scenarios]
+    if args.posterior is not None:
+        from .experiments.abc import cmd_compare_posterior
+
+        return cmd_compare_posterior(args, scenarios)
     comparison = run_comparison(scenarios, args.seeds, args.seed,
                                 workers=args.workers or os.cpu_count() or 1,
                                 progress=not args.json)
@@ -156,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", metavar="DIR", help="output directory (default out/compare)")
     compare.add_argument("--workers", type=int)
     compare.add_argument("--json", action="store_true")
+    compare.add_argument("--posterior", nargs="?", const="", metavar="DIR",
+                         help="run every scenario under draws from the ABC posterior (default "
+                              "experiments/calibration/abc): parameter and stochastic "
+                              "uncertainty together")
+    compare.add_argument("--draws", type=int, default=50, metavar="M",
+                         help="posterior draws with --posterior (default %(default)s)")
     compare.set_defaults(func=cmd_compare)
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")

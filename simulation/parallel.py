@@ -33,6 +33,14 @@ def _exit_with(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def executor(workers: int) -> ProcessPoolExecutor:
+    """The pool itself (spawned workers that exit with this process), for libraries that
+    take a ``concurrent.futures`` executor (pyabc's sampler in ``experiments.abc``)."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_exit_with, initargs=(os.getpid(),))
+
+
 def imap[J, R](
     function: Callable[[J], R],
     jobs: Iterable[J],
