@@ -133,3 +133,8 @@ def test_report_uses_the_cost_per_additional_group(funding_dir):
     assert {"icer", "icer_low", "icer_high", "added_groups", "effect"} <= set(saved.columns)
     worked = saved[saved["effect"] == "yes"]
     assert np.all(worked["icer_low"] <= worked["icer"])
+    effects = (funding_dir / "effects.md").read_text()
+    assert "Cost per additional group (yuan)" in effects
+    by_level = pd.read_csv(funding_dir / "effects_incremental.csv")
+    idle = by_level[(by_level["parameter"] == "n_workers") & (by_level["level"] == "0")]
+    assert idle["icer_text"].tolist() == ["no effect"]

@@ -248,3 +248,19 @@ def incremental_by(paired: pd.DataFrame, keys: Sequence[str],
                           labels)
         rows.append({**dict(zip(keys, key)), **inc.as_dict()})
     return pd.DataFrame(rows)
+
+
+def incremental_effects(paired: pd.DataFrame, names: Sequence[str],
+                        conditions: Sequence[str]) -> pd.DataFrame:
+    """At each level of each varied parameter, over every other condition and replicate:
+    the added groups against the reference (mean [95% interval of the mean]) and the cost
+    per additional group (``incremental``, pairs resampled within each condition)."""
+    rows = []
+    for name in names:
+        frame = paired.assign(level=levels(paired, name))
+        strata = [c for c in conditions if c != name]
+        table = incremental_by(frame, ["level"], strata)
+        order = {label: i for i, label in enumerate(ordered_levels(paired, name))}
+        table = table.assign(parameter=name, _order=table["level"].map(order))
+        rows.append(table.sort_values("_order").drop(columns="_order"))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()

@@ -23,7 +23,13 @@ from ..figures import HEADLINE, label  # noqa: E402
 from ..intervals import Interval, describe  # noqa: E402
 from ..plots import save  # noqa: E402
 from . import funding  # noqa: E402
-from .analysis import effects, over_time, point_label  # noqa: E402
+from .analysis import (  # noqa: E402
+    effects,
+    incremental_effects,
+    over_time,
+    paired_with_reference,
+    point_label,
+)
 from .store import SweepResults, load_results  # noqa: E402
 
 EFFECT_PLOT_FIGURES = ("groups_week52", "groups_horizon", "survival_rate",
@@ -168,18 +174,37 @@ def effect_cell(row: pd.Series) -> str:
     return Interval.from_row(row).format(row["figure"])
 
 
-def effects_markdown(table: pd.DataFrame, figures: Sequence[str]) -> str:
+def effects_markdown(table: pd.DataFrame, figures: Sequence[str],
+                     incremental: pd.DataFrame | None = None) -> str:
     """Mean [95% interval of the mean] of ``figures`` at each level of each parameter, as
-    Markdown."""
-    lines = ["| parameter | value | " + " | ".join(label(f) for f in figures) + " |",
-             "|---|---|" + "---|" * len(figures)]
+    Markdown; with ``incremental`` (``analysis.incremental_effects``) also the added groups
+    against the same community with no programme and the cost per additional group."""
+    extra = incremental is not None and len(incremental) > 0
+    headers = [label(f) for f in figures]
+    if extra:
+        headers += ["Added groups at horizon vs no programme",
+                    "Cost per additional group (yuan)"]
+        inc = incremental.set_index(["parameter", "level"])
+    lines = ["| parameter | value | " + " | ".join(headers) + " |",
+             "|---|---|" + "---|" * len(headers)]
     cells = table.set_index(["parameter", "level", "figure"])
     for (name, level), _ in table.groupby(["parameter", "level"], sort=False):
         row = [effect_cell(cells.loc[(name, level, figure)].rename(None).to_dict()
                            | {"figure": figure}) for figure in figures]
+        if extra:
+            r = inc.loc[(name, level)]
+            added = Interval(r["added_groups"], r["added_groups_low"], r["added_groups_high"],
+                             int(r["pairs"]))
+            row += [added.format(), r["icer_text"]]
         lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
     n = int(table["runs"].max()) if len(table) else None
-    return "\n".join(lines) + f"\n\n{describe('mean')}; up to {n} runs per value.\n"
+    note = f"\n\n{describe('mean')}; up to {n} runs per value."
+    if extra:
+        note += (" Added groups and cost per additional group: against the same community "
+                 "with no programme over the same seeds (mean [95% bootstrap interval over "
+                 "the pairs]; *no effect* when nothing is added); the cost per group alive "
+                 "counts pre-existing groups too.")
+    return "\n".join(lines) + note + "\n"
 
 
 def _header(results: SweepResults) -> str:
@@ -240,8 +265,14 @@ def write_report(directory: str | Path) -> Path:
             table.to_csv(directory / "effects.csv", index=False)
             plotted = [f for f in EFFECT_PLOT_FIGURES if f in figures]
             plot_effects(table, varied, plotted, figures_dir / "effects.png")
-            (directory / "effects.md").write_text(effects_markdown(table, plotted),
-                                                  encoding="utf-8")
+            incremental = None
+            if results.conditions and results.varied != results.conditions:
+                reference = funding.reference_runs(directory, results)
+                paired = paired_with_reference(done, reference, results.conditions)
+                incremental = incremental_effects(paired, varied, results.conditions)
+                incremental.to_csv(directory / "effects_incremental.csv", index=False)
+            (directory / "effects.md").write_text(
+                effects_markdown(table, plotted, incremental), encoding="utf-8")
             wide = table.assign(value=table.apply(effect_cell, axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
                                     values="value", aggfunc="first", sort=False)
