@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import intervals
+from ..figures import Figure
 
 SHORT_NAMES: dict[str, str] = {
     "grant_size": "grant",
@@ -131,7 +132,9 @@ GROUPS, COST = "groups_horizon", "cost_total"
 BOOTSTRAP = 2000
 """Bootstrap resamples of the pairs for the interval of the cost per additional group."""
 
-EFFECT_WORDS = {"yes": "", "unclear": "effect not resolved", "none": "no effect"}
+ADDED = Figure("added_groups", "Added groups alive at horizon (vs no programme)",
+               "相对无项目多出的观察期末活跃自组织数", "groups", "count", None, None, ",.1f")
+"""How added groups print: a count that may be negative (a strategy can lose groups)."""
 
 
 @dataclass(frozen=True)
@@ -156,17 +159,26 @@ class Incremental:
     effect: str
     n: int
 
+    unanimous: bool = False
+
     def format(self) -> str:
-        """``9,120 [7,800, 11,050]``; ``≥ 7,800 (effect not resolved)``; ``no effect``."""
+        """``9,120 [7,800, 11,050]``; ``≥ 7,800 (effect not resolved)``; ``no effect``;
+        ``7,143 (1 pair)``; ``7,143 (all pairs)`` when every pair adds and costs the same."""
         if self.n == 0:
             return "-"
         if self.effect == "none":
             return "no effect"
         if self.effect == "unclear":
             return f"≥ {_money(self.low)} (effect not resolved)"
-        if self.n == 1 or self.low == self.high:
-            return f"{_money(self.icer)}" + (" (1 pair)" if self.n == 1 else " (all pairs)")
+        if self.n == 1:
+            return f"{_money(self.icer)} (1 pair)"
+        if self.unanimous:
+            return f"{_money(self.icer)} (all pairs)"
         return f"{_money(self.icer)} [{_money(self.low)}, {_money(self.high)}]"
+
+    def added_text(self) -> str:
+        """The added groups as ``mean [95% interval of the mean]``."""
+        return self.added.format(ADDED)
 
     def as_dict(self, prefix: str = "") -> dict[str, Any]:
         return {f"{prefix}added_groups": self.added.mean,
@@ -175,7 +187,7 @@ class Incremental:
                 f"{prefix}added_cost": self.added_cost, f"{prefix}icer": self.icer,
                 f"{prefix}icer_low": self.low, f"{prefix}icer_high": self.high,
                 f"{prefix}effect": self.effect, f"{prefix}pairs": self.n,
-                f"{prefix}icer_text": self.format()}
+                f"{prefix}icer_text": self.format(), f"{prefix}added_text": self.added_text()}
 
 
 def _money(value: float) -> str:
@@ -193,7 +205,7 @@ def incremental(groups: Sequence[float], cost: Sequence[float], ref_groups: Sequ
     keep = np.isfinite(g) & np.isfinite(c) & np.isfinite(rg) & np.isfinite(rc)
     dg, dc = (g - rg)[keep], (c - rc)[keep]
     n = int(dg.size)
-    added = intervals.of_mean(dg, None, level)
+    added = intervals.of_mean(dg, ADDED, level)
     nan = float("nan")
     if n == 0:
         return Incremental(added, nan, nan, nan, nan, "none", 0)
@@ -205,10 +217,14 @@ def incremental(groups: Sequence[float], cost: Sequence[float], ref_groups: Sequ
         effect = "unclear"
     else:
         effect = "yes"
+    unanimous = bool(np.all(dg == dg[0]) and np.all(dc == dc[0]))
     labels = np.asarray(strata)[keep] if strata is not None else np.zeros(n)
+    groups = list(dict.fromkeys(labels.tolist()))
+    if any(np.count_nonzero(labels == g) < 2 for g in groups):
+        labels, groups = np.zeros(n), [0.0]  # a stratum of one pair cannot be resampled
     rng = np.random.default_rng(seed)
     picks = []
-    for label in dict.fromkeys(labels.tolist()):
+    for label in groups:
         members = np.flatnonzero(labels == label)
         picks.append(members[rng.integers(0, members.size, (resamples, members.size))])
     index = np.hstack(picks)
@@ -218,7 +234,7 @@ def incremental(groups: Sequence[float], cost: Sequence[float], ref_groups: Sequ
     tail = (1 - level) / 2
     low = float(np.quantile(ratios, tail, method="lower"))
     high = float(np.quantile(ratios, 1 - tail, method="higher"))
-    return Incremental(added, mean_dc, icer, low, high, effect, n)
+    return Incremental(added, mean_dc, icer, low, high, effect, n, unanimous)
 
 
 def paired_with_reference(runs: pd.DataFrame, reference: pd.DataFrame,

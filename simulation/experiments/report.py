@@ -147,11 +147,9 @@ def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str
              "cost per additional group (yuan) | cost per group alive (yuan) | worst rank | "
              "frontier | robust |", "|---|---|---|---|---|---|---|---|---|"]
     for _, r in table.head(rows).iterrows():
-        added = Interval(r["added_groups"], r["added_groups_low"], r["added_groups_high"],
-                         int(r["pairs"]))
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
-            f"{r['groups_high']:.1f}] | {added.format()} | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['groups_high']:.1f}] | {r['added_text']} | {r['cost_total'] / 1000:,.0f} | "
             f"{r['icer_text']} | {r['cost_per_group']:,.0f} | "
             f"{r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
@@ -193,9 +191,7 @@ def effects_markdown(table: pd.DataFrame, figures: Sequence[str],
                            | {"figure": figure}) for figure in figures]
         if extra:
             r = inc.loc[(name, level)]
-            added = Interval(r["added_groups"], r["added_groups_low"], r["added_groups_high"],
-                             int(r["pairs"]))
-            row += [added.format(), r["icer_text"]]
+            row += [r["added_text"], r["icer_text"]]
         lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
     n = int(table["runs"].max()) if len(table) else None
     note = f"\n\n{describe('mean')}; up to {n} runs per value."
