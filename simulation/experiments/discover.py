@@ -103,7 +103,8 @@ class Box:
             if isinstance(lim, list):
                 parts.append(f"{short} ∈ {{{', '.join(value_label(v) for v in lim)}}}")
             else:
-                parts.append(f"{_short(lim[0])} ≤ {short} ≤ {_short(lim[1])}")
+                parts.append(f"{short} = {_short(lim[0])}" if lim[0] == lim[1]
+                             else f"{_short(lim[0])} ≤ {short} ≤ {_short(lim[1])}")
         return "; ".join(parts) or "(whole space: no restriction)"
 
 
@@ -174,7 +175,7 @@ def _prim_module():
 
 
 def _prepared(x: pd.DataFrame) -> pd.DataFrame:
-    """Switches and names as categories, whole numbers as integers, the rest as floats."""
+    """Switches and names as categories, numbers as floats."""
     out = {}
     for name in x.columns:
         column = x[name]
@@ -182,9 +183,9 @@ def _prepared(x: pd.DataFrame) -> pd.DataFrame:
                 lambda v: isinstance(v, (bool, np.bool_))).all():
             out[name] = column.map(value_label).astype(str)
         elif pd.api.types.is_numeric_dtype(column):
-            values = column.to_numpy(dtype=float)
-            whole = np.all(np.isfinite(values)) and np.all(values == np.round(values))
-            out[name] = column.astype(np.int64) if whole else column.astype(np.float64)
+            # Integers too: the Workbench's pasting writes fractional limits into integer
+            # columns, which pandas 3 refuses; as floats PRIM peels between the values.
+            out[name] = column.astype(np.float64)
         else:
             out[name] = column.astype(str)
     return pd.DataFrame(out).reset_index(drop=True)
@@ -199,6 +200,11 @@ def _limits(box: Any, box_init: pd.DataFrame, x: pd.DataFrame) -> dict[str, Any]
             if set(low) != set(box_init.loc[0, name]):
                 limits[name] = sorted(low, key=str)
         elif low != box_init.loc[0, name] or high != box_init.loc[1, name]:
+            # PRIM's limits may fall between the values the sweep took: name the values
+            values = x[name].to_numpy(dtype=float)
+            inside = values[(values >= low) & (values <= high)]
+            if inside.size:
+                low, high = inside.min(), inside.max()
             limits[name] = (_number(low), _number(high))
     return limits
 
@@ -309,6 +315,12 @@ def plot(discovery: Discovery, x_ranges: dict[str, tuple[Any, Any] | list[Any]],
     left.set_ylim(0, 1.02)
     left.grid(alpha=0.3)
     left.set_title("PRIM's trade-off (circled: chosen)", fontsize=9)
+    if not discovery.boxes:
+        message = (f"no case meets the target ({discovery.cases} cases)" if not discovery.hits
+                   else "no box found")
+        for ax in (left, right):
+            ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
+                    color="grey")
     if len(traj):
         left.legend(fontsize=8)
     names = list(x_ranges)
@@ -325,6 +337,8 @@ def plot(discovery: Discovery, x_ranges: dict[str, tuple[Any, Any] | list[Any]],
             else:
                 span = (full[1] - full[0]) or 1.0
                 low, high = (lim[0] - full[0]) / span, (lim[1] - full[0]) / span
+            if high - low < 0.03:  # one value: a visible sliver
+                low, high = max(low - 0.015, 0.0), min(high + 0.015, 1.0)
             y = i + (k - (len(discovery.boxes) - 1) / 2) * width
             right.barh(y, high - low, left=low, height=width * 0.9, color=f"C{k}",
                        alpha=0.8 if lim is not None else 0.15,
