@@ -47,7 +47,7 @@ COMPARE_SCENARIOS = ("baseline", "no_infiltration", "one_month_infiltration", "n
                      "no_programme")
 SEEDS = 30
 DISCOVER_TARGET = "groups_horizon>=25"
-TOY = {"n_residents": 400, "project_weeks": 30, "infiltration_weeks": 6, "horizon_weeks": 10}
+TOY = {"n_residents": 400, "horizon_weeks": 8}
 """Sizes of ``--toy`` (a smoke test of the machinery, not results)."""
 
 MARKER = re.compile(r"(<!-- begin:(?P<name>[\w-]+)[^>]*-->)(?P<body>.*?)(<!-- end:(?P=name) -->)",
@@ -269,6 +269,10 @@ def _sensitivity(ctx: Context, name: str, method: str) -> tuple[Path, str]:
     return out / method, f"sprout sensitivity experiments/{name}.toml --method {method}"
 
 
+def _true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1")
+
+
 def sobol_markdown(indices, resolution) -> str:
     """Sobol indices with their bootstrap intervals, most influential first."""
     from simulation.figures import label
@@ -279,7 +283,12 @@ def sobol_markdown(indices, resolution) -> str:
                   "| parameter | first order S1 [95%] | total ST [95%] | resolves |",
                   "|---|---|---|---|"]
         for _, r in table.sort_values("ST", ascending=False).iterrows():
-            ok = "yes" if not r["note"] else f"no: {r['note']}"
+            why = [w for w, bad in (("S1 negative", r["S1"] < 0),
+                                    ("S1 interval wider than S1",
+                                     r["S1"] >= 0 and not _true(r["S1_resolved"])),
+                                    ("ST interval wider than ST", not _true(r["ST_resolved"])))
+                   if bad]
+            ok = "yes" if not why else "no: " + "; ".join(why)
             lines.append(f"| `{r['parameter']}` | {r['S1']:.3f} [{r['S1_low']:.3f}, "
                          f"{r['S1_high']:.3f}] | {r['ST']:.3f} [{r['ST_low']:.3f}, "
                          f"{r['ST_high']:.3f}] | {ok} |")
@@ -330,6 +339,10 @@ def make_morris(ctx: Context) -> dict[str, Any]:
     return {"command": command}
 
 
+def _num(value: Any, spec: str) -> str:
+    return "-" if value in (None, "-") else format(value, spec)
+
+
 def _abc_dir(ctx: Context) -> Path:
     from simulation.experiments import abc
 
@@ -355,7 +368,8 @@ def make_abc(ctx: Context) -> dict[str, Any]:
         lo, hi = summary["priors"][name]
         lines.append(f"| `{name}` | {lo:g}–{hi:g} | {s['median']:.3g} [{s['low']:.3g}, "
                      f"{s['high']:.3g}] |")
-    p = summary["predictive"]
+    p = {k: ("-" if v is None else v) for k, v in summary["predictive"].items()}
+    runs95 = [("-" if v is None else f"{v:.0f}") for v in p["groups_week52_runs_95"]]
     settings = summary["settings"]
     lines += ["", f"ABC-SMC: {summary['generations']} generations of "
                   f"{settings['population']} particles, {summary['runs']:,} runs of the "
@@ -364,9 +378,9 @@ def make_abc(ctx: Context) -> dict[str, Any]:
                   f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in "
                   f"all ({summary['cpu_minutes']} CPU min) with {summary['workers']} workers. "
                   f"Posterior predictive ({p['draws']} full runs, one per draw): "
-                  f"{p['groups_week52_mean']:.1f} groups at week 52, 95% of runs "
-                  f"{p['groups_week52_runs_95'][0]:.0f}–{p['groups_week52_runs_95'][1]:.0f}, "
-                  f"{p['groups_week52_within_25_37']:.0%} within 25–37 (case: "
+                  f"{_num(p['groups_week52_mean'], '.1f')} groups at week 52, 95% of runs "
+                  f"{runs95[0]}–{runs95[1]}, "
+                  f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
                   f"{p['case']['groups']})."]
     write_block(ctx, "docs/experiments.md", "abc", "\n".join(lines), command)
     publish_image(ctx, out / "marginals.png", "abc_marginals.png", command)
