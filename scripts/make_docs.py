@@ -301,7 +301,7 @@ def sobol_markdown(indices, resolution) -> str:
 
 
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
-        "N (k + 2) runs: 3,584 at N = 256, k = 12 — ~40-60 min on 2 cores")
+        "N (k + 2) runs: 3,840 at N = 256, k = 13 — ~60 min on 2 cores")
 def make_sobol(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 
@@ -319,7 +319,7 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
 
 
 @target("morris", "sprout sensitivity experiments/sensitivity.toml --method morris",
-        "10 x 23 = 230 runs: ~5 min on 2 cores")
+        "10 x 24 = 240 runs: ~5 min on 2 cores")
 def make_morris(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 

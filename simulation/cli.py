@@ -84,7 +84,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     scenarios = [resolve(name, args.set) for name in args.scenarios]
     if args.posterior is not None:
-        from .experiments.abc import cmd_compare_posterior
+        from .experiments.posterior import cmd_compare_posterior
 
         return cmd_compare_posterior(args, scenarios)
     comparison = run_comparison(scenarios, args.seeds, args.seed,

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from simulation.experiments import abc
+from simulation.experiments import posterior as reading
 
 TRUE_MU = 1.5
 RANGES = {"mu": (-4.0, 4.0)}
@@ -35,14 +36,14 @@ def _run(db: Path, generations: int, resume: bool = False, workers: int = 1,
 def test_tiny_abc_recovers_a_known_parameter(tmp_path):
     history = _run(tmp_path / "toy.db", generations=6)
     generations, particles = abc.export(history, tmp_path)
-    post = abc.describe_posterior(particles, ["mu"])["mu"]
+    post = reading.describe_posterior(particles, ["mu"])["mu"]
     assert post["mean"] == pytest.approx(TRUE_MU, abs=0.25)
     assert post["low"] < TRUE_MU < post["high"]
     assert post["high"] - post["low"] < 1.6  # the prior spans 8
     # thresholds fall, and every generation has its weights and distances stored
     assert generations["epsilon"].is_monotonic_decreasing
     assert len(generations) == 6 and (generations["particles"] == 150).all()
-    last = abc.last_generation(particles)
+    last = reading.last_generation(particles)
     assert last["weight"].sum() == pytest.approx(1.0)
     assert (last["distance"] <= generations["epsilon"].iloc[-1] + 1e-12).all()
     assert set(pd.read_csv(tmp_path / "particles.csv").columns) >= {"generation", "mu",
@@ -77,9 +78,9 @@ def test_the_case_distance_is_zero_only_when_every_target_holds():
 
 def test_weighted_quantiles_and_effective_size():
     values, weights = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.1, 0.1, 0.1, 0.7])
-    assert abc.weighted_quantile(values, weights, [0.5]).tolist() == [4.0]
-    assert abc.effective_size(np.ones(10)) == pytest.approx(10)
-    assert abc.effective_size(np.array([1.0, 0.0, 0.0])) == pytest.approx(1)
+    assert reading.weighted_quantile(values, weights, [0.5]).tolist() == [4.0]
+    assert reading.effective_size(np.ones(10)) == pytest.approx(10)
+    assert reading.effective_size(np.array([1.0, 0.0, 0.0])) == pytest.approx(1)
 
 
 SMALL = {"n_residents": 600, "project_weeks": 30, "infiltration_weeks": 6, "horizon_weeks": 6}
@@ -115,14 +116,14 @@ def test_compare_under_the_posterior(posterior):
     sets = [f"{k}={v}" for k, v in SMALL.items()]
     scenarios = [resolve(name, sets) for name in ("baseline", "no_demonstrations",
                                                   "no_programme")]
-    runs, table = abc.compare_posterior(scenarios, posterior, n_draws=3, seed=2,
+    runs, table = reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2,
                                         progress=False)
     assert len(runs) == 9
     # each draw runs with the same seed in every scenario
     assert runs.groupby("draw")["seed"].nunique().eq(1).all()
     # a scenario's own change to a free parameter is kept, others take the draw
     assert table["scenario"].tolist() == ["baseline", "no_demonstrations", "no_programme"]
-    text = abc.posterior_markdown(table, str(posterior))
+    text = reading.posterior_markdown(table, str(posterior))
     assert "posterior draws" in text and "| `no_demonstrations` |" in text
 
 
