@@ -65,6 +65,12 @@ def test_the_process_pool_samples_too(tmp_path):
     assert history.max_t == 1
 
 
+def test_dask_samples_too(tmp_path):
+    history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "dask.db", 30,
+                          2, workers=2, dask="local", seed=1)
+    assert history.max_t == 1
+
+
 def test_the_case_distance_is_zero_only_when_every_target_holds():
     x0 = abc.observed()
     assert abc.distance(x0, x0) == 0

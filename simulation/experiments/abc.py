@@ -228,22 +228,42 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
         raise FileExistsError(f"{db} holds an ABC history; add --resume to continue it, "
                               "or choose another --out")
     np.random.seed(seed)  # pyabc draws its first population from numpy's global state
+    chosen = sampler(workers, dask)
     abc = pyabc.ABCSMC(model, prior(ranges), distance_function, population_size=population,
-                       sampler=sampler(workers, dask),
-                       eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
+                       sampler=chosen, eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
     url = f"sqlite:///{db}"
-    if db.exists():
-        abc.load(url, 1)
-        done = abc.history.max_t + 1
-    else:
-        abc.new(url, dict(x0))
-        done = 0
-    left = generations - done
-    if left > 0:
-        abc.run(minimum_epsilon=min_epsilon, max_nr_populations=left,
-                max_total_nr_simulations=max_runs,
-                max_walltime=timedelta(minutes=minutes) if minutes else None)
+    try:
+        if db.exists():
+            abc.load(url, 1)
+            done = abc.history.max_t + 1
+        else:
+            abc.new(url, dict(x0))
+            done = 0
+        left = generations - done
+        if left > 0:
+            abc.run(minimum_epsilon=min_epsilon, max_nr_populations=left,
+                    max_total_nr_simulations=max_runs,
+                    max_walltime=timedelta(minutes=minutes) if minutes else None)
+    finally:
+        _close(chosen)
     return abc.history
+
+
+def _close(chosen: Any) -> None:
+    """Stop the sampler's workers: the process pool, or the Dask client (and a local
+    cluster it started)."""
+    client = getattr(chosen, "client", None) or getattr(chosen, "my_client", None)
+    if client is None:
+        return
+    from concurrent.futures import Executor
+
+    if isinstance(client, Executor):  # the process pool
+        client.shutdown(wait=True, cancel_futures=True)
+        return
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None and cluster.__class__.__name__ == "LocalCluster":
+        cluster.close()
 
 
 def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
