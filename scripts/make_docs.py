@@ -363,7 +363,8 @@ def make_abc(ctx: Context) -> dict[str, Any]:
     out = _abc_dir(ctx)
     summary = json.loads((out / "posterior.json").read_text())
     command = "sprout calibrate --abc --store"
-    lines = ["| parameter | prior (uniform) | posterior median [95%] |", "|---|---|---|"]
+    lines = ["| parameter | prior (uniform) | posterior median [95% credible interval] |",
+             "|---|---|---|"]
     for name, s in summary["posterior"].items():
         lo, hi = summary["priors"][name]
         lines.append(f"| `{name}` | {lo:g}–{hi:g} | {s['median']:.3g} [{s['low']:.3g}, "
@@ -381,7 +382,8 @@ def make_abc(ctx: Context) -> dict[str, Any]:
                   f"{_num(p['groups_week52_mean'], '.1f')} groups at week 52, 95% of runs "
                   f"{runs95[0]}–{runs95[1]}, "
                   f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
-                  f"{p['case']['groups']})."]
+                  f"{p['case']['groups']}). Credible intervals: 2.5-97.5% weighted "
+                  "quantiles of the last generation."]
     write_block(ctx, "docs/experiments.md", "abc", "\n".join(lines), command)
     publish_image(ctx, out / "marginals.png", "abc_marginals.png", command)
     publish_image(ctx, out / "predictive.png", "abc_predictive.png", command)
