@@ -415,21 +415,36 @@ def make_compare_posterior(ctx: Context) -> dict[str, Any]:
 def make_calibration(ctx: Context) -> dict[str, Any]:
     accepted = json.loads((ROOT / "experiments" / "calibration" / "accepted.json").read_text())
     values = accepted.get("values", {})
-    patterns = accepted.get("patterns") or {**accepted.get("calibration", {}),
-                                            **accepted.get("held_out", {})}
-    mean = accepted.get("baseline_groups_week52_mean")
-    within = accepted.get("baseline_groups_week52_within_25_37")
-    held = sum(bool(v) for v in patterns.values())
-    lines = ["| free parameter | accepted value |", "|---|---|"]
-    lines += [f"| `{k}` | {v:g} |" for k, v in values.items()]
-    summary = (f"Accepted: {'yes' if accepted.get('accepted') else 'no'}; {held} of "
-               f"{len(patterns)} patterns hold")
+    ranges = accepted.get("free_parameters", {})
+    lines = ["| free parameter | range searched | accepted value |", "|---|---|---|"]
+    lines += [f"| `{k}` | {'–'.join(f'{x:g}' for x in ranges.get(k, [])) or '-'} | {v:g} |"
+              for k, v in values.items()]
+    groups = {"calibration patterns": accepted.get("calibration_patterns"),
+              "held-out patterns (validation, fresh seeds)": accepted.get("held_out_patterns")}
+    if not any(groups.values()):  # the earlier format: one set of patterns
+        groups = {"patterns": accepted.get("patterns", {})}
+    parts = [f"accepted: {'yes' if accepted.get('accepted') else 'no'}"]
+    for what, checks in groups.items():
+        checks = checks or {}
+        failed = [k for k, ok in checks.items() if not ok]
+        parts.append(f"{what}: {len(checks) - len(failed)} of {len(checks)} hold"
+                     + (f" (not: {', '.join(failed)})" if failed else ""))
+    mean = accepted.get("validation_groups_week52_mean",
+                        accepted.get("baseline_groups_week52_mean"))
+    within = accepted.get("validation_groups_week52_within_25_37",
+                          accepted.get("baseline_groups_week52_within_25_37"))
     if mean is not None:
-        summary += f"; mean {mean:.1f} groups at week 52"
+        parts.append(f"mean {mean:.1f} groups at week 52")
     if within is not None:
-        summary += f", {within:.0%} of seeds within 25–37"
-    command = "sprout calibrate (stored in experiments/calibration/accepted.json)"
-    write_block(ctx, "README.md", "calibration", "\n".join(lines) + f"\n\n{summary}.", command)
+        parts.append(f"{within:.0%} of seeds within 25–37")
+    if accepted.get("validation_stall_rate") is not None:
+        parts.append(f"{accepted['validation_stall_rate']:.0%} of seeds stalled")
+    summary = "; ".join(parts)
+    command = "sprout calibrate"
+    summary += (" (copied from the stored result, experiments/calibration/accepted.json; the "
+                "line below says when it was copied)")
+    write_block(ctx, "README.md", "calibration", "\n".join(lines) + f"\n\n{summary[0].upper()}"
+                f"{summary[1:]}.", command)
     return {"command": command}
 
 
