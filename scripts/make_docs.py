@@ -410,7 +410,8 @@ def make_compare_posterior(ctx: Context) -> dict[str, Any]:
     return {"command": command}
 
 
-@target("calibration", "(reads experiments/calibration/accepted.json: sprout calibrate)",
+@target("calibration", "(reads experiments/calibration/accepted.json: sprout calibrate; "
+        "README and the ODD's calibration section)",
         "seconds (the calibration itself: sprout calibrate, ~25 min)")
 def make_calibration(ctx: Context) -> dict[str, Any]:
     accepted = json.loads((ROOT / "experiments" / "calibration" / "accepted.json").read_text())
@@ -445,6 +446,11 @@ def make_calibration(ctx: Context) -> dict[str, Any]:
                 "line below says when it was copied)")
     write_block(ctx, "README.md", "calibration", "\n".join(lines) + f"\n\n{summary[0].upper()}"
                 f"{summary[1:]}.", command)
+    odd = (ctx.root / "docs" / "ODD.md").read_text(encoding="utf-8")
+    if "calibration" in blocks(odd) and "calibration_patterns" in accepted:
+        from simulation.experiments.calibrate import markdown
+
+        write_block(ctx, "docs/ODD.md", "calibration", markdown(accepted), command)
     return {"command": command}
 
 
