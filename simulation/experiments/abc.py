@@ -132,11 +132,11 @@ def distance(x: Mapping[str, Any], x0: Mapping[str, Any]) -> float:
 class Settings:
     """The size, stopping rules and seed of a posterior calibration."""
 
-    population: int = 200
+    population: int = 100
     generations: int = 8
     min_epsilon: float = 0.35
     max_runs: int = 8000
-    minutes: float = 45.0
+    minutes: float = 35.0
     predictive_draws: int = 100
     seed: int = 20261129
 
