@@ -301,7 +301,7 @@ def sobol_markdown(indices, resolution) -> str:
 
 
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
-        "N (k + 2) runs: 3,840 at N = 256, k = 13 — ~60 min on 2 cores")
+        "N (k + 2) runs: 1,152 at N = 128, k = 7 — ~1-2 h on 2 shared cores")
 def make_sobol(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 
@@ -359,7 +359,7 @@ def _abc_dir(ctx: Context) -> Path:
     return out
 
 
-@target("abc", "sprout calibrate --abc --store", "~50 min on 2 shared cores (see docs/experiments.md)")
+@target("abc", "sprout calibrate --abc --store", "~50 min on 2 shared cores")
 def make_abc(ctx: Context) -> dict[str, Any]:
     out = _abc_dir(ctx)
     summary = json.loads((out / "posterior.json").read_text())
