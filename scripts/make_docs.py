@@ -534,7 +534,6 @@ def main(argv: list[str] | None = None) -> int:
         out = (root if args.toy else ROOT) / out
     out.mkdir(parents=True, exist_ok=True)
     log_path = root / "docs" / "provenance.json"
-    log = json.loads(log_path.read_text()) if log_path.exists() else {}
     from simulation.provenance import provenance
 
     for name in chosen:
@@ -543,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         ctx = Context(root, out, args.workers, args.toy)
         details = TARGETS[name].make(ctx)
+        # read just before writing: another make_docs may have finished other targets
+        log = json.loads(log_path.read_text()) if log_path.exists() else {}
         log[name] = {**details, "files": ctx.record.get("files", []),
                      "seconds": round(time.time() - started, 1), "toy": args.toy,
                      "provenance": provenance()}
