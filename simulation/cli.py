@@ -238,6 +238,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     limits.count("compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
     out = writable_directory(Path(args.out or OUT / "compare"))
     workers = args.workers or os.cpu_count() or 1
+    if args.posterior is not None:
+        from .experiments.posterior import cmd_compare_posterior
+
+        return cmd_compare_posterior(args, scenarios)
     _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
          f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
     args.on_interrupt = "nothing was written"
@@ -342,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="processes (default: cores)")
     compare.add_argument("--json", action="store_true",
                          help="print the table and metadata as one JSON object")
+    compare.add_argument("--posterior", nargs="?", const="", metavar="DIR",
+                         help="run every scenario under draws from the ABC posterior (default "
+                              "experiments/calibration/abc): parameter and stochastic "
+                              "uncertainty together")
+    compare.add_argument("--draws", type=integer(1, limits.MAX_SEEDS, "a number of draws"),
+                         default=50, metavar="M",
+                         help="posterior draws with --posterior (default %(default)s)")
     compare.set_defaults(func=cmd_compare)
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")

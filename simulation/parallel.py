@@ -41,6 +41,14 @@ class _NoBar:
     def close(self) -> None: ...
 
 
+def executor(workers: int) -> ProcessPoolExecutor:
+    """The pool itself (spawned workers that exit with this process), for libraries that
+    take a ``concurrent.futures`` executor (pyabc's sampler in ``experiments.abc``)."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_exit_with, initargs=(os.getpid(),))
+
+
 def imap[J, R](
     function: Callable[[J], R],
     jobs: Iterable[J],

@@ -16,6 +16,7 @@ import pandas as pd
 from . import __version__
 from .model import CommunityModel
 from .outputs import summarise
+from .provenance import provenance
 from .scenario import Scenario
 
 
@@ -96,6 +97,7 @@ def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, 
         "sprout_version": __version__,
         "python": platform.python_version(),
         **git_state(),
+        "provenance": provenance(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -110,3 +111,26 @@ def test_cli_sensitivity(small, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Morris screening" in printed and "found_threshold" in printed
     assert (tmp_path / "morris" / "morris.png").exists()
+
+
+def test_sobol_indices_that_do_not_resolve_are_flagged():
+    from simulation.experiments.sensitivity import resolved
+
+    estimate = np.array([0.5, 0.05, -0.02, 0.3])
+    low = np.array([0.45, -0.1, -0.08, 0.25])
+    high = np.array([0.55, 0.2, 0.04, 0.35])
+    assert resolved(estimate, low, high, first_order=True).tolist() == [True, False, False,
+                                                                        True]
+    assert resolved(estimate, low, high, first_order=False).tolist() == [True, False, False,
+                                                                         True]
+
+
+def test_small_sobol_warns_and_reports_bootstrap_intervals(small, tmp_path):
+    analysis = run_sensitivity(load_design(small), "sobol", tmp_path / "sobol", progress=False)
+    table = analysis.indices
+    assert {"S1_low", "S1_high", "ST_low", "ST_high", "S1_resolved", "note"} <= set(table)
+    assert (table["ST_low"] <= table["ST_high"]).all()
+    # N = 4 resolves nothing that matters: the warning names the indices
+    assert analysis.warnings and "Warning:" in analysis.text()
+    assert "widest total-order interval" in analysis.text()
+    assert (tmp_path / "sobol" / "resolution.csv").exists()

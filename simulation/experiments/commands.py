@@ -1,5 +1,5 @@
-"""The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity`` and
-``calibrate``."""
+"""The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity``,
+``discover`` and ``calibrate``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,20 @@ def register(subparsers: Any) -> None:
     sensitivity.set_defaults(func=cmd_sensitivity)
 
     count = integer(1, limits.MAX_SEEDS, "a count")
+    discover = subparsers.add_parser(
+        "discover", help="scenario discovery (PRIM): where in a finished sweep a target holds")
+    discover.add_argument("dir", help="results directory of a finished sweep")
+    discover.add_argument("--target", required=True, metavar="EXPR",
+                          help="e.g. 'groups_horizon>=25' (a summary figure, an operator, "
+                               "a number)")
+    discover.add_argument("--by", choices=("run", "point"), default="run",
+                          help="cases: each run (default) or each point's mean over replicates")
+    discover.add_argument("--threshold", type=float, default=0.8,
+                          help="density a box must reach (default %(default)s)")
+    discover.add_argument("--max-boxes", type=int, default=3, metavar="K")
+    discover.add_argument("--out", metavar="DIR", help="default DIR/discovery")
+    discover.set_defaults(func=cmd_discover)
+
     calibrate = subparsers.add_parser(
         "calibrate", help="calibrate the baseline's free parameters against the case's "
                           "patterns (defaults reproduce experiments/calibration/)",
@@ -118,7 +132,65 @@ def register(subparsers: Any) -> None:
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
     calibrate.add_argument("--quiet", action="store_true", help="no plan and no progress bars")
+    _abc_options(calibrate)
     calibrate.set_defaults(func=_calibrate_with_defaults)
+
+
+def _abc_options(parser: argparse.ArgumentParser) -> None:
+    from .abc import DEFAULTS as ABC
+
+    group = parser.add_argument_group(
+        "posterior calibration (--abc: ABC-SMC with pyabc; see simulation/experiments/abc.py)")
+    group.add_argument("--abc", action="store_true",
+                       help="sample the posterior of the free parameters instead of one point "
+                            "(default --out out/calibration-abc)")
+    group.add_argument("--population", type=int, default=ABC.population, metavar="N",
+                       help="particles per generation (default %(default)s)")
+    group.add_argument("--generations", type=int, default=ABC.generations, metavar="G",
+                       help="at most this many generations (default %(default)s)")
+    group.add_argument("--min-epsilon", type=float, default=ABC.min_epsilon, metavar="EPS",
+                       help="stop once the acceptance threshold is this low (default "
+                            "%(default)s)")
+    group.add_argument("--max-runs", type=int, default=ABC.max_runs, metavar="K",
+                       help="stop after this many runs in all (default %(default)s)")
+    group.add_argument("--minutes", type=float, default=ABC.minutes,
+                       help="stop sampling after this long (default %(default)s)")
+    group.add_argument("--draws", type=int, default=ABC.predictive_draws, metavar="M",
+                       help="posterior predictive runs (default %(default)s)")
+    group.add_argument("--resume", action="store_true",
+                       help="continue the ABC history (abc.db) in --out")
+    group.add_argument("--dask", metavar="ADDRESS|local", help="sample on a Dask cluster")
+
+
+def cmd_calibrate_abc(args: argparse.Namespace) -> int:
+    from . import abc
+
+    for name in ("population", "generations", "max_runs", "draws"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    out = Path("out/calibration-abc" if args.out == "out/calibration" else args.out)
+    settings = abc.Settings(args.population, args.generations, args.min_epsilon,
+                            args.max_runs, args.minutes, args.draws, args.seed)
+    try:
+        summary = abc.calibrate_abc(settings, out, workers=_workers(args), resume=args.resume,
+                                    dask=args.dask, progress=not args.quiet)
+    except FileExistsError as err:
+        raise UsageError(str(err)) from None
+    print(f"ABC-SMC: {summary['generations']} generations, {summary['runs']} runs, final "
+          f"epsilon {summary['final_epsilon']:.3g}, {summary['particles']} particles "
+          f"(effective {summary['effective_size']:.0f}); {summary['abc_minutes']} min "
+          f"sampling, {summary['total_minutes']} min in all")
+    for name, s in summary["posterior"].items():
+        print(f"  {name:<28} {s['median']:.3g}  [{s['low']:.3g}, {s['high']:.3g}]")
+    p = summary["predictive"]
+    print(f"Posterior predictive ({p['draws']} runs): {p['groups_week52_mean']:.1f} groups at "
+          f"week 52, 95% of runs {p['groups_week52_runs_95'][0]:.0f}–"
+          f"{p['groups_week52_runs_95'][1]:.0f} (case {p['case']['groups']})")
+    print(f"Wrote {out}/ (abc.db, {', '.join(abc.OUTPUT_FILES)})")
+    if args.store:
+        copied = abc.store(out)
+        print(f"Stored {len(copied)} files in {abc.STORED}/")
+    return 0
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -208,7 +280,27 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    from .discover import TargetError, write_discovery
+    from .store import ResultsError
+
+    if not 0 < args.threshold <= 1:
+        raise UsageError("--threshold must be in (0, 1]")
+    try:
+        discovery, out = write_discovery(args.dir, args.target, args.by, args.threshold,
+                                         args.max_boxes, args.out)
+    except (ResultsError, TargetError) as err:
+        raise UsageError(str(err)) from None
+    print(discovery.markdown())
+    print(f"Wrote {out}/ (boxes.csv, boxes.md, trajectory.csv, discovery.png, discovery.json)")
+    if (Path(args.dir) / "report.html").exists() and args.out is None:
+        return cmd_report(argparse.Namespace(dir=args.dir))
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    if getattr(args, "abc", False):
+        return cmd_calibrate_abc(args)
     from . import calibrate
 
     if args.finalists > args.candidates + args.local_candidates:

@@ -23,7 +23,13 @@ from ..figures import HEADLINE, label  # noqa: E402
 from ..intervals import Interval, describe  # noqa: E402
 from ..plots import save  # noqa: E402
 from . import funding  # noqa: E402
-from .analysis import effects, over_time, point_label  # noqa: E402
+from .analysis import (  # noqa: E402
+    effects,
+    incremental_effects,
+    over_time,
+    paired_with_reference,
+    point_label,
+)
 from .store import SweepResults, load_results  # noqa: E402
 
 EFFECT_PLOT_FIGURES = ("groups_week52", "groups_horizon", "survival_rate",
@@ -38,8 +44,12 @@ STRATEGY_COLUMNS = {
     "groups_horizon": "groups at horizon",
     "groups_low": "low",
     "groups_high": "high",
+    "added_groups": "added groups (vs no programme)",
+    "added_groups_low": "low ",
+    "added_groups_high": "high ",
     "cost_total": "cost (yuan)",
-    "cost_per_group": "cost per group (yuan)",
+    "icer_text": "cost per additional group (yuan) [95% bootstrap]",
+    "cost_per_group": "cost per group alive, pre-existing included (yuan)",
     "worst_rank": "worst rank",
     "mean_rank": "mean rank",
     "frontier": "frontier",
@@ -116,7 +126,10 @@ def _table(frame: pd.DataFrame) -> str:
 
 def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None) -> str:
     """The first ``rows`` strategies of a table as Markdown (for documentation); ranks are
-    out of ``of`` strategies (default: the table's length)."""
+    out of ``of`` strategies (default: the table's length). With the incremental columns
+    (a reference was run) it leads with the cost per additional group."""
+    if "icer_text" in table:
+        return _incremental_markdown(table, rows, of)
     lines = ["| strategy | groups at horizon [95% interval of the mean] | cost (k yuan) "
              "| cost per group (yuan) "
              "| worst rank | frontier | robust |", "|---|---|---|---|---|---|---|"]
@@ -129,24 +142,65 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
     return "\n".join(lines) + "\n"
 
 
+def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str:
+    lines = ["| strategy | groups at horizon | added groups vs no programme | cost (k yuan) | "
+             "cost per additional group (yuan) | cost per group alive (yuan) | worst rank | "
+             "frontier | robust |", "|---|---|---|---|---|---|---|---|---|"]
+    for _, r in table.head(rows).iterrows():
+        lines.append(
+            f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
+            f"{r['groups_high']:.1f}] | {r['added_text']} | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['icer_text']} | {r['cost_per_group']:,.0f} | "
+            f"{r['worst_rank']:.0f} of {of or len(table)} | "
+            f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
+    return "\n".join(lines) + "\n\n" + INCREMENTAL_NOTE + "\n"
+
+
+INCREMENTAL_NOTE = (
+    "Groups at horizon and added groups: mean [95% interval of the mean] over runs; added "
+    "groups and cost are paired with the same community with no programme (same seeds). "
+    "Cost per additional group: mean added cost over mean added groups [95% bootstrap "
+    "interval over the pairs; ∞ when a resample adds no group]; *no effect* when the "
+    "strategy adds no group on average, *not resolved* when its added groups' interval "
+    "reaches zero. Cost per group alive counts groups that existed before the programme "
+    "too; do not choose by it.")
+
+
 def effect_cell(row: pd.Series) -> str:
     """One row of an ``effects`` table as text: mean [95% interval of the mean], formatted
     as its figure's kind says."""
     return Interval.from_row(row).format(row["figure"])
 
 
-def effects_markdown(table: pd.DataFrame, figures: Sequence[str]) -> str:
+def effects_markdown(table: pd.DataFrame, figures: Sequence[str],
+                     incremental: pd.DataFrame | None = None) -> str:
     """Mean [95% interval of the mean] of ``figures`` at each level of each parameter, as
-    Markdown."""
-    lines = ["| parameter | value | " + " | ".join(label(f) for f in figures) + " |",
-             "|---|---|" + "---|" * len(figures)]
+    Markdown; with ``incremental`` (``analysis.incremental_effects``) also the added groups
+    against the same community with no programme and the cost per additional group."""
+    extra = incremental is not None and len(incremental) > 0
+    headers = [label(f) for f in figures]
+    if extra:
+        headers += ["Added groups at horizon vs no programme",
+                    "Cost per additional group (yuan)"]
+        inc = incremental.set_index(["parameter", "level"])
+    lines = ["| parameter | value | " + " | ".join(headers) + " |",
+             "|---|---|" + "---|" * len(headers)]
     cells = table.set_index(["parameter", "level", "figure"])
     for (name, level), _ in table.groupby(["parameter", "level"], sort=False):
         row = [effect_cell(cells.loc[(name, level, figure)].rename(None).to_dict()
                            | {"figure": figure}) for figure in figures]
+        if extra:
+            r = inc.loc[(name, level)]
+            row += [r["added_text"], r["icer_text"]]
         lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
     n = int(table["runs"].max()) if len(table) else None
-    return "\n".join(lines) + f"\n\n{describe('mean')}; up to {n} runs per value.\n"
+    note = f"\n\n{describe('mean')}; up to {n} runs per value."
+    if extra:
+        note += (" Added groups and cost per additional group: against the same community "
+                 "with no programme over the same seeds (mean [95% bootstrap interval over "
+                 "the pairs]; *no effect* when nothing is added); the cost per group alive "
+                 "counts pre-existing groups too.")
+    return "\n".join(lines) + note + "\n"
 
 
 def _header(results: SweepResults) -> str:
@@ -209,8 +263,14 @@ def write_report(directory: str | Path, results: SweepResults | None = None) -> 
             table.to_csv(directory / "effects.csv", index=False)
             plotted = [f for f in EFFECT_PLOT_FIGURES if f in figures]
             plot_effects(table, varied, plotted, figures_dir / "effects.png")
-            (directory / "effects.md").write_text(effects_markdown(table, plotted),
-                                                  encoding="utf-8")
+            incremental = None
+            if results.conditions and results.varied != results.conditions:
+                reference = funding.reference_runs(directory, results)
+                paired = paired_with_reference(done, reference, results.conditions)
+                incremental = incremental_effects(paired, varied, results.conditions)
+                incremental.to_csv(directory / "effects_incremental.csv", index=False)
+            (directory / "effects.md").write_text(
+                effects_markdown(table, plotted, incremental), encoding="utf-8")
             wide = table.assign(value=table.apply(effect_cell, axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
                                     values="value", aggfunc="first", sort=False)
@@ -221,6 +281,7 @@ def write_report(directory: str | Path, results: SweepResults | None = None) -> 
                      "<img src='figures/effects.png'>", _table(wide)]
         if results.conditions and results.varied != results.conditions:
             body += _funding_section(results, directory, figures_dir)
+    body += _discovery_section(directory)
     body += ["<h2>Failures</h2>", _failures(results)]
     page = directory / "report.html"
     page.write_text(_page(results.metadata["sweep"]["name"], "\n".join(body)),
@@ -228,18 +289,22 @@ def write_report(directory: str | Path, results: SweepResults | None = None) -> 
     return page
 
 
-def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) -> list[str]:
+def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
+                     workers: int = 1) -> list[str]:
     conditions = results.conditions
     levers = [name for name in results.varied if name not in conditions]
     done = results.done
-    table = funding.strategies(done, levers, conditions)
-    per_condition = funding.by_condition(done, levers, conditions)
+    reference = funding.reference_runs(directory, results, workers=workers)
+    table = funding.strategies(done, levers, conditions, reference)
+    per_condition = funding.by_condition(done, levers, conditions, reference)
     table.to_csv(directory / "strategies.csv", index=False)
     per_condition.to_csv(directory / "strategies_by_condition.csv", index=False)
     (directory / "strategies.md").write_text(strategy_markdown(table), encoding="utf-8")
-    funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png")
-    funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png")
+    funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png", reference)
+    funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png",
+                       reference=reference)
     robust = int(table["robust"].sum())
+    none = int((table["effect"] == "none").sum())
     frontier = table[table["frontier"]].sort_values("cost_total")
     (directory / "frontier.md").write_text(strategy_markdown(frontier, rows=len(frontier),
                                                              of=len(table)), encoding="utf-8")
@@ -247,10 +312,15 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) 
         "<h2>Funding strategies</h2>",
         f"<p>{len(table)} strategies (combinations of {', '.join(levers)}) across "
         f"{per_condition['condition'].nunique()} community conditions "
-        f"({', '.join(conditions)}). Cost per group is the mean total cost to the horizon "
-        "over the mean number of groups alive at the horizon. Strategies are ranked by cost "
-        "per group within each condition; robust means in the top quarter in every "
-        f"condition ({robust} strategies).</p>",
+        f"({', '.join(conditions)}). Each is measured against the same community with no "
+        f"programme ({len(reference)} reference runs, one per condition and replicate, with "
+        "the replicate's seed): <b>cost per additional group</b> is the mean added cost to "
+        "the horizon over the mean added groups alive at the horizon, with a 95% bootstrap "
+        f"interval over the pairs; {none} strategies add no group on average and show "
+        "<i>no effect</i>. Strategies are ranked by cost per additional group within each "
+        "condition; robust means in the top quarter in every condition "
+        f"({robust} strategies).</p>",
+        f"<p>{html.escape(INCREMENTAL_NOTE)}</p>",
         "<img src='figures/frontier.png'>",
         "<h3>The cost-effectiveness frontier</h3>",
         "<p>Strategies no other strategy beats on both cost and groups, cheapest first.</p>",
@@ -258,6 +328,30 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path) 
         "<h3>Robustness across community conditions</h3>",
         "<img src='figures/ranks.png'>",
         _table(table[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
+    ]
+
+
+def _discovery_section(directory: Path) -> list[str]:
+    """What ``sprout discover`` found, if it was run on these results."""
+    import json
+
+    path = directory / "discovery" / "discovery.json"
+    if not path.exists():
+        return []
+    found = json.loads(path.read_text())
+    rows = pd.DataFrame([{"box": b["box"], f"where {found['target']} holds": b["where"],
+                          "coverage": f"{b['coverage']:.0%}", "density": f"{b['density']:.0%}",
+                          "cases in box": b["cases"]} for b in found["boxes"]])
+    unit = "runs" if found["by"] == "run" else "points (means over replicates)"
+    return [
+        f"<h2>Scenario discovery: where {html.escape(found['target'])}</h2>",
+        f"<p>PRIM (EMA Workbench) over {found['cases']} {unit}, {found['hits']} meeting the "
+        "target. Coverage: share of the cases meeting the target inside the box; density: "
+        "share of the cases in the box that meet it (boxes chosen for the greatest coverage "
+        f"at density ≥ {found['threshold']:.0%}). Tables: <code>discovery/boxes.csv</code>, "
+        "<code>discovery/boxes.md</code>.</p>",
+        "<img src='discovery/discovery.png'>",
+        _table(rows) if len(rows) else "<p>No box found.</p>",
     ]
 
 

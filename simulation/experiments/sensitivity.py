@@ -13,12 +13,21 @@ A sensitivity file is a sweep file whose ``[vary]`` gives every parameter a
 SALib draws the sample from the file's seed; each sample row becomes a sweep point (integer
 parameters rounded), so runs go through the same crash-safe, resumable machinery as any
 sweep. Each point's figure is its mean over the file's replicates.
+
+Sobol indices come with 95% percentile bootstrap intervals (``BOOTSTRAP`` resamples of the
+sample's rows, SALib's ``keep_resamples``): ``S1_low``/``S1_high``, ``ST_low``/``ST_high``.
+An index **does not resolve** when its interval is wider than the estimate (the half-width
+exceeds the estimate's size, so the sign or the size is not known) or when a first-order
+index is negative (impossible for a variance share: sampling noise); ``Analysis.warnings``
+says which, and ``text()`` prints them — raise ``sobol_samples`` or average more
+replicates. ``resolution()`` reports the widest total-order interval per output, against
+``ST_WIDTH_TARGET`` (0.1).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +45,26 @@ from ..plots import save  # noqa: E402
 from ..scenario import ScenarioError  # noqa: E402
 from .execute import run_sweep  # noqa: E402
 from .store import load_results  # noqa: E402
-from .sweep import Sweep, point_id  # noqa: E402
+from .sweep import Axis, Sweep, point_id  # noqa: E402
 from .sweep import load as load_sweep  # noqa: E402
+
+BOOTSTRAP = 1000
+"""Bootstrap resamples for the Sobol indices' intervals."""
+
+ST_WIDTH_TARGET = 0.1
+"""Total-order intervals narrower than this count as resolved at full size."""
 
 SETTINGS: dict[str, Any] = {
     "outputs": ["groups_week52", "groups_horizon", "survival_rate", "cost_per_group_horizon"],
     "morris_trajectories": 10,
     "morris_levels": 4,
     "sobol_samples": 64,
+    "free": False,
 }
-"""Settings of the ``[sensitivity]`` table and their defaults."""
+"""Settings of the ``[sensitivity]`` table and their defaults. ``free = true`` adds the
+calibration's free parameters (``calibrate.FREE``) over their calibration ranges to the
+``[vary]`` table (a parameter given there keeps the file's range): the file follows the
+calibration when it changes."""
 
 LIMITS = {"morris_trajectories": limits.MAX_SAMPLES, "morris_levels": limits.MAX_MORRIS_LEVELS,
           "sobol_samples": limits.MAX_SAMPLES}
@@ -119,6 +138,16 @@ def load_design(name: str | Path) -> Design:
     if "sensitivity" not in sweep.extra:
         raise ScenarioError(source, "sensitivity", "missing: a sensitivity file needs a "
                             "[sensitivity] table (outputs, morris_trajectories, ...)")
+    free = sweep.extra["sensitivity"].get("free", False)
+    if not isinstance(free, bool):
+        raise ScenarioError(source, "sensitivity.free", f"expected true or false, got {free!r}")
+    if free:
+        from .calibrate import FREE
+
+        given = {axis.name for axis in sweep.axes}
+        extra = tuple(Axis(k, distribution="uniform", bounds=(float(lo), float(hi)))
+                      for k, (lo, hi) in FREE.items() if k not in given)
+        sweep = replace(sweep, axes=extra + sweep.axes)
     if len(sweep.axes) < 2:
         raise ScenarioError(source, "vary", "expected at least two parameters to vary")
     for axis in sweep.axes:
@@ -138,6 +167,9 @@ def load_design(name: str | Path) -> Design:
             if unknown:
                 raise ScenarioError(source, full, f"unknown figures {unknown}; allowed: "
                                     + ", ".join(known))
+        elif key == "free":
+            if not isinstance(value, bool):
+                raise ScenarioError(source, full, f"expected true or false, got {value!r}")
         elif (isinstance(value, bool) or not isinstance(value, int)
               or not 2 <= value <= LIMITS[key]):
             raise ScenarioError(source, full, f"expected an integer from 2 to "
@@ -165,8 +197,32 @@ class Analysis:
     out: Path
     plot: Path | None
 
+    @property
+    def warnings(self) -> list[str]:
+        """One line per index that does not resolve (Sobol only)."""
+        if self.method != "sobol" or self.indices.empty:
+            return []
+        return [f"{label(row['output'])}: {row['parameter']}: {row['note']}"
+                for _, row in self.indices.iterrows() if row["note"]]
+
+    def resolution(self) -> pd.DataFrame:
+        """Per output: the widest total-order interval, whether it is under the target
+        width, and how many indices do not resolve (Sobol only)."""
+        if self.method != "sobol" or self.indices.empty:
+            return pd.DataFrame()
+        table = self.indices.assign(width=self.indices["ST_high"] - self.indices["ST_low"])
+        grouped = table.groupby("output", sort=False)
+        return pd.DataFrame({
+            "widest_ST_interval": grouped["width"].max(),
+            "under_target": grouped["width"].max() < ST_WIDTH_TARGET,
+            "unresolved": grouped["note"].apply(lambda n: int((n != "").sum())),
+            "parameters": grouped.size(),
+        }).reset_index()
+
     def text(self) -> str:
-        """The indices as a plain table, most influential parameters first."""
+        """The indices as a plain table, most influential parameters first; Sobol indices
+        with their 95% bootstrap intervals, a ``?`` beside those that do not resolve and a
+        warning naming them."""
         key = "mu_star" if self.method == "morris" else "ST"
         title = ("Morris screening: mu* (mean absolute elementary effect) and sigma"
                  if self.method == "morris" else "Sobol indices: first order S1, total ST")
@@ -174,13 +230,28 @@ class Analysis:
         for output, table in self.indices.groupby("output", sort=False):
             lines.append(f"  {label(output)}")
             for _, row in table.sort_values(key, ascending=False).iterrows():
-                cells = "  ".join(f"{c} {row[c]:8.3g} ±{row[c + '_conf']:.2g}"
-                                  for c in (("mu_star",) if self.method == "morris"
-                                            else ("S1", "ST")))
-                extra = f"  sigma {row['sigma']:.3g}" if self.method == "morris" else ""
+                if self.method == "morris":
+                    cells = f"mu_star {row['mu_star']:8.3g} ±{row['mu_star_conf']:.2g}"
+                    extra = f"  sigma {row['sigma']:.3g}"
+                else:
+                    cells = "  ".join(
+                        f"{c} {row[c]:6.3f} [{row[c + '_low']:6.3f}, {row[c + '_high']:6.3f}]"
+                        + ("?" if not row[c + "_resolved"] else " ") for c in ("S1", "ST"))
+                    extra = ""
                 lines.append(f"    {row['parameter']:<32} {cells}{extra}")
         for output, reason in self.skipped.items():
             lines.append(f"  {output}: skipped ({reason})")
+        warnings = self.warnings
+        if warnings:
+            lines.append(f"Warning: {len(warnings)} indices do not resolve (?: interval wider "
+                         "than the estimate, or a negative first-order index) — sampling "
+                         "noise; raise sobol_samples or the replicates:")
+            lines += [f"  {w}" for w in warnings]
+        resolution = self.resolution()
+        for _, row in resolution.iterrows():
+            verdict = "under" if row["under_target"] else "NOT under"
+            lines.append(f"  {label(row['output'])}: widest total-order interval "
+                         f"{row['widest_ST_interval']:.3f}, {verdict} {ST_WIDTH_TARGET}")
         return "\n".join(lines)
 
 
@@ -210,14 +281,50 @@ def analyse(design: Design, method: str, sample: np.ndarray,
             from SALib.analyze import sobol
 
             result = sobol.analyze(design.problem(), y, calc_second_order=False,
+                                   num_resamples=BOOTSTRAP, keep_resamples=True,
                                    seed=design.sweep.seed)
             columns = ("S1", "S1_conf", "ST", "ST_conf")
         frame = pd.DataFrame({c: np.asarray(result[c], dtype=float) for c in columns})
+        if method == "sobol":
+            frame = _with_intervals(frame, result)
         frame.insert(0, "parameter", design.names)
         frame.insert(0, "output", output)
         frames.append(frame)
     indices = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return indices, skipped
+
+
+def resolved(estimate: np.ndarray, low: np.ndarray, high: np.ndarray,
+             first_order: bool) -> np.ndarray:
+    """Whether each index resolves: its interval no wider than the estimate (half-width at
+    most the estimate's size) and, for first-order indices, not negative."""
+    estimate, low, high = (np.asarray(a, dtype=float) for a in (estimate, low, high))
+    ok = (high - low) / 2 <= np.abs(estimate)
+    return ok & (estimate >= 0) if first_order else ok
+
+
+def _with_intervals(frame: pd.DataFrame, result: Any) -> pd.DataFrame:
+    """Percentile bootstrap intervals, resolution flags and a note per Sobol index."""
+    for c in ("S1", "ST"):
+        draws = np.asarray(result[f"{c}_conf_all"], dtype=float)
+        frame[f"{c}_low"] = np.nanquantile(draws, 0.025, axis=0)
+        frame[f"{c}_high"] = np.nanquantile(draws, 0.975, axis=0)
+        frame[f"{c}_resolved"] = resolved(frame[c], frame[f"{c}_low"], frame[f"{c}_high"],
+                                          c == "S1")
+    notes = []
+    for _, row in frame.iterrows():
+        parts = []
+        if row["S1"] < 0:
+            parts.append(f"negative first-order index ({row['S1']:.3f})")
+        elif not row["S1_resolved"]:
+            parts.append(f"S1 interval [{row['S1_low']:.3f}, {row['S1_high']:.3f}] wider than "
+                         f"S1 {row['S1']:.3f}")
+        if not row["ST_resolved"]:
+            parts.append(f"ST interval [{row['ST_low']:.3f}, {row['ST_high']:.3f}] wider than "
+                         f"ST {row['ST']:.3f}")
+        notes.append("; ".join(parts))
+    frame["note"] = notes
+    return frame
 
 
 def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
@@ -235,16 +342,29 @@ def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
         y = np.arange(len(table))
         width = 0.8 / len(bars)
         for k, column in enumerate(bars):
+            if f"{column}_low" in table:
+                err = [table[column] - table[f"{column}_low"], table[f"{column}_high"]
+                       - table[column]]
+                err = np.clip(np.asarray(err, dtype=float), 0, None)
+            else:
+                err = table[f"{column}_conf"]
             ax.barh(y + (k - (len(bars) - 1) / 2) * width, table[column], height=width,
-                    xerr=table[f"{column}_conf"], capsize=2, label=column)
-        ax.set_yticks(y, table["parameter"], fontsize=8)
+                    xerr=err, capsize=2, label=column)
+        if "note" in table:
+            unresolved = table["note"] != ""
+            ticks = [f"{p} ?" if u else p for p, u in zip(table["parameter"], unresolved)]
+            ax.set_yticks(y, ticks, fontsize=8)
+            ax.axvline(0, color="black", lw=0.6)
+        if "note" not in table:
+            ax.set_yticks(y, table["parameter"], fontsize=8)
         ax.set_title(label(output), fontsize=9)
         ax.grid(alpha=0.3, axis="x")
         ax.legend(fontsize=7, loc="lower right")
     for ax in axes.flat[len(outputs):]:
         ax.axis("off")
     fig.suptitle("Morris screening (mu*, 95% interval)" if method == "morris"
-                 else "Sobol indices (first order and total, 95% interval)")
+                 else "Sobol indices: first order and total, 95% bootstrap interval "
+                      "(?: does not resolve)")
     return save(fig, path)
 
 
@@ -261,4 +381,9 @@ def run_sensitivity(design: Design, method: str, out: str | Path, workers: int =
     indices, skipped = analyse(design, method, sample, load_results(out).runs)
     indices.to_csv(out / "indices.csv", index=False)
     plot = None if indices.empty else plot_indices(indices, method, out / f"{method}.png")
-    return Analysis(method, indices, skipped, out, plot)
+    analysis = Analysis(method, indices, skipped, out, plot)
+    if method == "sobol" and not indices.empty:
+        analysis.resolution().to_csv(out / "resolution.csv", index=False)
+        (out / "warnings.txt").write_text("\n".join(analysis.warnings) + "\n",
+                                          encoding="utf-8")
+    return analysis

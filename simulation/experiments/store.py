@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..provenance import provenance
 from ..runner import git_state
 from .files import (
     DirectoryLock,
@@ -163,8 +164,10 @@ class ResultsStore:
             "ended": None,
             "sessions": [],
         }
+        provenance_record = provenance()
         record = {**session, **git_state(), "sprout_version": __version__,
-                  "started": started, "ended": None, "already_stored": len(stored)}
+                  "started": started, "ended": None, "already_stored": len(stored),
+                  "provenance": provenance_record}
         if self.damaged:
             record["damaged_rerun"] = list(self.damaged)
         changed = {key: [self.meta["sweep"].get(key), design[key]]
@@ -175,6 +178,7 @@ class ResultsStore:
             self.meta["sweep"].update({key: new for key, (_, new) in changed.items()})
         self.meta["sessions"].append(record)
         self.meta.update(git_state())
+        self.meta["provenance"] = provenance_record
         self.meta["planned"] = len(sweep.runs())
         self._save_meta()
         return stored

@@ -1,0 +1,565 @@
+"""Regenerate every published figure and table in README.md and docs/, with provenance.
+
+    python scripts/make_docs.py                  # everything (hours: see --list)
+    python scripts/make_docs.py run compare      # some targets
+    python scripts/make_docs.py --list           # targets, the commands they stand for, cost
+    python scripts/make_docs.py --check          # every marker in place? (no runs)
+    python scripts/make_docs.py --toy --root DIR # tiny sizes into a copy of the docs (tests)
+
+Each target runs the ``sprout`` command it stands for (results under ``out/docs/``; sweeps,
+sensitivity samples and the ABC history are resumed, so a second call reuses finished
+runs), then rewrites the tables between its marker comments in the Markdown::
+
+    <!-- begin:compare (python scripts/make_docs.py compare) -->
+    ...generated; do not edit by hand...
+    <!-- end:compare -->
+
+with a provenance line under each table (the command, commit and dirty flag, Python and
+library versions, CPU and its SIMD path, platform, date), and copies its figures into
+``docs/images/`` with the same provenance in the PNG's text chunks. ``docs/provenance.json``
+keeps, per target, the full provenance record and the files written.
+
+The screenshots of the workshop page (``docs/images/workshop*.png``) are made by the
+browser tests (``pytest tests/browser``), not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere: use this checkout's package
+    sys.path.insert(0, str(ROOT))
+
+COMPARE_SCENARIOS = ("baseline", "no_infiltration", "one_month_infiltration", "no_grants",
+                     "grants_only", "no_demonstrations", "weak_community", "double_grant",
+                     "no_programme")
+SEEDS = 30
+DISCOVER_TARGET = "groups_horizon>=25"
+TOY = {"n_residents": 400, "horizon_weeks": 8}
+"""Sizes of ``--toy`` (a smoke test of the machinery, not results)."""
+
+MARKER = re.compile(r"(<!-- begin:(?P<name>[\w-]+)[^>]*-->)(?P<body>.*?)(<!-- end:(?P=name) -->)",
+                    re.DOTALL)
+
+
+class DocsError(Exception):
+    """A marker missing from a document, or a target that cannot run."""
+
+
+@dataclass
+class Context:
+    """Where to write, how big, and what was written."""
+
+    root: Path
+    out: Path
+    workers: int
+    toy: bool
+    record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def images(self) -> Path:
+        return self.root / "docs" / "images"
+
+    def sets(self) -> list[str]:
+        """``--set`` arguments of the toy size (none at full size)."""
+        return [a for k, v in TOY.items() for a in ("--set", f"{k}={v}")] if self.toy else []
+
+    def seeds(self, full: int) -> int:
+        return 3 if self.toy else full
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    command: str
+    cost: str
+    make: Callable[[Context], dict[str, Any]]
+
+
+TARGETS: dict[str, Target] = {}
+
+
+def target(name: str, command: str, cost: str):
+    def register(function: Callable[[Context], dict[str, Any]]):
+        TARGETS[name] = Target(name, command, cost, function)
+        return function
+    return register
+
+
+# --- writing blocks and images ----------------------------------------------------------------
+
+def provenance_line(command: str) -> str:
+    from simulation.provenance import line
+
+    return f"_{line(command=command)}_"
+
+
+def replace_block(text: str, name: str, body: str, source: str = "") -> str:
+    """``text`` with the content between ``name``'s markers replaced by ``body``."""
+    found = False
+
+    def swap(match: re.Match) -> str:
+        nonlocal found
+        if match.group("name") != name:
+            return match.group(0)
+        found = True
+        return f"{match.group(1)}\n{body.strip()}\n{match.group(4)}"
+
+    new = MARKER.sub(swap, text)
+    if not found:
+        raise DocsError(f"{source or 'document'}: no <!-- begin:{name} --> ... "
+                        f"<!-- end:{name} --> markers")
+    return new
+
+
+def blocks(text: str) -> list[str]:
+    """The names of the marked blocks in ``text``."""
+    return [m.group("name") for m in MARKER.finditer(text)]
+
+
+def write_block(ctx: Context, document: str, name: str, body: str, command: str) -> None:
+    """Rewrite block ``name`` of ``document`` (relative to the root) with ``body`` and the
+    provenance line."""
+    path = ctx.root / document
+    text = path.read_text(encoding="utf-8")
+    path.write_text(replace_block(text, name, f"{body.strip()}\n\n{provenance_line(command)}",
+                                  str(path)), encoding="utf-8")
+    ctx.record.setdefault("files", []).append(f"{document}#{name}")
+
+
+def publish_image(ctx: Context, source: Path, name: str, command: str) -> Path:
+    """Copy a figure into docs/images/ with the command and provenance in its text chunks."""
+    from PIL import Image, PngImagePlugin
+
+    from simulation.provenance import line
+
+    ctx.images.mkdir(parents=True, exist_ok=True)
+    target = ctx.images / name
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "Sprout (python scripts/make_docs.py)")
+    info.add_text("Command", command)
+    info.add_text("Provenance", line(command=command))
+    with Image.open(source) as image:
+        image.save(target, pnginfo=info)
+    ctx.record.setdefault("files", []).append(str(target.relative_to(ctx.root)))
+    return target
+
+
+def _cli(args: list[str]) -> str:
+    """Run ``sprout ARGS`` in this process; return what it printed."""
+    from simulation.cli import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(args)
+    if status:
+        raise DocsError(f"sprout {' '.join(args)} exited with status {status}")
+    return buffer.getvalue()
+
+
+def _toy_file(ctx: Context, name: str, changes: dict[str, str]) -> Path:
+    """A copy of ``experiments/NAME.toml`` shrunk for ``--toy``."""
+    import tomllib
+
+    text = (ROOT / "experiments" / f"{name}.toml").read_text()
+    varied = tomllib.loads(text).get("vary", {})
+    for pattern, value in changes.items():
+        text = re.sub(pattern, value, text, flags=re.MULTILINE)
+    text += "\n[set]\n" + "".join(f"{k} = {v}\n" for k, v in TOY.items() if k not in varied)
+    path = ctx.out / "toy-files" / f"{name}.toml"  # alone: "baseline" resolves to scenarios/
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# --- the targets ----------------------------------------------------------------------------------
+
+@target("run", f"sprout run --seeds {SEEDS}", "~1 min on 2 cores")
+def make_run(ctx: Context) -> dict[str, Any]:
+    out = ctx.out / "baseline"
+    n = ctx.seeds(SEEDS)
+    text = _cli(["run", "--seeds", str(n), "--out", str(out), "--workers", str(ctx.workers),
+                 *ctx.sets()])
+    shown = text.replace(str(out), f"out/baseline{n}")
+    command = f"sprout run --seeds {n}" + (" (toy size)" if ctx.toy else "")
+    write_block(ctx, "README.md", "run", f"```\n$ {command}\n{shown.rstrip()}\n```", command)
+    publish_image(ctx, out / "groups_over_time.png", "baseline_groups.png", command)
+    return {"command": command}
+
+
+@target("compare", f"sprout compare {' '.join(COMPARE_SCENARIOS)} --seeds {SEEDS}",
+        "~5 min on 2 cores")
+def make_compare(ctx: Context) -> dict[str, Any]:
+    out = ctx.out / "compare"
+    n = ctx.seeds(SEEDS)
+    _cli(["compare", *COMPARE_SCENARIOS, "--seeds", str(n), "--out", str(out), "--workers",
+          str(ctx.workers), *ctx.sets()])
+    command = f"sprout compare {' '.join(COMPARE_SCENARIOS)} --seeds {n}"
+    write_block(ctx, "README.md", "compare", (out / "compare.md").read_text(), command)
+    publish_image(ctx, out / "compare_groups.png", "compare_groups.png", command)
+    return {"command": command}
+
+
+@target("params", "sprout params --markdown", "seconds")
+def make_params(ctx: Context) -> dict[str, Any]:
+    command = "sprout params --markdown"
+    write_block(ctx, "docs/ODD.md", "params", _cli(["params", "--markdown"]), command)
+    return {"command": command}
+
+
+def _funding_dir(ctx: Context) -> tuple[Path, str]:
+    out = ctx.out / "funding_strategies"
+    file = (_toy_file(ctx, "funding_strategies", {r"^replicates = \d+": "replicates = 1"})
+            if ctx.toy else ROOT / "experiments" / "funding_strategies.toml")
+    _cli(["sweep", str(file), "--out", str(out), "--workers", str(ctx.workers), "--resume",
+          "--quiet", "--report"])
+    return out, "sprout sweep experiments/funding_strategies.toml --report"
+
+
+@target("funding", "sprout sweep experiments/funding_strategies.toml --report",
+        "576 runs: ~10-20 min on 2 cores")
+def make_funding(ctx: Context) -> dict[str, Any]:
+    out, command = _funding_dir(ctx)
+    effects = (out / "effects.md").read_text()
+    strategies = (out / "strategies.md").read_text()
+    for document in ("README.md", "docs/experiments.md"):
+        write_block(ctx, document, "funding-effects", effects, command)
+    write_block(ctx, "docs/experiments.md", "funding-strategies", strategies, command)
+    for name in ("frontier", "ranks", "effects"):
+        publish_image(ctx, out / "figures" / f"{name}.png", f"funding_{name}.png", command)
+    meta = json.loads((out / "metadata.json").read_text())
+    sessions = meta.get("sessions", [])
+    return {"command": command, "runs": meta.get("done"), "failed": meta.get("failed"),
+            "sessions": [{k: s.get(k) for k in ("started", "ended", "workers", "ran")}
+                         for s in sessions]}
+
+
+@target("discover", f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"',
+        "~1 min (after funding)")
+def make_discover(ctx: Context) -> dict[str, Any]:
+    out, _ = _funding_dir(ctx)
+    _cli(["discover", str(out), "--target", DISCOVER_TARGET])
+    command = f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"'
+    boxes = (out / "discovery" / "boxes.md").read_text()
+    for document in ("README.md", "docs/experiments.md"):
+        write_block(ctx, document, "discover", boxes, command)
+    publish_image(ctx, out / "discovery" / "discovery.png", "funding_discovery.png", command)
+    return {"command": command}
+
+
+def _sensitivity(ctx: Context, name: str, method: str) -> tuple[Path, str]:
+    out = ctx.out / name
+    file = (_toy_file(ctx, name, {r"^sobol_samples = \d+": "sobol_samples = 4",
+                                  r"^morris_trajectories = \d+": "morris_trajectories = 2"})
+            if ctx.toy else ROOT / "experiments" / f"{name}.toml")
+    _cli(["sensitivity", str(file), "--method", method, "--out", str(out), "--workers",
+          str(ctx.workers), "--resume", "--quiet"])
+    return out / method, f"sprout sensitivity experiments/{name}.toml --method {method}"
+
+
+def _true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1")
+
+
+def sobol_markdown(indices, resolution) -> str:
+    """Sobol indices with their bootstrap intervals, most influential first."""
+    from simulation.figures import label
+
+    lines = []
+    for output, table in indices.groupby("output", sort=False):
+        lines += [f"**{label(output)}**", "",
+                  "| parameter | first order S1 [95%] | total ST [95%] | resolves |",
+                  "|---|---|---|---|"]
+        for _, r in table.sort_values("ST", ascending=False).iterrows():
+            why = [w for w, bad in (("S1 negative", r["S1"] < 0),
+                                    ("S1 interval wider than S1",
+                                     r["S1"] >= 0 and not _true(r["S1_resolved"])),
+                                    ("ST interval wider than ST", not _true(r["ST_resolved"])))
+                   if bad]
+            ok = "yes" if not why else "no: " + "; ".join(why)
+            lines.append(f"| `{r['parameter']}` | {r['S1']:.3f} [{r['S1_low']:.3f}, "
+                         f"{r['S1_high']:.3f}] | {r['ST']:.3f} [{r['ST_low']:.3f}, "
+                         f"{r['ST_high']:.3f}] | {ok} |")
+        row = resolution[resolution["output"] == output].iloc[0]
+        lines += ["", f"Widest total-order interval {row['widest_ST_interval']:.3f} "
+                      f"({'under' if row['under_target'] else 'NOT under'} 0.1); "
+                      f"{row['unresolved']} of {row['parameters']} parameters do not resolve.",
+                  ""]
+    return "\n".join(lines)
+
+
+@target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
+        "N (k + 2) runs: 1,152 at N = 128, k = 7 — ~1-2 h on 2 shared cores")
+def make_sobol(ctx: Context) -> dict[str, Any]:
+    import pandas as pd
+
+    out, command = _sensitivity(ctx, "sobol", "sobol")
+    indices = pd.read_csv(out / "indices.csv", keep_default_na=False, na_values=[""])
+    indices["note"] = indices["note"].fillna("")
+    resolution = pd.read_csv(out / "resolution.csv")
+    meta = json.loads((out / "metadata.json").read_text())
+    body = sobol_markdown(indices, resolution) + (
+        f"\n{meta.get('done')} runs (N × (k + 2)); intervals: 95% percentile bootstrap "
+        "(1,000 resamples).")
+    write_block(ctx, "docs/experiments.md", "sobol", body, command)
+    publish_image(ctx, out / "sobol.png", "sobol.png", command)
+    return {"command": command, "runs": meta.get("done")}
+
+
+@target("morris", "sprout sensitivity experiments/sensitivity.toml --method morris",
+        "10 x 24 = 240 runs: ~5 min on 2 cores")
+def make_morris(ctx: Context) -> dict[str, Any]:
+    import pandas as pd
+
+    from simulation.figures import label
+
+    out, command = _sensitivity(ctx, "sensitivity", "morris")
+    indices = pd.read_csv(out / "indices.csv")
+    lines = []
+    for output, table in indices.groupby("output", sort=False):
+        top = table.sort_values("mu_star", ascending=False).head(8)
+        lines.append(f"- **{label(output)}**: " + ", ".join(
+            f"`{r['parameter']}` {r['mu_star']:.3g}" for _, r in top.iterrows()))
+    body = ("Parameters ranked by Morris mu* (mean absolute elementary effect), the eight "
+            "largest per figure:\n\n" + "\n".join(lines))
+    write_block(ctx, "docs/experiments.md", "morris", body, command)
+    publish_image(ctx, out / "morris.png", "morris.png", command)
+    return {"command": command}
+
+
+def _num(value: Any, spec: str) -> str:
+    return "-" if value in (None, "-") else format(value, spec)
+
+
+def _abc_dir(ctx: Context) -> Path:
+    from simulation.experiments import abc
+
+    out = ctx.out / "calibration-abc"
+    if ctx.toy:
+        settings = abc.Settings(population=8, generations=2, max_runs=200, predictive_draws=4)
+        if not (out / "posterior.json").exists():
+            abc.calibrate_abc(settings, out, workers=1, resume=(out / abc.DB).exists(),
+                              progress=False, fixed=TOY)
+        return out
+    if not (out / "posterior.json").exists():  # sampled already: read it (delete to redo)
+        _cli(["calibrate", "--abc", "--out", str(out), "--workers", str(ctx.workers),
+              "--resume", "--quiet", "--store"])
+    return out
+
+
+@target("abc", "sprout calibrate --abc --store", "~50 min on 2 shared cores")
+def make_abc(ctx: Context) -> dict[str, Any]:
+    out = _abc_dir(ctx)
+    summary = json.loads((out / "posterior.json").read_text())
+    command = "sprout calibrate --abc --store"
+    lines = ["| parameter | prior (uniform) | posterior median [95% credible interval] |",
+             "|---|---|---|"]
+    for name, s in summary["posterior"].items():
+        lo, hi = summary["priors"][name]
+        lines.append(f"| `{name}` | {lo:g}–{hi:g} | {s['median']:.3g} [{s['low']:.3g}, "
+                     f"{s['high']:.3g}] |")
+    p = {k: ("-" if v is None else v) for k, v in summary["predictive"].items()}
+    runs95 = [("-" if v is None else f"{v:.0f}") for v in p["groups_week52_runs_95"]]
+    settings = summary["settings"]
+    lines += ["", f"ABC-SMC: {summary['generations']} generations of "
+                  f"{settings['population']} particles, {summary['runs']:,} runs of the "
+                  f"project year; final threshold ε = {summary['final_epsilon']:.3g} "
+                  f"(effective sample size {summary['effective_size']:.0f}); "
+                  f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in "
+                  f"all ({summary['cpu_minutes']} CPU min) with {summary['workers']} workers. "
+                  f"Posterior predictive ({p['draws']} full runs, one per draw): "
+                  f"{_num(p['groups_week52_mean'], '.1f')} groups at week 52, 95% of runs "
+                  f"{runs95[0]}–{runs95[1]}, "
+                  f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
+                  f"{p['case']['groups']}). Credible intervals: 2.5-97.5% weighted "
+                  "quantiles of the last generation."]
+    write_block(ctx, "docs/experiments.md", "abc", "\n".join(lines), command)
+    publish_image(ctx, out / "marginals.png", "abc_marginals.png", command)
+    publish_image(ctx, out / "predictive.png", "abc_predictive.png", command)
+    return {"command": command}
+
+
+POSTERIOR_SCENARIOS = ("baseline", "no_infiltration", "no_demonstrations", "no_grants",
+                       "grants_only", "weak_community", "no_programme")
+
+
+@target("compare-posterior",
+        f"sprout compare {' '.join(POSTERIOR_SCENARIOS)} --posterior --draws 50",
+        "350 runs: ~6 min on 2 cores (after abc)")
+def make_compare_posterior(ctx: Context) -> dict[str, Any]:
+    source = _abc_dir(ctx)
+    out = ctx.out / "compare-posterior"
+    draws = 3 if ctx.toy else 50
+    _cli(["compare", *POSTERIOR_SCENARIOS, "--posterior", str(source), "--draws", str(draws),
+          "--out", str(out), "--workers", str(ctx.workers), *ctx.sets()])
+    command = f"sprout compare {' '.join(POSTERIOR_SCENARIOS)} --posterior --draws {draws}"
+    text = (out / "compare_posterior.md").read_text().replace(str(source),
+                                                               "experiments/calibration/abc")
+    write_block(ctx, "docs/experiments.md", "compare-posterior", text, command)
+    return {"command": command}
+
+
+@target("calibration", "(reads experiments/calibration/accepted.json: sprout calibrate; "
+        "README and the ODD's calibration section)",
+        "seconds (the calibration itself: sprout calibrate, ~25 min)")
+def make_calibration(ctx: Context) -> dict[str, Any]:
+    accepted = json.loads((ROOT / "experiments" / "calibration" / "accepted.json").read_text())
+    values = accepted.get("values", {})
+    ranges = accepted.get("free_parameters", {})
+    lines = ["| free parameter | range searched | accepted value |", "|---|---|---|"]
+    lines += [f"| `{k}` | {'–'.join(f'{x:g}' for x in ranges.get(k, [])) or '-'} | {v:g} |"
+              for k, v in values.items()]
+    groups = {"calibration patterns": accepted.get("calibration_patterns"),
+              "held-out patterns (validation, fresh seeds)": accepted.get("held_out_patterns")}
+    if not any(groups.values()):  # the earlier format: one set of patterns
+        groups = {"patterns": accepted.get("patterns", {})}
+    parts = [f"accepted: {'yes' if accepted.get('accepted') else 'no'}"]
+    for what, checks in groups.items():
+        checks = checks or {}
+        failed = [k for k, ok in checks.items() if not ok]
+        parts.append(f"{what}: {len(checks) - len(failed)} of {len(checks)} hold"
+                     + (f" (not: {', '.join(failed)})" if failed else ""))
+    mean = accepted.get("validation_groups_week52_mean",
+                        accepted.get("baseline_groups_week52_mean"))
+    within = accepted.get("validation_groups_week52_within_25_37",
+                          accepted.get("baseline_groups_week52_within_25_37"))
+    if mean is not None:
+        parts.append(f"mean {mean:.1f} groups at week 52")
+    if within is not None:
+        parts.append(f"{within:.0%} of seeds within 25–37")
+    if accepted.get("validation_stall_rate") is not None:
+        parts.append(f"{accepted['validation_stall_rate']:.0%} of seeds stalled")
+    summary = "; ".join(parts)
+    command = "sprout calibrate"
+    summary += (" (copied from the stored result, experiments/calibration/accepted.json; the "
+                "line below says when it was copied)")
+    write_block(ctx, "README.md", "calibration", "\n".join(lines) + f"\n\n{summary[0].upper()}"
+                f"{summary[1:]}.", command)
+    odd = (ctx.root / "docs" / "ODD.md").read_text(encoding="utf-8")
+    if "calibration" in blocks(odd) and "calibration_patterns" in accepted:
+        from simulation.experiments.calibrate import markdown
+
+        write_block(ctx, "docs/ODD.md", "calibration", markdown(accepted), command)
+    return {"command": command}
+
+
+@target("speed", "python benchmarks/bench_sweep.py --runs 200 --workers 2",
+        "~3-6 min on 2 cores")
+def make_speed(ctx: Context) -> dict[str, Any]:
+    import subprocess
+
+    runs = 20 if ctx.toy else 200
+    command = f"python benchmarks/bench_sweep.py --runs {runs} --workers 2"
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_sweep.py"),
+                             "--runs", str(runs), "--workers", "2", "--out",
+                             str(ctx.out / "bench")], capture_output=True, text=True,
+                            cwd=ROOT, env={**__import__("os").environ,
+                                           "PYTHONPATH": str(ROOT)})
+    start = result.stdout.index("{")
+    figures = json.loads(result.stdout[start: result.stdout.index("}", start) + 1])
+    rows = [("runs", f"{figures['runs']} of the baseline ({figures['n_residents']:,} "
+                     f"residents, {figures['weeks']} weeks), {figures['failed']} failed"),
+            ("workers", figures["workers"]),
+            ("sweep", f"{figures['sweep_seconds']} s ({figures['seconds_per_run']} s per run;"
+                      f" {figures['projected_1000_runs_seconds']:.0f} s projected for 1,000)"),
+            ("report", f"{figures['report_seconds']} s"),
+            ("load average", f"{figures['load_average_before'][0]} before, "
+                             f"{figures['load_average_after'][0]} after")]
+    body = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    body += ("\n\nWall time on a shared machine moves 2-5x with its load; the load average "
+             "is printed beside it.")
+    write_block(ctx, "docs/experiments.md", "speed", body, command)
+    return {"command": command, **figures}
+
+
+ORDER = ("params", "calibration", "run", "compare", "funding", "discover", "morris", "sobol",
+         "abc", "compare-posterior", "speed")
+
+
+def check(root: Path) -> dict[str, list[str]]:
+    """Every marked block per document, and the targets that write each (no runs)."""
+    found = {}
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        names = blocks(path.read_text(encoding="utf-8"))
+        if names:
+            found[str(path.relative_to(root))] = names
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", metavar="TARGET",
+                        help=f"what to regenerate (default: all): {', '.join(ORDER)}")
+    parser.add_argument("--skip", nargs="*", default=[], metavar="TARGET")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default="out/docs", help="where results go (default %(default)s)")
+    parser.add_argument("--root", default=str(ROOT),
+                        help="the tree whose README.md and docs/ are rewritten")
+    parser.add_argument("--toy", action="store_true",
+                        help="tiny sizes: checks the machinery, publishes no real number")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--check", action="store_true",
+                        help="list the marked blocks in the documents; run nothing")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name in ORDER:
+            t = TARGETS[name]
+            print(f"{name:<18} {t.command}\n{'':<18} ({t.cost})")
+        return 0
+    root = Path(args.root).resolve()
+    if args.check:
+        for document, names in check(root).items():
+            print(f"{document}: {', '.join(names)}")
+        return 0
+    unknown = [t for t in [*args.targets, *args.skip] if t not in TARGETS]
+    if unknown:
+        parser.error(f"unknown targets {unknown}; known: {', '.join(ORDER)}")
+    if args.toy and root == ROOT:
+        parser.error("--toy would publish toy numbers: give --root, a copy of the docs")
+    chosen = [t for t in (args.targets or ORDER) if t not in args.skip]
+    out = Path(args.out)
+    if not out.is_absolute():
+        out = (root if args.toy else ROOT) / out
+    out.mkdir(parents=True, exist_ok=True)
+    log_path = root / "docs" / "provenance.json"
+    from simulation.provenance import provenance
+
+    for name in chosen:
+        started = time.time()
+        print(f"[make_docs] {name}: {TARGETS[name].command} ({TARGETS[name].cost})",
+              flush=True)
+        ctx = Context(root, out, args.workers, args.toy)
+        details = TARGETS[name].make(ctx)
+        # read just before writing: another make_docs may have finished other targets
+        log = json.loads(log_path.read_text()) if log_path.exists() else {}
+        log[name] = {**details, "files": ctx.record.get("files", []),
+                     "seconds": round(time.time() - started, 1), "toy": args.toy,
+                     "provenance": provenance()}
+        log_path.write_text(json.dumps(log, indent=1, ensure_ascii=False, default=str) + "\n")
+        print(f"[make_docs] {name}: done in {time.time() - started:.0f} s "
+              f"({', '.join(log[name]['files'])})", flush=True)
+    return 0
+
+
+def copy_docs(target: Path) -> Path:
+    """A copy of README.md and docs/ for a trial run (``--toy --root``)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "README.md", target / "README.md")
+    shutil.copytree(ROOT / "docs", target / "docs", dirs_exist_ok=True)
+    return target
+
+
+if __name__ == "__main__":
+    sys.exit(main())

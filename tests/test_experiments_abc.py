@@ -1,0 +1,151 @@
+"""Posterior calibration (ABC-SMC with pyabc): a toy model whose answer is known, resuming,
+the process pool, the case's distance, and the command at toy size."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.experiments import abc
+from simulation.experiments import posterior as reading
+
+TRUE_MU = 1.5
+RANGES = {"mu": (-4.0, 4.0)}
+
+
+def toy(parameters) -> dict[str, float]:
+    """The mean of 20 draws from N(mu, 1): its posterior given 1.5 is about N(1.5, 0.22)."""
+    return {"m": float(np.random.normal(parameters["mu"], 1.0, size=20).mean())}
+
+
+def toy_distance(x, x0) -> float:
+    return abs(x["m"] - x0["m"])
+
+
+def _run(db: Path, generations: int, resume: bool = False, workers: int = 1,
+         population: int = 150):
+    return abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, db, population,
+                       generations, workers=workers, resume=resume, seed=3)
+
+
+def test_tiny_abc_recovers_a_known_parameter(tmp_path):
+    history = _run(tmp_path / "toy.db", generations=6)
+    generations, particles = abc.export(history, tmp_path)
+    post = reading.describe_posterior(particles, ["mu"])["mu"]
+    assert post["mean"] == pytest.approx(TRUE_MU, abs=0.25)
+    assert post["low"] < TRUE_MU < post["high"]
+    assert post["high"] - post["low"] < 1.6  # the prior spans 8
+    # thresholds fall, and every generation has its weights and distances stored
+    assert generations["epsilon"].is_monotonic_decreasing
+    assert len(generations) == 6 and (generations["particles"] == 150).all()
+    last = reading.last_generation(particles)
+    assert last["weight"].sum() == pytest.approx(1.0)
+    assert (last["distance"] <= generations["epsilon"].iloc[-1] + 1e-12).all()
+    assert set(pd.read_csv(tmp_path / "particles.csv").columns) >= {"generation", "mu",
+                                                                    "weight", "distance"}
+
+
+def test_a_stopped_run_resumes_from_its_history(tmp_path):
+    db = tmp_path / "toy.db"
+    assert _run(db, generations=2, population=60).max_t == 1
+    with pytest.raises(FileExistsError):
+        _run(db, generations=3, population=60)
+    history = _run(db, generations=3, resume=True, population=60)
+    assert history.max_t == 2  # one more generation, the first two kept
+    assert history.n_populations == 3
+
+
+def test_the_process_pool_samples_too(tmp_path):
+    history = _run(tmp_path / "pool.db", generations=2, workers=2, population=40)
+    assert history.max_t == 1
+
+
+def test_dask_samples_too(tmp_path):
+    history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "dask.db", 30,
+                          2, workers=2, dask="local", seed=1)
+    assert history.max_t == 1
+
+
+def test_the_case_distance_is_zero_only_when_every_target_holds():
+    x0 = abc.observed()
+    assert abc.distance(x0, x0) == 0
+    hit = {**x0, "groups_week52": 31.0, "founded_after_demos_share": 0.9,
+           "dissolved_project": 0.0}
+    assert abc.distance(hit, x0) == 0
+    assert abc.distance({**hit, "groups_week52": 25.0}, x0) == pytest.approx(2.0)
+    assert abc.distance({**hit, "founded_after_demos_share": 0.5}, x0) == pytest.approx(1.0)
+    assert abc.distance({**hit, "founded_after_demos_share": math.nan}, x0) == 1.0
+
+
+def test_weighted_quantiles_and_effective_size():
+    values, weights = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.1, 0.1, 0.1, 0.7])
+    assert reading.weighted_quantile(values, weights, [0.5]).tolist() == [4.0]
+    assert reading.effective_size(np.ones(10)) == pytest.approx(10)
+    assert reading.effective_size(np.array([1.0, 0.0, 0.0])) == pytest.approx(1)
+
+
+SMALL = {"n_residents": 600, "project_weeks": 30, "infiltration_weeks": 6, "horizon_weeks": 6}
+
+
+@pytest.fixture(scope="module")
+def posterior(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("abc")
+    settings = abc.Settings(population=8, generations=2, max_runs=200, predictive_draws=4)
+    abc.calibrate_abc(settings, out, workers=1, progress=False, fixed=SMALL)
+    return out
+
+
+def test_the_command_writes_the_posterior(posterior):
+    summary = json.loads((posterior / "posterior.json").read_text())
+    assert summary["generations"] == 2 and summary["particles"] == 8
+    assert set(summary["posterior"]) == set(__import__(
+        "simulation.experiments.calibrate", fromlist=["FREE"]).FREE)
+    assert summary["provenance"]["libraries"]["pyabc"]
+    for name in ("marginals.png", "predictive.png"):
+        assert (posterior / name).read_bytes()[:4] == b"\x89PNG"
+    band = pd.read_csv(posterior / "predictive_band.csv")
+    assert (band["q025"] <= band["q50"]).all() and (band["q50"] <= band["q975"]).all()
+    generations = pd.read_csv(posterior / "generations.csv")
+    assert list(generations["generation"]) == [0, 1]
+    copied = abc.store(posterior, posterior / "stored")
+    assert {p.name for p in copied} >= {"posterior.json", "particles.csv"}
+
+
+def test_compare_under_the_posterior(posterior):
+    from simulation.scenario import resolve
+
+    sets = [f"{k}={v}" for k, v in SMALL.items()]
+    scenarios = [resolve(name, sets) for name in ("baseline", "no_demonstrations",
+                                                  "no_programme")]
+    runs, table = reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2,
+                                        progress=False)
+    assert len(runs) == 9
+    # each draw runs with the same seed in every scenario
+    assert runs.groupby("draw")["seed"].nunique().eq(1).all()
+    # a scenario's own change to a free parameter is kept, others take the draw
+    assert table["scenario"].tolist() == ["baseline", "no_demonstrations", "no_programme"]
+    text = reading.posterior_markdown(table, str(posterior))
+    assert "posterior draws" in text and "| `no_demonstrations` |" in text
+
+
+def test_command_line_checks(tmp_path):
+    from simulation.cli import main
+
+    assert main(["calibrate", "--abc", "--population", "0"]) == 2
+    assert main(["compare", "baseline", "--posterior", str(tmp_path)]) == 2
+
+
+def test_compare_posterior_command(posterior, tmp_path, capsys):
+    from simulation.cli import main
+
+    sets = [a for k, v in SMALL.items() for a in ("--set", f"{k}={v}")]
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "no_programme", *sets, "--posterior", str(posterior),
+                 "--draws", "2", "--workers", "1", "--out", str(out)]) == 0
+    assert "posterior draws" in capsys.readouterr().out
+    assert json.loads((out / "metadata.json").read_text())["draws"] == 2
