@@ -47,3 +47,9 @@ def test_a_run_without_its_plot_imports_no_matplotlib(tmp_path):
 def test_the_model_is_imported_on_first_use(tmp_path):
     assert imported_after("import simulation", tmp_path) == set()
     assert "mesa" in imported_after("import simulation\nsimulation.CommunityModel", tmp_path)
+
+
+def test_the_commands_name_the_sweeps_folder_as_the_sweeps_do():
+    from simulation.experiments import commands, sweep
+
+    assert commands.EXPERIMENTS_DIR == sweep.EXPERIMENTS_DIR
