@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -254,6 +255,19 @@ def from_graph(
 NETWORK_FORMATS = {".graphml": "GraphML", ".edgelist": "edge list", ".edges": "edge list",
                    ".txt": "edge list", ".tsv": "edge list"}
 """Known network file formats by suffix."""
+
+
+def build(rng: np.random.Generator, params: Any, interest: np.ndarray,
+          graph: nx.Graph | None = None) -> Community:
+    """The community of a run: generated from ``params``, or made from ``graph``."""
+    p = params
+    if graph is None:
+        return generate(rng, interest.size, interest, p.household_size,
+                        p.households_per_building, p.buildings_per_courtyard,
+                        p.neighbour_familiarity, p.building_ties, p.courtyard_ties,
+                        p.interest_ties)
+    return from_graph(graph, rng, p.household_size, p.households_per_building,
+                      p.buildings_per_courtyard)
 
 
 def load_network(path: str | Path) -> nx.Graph:

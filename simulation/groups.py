@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -142,8 +143,20 @@ class GroupRegistry:
 # --- founding -------------------------------------------------------------------------
 
 
-def seed_initial(world: World, registry: GroupRegistry) -> None:
-    """The groups that existed before the project, led by natural leaders."""
+def seed_initial(world: World, registry: GroupRegistry, actors: Any = None) -> None:
+    """The groups that existed before the project, led by natural leaders; and each of
+    ``actors`` (resident ids, for the classic threshold experiments) leading one of their
+    own."""
+    _seed_existing(world, registry)
+    for actor in [] if actors is None else actors:
+        if not 0 <= int(actor) < world.population.n:
+            raise ValueError(f"initial_actors: no resident {actor} "
+                             f"(0 to {world.population.n - 1})")
+        if world.population.group[int(actor)] < 0:
+            registry.found(int(actor), 0, origin="initial")
+
+
+def _seed_existing(world: World, registry: GroupRegistry) -> None:
     p = world.params
     pop = world.population
     com = world.community

@@ -5,9 +5,8 @@ doubts, support a pioneer and run life meetings where demonstrators share; resid
 found and join groups when what moves them outweighs their doubts; groups mature, shrink,
 dissolve or register. After the project only rare contacts remain.
 
-This module only wires the parts together and runs the week in the order of the ODD's
-process overview; every rule lives with its concept (residents, workers, groups,
-programme, outputs).
+This module only wires the parts and runs the week in the ODD's order; every rule lives
+with its concept (residents, workers, groups, programme, outputs).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from . import workers as worker_rules
 from .groups import Group, GroupRegistry
 from .outputs import SERIES, measure
 from .parameters import Params
-from .programme import GrantFund, Programme
+from .programme import Programme
 from .residents import Resident
 from .space import LazyResidents
 from .state import Population, World
@@ -62,21 +61,8 @@ class CommunityModel(LazyResidents, Model):
             graph = community_mod.load_network(p.network_file)
         n = graph.number_of_nodes() if graph is not None else p.n_residents
         limits.check_run(p, n, None if graph is None else graph.number_of_edges())
-        if thresholds is not None and len(thresholds) != n:
-            raise ValueError(f"thresholds: expected {n} values (one per resident), "
-                             f"got {len(thresholds)}")
         population = Population(self.rng, n, p, thresholds)
-        if graph is None:
-            community = community_mod.generate(
-                self.rng, n, population.interest, p.household_size, p.households_per_building,
-                p.buildings_per_courtyard, p.neighbour_familiarity, p.building_ties,
-                p.courtyard_ties, p.interest_ties,
-            )
-        else:
-            community = community_mod.from_graph(
-                graph, self.rng, p.household_size, p.households_per_building,
-                p.buildings_per_courtyard,
-            )
+        community = community_mod.build(self.rng, p, population.interest, graph)
         self.world = World(p, self.rng, community, population)
         self.population, self.community = population, community
         self.outreach = Outreach(self.world)
@@ -89,15 +75,9 @@ class CommunityModel(LazyResidents, Model):
 
         self.groups = GroupRegistry(population)
         self.programme = Programme(self.world, self.groups, self.outreach)
-        group_rules.seed_initial(self.world, self.groups)
-        for actor in [] if initial_actors is None else initial_actors:
-            if not 0 <= int(actor) < n:
-                raise ValueError(f"initial_actors: no resident {actor} (0 to {n - 1})")
-            if population.group[int(actor)] < 0:
-                self.groups.found(int(actor), 0, origin="initial")
+        group_rules.seed_initial(self.world, self.groups, initial_actors)
 
         self.hours = dict.fromkeys(ACTIVITIES, 0.0)  # this week's worker hours
-        self.total_hours = dict.fromkeys(ACTIVITIES, 0.0)
         self.contacts = 0
         self.cost = 0.0  # worker hours and events so far, grants aside
         self.stats: dict[str, Any] = {}
@@ -123,18 +103,6 @@ class CommunityModel(LazyResidents, Model):
     def in_project(self) -> bool:
         return self.world.in_project
 
-    @property
-    def fund(self) -> GrantFund:
-        return self.programme.fund
-
-    @property
-    def first_meeting_week(self) -> int | None:
-        return self.programme.first_meeting_week
-
-    @property
-    def first_demonstration_week(self) -> int | None:
-        return self.programme.first_demonstration_week
-
     def series(self) -> pd.DataFrame:
         """The weekly series as a pandas DataFrame indexed by week."""
         return self.datacollector.get_model_vars_dataframe().set_index("week")
@@ -151,7 +119,7 @@ class CommunityModel(LazyResidents, Model):
         if world.week == 0 and p.n_workers > 0 and p.project_weeks > 0:
             world.log("project_start", workers=p.n_workers, grid=p.grid_worker_accompaniment)
         if world.in_project and p.n_workers > 0:
-            self._project_week()
+            self.cost += self.programme.run_week(list(self.workers), self.hours)
         elif not world.in_project:
             contacts, self.hours["accompaniment"] = worker_rules.post_project_contacts(
                 world, self.groups)
@@ -177,38 +145,6 @@ class CommunityModel(LazyResidents, Model):
         self._measure()
         if world.week >= p.project_weeks + p.horizon_weeks:
             self.running = False
-
-    def _project_week(self) -> None:
-        """Workers' hours: infiltration first; then the programme's events, the pioneer,
-        groups, and what is left for private Q&A."""
-        world, p, prog, hours = self.world, self.p, self.programme, self.hours
-        workers = list(self.workers)
-        if world.week < p.infiltration_weeks:
-            hours["infiltration"] += worker_rules.infiltrate(workers)
-            return
-        if world.week == p.infiltration_weeks:
-            coverage = self.outreach.building_coverage()
-            world.log("infiltration_end", buildings=float((coverage > 0).mean()),
-                      known=int(self.population.known.sum()))
-        prog.announce()
-        meeting_hours = p.n_workers * p.meeting_hours
-        if prog.training_session():
-            hours["meetings"] += meeting_hours
-            self.cost += p.training_session_cost
-        prog.choose_pioneer()
-        hours["pioneer"] += prog.support_pioneer()
-        if prog.meeting_due():
-            prog.life_meeting()
-            hours["meetings"] += meeting_hours
-            self.cost += p.life_meeting_cost
-        left = max(p.n_workers * p.worker_hours - hours["meetings"] - hours["pioneer"], 0.0)
-        hours["accompaniment"] = worker_rules.accompany(world, self.groups, left)
-        left -= hours["accompaniment"]
-        if p.private_qa and left > 0:
-            hours["qa"] = worker_rules.private_qa(world, workers, left)
-            left -= hours["qa"]
-        if p.ongoing_visits and left >= p.visit_hours:  # stay familiar faces in buildings
-            hours["infiltration"] += worker_rules.infiltrate(workers, left)
 
     def _found_groups(self) -> None:
         """Residents whose drive and support outweigh their doubts found groups; the
@@ -238,11 +174,9 @@ class CommunityModel(LazyResidents, Model):
 
     def _measure(self) -> None:
         """Book the week's hours and costs, and record the week's figures."""
-        for activity in ACTIVITIES:
-            self.total_hours[activity] += self.hours[activity]
         if self.world.week > 0:
             self.cost += sum(self.hours.values()) * self.p.worker_hourly_cost
-        self.stats = measure(self.world, self.groups, self.groups.active, self.fund,
+        self.stats = measure(self.world, self.groups, self.groups.active, self.programme.fund,
                              self.hours, self.outreach.building_coverage(),
                              self.outreach.infiltration_depth(), self.cost, self.contacts)
         self.datacollector.collect(self)
@@ -251,5 +185,5 @@ class CommunityModel(LazyResidents, Model):
         """Raise ``AssertionError`` if the model's state is inconsistent."""
         counts = self.population.state_counts()
         assert counts.sum() == self.population.n, "states do not sum to the population"
-        assert self.fund.budget >= 0, "grant budget is negative"
+        assert self.programme.fund.budget >= 0, "grant budget is negative"
         self.groups.check()

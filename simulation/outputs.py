@@ -11,7 +11,7 @@ import pandas as pd
 from .case import CASE_WEEK
 from .groups import Group
 from .parameters import INTEREST_CATEGORIES, Params
-from .programme import GrantFund
+from .programme import GrantFund, Programme
 from .residents import FOUNDING_TERMS
 from .state import State, World
 from .workers import ACTIVITIES
@@ -80,13 +80,7 @@ class FinishedRun(Protocol):
     def series(self) -> pd.DataFrame: ...
 
     @property
-    def first_meeting_week(self) -> int | None: ...
-
-    @property
-    def first_demonstration_week(self) -> int | None: ...
-
-    @property
-    def fund(self) -> GrantFund: ...
+    def programme(self) -> Programme: ...
 
 
 def summarise(model: FinishedRun) -> dict[str, Any]:
@@ -98,8 +92,8 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
     groups = list(model.groups)
     new = [g for g in groups if g.origin != "initial" and g.founded_week < p.project_weeks]
     new.sort(key=lambda g: (g.founded_week, g.id))
-    first_meeting = model.first_meeting_week
-    first_demo = model.first_demonstration_week
+    first_meeting = model.programme.first_meeting_week
+    first_demo = model.programme.first_demonstration_week
     by_year = [g for g in new if g.founded_week < CASE_WEEK]
     decomposed = [g.founding for g in new if g.founding]
     terms = {k: float(np.mean([d[k] for d in decomposed])) if decomposed else float("nan")
@@ -165,8 +159,8 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
         "mean_group_size": (
             (at(end, "acting") + at(end, "leading")) / groups_end if groups_end else float("nan")
         ),
-        "grants_awarded": int(model.fund.count),
-        "grants_paid": float(model.fund.paid),
+        "grants_awarded": int(model.programme.fund.count),
+        "grants_paid": float(model.programme.fund.paid),
         "cost_total": cost_horizon,
         "cost_per_group_project_end": cost_end / groups_end if groups_end else float("nan"),
         "cost_per_group_horizon": cost_horizon / groups_horizon if groups_horizon else float("nan"),

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import groups as group_rules
+from . import workers as worker_rules
 from .groups import Group, GroupRegistry
 from .state import ANNOUNCEMENTS, DEMONSTRATIONS, WORKERS, World
-from .workers import Outreach, legitimacy, words
+from .workers import Outreach, SocialWorker, legitimacy, words
 
 LADDER: tuple[str, ...] = ("ran an activity", "organised a festival event",
                            "linked outside resources")
@@ -118,6 +119,41 @@ class Programme:
         self.pioneers_tried: list[int] = []
         self.demonstrators: list[Demonstrator] = []
         self.fund = GrantFund(p.grant_budget, p.grant_size)
+
+    # --- the week ----------------------------------------------------------------------
+    def run_week(self, workers: list[SocialWorker], hours: dict[str, float]) -> float:
+        """The workers' week during the project, booked into ``hours``: infiltration first;
+        then the announcement, training, the pioneer, life meetings, groups, private Q&A
+        and, with the hours left, household visits. Returns what its events cost."""
+        world, p = self.world, self.world.params
+        if world.week < p.infiltration_weeks:
+            hours["infiltration"] += worker_rules.infiltrate(workers)
+            return 0.0
+        if world.week == p.infiltration_weeks:
+            coverage = self.outreach.building_coverage()
+            world.log("infiltration_end", buildings=float((coverage > 0).mean()),
+                      known=int(world.population.known.sum()))
+        self.announce()
+        cost = 0.0
+        meeting_hours = p.n_workers * p.meeting_hours
+        if self.training_session():
+            hours["meetings"] += meeting_hours
+            cost += p.training_session_cost
+        self.choose_pioneer()
+        hours["pioneer"] += self.support_pioneer()
+        if self.meeting_due():
+            self.life_meeting()
+            hours["meetings"] += meeting_hours
+            cost += p.life_meeting_cost
+        left = max(p.n_workers * p.worker_hours - hours["meetings"] - hours["pioneer"], 0.0)
+        hours["accompaniment"] = worker_rules.accompany(world, self.groups, left)
+        left -= hours["accompaniment"]
+        if p.private_qa and left > 0:
+            hours["qa"] = worker_rules.private_qa(world, workers, left)
+            left -= hours["qa"]
+        if p.ongoing_visits and left >= p.visit_hours:  # stay familiar faces in buildings
+            hours["infiltration"] += worker_rules.infiltrate(workers, left)
+        return cost
 
     # --- announcement and training --------------------------------------------------
     def announce(self) -> None:

@@ -57,6 +57,9 @@ class Population:
         drawn = np.clip(rng.normal(params.threshold_mean, params.threshold_sd, size=n), 0.0, 1.0)
         # Joining thresholds: drawn (a share of neighbours), or given (e.g. counts, for the
         # classic threshold models).
+        if thresholds is not None and len(thresholds) != n:
+            raise ValueError(f"thresholds: expected {n} values (one per resident), "
+                             f"got {len(thresholds)}")
         self.threshold = drawn if thresholds is None else np.asarray(thresholds, dtype=float)
         means = np.array(
             [params.doubt_reimbursement, params.doubt_legitimacy, params.doubt_direction]

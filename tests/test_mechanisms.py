@@ -236,9 +236,9 @@ def test_unreliable_reimbursement_raises_members_doubts():
     outsiders = np.flatnonzero(pop.group < 0)
     pop.doubt[:, 0] = 0.2
     cohesion = group.cohesion
-    assert model.fund.award(group, 0, 0, pays=False)
+    assert model.programme.fund.award(group, 0, 0, pays=False)
     model.programme.reimburse()
-    assert model.fund.paid == 0
+    assert model.programme.fund.paid == 0
     assert (pop.doubt[members, 0] > 0.2 + 0.1).all()  # half the way back to full doubt
     assert (pop.doubt[outsiders, 0] == 0.2).all()
     assert group.cohesion < cohesion
@@ -248,10 +248,10 @@ def test_unreliable_reimbursement_raises_members_doubts():
 def test_failed_reimbursement_returns_money_to_the_budget():
     model = CommunityModel(rng=4, n_residents=600, horizon_weeks=0, grant_budget=2000.0)
     group = _group_with_members(model)
-    assert model.fund.award(group, 0, 0, pays=False)
-    assert model.fund.budget == 1000.0
+    assert model.programme.fund.award(group, 0, 0, pays=False)
+    assert model.programme.fund.budget == 1000.0
     model.programme.reimburse()
-    assert model.fund.budget == 2000.0
+    assert model.programme.fund.budget == 2000.0
 
 
 def test_groups_need_less_accompaniment_as_they_mature():
