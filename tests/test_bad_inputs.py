@@ -292,6 +292,12 @@ CASES: list[tuple[str, ...]] = [
     ("sweep", A, "--out", "{results}"), ("sweep", A, "--overwrite", "--out", "{d}"),
     # report
     ("report",), ("report", "/no/such/dir"), ("report", "{d}/afile"), ("report", "{d}"),
+    # discover
+    ("discover",), ("discover", "/no/such/dir", "--target", "groups_horizon>=25"),
+    ("discover", "{d}", "--target", "groups_horizon>=25"),
+    ("discover", "/no/such/dir"), ("discover", "{d}/afile", "--target", "groups_horizon>=25"),
+    ("discover", "{d}", "--target", "groups_horizon>=25", "--threshold", "2"),
+    ("discover", "{d}", "--target", "groups_horizon>=25", "--threshold", "x"),
     *[("report", f"{{broken:{name}}}") for name in DAMAGES],
     # sensitivity
     ("sensitivity",), ("sensitivity", "no_such_file"), ("sensitivity", "{d}/binary.toml"),
