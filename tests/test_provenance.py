@@ -64,11 +64,10 @@ def _hashes(env: dict[str, str]) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="np.argpartition's order depends on the CPU's SIMD path and "
-                          "programme.gumbel_top_k's order decides who becomes known at "
-                          "training (docs/reproducibility.md, proposed fix 1)", strict=False)
 def test_same_seed_same_run_on_another_cpus_code_paths():
-    """NumPy without AVX2 and OpenBLAS without FMA stand in for another machine."""
+    """NumPy without AVX2 and OpenBLAS without FMA stand in for another machine: with the
+    residents chosen by argpartition sorted (docs/reproducibility.md, fix 1), the runs
+    are the same on both paths."""
     here = _hashes({})
     other = _hashes({"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Sandybridge"})
     assert here == other
