@@ -157,13 +157,8 @@ class ResultsStore:
                 os.replace(tmp, self.dir / "sweep.toml")
         stored = self.stored_ids()
         started = now()
-        self.meta = meta or {
-            "sprout_version": __version__,
-            "sweep": design,
-            "started": started,
-            "ended": None,
-            "sessions": [],
-        }
+        self.meta = meta or {"sprout_version": __version__, "sweep": design,
+                             "started": started, "ended": None, "sessions": []}
         provenance_record = provenance()
         record = {**session, **git_state(), "sprout_version": __version__,
                   "started": started, "ended": None, "already_stored": len(stored),
@@ -177,9 +172,7 @@ class ResultsStore:
             record["changed"] = changed
             self.meta["sweep"].update({key: new for key, (_, new) in changed.items()})
         self.meta["sessions"].append(record)
-        self.meta.update(git_state())
-        self.meta["provenance"] = provenance_record
-        self.meta["planned"] = len(sweep.runs())
+        self.meta.update(git_state(), provenance=provenance_record, planned=len(sweep.runs()))
         self._save_meta()
         return stored
 
