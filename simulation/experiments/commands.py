@@ -18,14 +18,19 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
 
 
 class _Default:
-    """A default of ``calibrate.DEFAULTS``, read only when needed (the calibrate command or
-    its help): registering the subcommands then imports neither pandas nor the model."""
+    """A default of ``calibrate.DEFAULTS`` (or, with ``abc=True``, of ``abc.DEFAULTS``), read
+    only when needed (the calibrate command or its help): registering the subcommands then
+    imports neither pandas nor the model nor pyabc."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, abc: bool = False) -> None:
         self.name = name
+        self.abc = abc
 
     def value(self) -> Any:
-        from .calibrate import DEFAULTS
+        if self.abc:
+            from .abc import DEFAULTS
+        else:
+            from .calibrate import DEFAULTS
 
         return getattr(DEFAULTS, self.name)
 
@@ -137,25 +142,26 @@ def register(subparsers: Any) -> None:
 
 
 def _abc_options(parser: argparse.ArgumentParser) -> None:
-    from .abc import DEFAULTS as ABC
+    def abc(name: str) -> _Default:
+        return _Default(name, abc=True)
 
     group = parser.add_argument_group(
         "posterior calibration (--abc: ABC-SMC with pyabc; see simulation/experiments/abc.py)")
     group.add_argument("--abc", action="store_true",
                        help="sample the posterior of the free parameters instead of one point "
                             "(default --out out/calibration-abc)")
-    group.add_argument("--population", type=int, default=ABC.population, metavar="N",
+    group.add_argument("--population", type=int, default=abc("population"), metavar="N",
                        help="particles per generation (default %(default)s)")
-    group.add_argument("--generations", type=int, default=ABC.generations, metavar="G",
+    group.add_argument("--generations", type=int, default=abc("generations"), metavar="G",
                        help="at most this many generations (default %(default)s)")
-    group.add_argument("--min-epsilon", type=float, default=ABC.min_epsilon, metavar="EPS",
+    group.add_argument("--min-epsilon", type=float, default=abc("min_epsilon"), metavar="EPS",
                        help="stop once the acceptance threshold is this low (default "
                             "%(default)s)")
-    group.add_argument("--max-runs", type=int, default=ABC.max_runs, metavar="K",
+    group.add_argument("--max-runs", type=int, default=abc("max_runs"), metavar="K",
                        help="stop after this many runs in all (default %(default)s)")
-    group.add_argument("--minutes", type=float, default=ABC.minutes,
+    group.add_argument("--minutes", type=float, default=abc("minutes"),
                        help="stop sampling after this long (default %(default)s)")
-    group.add_argument("--draws", type=int, default=ABC.predictive_draws, metavar="M",
+    group.add_argument("--draws", type=int, default=abc("predictive_draws"), metavar="M",
                        help="posterior predictive runs (default %(default)s)")
     group.add_argument("--resume", action="store_true",
                        help="continue the ABC history (abc.db) in --out")
