@@ -156,6 +156,7 @@ SCENARIOS: dict[str, dict[str, str]] = {
     "no_infiltration": {"en": "No infiltration", "zh": "没有下渗"},
     "one_month_infiltration": {"en": "One month of infiltration", "zh": "下渗一个月"},
     "no_pioneer_support": {"en": "No supported pioneer", "zh": "没有陪伴先行者"},
+    "no_programme": {"en": "No programme", "zh": "没有项目"},
     "weak_community": {"en": "Weak community", "zh": "薄弱社区"},
 }
 """Titles of the scenario files shipped in ``scenarios/``; other files show their name."""
@@ -169,6 +170,7 @@ SCENARIO_NOTES_ZH: dict[str, str] = {
     "no_infiltration": "没有下渗：项目第 1 周就宣布资金支持",
     "one_month_infiltration": "下渗一个月而不是四个月",
     "no_pioneer_support": "社工宣讲、答疑、召开生活会，但不陪伴任何一位居民直到其行动",
+    "no_programme": "同一个社区，没有社工也没有小额资金（计算新增自组织成本的参照）",
     "weak_community": "两委支持弱，邻里熟悉度低",
 }
 """Chinese descriptions of the shipped scenario files (English is in each file)."""
