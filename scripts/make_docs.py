@@ -310,9 +310,11 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
     indices["note"] = indices["note"].fillna("")
     resolution = pd.read_csv(out / "resolution.csv")
     meta = json.loads((out / "metadata.json").read_text())
+    rows = len(pd.read_csv(out / "sample.csv"))
     body = sobol_markdown(indices, resolution) + (
-        f"\n{meta.get('done')} runs (N × (k + 2)); intervals: 95% percentile bootstrap "
-        "(1,000 resamples).")
+        f"\n{meta.get('done'):,} runs: the distinct points of Saltelli's sample of N × (k + 2) "
+        f"= {rows:,} rows (integer parameters rounded), one run each; intervals: 95% "
+        "percentile bootstrap (1,000 resamples).")
     write_block(ctx, "docs/experiments.md", "sobol", body, command)
     publish_image(ctx, out / "sobol.png", "sobol.png", command)
     return {"command": command, "runs": meta.get("done")}
@@ -396,12 +398,12 @@ POSTERIOR_SCENARIOS = ("baseline", "no_infiltration", "no_demonstrations", "no_g
 
 
 @target("compare-posterior",
-        f"sprout compare {' '.join(POSTERIOR_SCENARIOS)} --posterior --draws 50",
-        "350 runs: ~6 min on 2 cores (after abc)")
+        f"sprout compare {' '.join(POSTERIOR_SCENARIOS)} --posterior --draws 30",
+        "210 runs: ~10-20 min on 2 shared cores (after abc)")
 def make_compare_posterior(ctx: Context) -> dict[str, Any]:
     source = _abc_dir(ctx)
     out = ctx.out / "compare-posterior"
-    draws = 3 if ctx.toy else 50
+    draws = 3 if ctx.toy else 30
     _cli(["compare", *POSTERIOR_SCENARIOS, "--posterior", str(source), "--draws", str(draws),
           "--out", str(out), "--workers", str(ctx.workers), *ctx.sets()])
     command = f"sprout compare {' '.join(POSTERIOR_SCENARIOS)} --posterior --draws {draws}"
