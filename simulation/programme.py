@@ -216,8 +216,14 @@ class Programme:
         candidates = candidates[~np.isin(candidates, self.pioneers_tried)]
         if candidates.size == 0:
             return
-        willingness = pop.need[candidates] * pop.initiative[candidates]
-        self.pioneer = int(candidates[np.argmax(willingness)])
+        # After the infiltration the workers know these residents' needs and doubts: they
+        # walk with the one closest to acting — the founding score without the doubts
+        # others may yet answer (drive, the grant as far as it is believed, doubts now).
+        p = world.params
+        closeness = (pop.need[candidates] * pop.initiative[candidates]
+                     + self.grant_support()[candidates]
+                     - p.doubt_weight * pop.doubt[candidates] @ pop.founding_weights)
+        self.pioneer = int(candidates[np.argmax(closeness)])
         self.pioneers_tried.append(self.pioneer)
         self.pioneer_weeks = 0
         pop.hear_of_project(np.array([self.pioneer]))

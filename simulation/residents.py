@@ -86,6 +86,10 @@ def founders(world: World, grant_support: np.ndarray, pioneer: int | None
     if pioneer is not None:
         rate[pioneer] = p.pioneer_found_rate
     chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < rate))
+    if pioneer is not None and pioneer in chosen:
+        # The workers' banquet with the pioneer is the week's event: the pioneer's group
+        # forms first (the order among the others, by index, means nothing).
+        chosen = np.concatenate(([pioneer], chosen[chosen != pioneer]))
     return chosen, terms[chosen]
 
 

@@ -38,7 +38,8 @@ def test_blocks_are_replaced_in_place_and_only_theirs():
 def test_every_target_has_its_blocks_in_the_documents():
     found = make_docs.check(ROOT)
     names = {name for names in found.values() for name in names}
-    expected = {"run", "compare", "calibration", "funding-effects", "funding-strategies",
+    expected = {"run", "compare", "calibration", "counterfactuals", "funding-effects",
+                "funding-strategies",
                 "discover", "morris", "sobol", "abc", "compare-posterior", "speed", "params"}
     assert expected <= names
     assert set(make_docs.ORDER) == set(make_docs.TARGETS)

@@ -79,15 +79,30 @@ def test_growth_is_s_shaped():
 
 def test_the_first_group_comes_when_residents_are_ready():
     """Ignition is not a timer: the first new group comes once someone's score crosses the
-    threshold after the announcement. In the calibrated baseline four months of
-    infiltration leave some residents ready at once (week 18 in every seed); with one month
-    of infiltration it comes weeks earlier, and without a supported pioneer its week
-    varies from seed to seed."""
-    def first_weeks(name: str, n: int) -> list[int]:
+    threshold after the announcement and they take the step, so its week varies from seed
+    to seed; it comes after the infiltration, earlier with one month of it, and the
+    supported pioneer's group is first in most seeds because support lowers their doubts."""
+    def firsts(name: str, n: int) -> list[tuple[int, str]]:
         params = {**load(name).params, "horizon_weeks": 0}
-        return [run(params, s).summary["first_new_group_week"] for s in replicate_seeds(11, n)]
+        summaries = [run(params, s).summary for s in replicate_seeds(11, n)]
+        return [(s["first_new_group_week"], s["first_new_group_origin"]) for s in summaries]
 
-    baseline = first_weeks("baseline", 4)
-    assert min(baseline) > load("baseline").params["infiltration_weeks"]
-    assert max(first_weeks("one_month_infiltration", 4)) < min(baseline)
-    assert len(set(first_weeks("no_pioneer_support", 6))) > 1
+    baseline = firsts("baseline", 12)
+    weeks = [week for week, _ in baseline]
+    assert min(weeks) > load("baseline").params["infiltration_weeks"]
+    assert len(set(weeks)) >= 3  # the seed decides, not a schedule
+    assert sum(origin == "pioneer" for _, origin in baseline) > len(baseline) / 2
+    one_month = [week for week, _ in firsts("one_month_infiltration", 6)]
+    assert sum(one_month) / len(one_month) < sum(weeks) / len(weeks) - 6
+    assert len({week for week, _ in firsts("no_pioneer_support", 6)}) > 1
+
+
+def test_money_without_trust_is_an_experiment_not_an_impossibility():
+    """grants_only stays near the 3 groups it started with, but because residents who hear
+    of the grant from strangers rarely trust it: a few with little need of trust do found,
+    so the count differs from seed to seed."""
+    params = load("grants_only").params
+    summaries = [run(params, s).summary for s in replicate_seeds(13, 20)]
+    founded = [s["founded_project"] for s in summaries]
+    assert max(founded) >= 1 and min(founded) == 0
+    assert sum(founded) / len(founded) < 3

@@ -49,7 +49,7 @@ OUTPUT_FILES = ("accepted.json", "trials.csv", "final_runs.csv", "validation_run
 
 FREE: dict[str, tuple[float, float]] = {
     "initiative_shape": (0.3, 1.2),
-    "found_threshold": (0.08, 0.3),
+    "found_threshold": (0.03, 0.3),
     "doubt_weight": (0.3, 1.0),
     "trust_level": (0.3, 0.6),
     "qa_doubt_reduction": (0.05, 0.3),

@@ -52,7 +52,7 @@ class ProgrammeParams(WorkersParams):
         "Workers pick and support one pioneer until the pioneer acts.", "programme",
         "case")
     pioneer_doubt_reduction: float = param(
-        0.5, "share per week", 0.0, 1.0,
+        0.25, "share per week", 0.0, 1.0,
         "Share of each doubt a week of pioneer support removes.", "programme")
     pioneer_patience_weeks: int = param(
         12, "weeks", 1, 104,
@@ -60,10 +60,10 @@ class ProgrammeParams(WorkersParams):
         "choose another.",
         "programme")
     pioneer_found_rate: float = param(
-        1.0, "per week", 0.0, 1.0,
+        0.7, "per week", 0.0, 1.0,
         "Weekly chance that the supported pioneer, once ready to found (score over the "
-        "threshold, enough trust), actually acts: with workers at their side the hesitation "
-        "between being ready and acting is small (others act at found_rate).",
+        "threshold, enough trust), actually acts: with workers at their side the step from "
+        "being ready to acting is shorter than for others (found_rate), but not a timer.",
         "programme")
     pioneer_skill_gain: float = param(
         0.2, "share per week", 0.0, 1.0,
@@ -130,7 +130,7 @@ class ProgrammeParams(WorkersParams):
         0.15, "credibility", 0.0, 1.0,
         "Credibility each further demonstrator adds to the most credible one's.", "programme")
     demo_doubt_reduction: float = param(
-        0.519, "share per meeting", 0.0, 1.0,
+        0.658, "share per meeting", 0.0, 1.0,
         "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
         "programme", "calibration")
     demo_legitimacy_share: float = param(
@@ -152,7 +152,7 @@ class ProgrammeParams(WorkersParams):
         label=("Grant size: {value:,.0f} yuan", "单笔资金：{value:,.0f} 元"),
         control=(0, 5_000, 100))
     grant_appeal: float = param(
-        0.113, "score per 1,000 yuan", 0.0, 2.0,
+        0.122, "score per 1,000 yuan", 0.0, 2.0,
         "Founding support from an available grant, per 1,000 yuan (an extra reward).",
         "programme", "calibration")
     grant_reference: float = param(
