@@ -313,6 +313,7 @@ CASES: list[tuple[str, ...]] = [
     ("calibrate", "--seed", "-1"), ("calibrate", "--workers", "0"),
     ("calibrate", "--out", "{d}/afile"), ("calibrate", "--out", "{stored}"),
     ("calibrate", "--candidates", "10000", "--screen-seeds", "10000"),
+    ("calibrate", "--verify", "--store", "--out", "{d}/cal"), ("calibrate", "--verify", "--abc"),
     # ui
     ("ui", "--port", "-1"), ("ui", "--port", "99999"), ("ui", "--port", "abc"),
     ("ui", "--host", "bogus.invalid"), ("ui", "--host", "256.1.1.1"),

@@ -9,7 +9,14 @@ from dataclasses import asdict
 import pandas as pd
 
 from simulation.cli import build_parser
-from simulation.experiments.calibrate import DEFAULTS, FREE, STORED, sample_candidates
+from simulation.experiments.calibrate import (
+    DEFAULTS,
+    FREE,
+    OUTPUT_FILES,
+    STORED,
+    differences,
+    sample_candidates,
+)
 from simulation.validation import BY_CONSTRUCTION, CALIBRATION, HELD_OUT
 
 
@@ -47,3 +54,25 @@ def test_calibrate_is_a_command_that_writes_elsewhere_unless_asked():
     assert default(args.candidates) == DEFAULTS.candidates
     assert default(args.finalists) == DEFAULTS.finalists
     assert args.out == "out/calibration" and not args.store
+
+
+def test_verify_finds_any_difference_but_the_time_taken(tmp_path):
+    """``--verify`` passes only when every run file is byte-identical and the accepted
+    values are the same; how long the calibration took may differ."""
+    stored, fresh = tmp_path / "stored", tmp_path / "fresh"
+    for d in (stored, fresh):
+        d.mkdir()
+        for name in OUTPUT_FILES:
+            (d / name).write_bytes((STORED / name).read_bytes())
+    accepted = json.loads((fresh / "accepted.json").read_text())
+    accepted["minutes"] += 3.5
+    (fresh / "accepted.json").write_text(json.dumps(accepted))
+    assert differences(fresh, stored) == []
+    accepted["values"]["found_threshold"] += 0.001
+    (fresh / "accepted.json").write_text(json.dumps(accepted))
+    with open(fresh / "final_runs.csv", "a") as f:
+        f.write("\n")
+    assert sorted(differences(fresh, stored)) == ["accepted.json: differs in values",
+                                                  "final_runs.csv: differs"]
+    (fresh / "trials.csv").unlink()
+    assert any(d.startswith("trials.csv: missing") for d in differences(fresh, stored))

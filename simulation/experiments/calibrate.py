@@ -220,6 +220,31 @@ def calibrate(settings: Settings = DEFAULTS, out: str | Path = "out/calibration"
     return summary
 
 
+VARYING_KEYS = ("minutes",)
+"""What may differ between two runs of the same calibration: how long it took."""
+
+
+def differences(out: str | Path, stored: str | Path = STORED) -> list[str]:
+    """How a calibration in ``out`` differs from the stored one: every run file must be
+    byte-identical and ``accepted.json`` equal but for ``VARYING_KEYS``; empty when the
+    stored result is reproduced."""
+    out, stored = Path(out), Path(stored)
+    found = []
+    for name in OUTPUT_FILES:
+        mine, theirs = out / name, stored / name
+        if not mine.exists() or not theirs.exists():
+            found.append(f"{name}: missing in {out if not mine.exists() else stored}")
+        elif name == "accepted.json":
+            a, b = (json.loads(f.read_text()) for f in (mine, theirs))
+            keys = sorted(k for k in a.keys() | b.keys()
+                          if k not in VARYING_KEYS and a.get(k) != b.get(k))
+            if keys:
+                found.append(f"{name}: differs in {', '.join(keys)}")
+        elif mine.read_bytes() != theirs.read_bytes():
+            found.append(f"{name}: differs")
+    return found
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}

@@ -137,6 +137,9 @@ def register(subparsers: Any) -> None:
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
     calibrate.add_argument("--quiet", action="store_true", help="no plan and no progress bars")
+    calibrate.add_argument("--verify", action="store_true",
+                           help="then check that the result reproduces the stored one: every "
+                                "run identical, the same values (exit status 1 if not)")
     _abc_options(calibrate)
     calibrate.set_defaults(func=_calibrate_with_defaults)
 
@@ -305,6 +308,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    if getattr(args, "abc", False) and args.verify:
+        raise UsageError("--verify checks the point calibration; it does not apply to --abc")
     if getattr(args, "abc", False):
         return cmd_calibrate_abc(args)
     from . import calibrate
@@ -312,6 +317,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.finalists > args.candidates + args.local_candidates:
         raise UsageError("--finalists cannot exceed the candidates screened")
     out = Path(args.out)
+    if args.verify and (args.store or out.resolve() == calibrate.STORED.resolve()):
+        raise UsageError("--verify compares a fresh calibration with the stored one: write "
+                         "it elsewhere (--out DIR) and without --store")
     if out.resolve() == calibrate.STORED.resolve() and not args.store:
         raise UsageError(f"--out {args.out} is the stored calibration; write elsewhere, or "
                          "add --store to replace it on purpose")
@@ -350,5 +358,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.store:
         copied = calibrate.store(args.out)
         print(f"Stored {len(copied)} files in {calibrate.STORED}/")
+    if args.verify:
+        found = calibrate.differences(args.out)
+        if found:
+            print("Does NOT reproduce the stored calibration: " + "; ".join(found))
+            return 1
+        print(f"Reproduces the stored calibration ({calibrate.STORED}): every run and the "
+              "accepted values identical")
     return 0
 
