@@ -8,6 +8,7 @@ FONT = {False: 15, True: 18}
 
 CSS = """
 .sprout-main { display: flex; flex-direction: column; gap: 6px; }
+.sprout-body { display: contents; }
 .sprout-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px;
                padding-top: 12px; }
 .sprout-bar .v-input { margin-top: 0; padding-top: 0; }
