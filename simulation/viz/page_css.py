@@ -36,11 +36,11 @@ CSS = """
 .sprout-present-page .sprout-one, .sprout-present-page .sprout-two { flex: 1 1 auto;
               height: auto; }
 .sprout-present-page .sprout-two { grid-template-rows: minmax(0, 1fr); }
-.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1.25fr) minmax(0, 1fr); }
+.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1.1fr) minmax(0, 1fr); }
 .sprout-present-page .sprout-big { font-size: 40px; }
 @media (max-width: 1200px) {
   .sprout-one { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-                grid-template-rows: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr); }
+                grid-template-rows: minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); }
   .sprout-one .sprout-cell-map { grid-row: 1 / span 3; }
   .sprout-one .sprout-cell-moments { grid-column: 2; grid-row: 3; }
 }

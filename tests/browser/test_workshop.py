@@ -37,6 +37,11 @@ SMALL_TEXT = """() => {
 }"""
 
 
+MOMENTS_HIDDEN = """() => [...document.querySelectorAll('[data-testid=moments] ol')]
+  .reduce((n, list) => n + (list.scrollHeight > list.clientHeight + 1 ? 1 : 0), 0)"""
+"""How many key-moments lists need scrolling to show all their moments."""
+
+
 def by(page: Page, testid: str) -> Locator:
     return page.get_by_test_id(testid)
 
@@ -125,11 +130,13 @@ def test_presentation_mode_fills_a_projector_screen(page: Page, app_url: str,
     expect(page.locator(".sprout-chart-svg")).to_have_count(2)
     no_scrolling(page)
     assert page.evaluate(SMALL_TEXT) == []
+    assert page.evaluate(MOMENTS_HIDDEN) == 0  # every key moment in view, none scrolled away
     page.screenshot(path=screenshots / "workshop-present.png")
     page.set_viewport_size({"width": 1024, "height": 768})
     page.wait_for_timeout(500)
     no_scrolling(page)
     assert page.evaluate(SMALL_TEXT) == []
+    assert page.evaluate(MOMENTS_HIDDEN) == 0
     by(page, "present").click()  # the toggle leaves presentation mode
     expect(page.locator(".v-app-bar, .v-toolbar").first).to_be_visible()
 
