@@ -3,8 +3,9 @@
 Starts ``sprout ui`` on a free port in its own process group, drives Debian's Chromium with
 Playwright, and reports
 
-- the median (and 90th percentile) time from a click on *Step* until the page shows the
-  next week, in one view and side by side, at the scenario's 5,000 residents;
+- the median (and 90th percentile) time from a click on *Step* until the page's week
+  counter shows the next week, and until every map and chart has drawn that week and the
+  browser has painted it, in one view and side by side, at the scenario's 5,000 residents;
 - for each play speed (1, 2, 5, 10 weeks per second), the weeks per second the page's
   week counter actually advances, measured in the browser over a few seconds.
 
@@ -36,14 +37,24 @@ SPEEDS = {1: "1 week per second", 2: "2 weeks per second", 5: "5 weeks per secon
 
 WATCH = """() => {
   window.__weeks = [];
-  let last = null;
+  window.__drawn = [];
+  let last = null, lastDrawn = null;
   if (window.__observer) window.__observer.disconnect();
   window.__observer = new MutationObserver(() => {
     const el = document.querySelector('[data-testid=week]');
     const week = el ? parseInt(el.textContent) : null;
     if (week !== last) { last = week; window.__weeks.push([performance.now(), week]); }
+    // drawn: every map and chart shows the week (their svg's data-week), then painted
+    const svgs = [...document.querySelectorAll('svg[data-week]')];
+    const drawn = svgs.length ? Math.min(...svgs.map(s => +s.getAttribute('data-week'))) : null;
+    if (drawn !== lastDrawn) {
+      lastDrawn = drawn;
+      requestAnimationFrame(() => setTimeout(
+        () => window.__drawn.push([performance.now(), drawn]), 0));
+    }
   });
-  window.__observer.observe(document.body, {childList: true, characterData: true, subtree: true});
+  window.__observer.observe(document.body, {childList: true, characterData: true,
+                                            attributes: true, subtree: true});
 }"""
 
 
@@ -62,6 +73,44 @@ def serve(port: int) -> subprocess.Popen:
     raise SystemExit("the workshop server did not start")
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and all its descendants (``sprout ui`` and
+    the Solara server it starts)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        procs[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, (parent, _) in procs.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(procs[pid][1] for pid in tree if pid in procs)
+
+
+def cpu_per_step(page: Page, root: int, n: int) -> dict[str, float]:
+    """CPU milliseconds per step, of the server and of the page's main thread (Chromium's
+    TaskDuration): steadier under load than wall times. Includes the benchmark's own
+    pauses between steps (idle, little CPU)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Performance.enable")
+
+    def browser() -> float:
+        metrics = session.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+    server_before, browser_before = tree_cpu_seconds(root), browser()
+    step_times(page, n)
+    out = {"server_ms": round((tree_cpu_seconds(root) - server_before) * 1000 / n, 1),
+           "browser_main_ms": round((browser() - browser_before) * 1000 / n, 1), "n": n}
+    session.detach()
+    return out
+
+
 def week(page: Page) -> int:
     return int(page.locator("[data-testid=week]").inner_text())
 
@@ -73,19 +122,23 @@ def reset(page: Page) -> None:
     page.wait_for_timeout(500)
 
 
-def step_times(page: Page, n: int) -> list[float]:
-    """Milliseconds from a click on Step to the next week on screen, ``n`` times."""
-    out = []
+def step_times(page: Page, n: int) -> tuple[list[float], list[float]]:
+    """Milliseconds from a click on Step until the week counter shows the next week, and
+    until every map and chart has drawn it and the browser has painted, ``n`` times."""
+    shown_ms, drawn_ms = [], []
     for _ in range(n):
         before = week(page)
         page.evaluate(WATCH)
         began = page.evaluate("performance.now()")
         page.locator("[data-testid=step]").click()
-        page.wait_for_function(f"window.__weeks.some(w => w[1] > {before})", timeout=30_000)
+        page.wait_for_function(f"window.__weeks.some(w => w[1] > {before})"
+                               f" && window.__drawn.some(w => w[1] > {before})", timeout=30_000)
         shown = page.evaluate(f"window.__weeks.find(w => w[1] > {before})[0]")
-        out.append(shown - began)
+        drawn = page.evaluate(f"window.__drawn.find(w => w[1] > {before})[0]")
+        shown_ms.append(shown - began)
+        drawn_ms.append(drawn - began)
         page.wait_for_timeout(150)
-    return out
+    return shown_ms, drawn_ms
 
 
 def play_rate(page: Page, speed: int, seconds: float) -> dict[str, float]:
@@ -122,7 +175,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     server = serve(args.port)
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -130,17 +183,24 @@ def main() -> int:
             page.goto(f"http://127.0.0.1:{args.port}/?present=1")
             page.wait_for_selector("[data-testid=week]", timeout=90_000)
             page.wait_for_timeout(2000)
-            results["step_one_view"] = summary(step_times(page, args.steps))
+            shown, drawn = step_times(page, args.steps)
+            results["step_one_view"] = summary(shown)
+            results["step_one_view_drawn"] = summary(drawn)
+            results["cpu_one_view"] = cpu_per_step(page, server.pid, 10)
             results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
             page.locator("[data-testid=side-by-side]").click()
             page.wait_for_selector(".sprout-run-1", timeout=60_000)
             page.wait_for_timeout(2000)
-            results["step_side_by_side"] = summary(step_times(page, args.steps))
+            shown, drawn = step_times(page, args.steps)
+            results["step_side_by_side"] = summary(shown)
+            results["step_side_by_side_drawn"] = summary(drawn)
+            results["cpu_side_by_side"] = cpu_per_step(page, server.pid, 10)
             results["speeds_side_by_side"] = [play_rate(page, s, args.seconds) for s in (5, 10)]
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+    results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -119,6 +119,7 @@ TEXT: dict[str, dict[str, str]] = {
     "interests": {"en": "groups by interest", "zh": "队伍类型"},
     "courtyard": {"en": "courtyard", "zh": "院落"},
     "animation_title": {"en": "{name} (seed {seed})", "zh": "{name}（随机种子 {seed}）"},
+    "caption": {"en": "Week {week}: {text}", "zh": "第 {week} 周：{text}"},
     # --- the charts ---------------------------------------------------------------------
     "chart_states": {"en": "Residents by state", "zh": "居民状态"},
     "chart_groups": {"en": "Active groups", "zh": "活跃自组织数量"},

@@ -6,12 +6,23 @@ import json
 from pathlib import Path
 
 import pytest
+from matplotlib.legend import Legend
 from PIL import Image
 
 from simulation.cli import build_parser, main
+from simulation.model import CommunityModel
 from simulation.scenario import load
-from simulation.viz.animate import animate, sidecar_path
+from simulation.viz.animate import (
+    CAPTION_LINES,
+    Slide,
+    animate,
+    captions,
+    fixed_palette,
+    sidecar_path,
+)
 from simulation.viz.commands import serve_command
+from simulation.viz.frames import key_moments
+from simulation.viz.style import STATE_COLOURS
 
 
 def test_a_gif_has_a_frame_per_week_and_a_sidecar_to_reproduce_it(tmp_path: Path) -> None:
@@ -39,6 +50,7 @@ def test_the_command_writes_an_mp4_and_records_its_own_command_line(tmp_path: Pa
     saved = json.loads(sidecar_path(out).read_text())
     assert saved["command"] == (f"sprout animate baseline --out {out} --lang en --seed 3 "
                                 "--fps 8 --weeks 2 --set n_residents=200")
+    assert saved["captions"] is False
     assert "3 frames" in capsys.readouterr().out
 
 
@@ -59,3 +71,96 @@ def test_ui_serves_the_app_module_offline_without_opening_a_browser() -> None:
     command = serve_command(9000, "127.0.0.1")
     assert command[1:5] == ["-m", "solara", "run", "simulation.viz.app"]
     assert "--no-open" in command and "9000" in command
+
+
+def _durations(path: Path) -> list[int]:
+    with Image.open(path) as gif:
+        out = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            out.append(gif.info["duration"])
+        return out
+
+
+@pytest.fixture(scope="module")
+def captioned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("animate") / "captioned.gif"
+    scenario = load("baseline").with_values({"n_residents": 300})
+    return out, animate(scenario, out, weeks=20, fps=8, with_captions=True)
+
+
+def test_captions_tell_the_key_moments_in_both_languages() -> None:
+    scenario = load("baseline").with_values({"n_residents": 300})
+    model = CommunityModel(rng=1, **scenario.params)
+    assert captions(model.events, 0, 8, "en") == []
+    while model.week < 18:
+        model.step()
+    moments = key_moments(model.events)
+    assert moments and moments[0].kind == "infiltration_end" and moments[0].week == 18
+    en, zh = captions(model.events, 18, 8, "en"), captions(model.events, 18, 8, "zh")
+    assert en[0].startswith("Week 18: Infiltration ends")
+    assert zh[0].startswith("第 18 周：下渗阶段结束")
+    assert len(en) == len(zh) == min(len(moments), CAPTION_LINES)
+    assert captions(model.events, 18 + 16, 8, "en") == []  # gone two seconds later
+
+
+def test_a_captioned_gif_holds_its_key_moments_and_its_last_frame(captioned) -> None:
+    out, record = captioned
+    durations = _durations(out)
+    assert len(durations) == 21 and record["captions"] is True
+    assert durations[18] == 1500  # the week infiltration ends, training, the pioneer
+    assert durations[-1] == 2000  # the last frame held ~2 s
+    assert set(durations[:18]) == {120}  # 1/8 s (GIF times are in hundredths)
+    assert "--captions" not in record["command"]  # no command line given here
+
+
+def test_without_captions_only_the_last_frame_is_held(tmp_path: Path) -> None:
+    out = tmp_path / "plain.gif"
+    animate(load("baseline").with_values({"n_residents": 200}), out, weeks=4, fps=5)
+    assert _durations(out) == [200, 200, 200, 200, 2000]
+
+
+def test_every_frame_keeps_to_one_fixed_palette(captioned) -> None:
+    out, _ = captioned
+    palette = fixed_palette().getpalette()
+    allowed = {tuple(palette[i:i + 3]) for i in range(0, len(palette), 3)}
+    with Image.open(out) as gif:
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            used = {colour for _, colour in gif.convert("RGB").getcolors(1 << 20)}
+            assert used <= allowed, index
+    acting = tuple(int(STATE_COLOURS[3][i:i + 2], 16) for i in (1, 3, 5))
+    assert acting in allowed  # "acting" is drawn in its own colour, never a neighbour's
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_legends_and_captions_stay_inside_the_frame(lang: str) -> None:
+    scenario = load("baseline").with_values({"n_residents": 300})
+    model = CommunityModel(rng=1, **scenario.params)
+    slide = Slide(model, scenario.params, "title", lang, with_captions=True)
+    while model.week < 18:
+        model.step()
+    slide.update(model, "name", lang, fps=8)
+    slide.figure.canvas.draw()
+    frame = slide.figure.bbox
+    legends = [a for a in slide.map.ax.get_children() if isinstance(a, Legend)]
+    assert len(legends) == 2 and slide.caption.get_text().count("\n") >= 1
+    for artist in (*legends, slide.caption, slide.groups.ax.get_legend()):
+        box = artist.get_window_extent()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, artist
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, artist
+
+
+@pytest.mark.slow
+def test_the_default_gif_is_at_most_3_mb(tmp_path: Path) -> None:
+    out = tmp_path / "baseline.gif"
+    animate(load("baseline"), out, lang="zh", with_captions=True)
+    assert out.stat().st_size <= 3 * 1024 * 1024
+
+
+def test_the_command_takes_captions_and_records_them(tmp_path: Path) -> None:
+    out = tmp_path / "captioned.gif"
+    assert main(["animate", "--out", str(out), "--weeks", "1", "--set", "n_residents=200",
+                 "--captions", "--lang", "zh"]) == 0
+    saved = json.loads(sidecar_path(out).read_text())
+    assert saved["captions"] is True and "--captions" in saved["command"].split()

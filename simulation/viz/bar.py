@@ -1,5 +1,7 @@
 """The bar at the top of the page (also in presentation mode): play, pause, step, reset,
-speed, jump to a week, the page's switches, and the export buttons it opens."""
+speed, jump to a week, the page's switches, and the export buttons it opens. The bar
+does not redraw on a step (it reads ``can_step``, which changes only when a run starts or
+ends)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from .page_state import (
     SPEEDS,
     advance,
     applied,
+    can_step,
     compare,
     guarded,
     jump,
@@ -27,7 +30,6 @@ from .page_state import (
     speed,
     start,
     toggle_play,
-    workshop,
 )
 from .session import Workshop
 
@@ -41,8 +43,7 @@ def _button(label: str, testid: str, on_click: Callable[[], None], **kwargs: Any
 def Bar(lang: str) -> None:
     """Play, pause, step, reset, speed, jump, and the page's switches: language,
     presentation, side by side, export."""
-    current = workshop.value
-    running = current is not None and current.running
+    running = can_step.value
     speed_names = [t("speed_option", lang, weeks=count(n, "week", lang)) if n
                    else t("speed_max", lang) for n in SPEEDS]
     with solara.Div(classes=["sprout-bar"]):
@@ -75,8 +76,6 @@ def Bar(lang: str) -> None:
                 "side-by-side", lambda: compare(setup.value.compare_with is None), outlined=True)
         _button(t("export", lang), "export", lambda: show_export.set(not show_export.value),
                 outlined=True)
-    if show_export.value and current is not None:
-        Export(current, lang)
 
 
 @solara.component

@@ -172,10 +172,12 @@ def cmd_animate(args: argparse.Namespace) -> int:
                "--lang", args.lang, "--seed", str(seed), "--fps", str(args.fps)]
     if args.weeks is not None:
         command += ["--weeks", str(args.weeks)]
+    if args.captions:
+        command += ["--captions"]
     for item in args.set or []:
         command += ["--set", item]
     record = animate(scenario, out, lang=args.lang, seed=seed, weeks=args.weeks,
-                     fps=args.fps, command=shlex.join(command))
+                     fps=args.fps, command=shlex.join(command), with_captions=args.captions)
     print(f"Wrote {out} ({record['frames']} frames, scenario '{scenario.name}', seed "
           f"{record['seed']}) and {sidecar_path(out)}")
     return 0
@@ -216,4 +218,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="frames (weeks) per second")
     anim.add_argument("--set", action="append", metavar="KEY=VALUE",
                       help="override a parameter")
+    anim.add_argument("--captions", action="store_true",
+                      help="caption the key moments (in --lang) under the map and chart and "
+                           "hold their weeks on screen a little longer")
     anim.set_defaults(func=cmd_animate)

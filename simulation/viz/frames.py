@@ -9,6 +9,7 @@ functions are pure and fast; they are tested without a browser.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +37,13 @@ LOG_FILTERS: dict[str, tuple[str, ...]] = {
     "visits": ("private_visits",),
 }
 """The log's filter buttons and the event kinds each shows."""
+
+
+def packed(data: Any) -> str:
+    """Data for a ``web/*.vue`` part as one JSON string. The page's renderer walks every
+    list and dict it is given, item by item, on every redraw (looking for widgets inside);
+    a string it passes as one value, so the map's 5,000 positions cost nothing to redraw."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _param(params: Any, name: str) -> Any:
@@ -91,23 +99,30 @@ def _states(model: Any) -> np.ndarray:
     return np.asarray(model.population.states())
 
 
-def map_frame(model: Any, labelled: Sequence[int] = ()) -> dict[str, Any]:
+def map_frame(model: Any, labelled: Sequence[int] = (),
+              hulls: dict[bytes, list[int]] | None = None) -> dict[str, Any]:
     """One week of the map: each resident's state, each building's infiltration depth, the
-    groups as clusters, the workers, and the courtyards the log has named."""
+    groups as clusters, the workers, and the courtyards the log has named. ``hulls`` keeps
+    the groups' outlines between weeks (most groups keep their members from week to week)."""
     com = model.community
     pos = np.asarray(com.positions, dtype=float).reshape(-1, 2)
     states = _states(model)
-    ring = np.full(int(com.n), ".", dtype="<U1")
+    ring = np.full(int(com.n), ord("."), dtype=np.uint8)
     groups = []
+    known = hulls if hulls is not None else {}
+    used: dict[bytes, list[int]] = {}
     for g in model.groups.active:
         if not g.members:
             continue
         members = np.fromiter(g.members, dtype=np.int64)
-        ring[members] = str(g.interest % 10)
-        home = members[com.courtyard[members] == com.courtyard[g.leader]]
+        ring[members] = ord("0") + g.interest % 10
+        home = np.union1d(members[com.courtyard[members] == com.courtyard[g.leader]],
+                          [g.leader])
+        key = home.tobytes()
+        outline = used[key] = known.get(key) or hull(pos[home])
         groups.append([int(g.interest), len(members),
                        int(round(pos[g.leader][0] * 1000)), int(round(pos[g.leader][1] * 1000)),
-                       hull(pos[np.union1d(home, [g.leader])])])
+                       outline])
     workers, away = [], 0
     starts = np.asarray(model.community.building_start)
     for worker in model.workers:
@@ -117,10 +132,13 @@ def map_frame(model: Any, labelled: Sequence[int] = ()) -> dict[str, Any]:
         members = pos[starts[worker.building]:starts[worker.building + 1]]
         centre = members.mean(axis=0) if len(members) else (0.0, 0.0)
         workers.append([int(round(centre[0] * 1000)), int(round(centre[1] * 1000))])
+    if hulls is not None:  # keep only this week's outlines
+        hulls.clear()
+        hulls.update(used)
     return {
         "week": int(model.week),
-        "states": "".join(states.astype(str).tolist()),
-        "rings": "".join(ring.tolist()),
+        "states": (states.astype(np.uint8) + ord("0")).tobytes().decode(),
+        "rings": ring.tobytes().decode(),
         "depth": np.round(_depth(model), 2).tolist(),
         "groups": groups,
         "workers": workers,
@@ -224,6 +242,7 @@ def groups_chart(vars_: dict[str, list], params: Any, lang: str, name: str,
                   "x": weeks, "y": list(vars_["active_groups"])})
     top = max([GROUPS_AFTER_ONE_YEAR + 4, *(max(line["y"], default=0) + 3 for line in lines)])
     return {
+        "week": int(weeks[-1]) if weeks else 0,
         "title": by_name("active_groups", series=True).label(lang),
         "x_max": x_limit(weeks, params),
         "y_max": int(np.ceil(top / 5) * 5),
@@ -249,6 +268,7 @@ def states_chart(vars_: dict[str, list], params: Any, lang: str,
     areas = [{"label": STATES[lang][i], "colour": STATE_COLOURS[i],
               "lower": lower[i].tolist(), "upper": upper[i].tolist()} for i in range(5)]
     return {
+        "week": int(weeks[-1]) if weeks else 0,
         "title": t("chart_states", lang),
         "x_max": x_limit(weeks, params),
         "y_max": max(total, 1.0),

@@ -59,5 +59,3 @@ def RunHead(data: RunData, lang: str, index: int) -> None:
             with solara.Div():
                 _number(item["value"], item["id"] if index == 0 else f"{item['id']}-{index}")
                 solara.Text(item["label"], classes=["sprout-big-label"])
-        solara.HTML(tag="span", unsafe_innerHTML=str(data.run.model.week),
-                    attributes={"data-testid": f"run-week-{index}", "style": "display:none"})

@@ -8,6 +8,7 @@ FONT = {False: 15, True: 18}
 
 CSS = """
 .sprout-main { display: flex; flex-direction: column; gap: 6px; }
+.sprout-body { display: contents; }
 .sprout-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px;
                padding-top: 12px; }
 .sprout-bar .v-input { margin-top: 0; padding-top: 0; }
@@ -35,11 +36,11 @@ CSS = """
 .sprout-present-page .sprout-one, .sprout-present-page .sprout-two { flex: 1 1 auto;
               height: auto; }
 .sprout-present-page .sprout-two { grid-template-rows: minmax(0, 1fr); }
-.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1.25fr) minmax(0, 1fr); }
+.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1.1fr) minmax(0, 1fr); }
 .sprout-present-page .sprout-big { font-size: 40px; }
 @media (max-width: 1200px) {
   .sprout-one { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-                grid-template-rows: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.8fr); }
+                grid-template-rows: minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); }
   .sprout-one .sprout-cell-map { grid-row: 1 / span 3; }
   .sprout-one .sprout-cell-moments { grid-column: 2; grid-row: 3; }
 }

@@ -84,6 +84,12 @@ present = solara.reactive(False)
 pause_at_moments = solara.reactive(False)
 show_export = solara.reactive(False)
 jump_to = solara.reactive(52)
+can_step = solara.reactive(False)  # the runs on screen have weeks left (enables the bar)
+
+
+def _weeks_left() -> None:
+    current = workshop.value
+    can_step.set(current is not None and current.running)
 
 
 def guarded(field: str, action: Callable[..., Any]) -> Callable[..., None]:
@@ -116,6 +122,7 @@ def start(new: Setup) -> None:
     problem.set("")
     workshop.set(runs)
     applied.set(new)
+    _weeks_left()
     force_update()
 
 
@@ -129,6 +136,7 @@ def advance(weeks: int = 1) -> bool:
     current = workshop.value
     if current is None or not current.running:
         playing.set(False)
+        _weeks_left()
         return False
     before = [_moments(run) for run in current.runs]
     try:
@@ -143,6 +151,7 @@ def advance(weeks: int = 1) -> bool:
         playing.set(False)
         problem.set(repr(err))
         return False
+    _weeks_left()
     force_update()
     return current.running
 
@@ -165,6 +174,7 @@ def jump(week: int) -> None:
                 if run.model.running:
                     run.model.step()
         current.model_ms = (time.perf_counter() - began) * 1000
+    _weeks_left()
     force_update()
 
 

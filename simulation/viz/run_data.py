@@ -16,7 +16,7 @@ class RunData:
     """One run's week, as the browser draws it."""
 
     run: Run
-    layout: dict
+    layout: str  # JSON (frames.packed), made once per run
     frame: dict
     legend: list
     groups: dict
@@ -49,7 +49,7 @@ class RunData:
         return cls(
             run=run,
             layout=current.layout(run),
-            frame=frames.map_frame(model, named),
+            frame=frames.map_frame(model, named, current.hulls.setdefault(id(run), {})),
             legend=frames.map_legend(lang, interests),
             groups=frames.groups_chart(vars_, params, lang, name, moments,
                                        [(scenario_title(o.scenario, lang),

@@ -42,12 +42,13 @@ class Workshop:
     lock: threading.Lock = field(default_factory=threading.Lock)  # steps vs. drawing
     on_screen: threading.Event = field(default_factory=threading.Event)  # week drawn
 
-    layouts: dict[int, dict] = field(default_factory=dict)  # the map's drawing, per run
+    layouts: dict[int, str] = field(default_factory=dict)  # the map's drawing, per run
+    hulls: dict[int, dict] = field(default_factory=dict)  # the groups' outlines, per run
 
-    def layout(self, run: Run) -> dict:
-        """The run's map layout, computed once (it never changes during a run)."""
+    def layout(self, run: Run) -> str:
+        """The run's map layout as JSON, computed once (it never changes during a run)."""
         if id(run) not in self.layouts:
-            self.layouts[id(run)] = frames.layout(run.model)
+            self.layouts[id(run)] = frames.packed(frames.layout(run.model))
         return self.layouts[id(run)]
 
     @property

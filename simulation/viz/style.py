@@ -14,6 +14,9 @@ INTEREST_COLOURS: tuple[str, ...] = (
 
 ACTIVITY_COLOURS: tuple[str, ...] = ("#74c476", "#6baed6", "#fd8d3c", "#9e9ac8", "#fdd0a2")
 
+MOMENT_COLOUR = "#6a51a3"
+"""Key moments: their marks on the charts, the list's weeks, the animations' captions."""
+
 DEPTH_CMAP = "Greens"
 """Buildings are shaded by infiltration depth, white (not reached) to green (deep)."""
 

@@ -13,10 +13,11 @@ from mesa.visualization.utils import update_counter
 
 from ..text import t
 from . import frames
-from .bar import Bar
+from .bar import Bar, Export
+from .frames import packed
 from .headline import Headline, RunHead
 from .page_css import FONT
-from .page_state import present, problem, workshop
+from .page_state import present, problem, show_export, workshop
 from .run_data import RunData
 from .session import Workshop
 from .style import INTEREST_COLOURS, STATE_COLOURS
@@ -31,11 +32,22 @@ def _locked(current: Workshop, make: Callable[[], Any]) -> Any:
 
 @solara.component
 def Views(lang: str) -> None:
-    """The bar, the headline, and the runs: map, charts, key moments, log."""
-    counter = update_counter.get()
-    current = workshop.value
+    """The bar, then what changes week by week (:func:`Body`): only that part redraws on
+    a step, not the bar's two dozen controls."""
     with solara.Div(classes=["sprout-main"]):
         Bar(lang)
+        Body(lang)
+
+
+@solara.component
+def Body(lang: str) -> None:
+    """The export buttons, the headline, and the runs: map, charts, key moments, log (its
+    box takes no room of its own: its parts sit in the page's column)."""
+    counter = update_counter.get()
+    current = workshop.value
+    with solara.Div(classes=["sprout-body"]):
+        if show_export.value and current is not None:
+            Export(current, lang)
         if problem.value:
             solara.Error(t("error", lang, error=problem.value), classes=["sprout-problem"])
         if current is None:
@@ -53,9 +65,9 @@ def Views(lang: str) -> None:
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
                     RunMap(data[0], font)
                 with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(spec=data[0].groups, font=font)
+                    TimeChart(spec=packed(data[0].groups), font=font)
                 with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(spec=data[0].states, font=font)
+                    TimeChart(spec=packed(data[0].states), font=font)
                 with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
                     Moments(data[0], lang, font)
         else:
@@ -68,16 +80,16 @@ def Views(lang: str) -> None:
                         with solara.Div(classes=["sprout-cell"]):
                             RunMap(run_data, font)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(spec=run_data.groups, font=font)
+                            TimeChart(spec=packed(run_data.groups), font=font)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(spec=run_data.states, font=font)
+                            TimeChart(spec=packed(run_data.states), font=font)
                         with solara.Div(classes=["sprout-cell"]):
                             Moments(run_data, lang, font)
         if not present.value:
             with solara.Columns([1] * len(data)):
                 for run_data in data:
                     with solara.Div(classes=["sprout-cell", "sprout-log"]):
-                        EventList(rows=run_data.log, title=t("events", lang),
+                        EventList(rows=packed(run_data.log), title=t("events", lang),
                                   empty=run_data.empty, week_label=t("week", lang, week="{week}"),
                                   filters=[{"id": k, "label": t(f"filter_{k}", lang)}
                                            for k in ("all", *frames.LOG_FILTERS)],
@@ -92,13 +104,13 @@ def Views(lang: str) -> None:
 
 @solara.component
 def RunMap(data: RunData, font: int) -> None:
-    MapSvg(plan=data.layout, frame=data.frame, legend=data.legend, font=font,
+    MapSvg(plan=data.layout, frame=packed(data.frame), legend=data.legend, font=font,
            state_colours=list(STATE_COLOURS), interest_colours=list(INTEREST_COLOURS))
 
 
 @solara.component
 def Moments(data: RunData, lang: str, font: int) -> None:
-    EventList(rows=data.moments, title=t("key_moments", lang), empty=t("no_moments", lang),
+    EventList(rows=packed(data.moments), title=t("key_moments", lang), empty=t("no_moments", lang),
               week_label=t("week", lang, week="{week}"), filters=[], search_label="",
               font=font, numbered=True, testid="moments")
 
