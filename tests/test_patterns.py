@@ -25,9 +25,9 @@ BASELINE_SEEDS = 30
 COUNTERFACTUAL_SEEDS = 10
 NOT_REPRODUCED: dict[str, str] = {
     "8_no_demonstrations_far_fewer": (
-        "without life meetings and demonstrators the calibrated model loses about a third "
-        "of the groups, not half: keen residents still found once private Q&A and peers "
-        "have answered enough of their doubts"),
+        "without life meetings and demonstrators the calibrated model loses a quarter to a "
+        "third of the groups, not half: keen residents still found once private Q&A and "
+        "peers have answered enough of their doubts"),
 }
 """Held-out patterns the calibrated model does not reproduce, and why (see docs/ODD.md)."""
 
