@@ -301,7 +301,7 @@ def sobol_markdown(indices, resolution) -> str:
 
 
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
-        "N (k + 2) runs: 1,152 at N = 128, k = 7 — ~1-2 h on 2 shared cores")
+        "N (k + 2) runs: 2,304 at N = 256, k = 7 — ~20-40 min on 2 shared cores")
 def make_sobol(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 
