@@ -42,8 +42,9 @@ def update(world: World, announced: bool) -> None:
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         share = acting_share(adj, world.community.degree, pop)
-        everyone = np.arange(pop.n)
-        pop.reduce_doubts(everyone, (p.peer_doubt_effect * share)[:, None] * [0.0, 1.0, 1.0],
+        # Only residents with someone acting around them change (most have nobody).
+        near = np.flatnonzero(share)
+        pop.reduce_doubts(near, (p.peer_doubt_effect * share[near])[:, None] * [0.0, 1.0, 1.0],
                           PEERS)
     idle = ~(pop.contacted | (pop.group >= 0))
     pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
@@ -52,16 +53,19 @@ def update(world: World, announced: bool) -> None:
     pop.familiarity *= np.where(idle, 1.0 - p.familiarity_decay_share * p.trust_decay, 1.0)
 
 
-def founding_terms(world: World, grant_support: np.ndarray) -> np.ndarray:
-    """Every resident's founding score, term by term (columns of ``FOUNDING_TERMS``)."""
+def founding_terms(world: World, grant_support: np.ndarray,
+                   who: np.ndarray | None = None) -> np.ndarray:
+    """Founding scores term by term (columns of ``FOUNDING_TERMS``) of the residents ``who``
+    (all by default), one row each; ``grant_support`` is everyone's."""
     p = world.params
     pop = world.population
+    rows = slice(None) if who is None else who
     weights = pop.founding_weights
     return np.column_stack([
-        pop.need * pop.initiative,
-        grant_support,
-        -p.doubt_weight * pop.founding_doubt_at_start(weights),
-        p.doubt_weight * pop.relief(weights),
+        pop.need[rows] * pop.initiative[rows],
+        grant_support[rows],
+        -p.doubt_weight * pop.founding_doubt_at_start(weights, who),
+        p.doubt_weight * pop.relief(weights, who),
     ])
 
 
@@ -76,17 +80,18 @@ def founders(world: World, grant_support: np.ndarray, pioneer: int | None
     """
     p = world.params
     pop = world.population
-    eligible = pop.aware & pop.trusting() & (pop.group < 0)
-    if not eligible.any():
+    eligible = np.flatnonzero(pop.aware & pop.trusting() & (pop.group < 0))
+    if eligible.size == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
-    terms = founding_terms(world, grant_support)
-    score = terms.sum(axis=1)
-    ready = eligible & (score >= p.found_threshold)
-    rate = np.full(pop.n, p.found_rate)
+    # Only the eligible are scored: the doubt ledger behind the terms is the costly part.
+    terms = founding_terms(world, grant_support, eligible)
+    ready = terms.sum(axis=1) >= p.found_threshold
+    rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
-        rate[pioneer] = p.pioneer_found_rate
-    chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < rate))
-    return chosen, terms[chosen]
+        rate[eligible == pioneer] = p.pioneer_found_rate
+    draws = world.rng.random(pop.n)  # one per resident, as the stream has always gone
+    chosen = ready & (draws[eligible] < rate)
+    return eligible[chosen], terms[chosen]
 
 
 def initiated_by_residents(terms: np.ndarray, threshold: float) -> np.ndarray:

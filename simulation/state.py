@@ -42,6 +42,15 @@ belonged to before the project. Kept so that every founding can be decomposed.""
 WORKERS, ANNOUNCEMENTS, DEMONSTRATIONS, PEERS, GROUPS = range(len(RELIEF_SOURCES))
 
 
+def weighted_rows(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``rows @ weights``, taken the same way for one row as for many: by BLAS's
+    matrix-vector kernel. For a single row numpy takes a dot product instead, whose last bit
+    can differ, and a score exactly at a threshold would then tip the other way."""
+    if rows.shape[0] == 1:
+        return (np.concatenate([rows, rows]) @ weights)[:1]
+    return rows @ weights
+
+
 class Population:
     """Array-backed state of all residents (one row per resident)."""
 
@@ -132,18 +141,21 @@ class Population:
         # Joining a neighbour's team asks no money up front: only legitimacy and direction.
         return 0.5 * (self.doubt[:, 1] + self.doubt[:, 2])
 
-    def founding_doubt_at_start(self, weights: np.ndarray) -> np.ndarray:
+    def founding_doubt_at_start(self, weights: np.ndarray,
+                                who: np.ndarray | None = None) -> np.ndarray:
         """Founding doubt (the three doubts ``weights``-ed) before anyone removed any: where
-        it began plus what was added."""
-        return (self.doubt_baseline + self.doubt_added) @ weights
+        it began plus what was added (of the residents ``who``; all by default)."""
+        rows = slice(None) if who is None else who
+        return weighted_rows(self.doubt_baseline[rows] + self.doubt_added[rows], weights)
 
-    def relief(self, weights: np.ndarray) -> np.ndarray:
-        """Founding doubt (``weights``-ed) each source removed, per resident (columns:
-        ``RELIEF_SOURCES``)."""
-        total = self.log_relief.sum(axis=2, keepdims=True)
-        shares = np.divide(self.log_relief, total, out=np.zeros_like(self.log_relief),
-                           where=total > 0)
-        return np.einsum("nks,nk,k->ns", shares, self.doubt_removed, weights)
+    def relief(self, weights: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
+        """Founding doubt (``weights``-ed) each source removed, per resident of ``who`` (all
+        by default; columns: ``RELIEF_SOURCES``)."""
+        rows = slice(None) if who is None else who
+        log_relief = self.log_relief[rows]
+        total = log_relief.sum(axis=2, keepdims=True)
+        shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+        return np.einsum("nks,nk,k->ns", shares, self.doubt_removed[rows], weights)
 
     def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int) -> None:
         """Remove a share of each doubt (one share, three — one per doubt — or one row each),
