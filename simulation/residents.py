@@ -41,11 +41,9 @@ def update(world: World, announced: bool) -> None:
         pop.hear_of_project(unaware[draws[unaware] < p_hear])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
+        # They answer the doubts about legitimacy and direction, not the money.
         share = acting_share(adj, world.community.degree, pop)
-        # Only residents with someone acting around them change (most have nobody).
-        near = np.flatnonzero(share)
-        pop.reduce_doubts(near, (p.peer_doubt_effect * share[near])[:, None] * [0.0, 1.0, 1.0],
-                          PEERS)
+        pop.reduce_doubts_of_all(p.peer_doubt_effect * share, PEERS, doubts=slice(1, 3))
     idle = ~(pop.contacted | (pop.group >= 0))
     pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
     # Reassurance wears off: without contact, doubts creep back toward where they began.

@@ -91,9 +91,14 @@ class Population:
         # shared among the sources in proportion to their summed log-reductions
         # (``log_relief``): for reductions that multiply, this share does not depend on the
         # order in which the sources came, so the first visitor is not credited with all.
-        self.doubt_added = np.zeros((n, 3))
-        self.doubt_removed = np.zeros((n, 3))
-        self.log_relief = np.zeros((n, 3, len(RELIEF_SOURCES)))
+        # The ledger is one block with a column per resident, so that the weekly relapse
+        # is a single pass over contiguous memory: rows 0-2 what was added to each doubt,
+        # 3-5 what was removed, then each doubt's log-reductions by source.
+        sources = len(RELIEF_SOURCES)
+        self._ledger = np.zeros((6 + 3 * sources, n))
+        self._added = self._ledger[0:3]
+        self._removed = self._ledger[3:6]
+        self._log_relief = self._ledger[6:].reshape(3, sources, n)
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
@@ -132,57 +137,106 @@ class Population:
         return State.TRUSTING if self.trust[i] >= self.trust_need[i] else State.AWARE
 
     def state_counts(self) -> np.ndarray:
-        return np.bincount(self.states(), minlength=len(State))
+        """How many residents are in each state (as ``states`` would count them, without
+        making every resident's code)."""
+        leading = self.leads
+        in_group = self.group >= 0
+        acting = np.count_nonzero(in_group & ~leading)
+        rest = ~(in_group | leading)
+        aware = rest & self.aware
+        trusting = np.count_nonzero(aware & self.trusting())
+        aware_n, rest_n = np.count_nonzero(aware), np.count_nonzero(rest)
+        return np.array([rest_n - aware_n, aware_n - trusting, trusting, acting,
+                         np.count_nonzero(leading)], dtype=np.int64)
 
-    def founding_doubt(self) -> np.ndarray:
-        return self.doubt @ self.founding_weights
+    def founding_doubt(self, who: np.ndarray | None = None) -> np.ndarray:
+        """The doubts weighed for founding, of the residents ``who`` (all by default)."""
+        doubt = self.doubt if who is None else self.doubt[who]
+        return weighted_rows(doubt, self.founding_weights)
 
-    def joining_doubt(self) -> np.ndarray:
+    def joining_doubt(self, who: np.ndarray | None = None) -> np.ndarray:
+        """The doubts weighed for joining, of the residents ``who`` (all by default)."""
+        doubt = self.doubt if who is None else self.doubt[who]
         # Joining a neighbour's team asks no money up front: only legitimacy and direction.
-        return 0.5 * (self.doubt[:, 1] + self.doubt[:, 2])
+        return 0.5 * (doubt[:, 1] + doubt[:, 2])
+
+    # The ledger, one row per resident, as the rules and tests read it.
+    @property
+    def doubt_added(self) -> np.ndarray:
+        return self._added.T
+
+    @property
+    def doubt_removed(self) -> np.ndarray:
+        return self._removed.T
+
+    @property
+    def log_relief(self) -> np.ndarray:
+        return self._log_relief.transpose(2, 0, 1)
 
     def founding_doubt_at_start(self, weights: np.ndarray,
                                 who: np.ndarray | None = None) -> np.ndarray:
         """Founding doubt (the three doubts ``weights``-ed) before anyone removed any: where
         it began plus what was added (of the residents ``who``; all by default)."""
         rows = slice(None) if who is None else who
-        return weighted_rows(self.doubt_baseline[rows] + self.doubt_added[rows], weights)
+        added = np.ascontiguousarray(self._added[:, rows].T)
+        return weighted_rows(self.doubt_baseline[rows] + added, weights)
 
     def relief(self, weights: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Founding doubt (``weights``-ed) each source removed, per resident of ``who`` (all
         by default; columns: ``RELIEF_SOURCES``)."""
         rows = slice(None) if who is None else who
-        log_relief = self.log_relief[rows]
+        # One row per resident again (as the sums below have always run).
+        log_relief = np.ascontiguousarray(self._log_relief[:, :, rows].transpose(2, 0, 1))
+        removed = np.ascontiguousarray(self._removed[:, rows].T)
         total = log_relief.sum(axis=2, keepdims=True)
         shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
-        return np.einsum("nks,nk,k->ns", shares, self.doubt_removed[rows], weights)
+        return np.einsum("nks,nk,k->ns", shares, removed, weights)
 
-    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int) -> None:
-        """Remove a share of each doubt (one share, three — one per doubt — or one row each),
-        crediting ``source`` (a ``RELIEF_SOURCES`` index). ``who`` holds each resident once."""
+    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int,
+                      doubts: slice = slice(0, 3)) -> None:
+        """Remove a share of each doubt (one share, one per doubt, or one row each),
+        crediting ``source`` (a ``RELIEF_SOURCES`` index); ``doubts`` limits it to some of
+        the three (the shares then are theirs). ``who`` holds each resident once."""
+        width = len(range(3)[doubts])
         shares = np.asarray(shares, dtype=np.float64)
-        if shares.ndim == 1 and shares.size != 3:
+        if shares.ndim == 1 and shares.size != width:
             shares = shares[:, None]
-        shares = np.broadcast_to(np.clip(shares, 0.0, 1.0 - 1e-12), (len(who), 3))
-        doubt = self.doubt[who]
-        self.doubt_removed[who] += shares * doubt
-        self.doubt[who] = doubt * (1.0 - shares)
-        self.log_relief[who, :, source] -= np.log1p(-shares)
+        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
+        relief = np.log1p(-shares)
+        shares = np.broadcast_to(shares, (len(who), width))
+        doubt = self.doubt[who, doubts]
+        self._removed[doubts, who] += (shares * doubt).T
+        self.doubt[who, doubts] = doubt * (1.0 - shares)
+        self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
+
+    def reduce_doubts_of_all(self, shares: np.ndarray, source: int, doubts: slice) -> None:
+        """Remove ``shares`` (one per resident, for each of ``doubts``) of everyone's doubts,
+        crediting ``source``. The same as :meth:`reduce_doubts` for the residents with a
+        share above zero (for the others nothing changes, bit for bit), in whole columns
+        rather than scattered rows: cheaper when a good part of the community is touched."""
+        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
+        touched = np.flatnonzero(shares)
+        relief = np.zeros_like(shares)
+        relief[touched] = np.log1p(-shares[touched])
+        kept = 1.0 - shares
+        for k in range(3)[doubts]:
+            doubt = self.doubt[:, k]
+            self._removed[k] += shares * doubt
+            doubt *= kept
+            self._log_relief[k, source] -= relief
 
     def add_doubts(self, who: np.ndarray, columns: slice, shares: np.ndarray | float) -> None:
         """Move doubts a share of the way back to full doubt (``columns`` of the three)."""
         part = self.doubt[who, columns]
         added = shares * (1.0 - part)
         self.doubt[who, columns] = part + added
-        self.doubt_added[who, columns] += added
+        self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
-        """Doubts drift back toward where they began, at ``rate`` per resident."""
+        """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
+        shrinks alike."""
         self.doubt += rate[:, None] * (self.doubt_baseline - self.doubt)
-        keep = (1.0 - rate)[:, None]
-        self.doubt_added *= keep
-        self.doubt_removed *= keep
-        self.log_relief *= keep[:, :, None]
+        self._ledger *= 1.0 - rate
 
     def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         """Trust grows toward a ceiling set by how well the resident knows the workers: no
