@@ -106,13 +106,12 @@ class GroupRegistry:
         if pop.group[resident] >= 0 or pop.interest[resident] != group.interest:
             raise ValueError(f"resident {resident} cannot join group {group.id}")
         group.members.add(resident)
-        pop.group[resident] = group.id
+        pop.join(resident, group.id)
 
     def remove_member(self, group: Group, resident: int) -> None:
         pop = self.population
         group.members.discard(resident)
-        pop.group[resident] = -1
-        pop.leads[resident] = False
+        pop.leave(resident)
 
     def hand_over(self, group: Group, min_initiative: float) -> int | None:
         """The leader steps down; the most willing member takes over, if anyone will."""

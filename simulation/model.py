@@ -144,7 +144,7 @@ class CommunityModel(LazyResidents, Model):
         supported pioneer among them founds "the pioneer's" group."""
         pop, p = self.population, self.p
         pioneer = self.programme.supported_pioneer()
-        founders, terms = resident_rules.founders(self.world, self.programme.grant_support(),
+        founders, terms = resident_rules.founders(self.world, self.programme.grant_support,
                                                   pioneer)
         by_residents = resident_rules.initiated_by_residents(terms, p.found_threshold)
         for r, row, own in zip(founders, terms, by_residents):
@@ -179,4 +179,5 @@ class CommunityModel(LazyResidents, Model):
         counts = self.population.state_counts()
         assert counts.sum() == self.population.n, "states do not sum to the population"
         assert self.programme.fund.budget >= 0, "grant budget is negative"
+        assert self.population.acting_counts_hold(), "acting neighbours miscounted"
         self.groups.check()

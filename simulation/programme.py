@@ -349,15 +349,17 @@ class Programme:
         """Whether residents can count on a micro-grant now."""
         return self.announced and self.fund.available
 
-    def grant_support(self) -> np.ndarray:
-        """Founding support from a grant on offer, discounted by the reimbursement doubt."""
+    def grant_support(self, who: np.ndarray | None = None) -> np.ndarray:
+        """Founding support from a grant on offer, discounted by the reimbursement doubt, of
+        the residents ``who`` (all by default)."""
         world = self.world
         p = world.params
         pop = world.population
+        rows = slice(None) if who is None else who
         if not self.grant_on_offer():
-            return np.zeros(pop.n)
+            return np.zeros(pop.n if who is None else len(who))
         appeal = p.grant_appeal * np.log2(1.0 + self.fund.size / p.grant_reference)
-        return appeal * pop.aware * (1.0 - pop.doubt[:, 0])
+        return appeal * pop.aware[rows] * (1.0 - pop.doubt[rows, 0])
 
     def offer_grant(self, group: Group) -> None:
         """A newly founded group applies for a micro-grant while the project runs."""

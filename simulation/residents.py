@@ -7,6 +7,7 @@ reason about one person. The rules below update every resident at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -35,10 +36,11 @@ def update(world: World, announced: bool) -> None:
     adj = world.community.adjacency
     if announced:
         draws = world.rng.random(pop.n)
-        unaware = np.flatnonzero(~pop.aware)
-        aware_neighbours = (adj @ pop.aware.astype(np.float64))[unaware]
-        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours
-        pop.hear_of_project(unaware[draws[unaware] < p_hear])
+        aware_neighbours = adj @ pop.aware.astype(np.float64)
+        # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
+        reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
+        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours[reached]
+        pop.hear_of_project(reached[draws[reached] < p_hear])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
@@ -54,27 +56,28 @@ def update(world: World, announced: bool) -> None:
 def founding_terms(world: World, grant_support: np.ndarray,
                    who: np.ndarray | None = None) -> np.ndarray:
     """Founding scores term by term (columns of ``FOUNDING_TERMS``) of the residents ``who``
-    (all by default), one row each; ``grant_support`` is everyone's."""
+    (all by default), one row each; ``grant_support`` is theirs."""
     p = world.params
     pop = world.population
     rows = slice(None) if who is None else who
     weights = pop.founding_weights
     return np.column_stack([
         pop.need[rows] * pop.initiative[rows],
-        grant_support[rows],
+        grant_support,
         -p.doubt_weight * pop.founding_doubt_at_start(weights, who),
         p.doubt_weight * pop.relief(weights, who),
     ])
 
 
-def founders(world: World, grant_support: np.ndarray, pioneer: int | None
-             ) -> tuple[np.ndarray, np.ndarray]:
+def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
+             pioneer: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Residents who found a group this week, and their founding score term by term.
 
-    A resident founds when their own drive, the grant they believe in and the doubts others
-    removed outweigh what doubts remain (``found_threshold``), and they trust the project
-    enough to count on its grant and backing; each week a share of those ready act
-    (``found_rate``; for the ``pioneer`` the workers walk with, ``pioneer_found_rate``).
+    A resident founds when their own drive, the grant they believe in (``grant_support`` of
+    the residents given) and the doubts others removed outweigh what doubts remain
+    (``found_threshold``), and they trust the project enough to count on its grant and
+    backing; each week a share of those ready act (``found_rate``; for the ``pioneer`` the
+    workers walk with, ``pioneer_found_rate``).
     """
     p = world.params
     pop = world.population
@@ -82,7 +85,7 @@ def founders(world: World, grant_support: np.ndarray, pioneer: int | None
     if eligible.size == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
     # Only the eligible are scored: the doubt ledger behind the terms is the costly part.
-    terms = founding_terms(world, grant_support, eligible)
+    terms = founding_terms(world, grant_support(eligible), eligible)
     ready = terms.sum(axis=1) >= p.found_threshold
     rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
@@ -149,9 +152,8 @@ def joiners(
             gs = pop.group[nbrs]
             gs = gs[gs >= 0]
             gs = gs[group_interest[gs] == pop.interest[r]]
-            if gs.size:
-                values, counts = np.unique(gs, return_counts=True)
-                target = int(values[np.argmax(counts)])
+            if gs.size:  # the group most of them are in (the first founded, if tied)
+                target = int(np.argmax(np.bincount(gs)))
             else:
                 continue
         chosen.append((int(r), target))
@@ -159,8 +161,9 @@ def joiners(
 
 
 def matching_peer_count(same_interest_ties: sp.csr_matrix, pop: Population) -> np.ndarray:
-    """Number of each resident's neighbours acting in a group of the resident's interest."""
-    return same_interest_ties @ (pop.group >= 0).astype(np.float64)
+    """Number of each resident's neighbours acting in a group of the resident's interest
+    (along ``same_interest_ties``, the ties the population counts them along)."""
+    return pop.matching_acting_neighbours.copy()
 
 
 def matching_peer_share(
@@ -172,15 +175,14 @@ def matching_peer_share(
     want to join. Members share their group's interest, so it is the count of acting
     neighbours among the ties between residents of the same interest, over all ties.
     """
-    acting = (pop.group >= 0).astype(np.float64)
-    matching = same_interest_ties @ acting
+    matching = matching_peer_count(same_interest_ties, pop)
     return np.where(degree > 0, matching / np.maximum(degree, 1), 0.0)
 
 
 def acting_share(adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population) -> np.ndarray:
-    """Share of each resident's neighbours acting in any group."""
-    acting = (pop.group >= 0).astype(np.float64)
-    return (adjacency @ acting) / np.maximum(degree, 1)
+    """Share of each resident's neighbours (along ``adjacency``, the ties the population
+    counts them along) acting in any group."""
+    return pop.acting_neighbours / np.maximum(degree, 1)
 
 
 # --- the agent ------------------------------------------------------------------------

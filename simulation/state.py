@@ -110,10 +110,53 @@ class Population:
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
         self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
+        # How many of each resident's neighbours act in a group, among all their ties and
+        # among those to residents of their interest. Counting them through the whole
+        # network every week was the costliest part of a week, so they are kept as residents
+        # join and leave, once the ties are known (``watch_ties``). Ties weigh 1: the counts
+        # are exact, whatever the order of the changes.
+        self.acting_neighbours = np.zeros(n)
+        self.matching_acting_neighbours = np.zeros(n)
+        self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     @property
     def n(self) -> int:
         return int(self.need.size)
+
+    # --- group membership and the acting neighbours it makes ---------------------------
+    def watch_ties(self, ties: sp.csr_matrix, same_interest_ties: sp.csr_matrix) -> None:
+        """Count acting neighbours along these (symmetric, weight-1) ties from now on."""
+        self._ties = (ties, same_interest_ties)
+        self.acting_neighbours, self.matching_acting_neighbours = self._count_acting()
+
+    def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
+        assert self._ties is not None, "no ties to count acting neighbours along"
+        acting = (self.group >= 0).astype(np.float64)
+        return self._ties[0] @ acting, self._ties[1] @ acting
+
+    def join(self, resident: int, group: int) -> None:
+        self.group[resident] = group
+        self._acting_changed(resident, 1.0)
+
+    def leave(self, resident: int) -> None:
+        if self.group[resident] >= 0:
+            self._acting_changed(resident, -1.0)
+        self.group[resident] = -1
+        self.leads[resident] = False
+
+    def _acting_changed(self, resident: int, change: float) -> None:
+        if self._ties is None:
+            return
+        for ties, counts in zip(self._ties,
+                                (self.acting_neighbours, self.matching_acting_neighbours)):
+            # Symmetric ties: the resident's row lists the neighbours whose count moves.
+            counts[ties.indices[ties.indptr[resident]: ties.indptr[resident + 1]]] += change
+
+    def acting_counts_hold(self) -> bool:
+        """Whether the kept counts of acting neighbours are what counting again gives."""
+        everywhere, matching = self._count_acting()
+        return bool(np.array_equal(everywhere, self.acting_neighbours)
+                    and np.array_equal(matching, self.matching_acting_neighbours))
 
     def trusting(self) -> np.ndarray:
         """Residents who trust the workers enough to count on the project."""
@@ -235,7 +278,9 @@ class Population:
     def relapse(self, rate: np.ndarray) -> None:
         """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
         shrinks alike."""
-        self.doubt += rate[:, None] * (self.doubt_baseline - self.doubt)
+        for k in range(3):  # doubt by doubt: long runs over the residents, few temporaries
+            doubt = self.doubt[:, k]
+            doubt += rate * (self.doubt_baseline[:, k] - doubt)
         self._ledger *= 1.0 - rate
 
     def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
@@ -255,9 +300,10 @@ class Population:
         # A first impression sticks: it moves where doubts settle back to, not only where
         # they are now.
         suspicion = self.params.first_impression * (1.0 - self.familiarity[new])
-        raised = suspicion[:, None] * (1.0 - self.doubt[new, :2])
-        self.doubt[new, :2] += raised
-        self.doubt_baseline[new, :2] += raised
+        for k in range(2):  # the reimbursement and legitimacy doubts
+            raised = suspicion * (1.0 - self.doubt[new, k])
+            self.doubt[new, k] += raised
+            self.doubt_baseline[new, k] += raised
 
     def raise_familiarity(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         self.familiarity[who] += np.clip(amount, 0.0, 1.0) * (1.0 - self.familiarity[who])
@@ -286,6 +332,7 @@ class World:
 
     def __post_init__(self) -> None:
         self.same_interest_ties = self.community.ties_within(self.population.interest)
+        self.population.watch_ties(self.community.adjacency, self.same_interest_ties)
 
     @property
     def in_project(self) -> bool:

@@ -44,12 +44,21 @@ class Outreach:
         self.world = world
         self.household_visited = np.zeros(world.community.n_households, dtype=bool)
         self.courtyards_reached: set[int] = set()
+        self._coverage: np.ndarray | None = None  # until the next visit
+
+    def visit(self, households: np.ndarray) -> None:
+        self.household_visited[households] = True
+        self._coverage = None
 
     def building_coverage(self) -> np.ndarray:
-        """Share of each building's households that workers have visited."""
-        starts = self.world.community.building_households
-        visited = np.add.reduceat(self.household_visited, starts[:-1])
-        return visited / np.diff(starts)
+        """Share of each building's households that workers have visited (read only: it is
+        kept until the next visit, since the weekly figures read it every week)."""
+        if self._coverage is None:
+            starts = self.world.community.building_households
+            visited = np.add.reduceat(self.household_visited, starts[:-1])
+            self._coverage = visited / np.diff(starts)
+            self._coverage.flags.writeable = False
+        return self._coverage
 
     def building_interest(self) -> np.ndarray:
         """Known strong needs per resident in each building: where interest shows."""
@@ -132,7 +141,7 @@ class SocialWorker(Agent):
             weights = p.household_choice_offset - familiar
             chosen = rng.choice(households, size=n_visits, replace=False,
                                 p=weights / weights.sum())
-            self.outreach.household_visited[chosen] = True
+            self.outreach.visit(chosen)
             # The households' members, one household after another in the order visited: a
             # resident lives in one household, so meeting them all at once is the same.
             self._meet(com.members_of(com.household_start, chosen), gain)
