@@ -71,6 +71,14 @@ class Community:
         counts = np.bincount(labels)
         return np.concatenate(([0], np.cumsum(counts)))
 
+    @staticmethod
+    def members_of(starts: np.ndarray, blocks: np.ndarray) -> np.ndarray:
+        """The residents of ``blocks`` (households, buildings…, whose first residents are
+        ``starts``), block after block in the order given."""
+        first, sizes = starts[blocks], starts[blocks + 1] - starts[blocks]
+        before = np.cumsum(sizes) - sizes  # where each block begins in the result
+        return np.repeat(first - before, sizes) + np.arange(sizes.sum())
+
     def graph(self) -> nx.Graph:
         """The ties as a networkx graph with nodes 0..n-1."""
         graph = nx.Graph()

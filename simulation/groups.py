@@ -55,6 +55,11 @@ class GroupRegistry:
     def __init__(self, population: Population) -> None:
         self.population = population
         self.groups: list[Group] = []
+        # Kept as groups come and go, so that the weekly figures need not go through all.
+        self._active: list[Group] = []  # in the order founded
+        self.founded = 0  # groups founded since the start (those that existed before aside)
+        self.dissolved = 0
+        self.registered = 0
 
     def __iter__(self) -> Iterator[Group]:
         return iter(self.groups)
@@ -64,7 +69,12 @@ class GroupRegistry:
 
     @property
     def active(self) -> list[Group]:
-        return [g for g in self.groups if g.active]
+        """The active groups in the order founded (a new list: the caller may dissolve)."""
+        return list(self._active)
+
+    @property
+    def n_active(self) -> int:
+        return len(self._active)
 
     def interests(self) -> np.ndarray:
         """Interest of every group ever founded, indexed by group id."""
@@ -85,6 +95,8 @@ class GroupRegistry:
             founder=leader,
         )
         self.groups.append(group)
+        self._active.append(group)
+        self.founded += origin != "initial"
         self.add_member(group, leader)
         pop.leads[leader] = True
         return group
@@ -94,13 +106,12 @@ class GroupRegistry:
         if pop.group[resident] >= 0 or pop.interest[resident] != group.interest:
             raise ValueError(f"resident {resident} cannot join group {group.id}")
         group.members.add(resident)
-        pop.group[resident] = group.id
+        pop.join(resident, group.id)
 
     def remove_member(self, group: Group, resident: int) -> None:
         pop = self.population
         group.members.discard(resident)
-        pop.group[resident] = -1
-        pop.leads[resident] = False
+        pop.leave(resident)
 
     def hand_over(self, group: Group, min_initiative: float) -> int | None:
         """The leader steps down; the most willing member takes over, if anyone will."""
@@ -119,6 +130,13 @@ class GroupRegistry:
             self.remove_member(group, resident)
         group.dissolved_week = week
         group.dissolution_cause = cause
+        self._active.remove(group)
+        self.dissolved += 1
+
+    def register(self, group: Group, week: int) -> None:
+        """The group registers as a community organisation (dated ``week``)."""
+        group.registered_week = week
+        self.registered += 1
 
     def check(self) -> None:
         """Raise ``AssertionError`` if membership is inconsistent (used by the tests)."""
@@ -135,6 +153,10 @@ class GroupRegistry:
                 assert 0 <= m < pop.n, f"group {g.id} has unknown member {m}"
                 assert pop.group[m] == g.id, f"member {m} not recorded in group {g.id}"
                 assert pop.interest[m] == g.interest, f"member {m} does not share interest"
+        assert self._active == [g for g in self.groups if g.active], "active list is stale"
+        assert self.founded == sum(g.origin != "initial" for g in self.groups)
+        assert self.dissolved == sum(not g.active for g in self.groups)
+        assert self.registered == sum(g.registered_week is not None for g in self.groups)
         in_groups = np.flatnonzero(pop.group >= 0)
         assert sum(g.size for g in self.groups if g.active) == in_groups.size
         assert set(np.flatnonzero(pop.leads).tolist()) == leaders
@@ -211,7 +233,7 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
                 & (pool != (-1 if reserved is None else reserved))]
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
-    accept = world.rng.random(pool.size) < pop.need[pool] * (1 - pop.joining_doubt()[pool])
+    accept = world.rng.random(pool.size) < pop.need[pool] * (1 - pop.joining_doubt(pool))
     for r in pool[accept][: p.founding_core]:
         registry.add_member(group, int(r))
 
@@ -246,27 +268,31 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
     """
     p = world.params
     pop = world.population
-    rng = world.rng
+    draw = world.rng.random
     week = world.week
+    # A few thousand group-weeks a run go through this loop: its numbers are read once.
+    base, by_cohesion, by_maturity, by_funds, cost = (
+        p.activity_base, p.activity_cohesion_weight, p.activity_maturity_weight,
+        p.activity_funds_weight, p.activity_cost)
+    festival_maturity, sponsorship_maturity, sponsor_maturity = (
+        p.festival_maturity, p.sponsorship_maturity, p.sponsor_maturity)
     for g in registry.active:
-        p_act = (p.activity_base + p.activity_cohesion_weight * g.cohesion
-                 + p.activity_maturity_weight * g.maturity
-                 + p.activity_funds_weight * (g.funds >= p.activity_cost))
-        if rng.random() < p_act:
+        p_act = (base + by_cohesion * g.cohesion + by_maturity * g.maturity
+                 + by_funds * (g.funds >= cost))
+        if draw() < p_act:
             g.activities += 1
             g.last_activity_week = week
-            g.funds -= min(g.funds, p.activity_cost)
+            g.funds -= min(g.funds, cost)
             g.cohesion += p.activity_cohesion_gain * (1 - g.cohesion)
             g.maturity += p.maturity_gain * (1 - g.maturity)
-            if g.maturity >= p.festival_maturity and rng.random() < p.festival_chance:
+            if g.maturity >= festival_maturity and draw() < p.festival_chance:
                 g.festivals += 1
                 world.log("festival", interest=g.interest)
         else:
             g.cohesion *= p.idle_cohesion_retention
-        if g.maturity >= p.sponsorship_maturity:
+        if g.maturity >= sponsorship_maturity:
             g.funds += p.sponsorship * g.maturity
-        if not g.sponsored and g.maturity >= p.sponsor_maturity \
-                and rng.random() < p.sponsor_chance:
+        if not g.sponsored and g.maturity >= sponsor_maturity and draw() < p.sponsor_chance:
             g.sponsored = True
             g.funds += p.sponsor_gift
             world.log("sponsor", interest=g.interest)
@@ -277,13 +303,13 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
         p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
             p.dropout_need_offset - pop.need[members]
         )
-        for r in members[rng.random(members.size) < p_leave]:
+        for r in members[draw(members.size) < p_leave]:
             registry.remove_member(registry.groups[pop.group[r]], int(r))
     handed_over = []
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
     for g in registry.active:
         exit_rate = p.leader_exit_rate * (1 - g.maturity) * exit_factor
-        if rng.random() < exit_rate:
+        if draw() < exit_rate:
             if registry.hand_over(g, p.successor_initiative) is None:
                 _dissolve(world, registry, g, "no successor")
                 continue
@@ -300,9 +326,9 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
             and age >= p.registration_min_age
             and g.maturity >= p.registration_maturity
             and g.size >= p.registration_min_size
-            and rng.random() < p.registration_rate * p.committee_support
+            and draw() < p.registration_rate * p.committee_support
         ):
-            g.registered_week = week + 1
+            registry.register(g, week + 1)
             world.log("registered", interest=g.interest, size=g.size)
     return handed_over
 

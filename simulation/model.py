@@ -11,12 +11,11 @@ with its concept (residents, workers, groups, programme, outputs).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import networkx as nx
 import pandas as pd
-from mesa import DataCollector, Model
+from mesa import Model
 
 from . import community as community_mod
 from . import groups as group_rules
@@ -24,7 +23,7 @@ from . import limits
 from . import residents as resident_rules
 from . import workers as worker_rules
 from .groups import Group, GroupRegistry
-from .outputs import SERIES, measure
+from .outputs import WeeklySeries, measure
 from .parameters import Params
 from .programme import Programme
 from .residents import Resident
@@ -32,11 +31,6 @@ from .space import LazyResidents
 from .state import Population, World
 from .text import Event
 from .workers import ACTIVITIES, Outreach, SocialWorker
-
-
-def _read_stat(name: str, model: CommunityModel) -> Any:
-    """DataCollector reporter for one weekly figure (a module function, so it pickles)."""
-    return model.stats[name]
 
 
 class CommunityModel(LazyResidents, Model):
@@ -81,8 +75,7 @@ class CommunityModel(LazyResidents, Model):
         self.contacts = 0
         self.cost = 0.0  # worker hours and events so far, grants aside
         self.stats: dict[str, Any] = {}
-        reporters = {name: partial(_read_stat, name) for name in SERIES}
-        self.datacollector = DataCollector(model_reporters=reporters)
+        self.datacollector = WeeklySeries()
         self._measure()
 
     # --- what the outside reads ------------------------------------------------------
@@ -140,7 +133,7 @@ class CommunityModel(LazyResidents, Model):
         for group in group_rules.live_week(world, self.groups):
             self.programme.leader_changed(group)
         if world.week + 1 == p.project_weeks and p.n_workers > 0:
-            world.log("project_end", groups=len(self.groups.active))
+            world.log("project_end", groups=self.groups.n_active)
         world.week += 1
         self._measure()
         if world.week >= p.project_weeks + p.horizon_weeks:
@@ -151,7 +144,7 @@ class CommunityModel(LazyResidents, Model):
         supported pioneer among them founds "the pioneer's" group."""
         pop, p = self.population, self.p
         pioneer = self.programme.supported_pioneer()
-        founders, terms = resident_rules.founders(self.world, self.programme.grant_support(),
+        founders, terms = resident_rules.founders(self.world, self.programme.grant_support,
                                                   pioneer)
         by_residents = resident_rules.initiated_by_residents(terms, p.found_threshold)
         for r, row, own in zip(founders, terms, by_residents):
@@ -176,7 +169,7 @@ class CommunityModel(LazyResidents, Model):
         """Book the week's hours and costs, and record the week's figures."""
         if self.world.week > 0:
             self.cost += sum(self.hours.values()) * self.p.worker_hourly_cost
-        self.stats = measure(self.world, self.groups, self.groups.active, self.programme.fund,
+        self.stats = measure(self.world, self.groups, self.programme.fund,
                              self.hours, self.outreach.building_coverage(),
                              self.outreach.infiltration_depth(), self.cost, self.contacts)
         self.datacollector.collect(self)
@@ -186,4 +179,5 @@ class CommunityModel(LazyResidents, Model):
         counts = self.population.state_counts()
         assert counts.sum() == self.population.n, "states do not sum to the population"
         assert self.programme.fund.budget >= 0, "grant budget is negative"
+        assert self.population.acting_counts_hold(), "acting neighbours miscounted"
         self.groups.check()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+from mesa import DataCollector
 
 from .case import CASE_WEEK
-from .groups import Group
+from .groups import Group, GroupRegistry
 from .parameters import INTEREST_CATEGORIES, Params
 from .programme import GrantFund, Programme
 from .residents import FOUNDING_TERMS
@@ -33,40 +35,63 @@ SERIES: tuple[str, ...] = (
 """Columns of the weekly series, in order."""
 
 
-def measure(world: World, groups: Iterable[Group], active: list[Group], fund: GrantFund,
-            hours: dict[str, float], coverage: np.ndarray, depth: np.ndarray, cost: float,
-            contacts: int) -> dict[str, Any]:
+def measure(world: World, registry: GroupRegistry, fund: GrantFund, hours: dict[str, float],
+            coverage: np.ndarray, depth: np.ndarray, cost: float, contacts: int
+            ) -> dict[str, Any]:
     """The week's figures (one row of the weekly series)."""
     pop = world.population
+    n_active = registry.n_active
     counts = pop.state_counts()
-    groups = list(groups)
-    by_interest = np.bincount([g.interest for g in active], minlength=len(INTEREST_CATEGORIES))
-    doubts = pop.doubt.mean(axis=0) if pop.n else np.zeros(3)
+    by_interest = np.bincount([g.interest for g in registry.active],
+                              minlength=len(INTEREST_CATEGORIES))
+    # einsum adds the rows in order, as ``mean(axis=0)`` does, in a sixth of its time.
+    doubts = np.einsum("ij->j", pop.doubt) / pop.n if pop.n else np.zeros(3)
     return {
         "week": world.week,
         "in_project": world.week <= world.params.project_weeks,
         **{s.name.lower(): int(c) for s, c in zip(State, counts)},
-        "active_groups": len(active),
-        "founded": sum(g.origin != "initial" for g in groups),
-        "dissolved": sum(not g.active for g in groups),
-        "registered": sum(g.registered_week is not None for g in groups),
+        "active_groups": n_active,
+        "founded": registry.founded,
+        "dissolved": registry.dissolved,
+        "registered": registry.registered,
         **{f"groups_{name}": int(c) for name, c in zip(INTEREST_CATEGORIES, by_interest)},
         "grants_paid": fund.paid,
         "grants_awarded": fund.count,
         "budget_left": fund.budget,
         **{f"hours_{a}": hours[a] for a in ACTIVITIES},
-        "hours_per_group": hours["accompaniment"] / len(active) if active else 0.0,
+        "hours_per_group": hours["accompaniment"] / n_active if n_active else 0.0,
         "mean_trust": float(pop.trust.mean()) if pop.n else 0.0,
         "mean_doubt": float(doubts.mean()),
         "doubt_reimbursement": float(doubts[0]),
         "doubt_legitimacy": float(doubts[1]),
         "doubt_direction": float(doubts[2]),
-        "buildings_reached": float((coverage > 0).mean()),
+        "buildings_reached": (np.count_nonzero(coverage > 0) / coverage.size
+                              if coverage.size else float("nan")),
         "infiltration_depth": float(depth.mean()) if depth.size else 0.0,
-        "needs_known": float(pop.known.mean()) if pop.n else 0.0,
+        "needs_known": np.count_nonzero(pop.known) / pop.n if pop.n else 0.0,
         "cost": cost + fund.paid,
         "contacts": contacts,
     }
+
+
+class WeeklySeries(DataCollector):
+    """Mesa's DataCollector with a reporter for each column of ``SERIES``. The week's
+    figures are plain numbers measured together (``measure``, into ``model.stats``), so a
+    week's row is stored as it is, not figure by figure through a reporter and a deep copy."""
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: partial(_read_stat, name) for name in SERIES})
+
+    def collect(self, model: Any) -> None:
+        self._collection_steps.append(model.time)
+        row = model.stats
+        for name, column in self.model_vars.items():
+            column.append(row[name])
+
+
+def _read_stat(name: str, model: Any) -> Any:
+    """Reporter of one weekly figure (a module function, so that it pickles)."""
+    return model.stats[name]
 
 
 class FinishedRun(Protocol):

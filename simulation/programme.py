@@ -221,7 +221,7 @@ class Programme:
         # others may yet answer (drive, the grant as far as it is believed, doubts now).
         p = world.params
         closeness = (pop.need[candidates] * pop.initiative[candidates]
-                     + self.grant_support()[candidates]
+                     + self.grant_support(candidates)
                      - p.doubt_weight * pop.doubt[candidates] @ pop.founding_weights)
         self.pioneer = int(candidates[np.argmax(closeness)])
         self.pioneers_tried.append(self.pioneer)
@@ -355,15 +355,17 @@ class Programme:
         """Whether residents can count on a micro-grant now."""
         return self.announced and self.fund.available
 
-    def grant_support(self) -> np.ndarray:
-        """Founding support from a grant on offer, discounted by the reimbursement doubt."""
+    def grant_support(self, who: np.ndarray | None = None) -> np.ndarray:
+        """Founding support from a grant on offer, discounted by the reimbursement doubt, of
+        the residents ``who`` (all by default)."""
         world = self.world
         p = world.params
         pop = world.population
+        rows = slice(None) if who is None else who
         if not self.grant_on_offer():
-            return np.zeros(pop.n)
+            return np.zeros(pop.n if who is None else len(who))
         appeal = p.grant_appeal * np.log2(1.0 + self.fund.size / p.grant_reference)
-        return appeal * pop.aware * (1.0 - pop.doubt[:, 0])
+        return appeal * pop.aware[rows] * (1.0 - pop.doubt[rows, 0])
 
     def offer_grant(self, group: Group) -> None:
         """A newly founded group applies for a micro-grant while the project runs."""

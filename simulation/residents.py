@@ -7,6 +7,7 @@ reason about one person. The rules below update every resident at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -35,16 +36,16 @@ def update(world: World, announced: bool) -> None:
     adj = world.community.adjacency
     if announced:
         draws = world.rng.random(pop.n)
-        unaware = np.flatnonzero(~pop.aware)
-        aware_neighbours = (adj @ pop.aware.astype(np.float64))[unaware]
-        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours
-        pop.hear_of_project(unaware[draws[unaware] < p_hear])
+        aware_neighbours = adj @ pop.aware.astype(np.float64)
+        # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
+        reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
+        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours[reached]
+        pop.hear_of_project(reached[draws[reached] < p_hear])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
+        # They answer the doubts about legitimacy and direction, not the money.
         share = acting_share(adj, world.community.degree, pop)
-        everyone = np.arange(pop.n)
-        pop.reduce_doubts(everyone, (p.peer_doubt_effect * share)[:, None] * [0.0, 1.0, 1.0],
-                          PEERS)
+        pop.reduce_doubts_of_all(p.peer_doubt_effect * share, PEERS, doubts=slice(1, 3))
     idle = ~(pop.contacted | (pop.group >= 0))
     pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
     # Reassurance wears off: without contact, doubts creep back toward where they began.
@@ -52,45 +53,52 @@ def update(world: World, announced: bool) -> None:
     pop.familiarity *= np.where(idle, 1.0 - p.familiarity_decay_share * p.trust_decay, 1.0)
 
 
-def founding_terms(world: World, grant_support: np.ndarray) -> np.ndarray:
-    """Every resident's founding score, term by term (columns of ``FOUNDING_TERMS``)."""
+def founding_terms(world: World, grant_support: np.ndarray,
+                   who: np.ndarray | None = None) -> np.ndarray:
+    """Founding scores term by term (columns of ``FOUNDING_TERMS``) of the residents ``who``
+    (all by default), one row each; ``grant_support`` is theirs."""
     p = world.params
     pop = world.population
+    rows = slice(None) if who is None else who
     weights = pop.founding_weights
     return np.column_stack([
-        pop.need * pop.initiative,
+        pop.need[rows] * pop.initiative[rows],
         grant_support,
-        -p.doubt_weight * pop.founding_doubt_at_start(weights),
-        p.doubt_weight * pop.relief(weights),
+        -p.doubt_weight * pop.founding_doubt_at_start(weights, who),
+        p.doubt_weight * pop.relief(weights, who),
     ])
 
 
-def founders(world: World, grant_support: np.ndarray, pioneer: int | None
-             ) -> tuple[np.ndarray, np.ndarray]:
+def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
+             pioneer: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Residents who found a group this week, and their founding score term by term.
 
-    A resident founds when their own drive, the grant they believe in and the doubts others
-    removed outweigh what doubts remain (``found_threshold``), and they trust the project
-    enough to count on its grant and backing; each week a share of those ready act
-    (``found_rate``; for the ``pioneer`` the workers walk with, ``pioneer_found_rate``).
+    A resident founds when their own drive, the grant they believe in (``grant_support`` of
+    the residents given) and the doubts others removed outweigh what doubts remain
+    (``found_threshold``), and they trust the project enough to count on its grant and
+    backing; each week a share of those ready act (``found_rate``; for the ``pioneer`` the
+    workers walk with, ``pioneer_found_rate``).
     """
     p = world.params
     pop = world.population
-    eligible = pop.aware & pop.trusting() & (pop.group < 0)
-    if not eligible.any():
+    eligible = np.flatnonzero(pop.aware & pop.trusting() & (pop.group < 0))
+    if eligible.size == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
-    terms = founding_terms(world, grant_support)
-    score = terms.sum(axis=1)
-    ready = eligible & (score >= p.found_threshold)
-    rate = np.full(pop.n, p.found_rate)
+    # Only the eligible are scored: the doubt ledger behind the terms is the costly part.
+    terms = founding_terms(world, grant_support(eligible), eligible)
+    ready = terms.sum(axis=1) >= p.found_threshold
+    rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
-        rate[pioneer] = p.pioneer_found_rate
-    chosen = np.flatnonzero(ready & (world.rng.random(pop.n) < rate))
-    if pioneer is not None and pioneer in chosen:
+        rate[eligible == pioneer] = p.pioneer_found_rate
+    draws = world.rng.random(pop.n)  # one per resident, as the stream has always gone
+    chosen = ready & (draws[eligible] < rate)
+    founders, terms = eligible[chosen], terms[chosen]
+    if pioneer is not None and pioneer in founders:
         # The workers' banquet with the pioneer is the week's event: the pioneer's group
         # forms first (the order among the others, by index, means nothing).
-        chosen = np.concatenate(([pioneer], chosen[chosen != pioneer]))
-    return chosen, terms[chosen]
+        order = np.argsort(founders != pioneer, kind="stable")
+        founders, terms = founders[order], terms[order]
+    return founders, terms
 
 
 def initiated_by_residents(terms: np.ndarray, threshold: float) -> np.ndarray:
@@ -150,9 +158,8 @@ def joiners(
             gs = pop.group[nbrs]
             gs = gs[gs >= 0]
             gs = gs[group_interest[gs] == pop.interest[r]]
-            if gs.size:
-                values, counts = np.unique(gs, return_counts=True)
-                target = int(values[np.argmax(counts)])
+            if gs.size:  # the group most of them are in (the first founded, if tied)
+                target = int(np.argmax(np.bincount(gs)))
             else:
                 continue
         chosen.append((int(r), target))
@@ -160,8 +167,9 @@ def joiners(
 
 
 def matching_peer_count(same_interest_ties: sp.csr_matrix, pop: Population) -> np.ndarray:
-    """Number of each resident's neighbours acting in a group of the resident's interest."""
-    return same_interest_ties @ (pop.group >= 0).astype(np.float64)
+    """Number of each resident's neighbours acting in a group of the resident's interest
+    (along ``same_interest_ties``, the ties the population counts them along)."""
+    return pop.matching_acting_neighbours.copy()
 
 
 def matching_peer_share(
@@ -173,15 +181,14 @@ def matching_peer_share(
     want to join. Members share their group's interest, so it is the count of acting
     neighbours among the ties between residents of the same interest, over all ties.
     """
-    acting = (pop.group >= 0).astype(np.float64)
-    matching = same_interest_ties @ acting
+    matching = matching_peer_count(same_interest_ties, pop)
     return np.where(degree > 0, matching / np.maximum(degree, 1), 0.0)
 
 
 def acting_share(adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population) -> np.ndarray:
-    """Share of each resident's neighbours acting in any group."""
-    acting = (pop.group >= 0).astype(np.float64)
-    return (adjacency @ acting) / np.maximum(degree, 1)
+    """Share of each resident's neighbours (along ``adjacency``, the ties the population
+    counts them along) acting in any group."""
+    return pop.acting_neighbours / np.maximum(degree, 1)
 
 
 # --- the agent ------------------------------------------------------------------------

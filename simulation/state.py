@@ -42,6 +42,15 @@ belonged to before the project. Kept so that every founding can be decomposed.""
 WORKERS, ANNOUNCEMENTS, DEMONSTRATIONS, PEERS, GROUPS = range(len(RELIEF_SOURCES))
 
 
+def weighted_rows(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``rows @ weights``, taken the same way for one row as for many: by BLAS's
+    matrix-vector kernel. For a single row numpy takes a dot product instead, whose last bit
+    can differ, and a score exactly at a threshold would then tip the other way."""
+    if rows.shape[0] == 1:
+        return (np.concatenate([rows, rows]) @ weights)[:1]
+    return rows @ weights
+
+
 class Population:
     """Array-backed state of all residents (one row per resident)."""
 
@@ -82,9 +91,14 @@ class Population:
         # shared among the sources in proportion to their summed log-reductions
         # (``log_relief``): for reductions that multiply, this share does not depend on the
         # order in which the sources came, so the first visitor is not credited with all.
-        self.doubt_added = np.zeros((n, 3))
-        self.doubt_removed = np.zeros((n, 3))
-        self.log_relief = np.zeros((n, 3, len(RELIEF_SOURCES)))
+        # The ledger is one block with a column per resident, so that the weekly relapse
+        # is a single pass over contiguous memory: rows 0-2 what was added to each doubt,
+        # 3-5 what was removed, then each doubt's log-reductions by source.
+        sources = len(RELIEF_SOURCES)
+        self._ledger = np.zeros((6 + 3 * sources, n))
+        self._added = self._ledger[0:3]
+        self._removed = self._ledger[3:6]
+        self._log_relief = self._ledger[6:].reshape(3, sources, n)
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
@@ -96,10 +110,53 @@ class Population:
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
         self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
+        # How many of each resident's neighbours act in a group, among all their ties and
+        # among those to residents of their interest. Counting them through the whole
+        # network every week was the costliest part of a week, so they are kept as residents
+        # join and leave, once the ties are known (``watch_ties``). Ties weigh 1: the counts
+        # are exact, whatever the order of the changes.
+        self.acting_neighbours = np.zeros(n)
+        self.matching_acting_neighbours = np.zeros(n)
+        self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     @property
     def n(self) -> int:
         return int(self.need.size)
+
+    # --- group membership and the acting neighbours it makes ---------------------------
+    def watch_ties(self, ties: sp.csr_matrix, same_interest_ties: sp.csr_matrix) -> None:
+        """Count acting neighbours along these (symmetric, weight-1) ties from now on."""
+        self._ties = (ties, same_interest_ties)
+        self.acting_neighbours, self.matching_acting_neighbours = self._count_acting()
+
+    def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
+        assert self._ties is not None, "no ties to count acting neighbours along"
+        acting = (self.group >= 0).astype(np.float64)
+        return self._ties[0] @ acting, self._ties[1] @ acting
+
+    def join(self, resident: int, group: int) -> None:
+        self.group[resident] = group
+        self._acting_changed(resident, 1.0)
+
+    def leave(self, resident: int) -> None:
+        if self.group[resident] >= 0:
+            self._acting_changed(resident, -1.0)
+        self.group[resident] = -1
+        self.leads[resident] = False
+
+    def _acting_changed(self, resident: int, change: float) -> None:
+        if self._ties is None:
+            return
+        for ties, counts in zip(self._ties,
+                                (self.acting_neighbours, self.matching_acting_neighbours)):
+            # Symmetric ties: the resident's row lists the neighbours whose count moves.
+            counts[ties.indices[ties.indptr[resident]: ties.indptr[resident + 1]]] += change
+
+    def acting_counts_hold(self) -> bool:
+        """Whether the kept counts of acting neighbours are what counting again gives."""
+        everywhere, matching = self._count_acting()
+        return bool(np.array_equal(everywhere, self.acting_neighbours)
+                    and np.array_equal(matching, self.matching_acting_neighbours))
 
     def trusting(self) -> np.ndarray:
         """Residents who trust the workers enough to count on the project."""
@@ -123,54 +180,108 @@ class Population:
         return State.TRUSTING if self.trust[i] >= self.trust_need[i] else State.AWARE
 
     def state_counts(self) -> np.ndarray:
-        return np.bincount(self.states(), minlength=len(State))
+        """How many residents are in each state (as ``states`` would count them, without
+        making every resident's code)."""
+        leading = self.leads
+        in_group = self.group >= 0
+        acting = np.count_nonzero(in_group & ~leading)
+        rest = ~(in_group | leading)
+        aware = rest & self.aware
+        trusting = np.count_nonzero(aware & self.trusting())
+        aware_n, rest_n = np.count_nonzero(aware), np.count_nonzero(rest)
+        return np.array([rest_n - aware_n, aware_n - trusting, trusting, acting,
+                         np.count_nonzero(leading)], dtype=np.int64)
 
-    def founding_doubt(self) -> np.ndarray:
-        return self.doubt @ self.founding_weights
+    def founding_doubt(self, who: np.ndarray | None = None) -> np.ndarray:
+        """The doubts weighed for founding, of the residents ``who`` (all by default)."""
+        doubt = self.doubt if who is None else self.doubt[who]
+        return weighted_rows(doubt, self.founding_weights)
 
-    def joining_doubt(self) -> np.ndarray:
+    def joining_doubt(self, who: np.ndarray | None = None) -> np.ndarray:
+        """The doubts weighed for joining, of the residents ``who`` (all by default)."""
+        doubt = self.doubt if who is None else self.doubt[who]
         # Joining a neighbour's team asks no money up front: only legitimacy and direction.
-        return 0.5 * (self.doubt[:, 1] + self.doubt[:, 2])
+        return 0.5 * (doubt[:, 1] + doubt[:, 2])
 
-    def founding_doubt_at_start(self, weights: np.ndarray) -> np.ndarray:
+    # The ledger, one row per resident, as the rules and tests read it.
+    @property
+    def doubt_added(self) -> np.ndarray:
+        return self._added.T
+
+    @property
+    def doubt_removed(self) -> np.ndarray:
+        return self._removed.T
+
+    @property
+    def log_relief(self) -> np.ndarray:
+        return self._log_relief.transpose(2, 0, 1)
+
+    def founding_doubt_at_start(self, weights: np.ndarray,
+                                who: np.ndarray | None = None) -> np.ndarray:
         """Founding doubt (the three doubts ``weights``-ed) before anyone removed any: where
-        it began plus what was added."""
-        return (self.doubt_baseline + self.doubt_added) @ weights
+        it began plus what was added (of the residents ``who``; all by default)."""
+        rows = slice(None) if who is None else who
+        added = np.ascontiguousarray(self._added[:, rows].T)
+        return weighted_rows(self.doubt_baseline[rows] + added, weights)
 
-    def relief(self, weights: np.ndarray) -> np.ndarray:
-        """Founding doubt (``weights``-ed) each source removed, per resident (columns:
-        ``RELIEF_SOURCES``)."""
-        total = self.log_relief.sum(axis=2, keepdims=True)
-        shares = np.divide(self.log_relief, total, out=np.zeros_like(self.log_relief),
-                           where=total > 0)
-        return np.einsum("nks,nk,k->ns", shares, self.doubt_removed, weights)
+    def relief(self, weights: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
+        """Founding doubt (``weights``-ed) each source removed, per resident of ``who`` (all
+        by default; columns: ``RELIEF_SOURCES``)."""
+        rows = slice(None) if who is None else who
+        # One row per resident again (as the sums below have always run).
+        log_relief = np.ascontiguousarray(self._log_relief[:, :, rows].transpose(2, 0, 1))
+        removed = np.ascontiguousarray(self._removed[:, rows].T)
+        total = log_relief.sum(axis=2, keepdims=True)
+        shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+        return np.einsum("nks,nk,k->ns", shares, removed, weights)
 
-    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int) -> None:
-        """Remove a share of each doubt (one share, three — one per doubt — or one row each),
-        crediting ``source`` (a ``RELIEF_SOURCES`` index). ``who`` holds each resident once."""
+    def reduce_doubts(self, who: np.ndarray, shares: np.ndarray | float, source: int,
+                      doubts: slice = slice(0, 3)) -> None:
+        """Remove a share of each doubt (one share, one per doubt, or one row each),
+        crediting ``source`` (a ``RELIEF_SOURCES`` index); ``doubts`` limits it to some of
+        the three (the shares then are theirs). ``who`` holds each resident once."""
+        width = len(range(3)[doubts])
         shares = np.asarray(shares, dtype=np.float64)
-        if shares.ndim == 1 and shares.size != 3:
+        if shares.ndim == 1 and shares.size != width:
             shares = shares[:, None]
-        shares = np.broadcast_to(np.clip(shares, 0.0, 1.0 - 1e-12), (len(who), 3))
-        doubt = self.doubt[who]
-        self.doubt_removed[who] += shares * doubt
-        self.doubt[who] = doubt * (1.0 - shares)
-        self.log_relief[who, :, source] -= np.log1p(-shares)
+        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
+        relief = np.log1p(-shares)
+        shares = np.broadcast_to(shares, (len(who), width))
+        doubt = self.doubt[who, doubts]
+        self._removed[doubts, who] += (shares * doubt).T
+        self.doubt[who, doubts] = doubt * (1.0 - shares)
+        self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
+
+    def reduce_doubts_of_all(self, shares: np.ndarray, source: int, doubts: slice) -> None:
+        """Remove ``shares`` (one per resident, for each of ``doubts``) of everyone's doubts,
+        crediting ``source``. The same as :meth:`reduce_doubts` for the residents with a
+        share above zero (for the others nothing changes, bit for bit), in whole columns
+        rather than scattered rows: cheaper when a good part of the community is touched."""
+        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
+        touched = np.flatnonzero(shares)
+        relief = np.zeros_like(shares)
+        relief[touched] = np.log1p(-shares[touched])
+        kept = 1.0 - shares
+        for k in range(3)[doubts]:
+            doubt = self.doubt[:, k]
+            self._removed[k] += shares * doubt
+            doubt *= kept
+            self._log_relief[k, source] -= relief
 
     def add_doubts(self, who: np.ndarray, columns: slice, shares: np.ndarray | float) -> None:
         """Move doubts a share of the way back to full doubt (``columns`` of the three)."""
         part = self.doubt[who, columns]
         added = shares * (1.0 - part)
         self.doubt[who, columns] = part + added
-        self.doubt_added[who, columns] += added
+        self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
-        """Doubts drift back toward where they began, at ``rate`` per resident."""
-        self.doubt += rate[:, None] * (self.doubt_baseline - self.doubt)
-        keep = (1.0 - rate)[:, None]
-        self.doubt_added *= keep
-        self.doubt_removed *= keep
-        self.log_relief *= keep[:, :, None]
+        """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
+        shrinks alike."""
+        for k in range(3):  # doubt by doubt: long runs over the residents, few temporaries
+            doubt = self.doubt[:, k]
+            doubt += rate * (self.doubt_baseline[:, k] - doubt)
+        self._ledger *= 1.0 - rate
 
     def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         """Trust grows toward a ceiling set by how well the resident knows the workers: no
@@ -189,9 +300,10 @@ class Population:
         # A first impression sticks: it moves where doubts settle back to, not only where
         # they are now.
         suspicion = self.params.first_impression * (1.0 - self.familiarity[new])
-        raised = suspicion[:, None] * (1.0 - self.doubt[new, :2])
-        self.doubt[new, :2] += raised
-        self.doubt_baseline[new, :2] += raised
+        for k in range(2):  # the reimbursement and legitimacy doubts
+            raised = suspicion * (1.0 - self.doubt[new, k])
+            self.doubt[new, k] += raised
+            self.doubt_baseline[new, k] += raised
 
     def raise_familiarity(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         self.familiarity[who] += np.clip(amount, 0.0, 1.0) * (1.0 - self.familiarity[who])
@@ -220,6 +332,7 @@ class World:
 
     def __post_init__(self) -> None:
         self.same_interest_ties = self.community.ties_within(self.population.interest)
+        self.population.watch_ties(self.community.adjacency, self.same_interest_ties)
 
     @property
     def in_project(self) -> bool:

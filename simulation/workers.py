@@ -44,12 +44,21 @@ class Outreach:
         self.world = world
         self.household_visited = np.zeros(world.community.n_households, dtype=bool)
         self.courtyards_reached: set[int] = set()
+        self._coverage: np.ndarray | None = None  # until the next visit
+
+    def visit(self, households: np.ndarray) -> None:
+        self.household_visited[households] = True
+        self._coverage = None
 
     def building_coverage(self) -> np.ndarray:
-        """Share of each building's households that workers have visited."""
-        starts = self.world.community.building_households
-        visited = np.add.reduceat(self.household_visited, starts[:-1])
-        return visited / np.diff(starts)
+        """Share of each building's households that workers have visited (read only: it is
+        kept until the next visit, since the weekly figures read it every week)."""
+        if self._coverage is None:
+            starts = self.world.community.building_households
+            visited = np.add.reduceat(self.household_visited, starts[:-1])
+            self._coverage = visited / np.diff(starts)
+            self._coverage.flags.writeable = False
+        return self._coverage
 
     def building_interest(self) -> np.ndarray:
         """Known strong needs per resident in each building: where interest shows."""
@@ -59,10 +68,12 @@ class Outreach:
         counts = np.add.reduceat(strong, starts[:-1])
         return counts / np.diff(starts)
 
-    def household_familiarity(self, households: np.ndarray) -> np.ndarray:
-        starts = self.world.community.household_start
-        fam = np.add.reduceat(self.world.population.familiarity, starts[:-1])
-        return fam[households] / np.diff(starts)[households]
+    def household_familiarity(self, households: range) -> np.ndarray:
+        """Mean familiarity in each of a run of consecutive ``households``."""
+        starts = self.world.community.household_start[households.start: households.stop + 1]
+        fam = np.add.reduceat(self.world.population.familiarity[starts[0]: starts[-1]],
+                              starts[:-1] - starts[0])
+        return fam / np.diff(starts)
 
     def infiltration_depth(self) -> np.ndarray:
         """Per building: share of households reached times mean familiarity there."""
@@ -126,13 +137,14 @@ class SocialWorker(Agent):
         households = np.arange(h_lo, h_hi)
         n_visits = min(int((hours - used) // p.visit_hours), households.size)
         if n_visits > 0:
-            familiar = self.outreach.household_familiarity(households)
+            familiar = self.outreach.household_familiarity(range(h_lo, h_hi))
             weights = p.household_choice_offset - familiar
             chosen = rng.choice(households, size=n_visits, replace=False,
                                 p=weights / weights.sum())
-            for h in chosen:
-                self.outreach.household_visited[h] = True
-                self._meet(np.arange(com.household_start[h], com.household_start[h + 1]), gain)
+            self.outreach.visit(chosen)
+            # The households' members, one household after another in the order visited: a
+            # resident lives in one household, so meeting them all at once is the same.
+            self._meet(com.members_of(com.household_start, chosen), gain)
             used += n_visits * p.visit_hours
         return used
 
@@ -169,30 +181,53 @@ def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
     if total <= 0:
         return 0.0
     share = min(1.0, hours / total)
+    referrals = Referrals(world)
     for g, h in zip(active, need):
         s = share * (h > 0)
         g.cohesion += p.accompaniment_cohesion_gain * s * (1 - g.cohesion)
         g.maturity += p.accompaniment_maturity_gain * s * (1 - g.maturity)
         if s > 0 and p.referrals_per_visit > 0:
-            _refer_known(world, g)
+            referrals.refer(g)
     return float(total * share)
 
 
-def _refer_known(world: World, group: Group) -> None:
-    """The worker knows who wants what: introduce a few known residents to the group,
-    neighbours from its courtyard first."""
+class Referrals:
+    """The week's referrals, group after group: known residents not in a group and not yet
+    pointed anywhere, sorted by interest once rather than sought among all for each group."""
+
+    def __init__(self, world: World) -> None:
+        pop = world.population
+        self.world = world
+        self.open = pop.known & (pop.group < 0) & (pop.referral < 0)
+        candidates = np.flatnonzero(self.open)
+        interest = pop.interest[candidates]
+        self.by_interest = {int(i): candidates[interest == i] for i in np.unique(interest)}
+
+    def refer(self, group: Group) -> None:
+        """The worker knows who wants what: introduce a few known residents to the group,
+        neighbours from its courtyard first."""
+        candidates = self.by_interest.get(group.interest)
+        if candidates is None:
+            return
+        free = candidates[self.open[candidates]]
+        if free.size == 0:
+            return
+        chosen = _closest_keenest(self.world, group, free)
+        self.open[chosen] = False
+        pop = self.world.population
+        pop.referral[chosen] = group.id
+        pop.last_push[chosen] = self.world.week
+        pop.contacted[chosen] = True
+
+
+def _closest_keenest(world: World, group: Group, free: np.ndarray) -> np.ndarray:
+    """The residents a worker introduces to ``group`` among ``free``: from its courtyard
+    first, the neediest first."""
     pop = world.population
-    free = np.flatnonzero(pop.known & (pop.group < 0) & (pop.interest == group.interest)
-                          & (pop.referral < 0))
-    if free.size == 0:
-        return
     courtyard = world.community.courtyard
     elsewhere = courtyard[free] != courtyard[group.leader]
     order = np.lexsort((-pop.need[free], elsewhere))
-    chosen = free[order[: world.params.referrals_per_visit]]
-    pop.referral[chosen] = group.id
-    pop.last_push[chosen] = world.week
-    pop.contacted[chosen] = True
+    return free[order[: world.params.referrals_per_visit]]
 
 
 def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float:
@@ -210,7 +245,7 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
     if n_visits == 0 or candidates.size == 0:
         return 0.0
     drive = pop.need[candidates] * pop.initiative[candidates]
-    doubt = pop.founding_doubt()[candidates]
+    doubt = pop.founding_doubt(candidates)
     noise = world.rng.lognormal(0.0, p.qa_priority_noise, candidates.size)
     priority = (drive + p.qa_drive_floor) * (doubt + p.qa_doubt_floor) * noise
     if candidates.size > n_visits:
