@@ -228,6 +228,32 @@ def _funding_dir(ctx: Context) -> tuple[Path, str]:
     return out, "sprout sweep experiments/funding_strategies.toml --report"
 
 
+FINDING_FIGURES = ("groups_horizon", "cost_per_group_horizon")
+
+
+def funding_findings(effects: Any) -> str:
+    """What the funding sweep says, lever by lever, ranked by how far each moves the groups
+    alive at the horizon (every number from the sweep's ``effects.csv``: means over all
+    other levers, conditions and replicates)."""
+    rows = []
+    for name, frame in effects.groupby("parameter", sort=False):
+        table = frame.set_index(["figure", "level"])["mean"]
+        groups = table.get("groups_horizon")
+        if groups is None or len(groups) < 2:
+            continue
+        cost = table.get("cost_per_group_horizon")
+        spread = float(groups.max() - groups.min())
+        levels = ", ".join(f"{level}: {value:.1f}" for level, value in groups.items())
+        costs = ("" if cost is None else "; cost per group alive "
+                 + ", ".join(f"{level}: {value:,.0f}" for level, value in cost.items()))
+        rows.append((spread, f"- **{name}** — groups alive at the horizon {levels}{costs} "
+                             f"yuan (a spread of {spread:.1f} groups)."))
+    rows.sort(key=lambda r: -r[0])
+    return ("Levers and conditions ranked by how far they move the groups alive at the "
+            "horizon (mean over every other lever, condition and replicate; the tables "
+            "above give the intervals):\n\n" + "\n".join(text for _, text in rows))
+
+
 @target("funding", "sprout sweep experiments/funding_strategies.toml --report",
         "576 runs: ~10-20 min on 2 cores")
 def make_funding(ctx: Context) -> dict[str, Any]:
@@ -237,6 +263,12 @@ def make_funding(ctx: Context) -> dict[str, Any]:
     for document in ("README.md", "docs/experiments.md"):
         write_block(ctx, document, "funding-effects", effects, command)
     write_block(ctx, "docs/experiments.md", "funding-strategies", strategies, command)
+    import pandas as pd
+
+    findings = funding_findings(pd.read_csv(out / "effects.csv"))
+    for document in ("README.md", "docs/experiments.md"):
+        if "funding-findings" in blocks((ctx.root / document).read_text(encoding="utf-8")):
+            write_block(ctx, document, "funding-findings", findings, command)
     for name in ("frontier", "ranks", "effects"):
         publish_image(ctx, out / "figures" / f"{name}.png", f"funding_{name}.png", command)
     meta = json.loads((out / "metadata.json").read_text())
