@@ -113,10 +113,12 @@ class Population:
         # How many of each resident's neighbours act in a group, among all their ties and
         # among those to residents of their interest. Counting them through the whole
         # network every week was the costliest part of a week, so they are kept as residents
-        # join and leave, once the ties are known (``watch_ties``). Ties weigh 1: the counts
-        # are exact, whatever the order of the changes.
-        self.acting_neighbours = np.zeros(n)
-        self.matching_acting_neighbours = np.zeros(n)
+        # join and leave, once the ties are known (``watch_ties``): the changes are noted and
+        # booked together when the counts are next read. Ties weigh 1: the counts are exact,
+        # whatever the order of the changes.
+        self._acting = np.zeros(n)
+        self._matching_acting = np.zeros(n)
+        self._acting_changes: list[tuple[int, float]] = []
         self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     @property
@@ -127,30 +129,50 @@ class Population:
     def watch_ties(self, ties: sp.csr_matrix, same_interest_ties: sp.csr_matrix) -> None:
         """Count acting neighbours along these (symmetric, weight-1) ties from now on."""
         self._ties = (ties, same_interest_ties)
-        self.acting_neighbours, self.matching_acting_neighbours = self._count_acting()
+        self._acting_changes.clear()
+        self._acting, self._matching_acting = self._count_acting()
 
     def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
         assert self._ties is not None, "no ties to count acting neighbours along"
         acting = (self.group >= 0).astype(np.float64)
         return self._ties[0] @ acting, self._ties[1] @ acting
 
+    @property
+    def acting_neighbours(self) -> np.ndarray:
+        """How many of each resident's neighbours act in a group (read only)."""
+        self._book_acting_changes()
+        return self._acting
+
+    @property
+    def matching_acting_neighbours(self) -> np.ndarray:
+        """How many of each resident's neighbours of the same interest act in a group (read
+        only)."""
+        self._book_acting_changes()
+        return self._matching_acting
+
     def join(self, resident: int, group: int) -> None:
         self.group[resident] = group
-        self._acting_changed(resident, 1.0)
+        if self._ties is not None:
+            self._acting_changes.append((resident, 1.0))
 
     def leave(self, resident: int) -> None:
-        if self.group[resident] >= 0:
-            self._acting_changed(resident, -1.0)
+        if self.group[resident] >= 0 and self._ties is not None:
+            self._acting_changes.append((resident, -1.0))
         self.group[resident] = -1
         self.leads[resident] = False
 
-    def _acting_changed(self, resident: int, change: float) -> None:
-        if self._ties is None:
+    def _book_acting_changes(self) -> None:
+        if not self._acting_changes or self._ties is None:
             return
-        for ties, counts in zip(self._ties,
-                                (self.acting_neighbours, self.matching_acting_neighbours)):
-            # Symmetric ties: the resident's row lists the neighbours whose count moves.
-            counts[ties.indices[ties.indptr[resident]: ties.indptr[resident + 1]]] += change
+        residents, changes = (np.array(column) for column in zip(*self._acting_changes))
+        self._acting_changes.clear()
+        for ties, counts in zip(self._ties, (self._acting, self._matching_acting)):
+            # Symmetric ties: a resident's row lists the neighbours whose count moves. (Rows
+            # are runs of the column indices as households are of the residents.)
+            first = ties.indptr[residents]
+            ties_of = Community.members_of(ties.indptr, residents)
+            np.add.at(counts, ties.indices[ties_of],
+                      np.repeat(changes, ties.indptr[residents + 1] - first))
 
     def acting_counts_hold(self) -> bool:
         """Whether the kept counts of acting neighbours are what counting again gives."""
