@@ -99,6 +99,10 @@ class Population:
         self._added = self._ledger[0:3]
         self._removed = self._ledger[3:6]
         self._log_relief = self._ledger[6:].reshape(3, sources, n)
+        # Whose doubts someone has moved (``reduce_doubts``, ``add_doubts``): for everyone
+        # else the doubts are where they began and the ledger is empty, so that relapse
+        # leaves them as they are, and in a large community most are never reached.
+        self._moved = np.zeros(n, dtype=bool)
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
@@ -270,6 +274,7 @@ class Population:
         relief = np.log1p(-shares)
         shares = np.broadcast_to(shares, (len(who), width))
         doubt = self.doubt[who, doubts]
+        self._moved[who] = True
         self._removed[doubts, who] += (shares * doubt).T
         self.doubt[who, doubts] = doubt * (1.0 - shares)
         self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
@@ -277,10 +282,14 @@ class Population:
     def reduce_doubts_of_all(self, shares: np.ndarray, source: int, doubts: slice) -> None:
         """Remove ``shares`` (one per resident, for each of ``doubts``) of everyone's doubts,
         crediting ``source``. The same as :meth:`reduce_doubts` for the residents with a
-        share above zero (for the others nothing changes, bit for bit), in whole columns
-        rather than scattered rows: cheaper when a good part of the community is touched."""
+        share above zero (for the others nothing changes, bit for bit); when a good part of
+        the community is touched, in whole columns rather than scattered rows."""
         shares = np.clip(shares, 0.0, 1.0 - 1e-12)
         touched = np.flatnonzero(shares)
+        if touched.size < self.n // 8:
+            self.reduce_doubts(touched, shares[touched][:, None], source, doubts)
+            return
+        self._moved[touched] = True
         relief = np.zeros_like(shares)
         relief[touched] = np.log1p(-shares[touched])
         kept = 1.0 - shares
@@ -295,12 +304,24 @@ class Population:
         part = self.doubt[who, columns]
         added = shares * (1.0 - part)
         self.doubt[who, columns] = part + added
+        self._moved[who] = True
         self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
         """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
         shrinks alike."""
-        for k in range(3):  # doubt by doubt: long runs over the residents, few temporaries
+        drifting = np.flatnonzero(self._moved & (rate != 0))
+        if drifting.size < self.n // 8:  # a few: row by row
+            rate = rate[drifting]
+            for k in range(3):
+                doubt = self.doubt[drifting, k]
+                self.doubt[drifting, k] = doubt + rate * (self.doubt_baseline[drifting, k]
+                                                          - doubt)
+            self._ledger[:, drifting] *= 1.0 - rate
+            return
+        # Many: everyone at once (for the others it changes nothing), doubt by doubt in long
+        # runs over the residents.
+        for k in range(3):
             doubt = self.doubt[:, k]
             doubt += rate * (self.doubt_baseline[:, k] - doubt)
         self._ledger *= 1.0 - rate
