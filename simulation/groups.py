@@ -57,6 +57,8 @@ class GroupRegistry:
         self.groups: list[Group] = []
         # Kept as groups come and go, so that the weekly figures need not go through all.
         self._active: list[Group] = []  # in the order founded
+        self._interests: list[int] = []  # by group id
+        self._is_active: list[bool] = []  # by group id
         self.founded = 0  # groups founded since the start (those that existed before aside)
         self.dissolved = 0
         self.registered = 0
@@ -78,11 +80,11 @@ class GroupRegistry:
 
     def interests(self) -> np.ndarray:
         """Interest of every group ever founded, indexed by group id."""
-        return np.array([g.interest for g in self.groups], dtype=np.int64)
+        return np.array(self._interests, dtype=np.int64)
 
     def active_flags(self) -> np.ndarray:
         """Whether each group ever founded is still active, indexed by group id."""
-        return np.array([g.active for g in self.groups], dtype=bool)
+        return np.array(self._is_active, dtype=bool)
 
     def found(self, leader: int, week: int, origin: str) -> Group:
         pop = self.population
@@ -96,6 +98,8 @@ class GroupRegistry:
         )
         self.groups.append(group)
         self._active.append(group)
+        self._interests.append(group.interest)
+        self._is_active.append(True)
         self.founded += origin != "initial"
         self.add_member(group, leader)
         pop.leads[leader] = True
@@ -130,7 +134,9 @@ class GroupRegistry:
             self.remove_member(group, resident)
         group.dissolved_week = week
         group.dissolution_cause = cause
-        self._active.remove(group)
+        # By identity: list.remove would compare the groups' every field.
+        del self._active[next(i for i, g in enumerate(self._active) if g is group)]
+        self._is_active[group.id] = False
         self.dissolved += 1
 
     def register(self, group: Group, week: int) -> None:
@@ -154,6 +160,8 @@ class GroupRegistry:
                 assert pop.group[m] == g.id, f"member {m} not recorded in group {g.id}"
                 assert pop.interest[m] == g.interest, f"member {m} does not share interest"
         assert self._active == [g for g in self.groups if g.active], "active list is stale"
+        assert self._is_active == [g.active for g in self.groups], "active flags are stale"
+        assert self._interests == [g.interest for g in self.groups], "interests are stale"
         assert self.founded == sum(g.origin != "initial" for g in self.groups)
         assert self.dissolved == sum(not g.active for g in self.groups)
         assert self.registered == sum(g.registered_week is not None for g in self.groups)

@@ -99,6 +99,10 @@ class Population:
         self._added = self._ledger[0:3]
         self._removed = self._ledger[3:6]
         self._log_relief = self._ledger[6:].reshape(3, sources, n)
+        # Whose doubts someone has moved (``reduce_doubts``, ``add_doubts``): for everyone
+        # else the doubts are where they began and the ledger is empty, so that relapse
+        # leaves them as they are, and in a large community most are never reached.
+        self._moved = np.zeros(n, dtype=bool)
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
@@ -113,10 +117,12 @@ class Population:
         # How many of each resident's neighbours act in a group, among all their ties and
         # among those to residents of their interest. Counting them through the whole
         # network every week was the costliest part of a week, so they are kept as residents
-        # join and leave, once the ties are known (``watch_ties``). Ties weigh 1: the counts
-        # are exact, whatever the order of the changes.
-        self.acting_neighbours = np.zeros(n)
-        self.matching_acting_neighbours = np.zeros(n)
+        # join and leave, once the ties are known (``watch_ties``): the changes are noted and
+        # booked together when the counts are next read. Ties weigh 1: the counts are exact,
+        # whatever the order of the changes.
+        self._acting = np.zeros(n)
+        self._matching_acting = np.zeros(n)
+        self._acting_changes: list[tuple[int, float]] = []
         self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
 
     @property
@@ -127,30 +133,50 @@ class Population:
     def watch_ties(self, ties: sp.csr_matrix, same_interest_ties: sp.csr_matrix) -> None:
         """Count acting neighbours along these (symmetric, weight-1) ties from now on."""
         self._ties = (ties, same_interest_ties)
-        self.acting_neighbours, self.matching_acting_neighbours = self._count_acting()
+        self._acting_changes.clear()
+        self._acting, self._matching_acting = self._count_acting()
 
     def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
         assert self._ties is not None, "no ties to count acting neighbours along"
         acting = (self.group >= 0).astype(np.float64)
         return self._ties[0] @ acting, self._ties[1] @ acting
 
+    @property
+    def acting_neighbours(self) -> np.ndarray:
+        """How many of each resident's neighbours act in a group (read only)."""
+        self._book_acting_changes()
+        return self._acting
+
+    @property
+    def matching_acting_neighbours(self) -> np.ndarray:
+        """How many of each resident's neighbours of the same interest act in a group (read
+        only)."""
+        self._book_acting_changes()
+        return self._matching_acting
+
     def join(self, resident: int, group: int) -> None:
         self.group[resident] = group
-        self._acting_changed(resident, 1.0)
+        if self._ties is not None:
+            self._acting_changes.append((resident, 1.0))
 
     def leave(self, resident: int) -> None:
-        if self.group[resident] >= 0:
-            self._acting_changed(resident, -1.0)
+        if self.group[resident] >= 0 and self._ties is not None:
+            self._acting_changes.append((resident, -1.0))
         self.group[resident] = -1
         self.leads[resident] = False
 
-    def _acting_changed(self, resident: int, change: float) -> None:
-        if self._ties is None:
+    def _book_acting_changes(self) -> None:
+        if not self._acting_changes or self._ties is None:
             return
-        for ties, counts in zip(self._ties,
-                                (self.acting_neighbours, self.matching_acting_neighbours)):
-            # Symmetric ties: the resident's row lists the neighbours whose count moves.
-            counts[ties.indices[ties.indptr[resident]: ties.indptr[resident + 1]]] += change
+        residents, changes = (np.array(column) for column in zip(*self._acting_changes))
+        self._acting_changes.clear()
+        for ties, counts in zip(self._ties, (self._acting, self._matching_acting)):
+            # Symmetric ties: a resident's row lists the neighbours whose count moves. (Rows
+            # are runs of the column indices as households are of the residents.)
+            first = ties.indptr[residents]
+            ties_of = Community.members_of(ties.indptr, residents)
+            np.add.at(counts, ties.indices[ties_of],
+                      np.repeat(changes, ties.indptr[residents + 1] - first))
 
     def acting_counts_hold(self) -> bool:
         """Whether the kept counts of acting neighbours are what counting again gives."""
@@ -248,6 +274,7 @@ class Population:
         relief = np.log1p(-shares)
         shares = np.broadcast_to(shares, (len(who), width))
         doubt = self.doubt[who, doubts]
+        self._moved[who] = True
         self._removed[doubts, who] += (shares * doubt).T
         self.doubt[who, doubts] = doubt * (1.0 - shares)
         self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
@@ -255,10 +282,14 @@ class Population:
     def reduce_doubts_of_all(self, shares: np.ndarray, source: int, doubts: slice) -> None:
         """Remove ``shares`` (one per resident, for each of ``doubts``) of everyone's doubts,
         crediting ``source``. The same as :meth:`reduce_doubts` for the residents with a
-        share above zero (for the others nothing changes, bit for bit), in whole columns
-        rather than scattered rows: cheaper when a good part of the community is touched."""
+        share above zero (for the others nothing changes, bit for bit); when a good part of
+        the community is touched, in whole columns rather than scattered rows."""
         shares = np.clip(shares, 0.0, 1.0 - 1e-12)
         touched = np.flatnonzero(shares)
+        if touched.size < self.n // 8:
+            self.reduce_doubts(touched, shares[touched][:, None], source, doubts)
+            return
+        self._moved[touched] = True
         relief = np.zeros_like(shares)
         relief[touched] = np.log1p(-shares[touched])
         kept = 1.0 - shares
@@ -273,12 +304,24 @@ class Population:
         part = self.doubt[who, columns]
         added = shares * (1.0 - part)
         self.doubt[who, columns] = part + added
+        self._moved[who] = True
         self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
         """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
         shrinks alike."""
-        for k in range(3):  # doubt by doubt: long runs over the residents, few temporaries
+        drifting = np.flatnonzero(self._moved & (rate != 0))
+        if drifting.size < self.n // 8:  # a few: row by row
+            rate = rate[drifting]
+            for k in range(3):
+                doubt = self.doubt[drifting, k]
+                self.doubt[drifting, k] = doubt + rate * (self.doubt_baseline[drifting, k]
+                                                          - doubt)
+            self._ledger[:, drifting] *= 1.0 - rate
+            return
+        # Many: everyone at once (for the others it changes nothing), doubt by doubt in long
+        # runs over the residents.
+        for k in range(3):
             doubt = self.doubt[:, k]
             doubt += rate * (self.doubt_baseline[:, k] - doubt)
         self._ledger *= 1.0 - rate
