@@ -228,30 +228,34 @@ def _funding_dir(ctx: Context) -> tuple[Path, str]:
     return out, "sprout sweep experiments/funding_strategies.toml --report"
 
 
-FINDING_FIGURES = ("groups_horizon", "cost_per_group_horizon")
-
-
-def funding_findings(effects: Any) -> str:
+def funding_findings(effects: Any, incremental: Any = None) -> str:
     """What the funding sweep says, lever by lever, ranked by how far each moves the groups
-    alive at the horizon (every number from the sweep's ``effects.csv``: means over all
-    other levers, conditions and replicates)."""
+    alive at the horizon (every number from the sweep's ``effects.csv`` and
+    ``effects_incremental.csv``: means over all other levers, conditions and replicates)."""
+    added = {} if incremental is None else {
+        (str(r.parameter), str(r.level)): r for r in incremental.itertuples()}
     rows = []
     for name, frame in effects.groupby("parameter", sort=False):
-        table = frame.set_index(["figure", "level"])["mean"]
-        groups = table.get("groups_horizon")
-        if groups is None or len(groups) < 2:
+        groups = frame[frame["figure"] == "groups_horizon"].set_index("level")["mean"]
+        if len(groups) < 2:
             continue
-        cost = table.get("cost_per_group_horizon")
         spread = float(groups.max() - groups.min())
-        levels = ", ".join(f"{level}: {value:.1f}" for level, value in groups.items())
-        costs = ("" if cost is None else "; cost per group alive "
-                 + ", ".join(f"{level}: {value:,.0f}" for level, value in cost.items()))
-        rows.append((spread, f"- **{name}** — groups alive at the horizon {levels}{costs} "
-                             f"yuan (a spread of {spread:.1f} groups)."))
+        parts = []
+        for level, value in groups.items():
+            text = f"{level}: {value:.1f}"
+            extra = added.get((name, str(level)))
+            if extra is not None:
+                text += (f" ({extra.icer_text} yuan per additional group)"
+                         if extra.effect == "yes" else " (no effect)")
+            parts.append(text)
+        rows.append((spread, f"- **{name}** (a spread of {spread:.1f} groups) — groups "
+                             f"alive at the horizon {'; '.join(parts)}."))
     rows.sort(key=lambda r: -r[0])
     return ("Levers and conditions ranked by how far they move the groups alive at the "
-            "horizon (mean over every other lever, condition and replicate; the tables "
-            "above give the intervals):\n\n" + "\n".join(text for _, text in rows))
+            "horizon, with the cost per *additional* group alive against the same community "
+            "with no programme (mean over every other lever, condition and replicate [95% "
+            "bootstrap interval]; the tables above give the other intervals):\n\n"
+            + "\n".join(text for _, text in rows))
 
 
 @target("funding", "sprout sweep experiments/funding_strategies.toml --report",
@@ -265,7 +269,9 @@ def make_funding(ctx: Context) -> dict[str, Any]:
     write_block(ctx, "docs/experiments.md", "funding-strategies", strategies, command)
     import pandas as pd
 
-    findings = funding_findings(pd.read_csv(out / "effects.csv"))
+    incremental = out / "effects_incremental.csv"
+    findings = funding_findings(pd.read_csv(out / "effects.csv"),
+                                pd.read_csv(incremental) if incremental.exists() else None)
     for document in ("README.md", "docs/experiments.md"):
         if "funding-findings" in blocks((ctx.root / document).read_text(encoding="utf-8")):
             write_block(ctx, document, "funding-findings", findings, command)
