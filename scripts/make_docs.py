@@ -338,6 +338,31 @@ def sobol_markdown(indices, resolution) -> str:
     return "\n".join(lines)
 
 
+def sobol_reading(indices) -> str:
+    """The Sobol result in plain words, from the indices (no number typed by hand)."""
+    from simulation.figures import label
+
+    lines = []
+    for output, table in indices.groupby("output", sort=False):
+        table = table.sort_values("ST", ascending=False)
+        top = table.iloc[0]
+        small = table[table["ST_high"] < 0.05]["parameter"].tolist()
+        first = float(table["S1"].clip(lower=0).sum())
+        text = (f"- **{label(output)}**: `{top['parameter']}` matters most — knowing it exactly "
+                f"would remove about {top['ST']:.0%} of the variation — followed by "
+                + ", ".join(f"`{r['parameter']}` ({r['ST']:.0%})" for _, r in
+                            table.iloc[1:4].iterrows())
+                + f". The parameters on their own explain about {min(first, 1):.0%} of the "
+                "variation; the rest comes from their interactions and from run-to-run chance "
+                "(each point runs once).")
+        if small:
+            text += (" Within their ranges " + ", ".join(f"`{n}`" for n in small)
+                     + " can stay at the assumed value: even the upper end of the total "
+                     "index's interval is under 5%.")
+        lines.append(text)
+    return "\n".join(lines)
+
+
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
         "N (k + 2) runs: 2,304 at N = 256, k = 7 — ~20-40 min on 2 shared cores")
 def make_sobol(ctx: Context) -> dict[str, Any]:
@@ -354,6 +379,9 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
         f"= {rows:,} rows (integer parameters rounded), one run each; intervals: 95% "
         "percentile bootstrap (1,000 resamples).")
     write_block(ctx, "docs/experiments.md", "sobol", body, command)
+    if "sobol-reading" in blocks((ctx.root / "docs" / "experiments.md").read_text("utf-8")):
+        write_block(ctx, "docs/experiments.md", "sobol-reading", sobol_reading(indices),
+                    command)
     publish_image(ctx, out / "sobol.png", "sobol.png", command)
     return {"command": command, "runs": meta.get("done")}
 
