@@ -313,6 +313,8 @@ def _true(value: Any) -> bool:
 
 def sobol_markdown(indices, resolution) -> str:
     """Sobol indices with their bootstrap intervals, most influential first."""
+    import numpy as np
+
     from simulation.figures import label
 
     lines = []
@@ -331,8 +333,14 @@ def sobol_markdown(indices, resolution) -> str:
                          f"{r['S1_high']:.3f}] | {r['ST']:.3f} [{r['ST_low']:.3f}, "
                          f"{r['ST_high']:.3f}] | {ok} |")
         row = resolution[resolution["output"] == output].iloc[0]
-        lines += ["", f"Widest total-order interval {row['widest_ST_interval']:.3f} "
-                      f"({'under' if row['under_target'] else 'NOT under'} 0.1); "
+        widest = float(row["widest_ST_interval"])
+        # Interval widths shrink as 1/sqrt(N): the factor by which N must grow, rounded up
+        # to Saltelli's powers of two.
+        factor = 2 ** max(0, int(np.ceil(np.log2((widest / 0.1) ** 2))))
+        lines += ["", f"Widest total-order interval {widest:.3f} "
+                      f"({'under' if row['under_target'] else 'NOT under'} 0.1"
+                      + ("" if row["under_target"] else
+                         f"; about {factor}× the sample's N would bring it under") + "); "
                       f"{row['unresolved']} of {row['parameters']} parameters do not resolve.",
                   ""]
     return "\n".join(lines)
