@@ -173,6 +173,8 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-speeds", action="store_true",
+                        help="only the step times and CPU (quicker, for paired runs)")
     args = parser.parse_args()
     server = serve(args.port)
     results: dict[str, object] = {"load_average_before": [round(x, 2) for x in os.getloadavg()]}
@@ -187,7 +189,8 @@ def main() -> int:
             results["step_one_view"] = summary(shown)
             results["step_one_view_drawn"] = summary(drawn)
             results["cpu_one_view"] = cpu_per_step(page, server.pid, 10)
-            results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
+            if not args.no_speeds:
+                results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
             page.locator("[data-testid=side-by-side]").click()
             page.wait_for_selector(".sprout-run-1", timeout=60_000)
             page.wait_for_timeout(2000)
@@ -195,7 +198,9 @@ def main() -> int:
             results["step_side_by_side"] = summary(shown)
             results["step_side_by_side_drawn"] = summary(drawn)
             results["cpu_side_by_side"] = cpu_per_step(page, server.pid, 10)
-            results["speeds_side_by_side"] = [play_rate(page, s, args.seconds) for s in (5, 10)]
+            if not args.no_speeds:
+                results["speeds_side_by_side"] = [play_rate(page, s, args.seconds)
+                                                  for s in (5, 10)]
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
