@@ -25,7 +25,7 @@ CSS = """
 .sprout-two { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 .sprout-run { display: grid; gap: 6px; min-height: 0;
               grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-              grid-template-rows: auto 300px 260px; }
+              grid-template-rows: auto 300px minmax(260px, auto); }
 .sprout-run .sprout-big { font-size: 26px; }
 .sprout-run .sprout-run-head { grid-column: 1 / span 2; }
 .sprout-cell { min-height: 0; min-width: 0; overflow: hidden; background: #fff; }
