@@ -50,3 +50,27 @@ def test_unusable_choices_raise_the_errors_the_page_reports() -> None:
         build("no_such_scenario", {}, seed=1)
     with pytest.raises(ValueError):
         build("baseline", {"n_workers": -1}, seed=1)
+
+
+def test_a_week_goes_to_the_page_as_one_mapping_of_strings() -> None:
+    import json
+
+    from simulation.viz.week_feed import week_payload
+
+    workshop = build("baseline", {**conditions(load("baseline").params), **SMALL}, seed=2,
+                     compare_with="no_demonstrations")
+    for _ in range(20):
+        workshop.step()
+    first = week_payload(workshop, "en", with_log=True)
+    assert first["week"] == "20"
+    for index in ("0", "1"):
+        for key in ("phase", "head.groups", "head.acting", "head.yuan", "map.frame", "map.legend",
+                    "groups.spec", "states.spec", "moments.rows", "moments.empty", "log.rows",
+                    "log.empty"):
+            assert isinstance(first[f"{index}.{key}"], str)
+        assert json.loads(first[f"{index}.map.frame"])["week"] == 20
+    assert "0.log.rows" not in week_payload(workshop, "zh", with_log=False)
+    again = week_payload(workshop, "en", with_log=True)
+    assert again["rev"] != first["rev"]  # a redraw always reaches the browser's widget
+    assert {k: v for k, v in again.items() if k != "rev"} == \
+        {k: v for k, v in first.items() if k != "rev"}

@@ -3,16 +3,18 @@ key moments and a filterable log, with a trainer's controls, in English or Chine
 or two side by side, and a presentation mode for the projector.
 
 The page is put together from Mesa's visualisation parts: the conditions are Mesa
-``Slider``s drawn by Mesa's ``UserInputs``, every view redraws on Mesa's
-``update_counter``, and play/pause/step/reset work like ``SolaraViz``'s
-``ModelController`` (a threaded play loop). The map and charts are drawn in the browser as
+``Slider``s drawn by Mesa's ``UserInputs``, the page redraws on Mesa's
+``update_counter`` when runs start or jump, and play/pause/step/reset work like
+``SolaraViz``'s ``ModelController`` (a threaded play loop); a step sends only the week's
+data, in one message (``week_feed``). The map and charts are drawn in the browser as
 SVG (``web/*.vue``) from small data frames (``frames.py``): they scale with zoom and a
 week sends kilobytes. Solara's reactive variables (``page_state``) are per browser session.
 
 This module is the page itself; its parts live in ``page_state`` (the session's state
 and the play loop), ``bar`` (the top bar and export), ``sidebar`` (the conditions),
 ``views`` (one run or two side by side, the log), ``headline``, ``run_data`` (what a run
-looks like this week), ``web_parts`` (the ``web/*.vue`` components) and ``page_css``.
+looks like this week), ``week_feed`` (the week's data for every part, in one message),
+``web_parts`` (the ``web/*.vue`` components) and ``page_css``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import solara
+from mesa.visualization.utils import update_counter
 
 from ..text import LANGUAGES, count, t
 from .export import log_csv, view_image
@@ -80,7 +81,9 @@ def Bar(lang: str) -> None:
 
 @solara.component
 def Export(current: Workshop, lang: str) -> None:
-    """Save the view as PNG or SVG and the log as CSV."""
+    """Save the view as PNG or SVG and the log as CSV (redrawn each week: the file names
+    carry the week)."""
+    update_counter.get()
     stem = "sprout-" + "-vs-".join(run.scenario for run in current.runs) + \
         f"-seed{current.runs[0].seed}-week{current.week}"
 

@@ -283,15 +283,19 @@ def states_chart(vars_: dict[str, list], params: Any, lang: str,
     }
 
 
+HEADLINE: tuple[tuple[str, str], ...] = (("groups", "big_groups"), ("acting", "big_acting"),
+                                         ("yuan", "big_yuan"))
+"""The big numbers' ids (also their test ids) and their labels' text keys."""
+
+
 def headline(model: Any, lang: str) -> list[dict[str, str]]:
     """The big numbers: active groups, residents acting, yuan granted."""
     stats = model.stats
-    return [
-        {"id": "groups", "value": f"{stats['active_groups']:,}", "label": t("big_groups", lang)},
-        {"id": "acting", "value": f"{stats['acting'] + stats['leading']:,}",
-         "label": t("big_acting", lang)},
-        {"id": "yuan", "value": f"{stats['grants_paid']:,.0f}", "label": t("big_yuan", lang)},
-    ]
+    values = {"groups": f"{stats['active_groups']:,}",
+              "acting": f"{stats['acting'] + stats['leading']:,}",
+              "yuan": f"{stats['grants_paid']:,.0f}"}
+    return [{"id": item, "value": values[item], "label": t(label, lang)}
+            for item, label in HEADLINE]
 
 
 def residents_text(n: int, lang: str) -> str:

@@ -1,5 +1,6 @@
 """The headline: the week, the phase and the big numbers, with the scenario and what it is
-about; side by side, each run's own head."""
+about; side by side, each run's own head. The numbers and the phase come week by week
+through the page's feed (:mod:`.week_feed`); the labels are drawn once."""
 
 from __future__ import annotations
 
@@ -7,30 +8,33 @@ import solara
 
 from ..scenario import load
 from ..text import scenario_note, scenario_title, t
+from .frames import HEADLINE
 from .page_state import applied, scenario_choices
-from .run_data import RunData
-from .session import Run, Workshop
+from .session import Run
+from .web_parts import LiveText
 
 
-def _number(value: str, testid: str) -> None:
-    solara.HTML(tag="span", unsafe_innerHTML=value, attributes={"data-testid": testid},
-                classes=["sprout-big"])
+def _numbers(index: int, lang: str) -> None:
+    """A run's big numbers (test ids ``groups``, ``acting``, ``yuan``; ``groups-1``… for
+    the right-hand run)."""
+    for item, label in HEADLINE:
+        with solara.Div():
+            LiveText(feed=f"{index}.head.{item}", testid=item if index == 0 else f"{item}-{index}",
+                     look="sprout-big")
+            solara.Text(t(label, lang), classes=["sprout-big-label"])
 
 
 @solara.component
-def Headline(current: Workshop, data: RunData | None, lang: str, week: int) -> None:
+def Headline(run: Run | None, lang: str) -> None:
     """The week, the phase and, for one run, its big numbers and what it is."""
     with solara.Div(classes=["sprout-headline"]):
         with solara.Div():
             solara.Text(t("week_label", lang), classes=["sprout-big-label"])
-            _number(str(week), "week")
-        if data is not None:
-            solara.Text(data.phase, classes=["sprout-phase"])
-            for item in data.headline:
-                with solara.Div():
-                    _number(item["value"], item["id"])
-                    solara.Text(item["label"], classes=["sprout-big-label"])
-            Title(data.run, lang)
+            LiveText(feed="week", testid="week", look="sprout-big")
+        if run is not None:
+            LiveText(feed="0.phase", testid="", look="sprout-phase")
+            _numbers(0, lang)
+            Title(run, lang)
 
 
 @solara.component
@@ -49,13 +53,10 @@ def Title(run: Run, lang: str) -> None:
 
 
 @solara.component
-def RunHead(data: RunData, lang: str, index: int) -> None:
+def RunHead(run: Run, lang: str, index: int) -> None:
     """Side by side: each run's scenario, phase and big numbers (the runs move in step)."""
     with solara.Div(classes=["sprout-headline"]):
-        solara.Text(scenario_title(data.run.scenario, lang), classes=["sprout-scenario-title"],
+        solara.Text(scenario_title(run.scenario, lang), classes=["sprout-scenario-title"],
                     style={"font-weight": "bold"})
-        solara.Text(data.phase, classes=["sprout-phase"])
-        for item in data.headline:
-            with solara.Div():
-                _number(item["value"], item["id"] if index == 0 else f"{item['id']}-{index}")
-                solara.Text(item["label"], classes=["sprout-big-label"])
+        LiveText(feed=f"{index}.phase", testid="", look="sprout-phase")
+        _numbers(index, lang)

@@ -25,7 +25,7 @@ CSS = """
 .sprout-two { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
 .sprout-run { display: grid; gap: 6px; min-height: 0;
               grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-              grid-template-rows: auto 300px 260px; }
+              grid-template-rows: auto 300px minmax(260px, auto); }
 .sprout-run .sprout-big { font-size: 26px; }
 .sprout-run .sprout-run-head { grid-column: 1 / span 2; }
 .sprout-cell { min-height: 0; min-width: 0; overflow: hidden; background: #fff; }
@@ -40,7 +40,7 @@ CSS = """
 .sprout-present-page .sprout-big { font-size: 40px; }
 @media (max-width: 1200px) {
   .sprout-one { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-                grid-template-rows: minmax(0, 1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); }
+                grid-template-rows: minmax(0, 1fr) minmax(0, 0.8fr) fit-content(58%); }
   .sprout-one .sprout-cell-map { grid-row: 1 / span 3; }
   .sprout-one .sprout-cell-moments { grid-column: 2; grid-row: 3; }
 }

@@ -152,7 +152,10 @@ def advance(weeks: int = 1) -> bool:
         problem.set(repr(err))
         return False
     _weeks_left()
-    force_update()
+    if current.redraw is None or show_export.value:  # the export's file names carry the week
+        force_update()
+    else:
+        current.redraw()  # only the week's data: the page's layout stays as it is
     return current.running
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class Workshop:
 
     layouts: dict[int, str] = field(default_factory=dict)  # the map's drawing, per run
     hulls: dict[int, dict] = field(default_factory=dict)  # the groups' outlines, per run
+    redraw: Callable[[], None] | None = None  # sends a step's week to the page (week_feed)
 
     def layout(self, run: Run) -> str:
         """The run's map layout as JSON, computed once (it never changes during a run)."""

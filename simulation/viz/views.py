@@ -1,39 +1,28 @@
 """The page's body: the bar, the headline and the runs — one run's map, charts and key
 moments in a grid, or two runs side by side in columns — then the full log and the
-timing. Every view redraws on Mesa's ``update_counter``."""
+timing. The body is drawn when the runs, the language or the layout change; what changes
+week by week reaches its parts through :func:`~.week_feed.WeekFeed`, the only component
+that redraws on a step."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 import solara
-from mesa.visualization.utils import update_counter
 
 from ..text import t
 from . import frames
 from .bar import Bar, Export
-from .frames import packed
 from .headline import Headline, RunHead
 from .page_css import FONT
 from .page_state import present, problem, show_export, workshop
-from .run_data import RunData
-from .session import Workshop
+from .session import Run, Workshop
 from .style import INTEREST_COLOURS, STATE_COLOURS
-from .web_parts import EventList, MapSvg, TimeChart
-
-
-def _locked(current: Workshop, make: Callable[[], Any]) -> Any:
-    """Read the models under the workshop's lock (the play loop steps in another thread)."""
-    with current.lock:
-        return make()
+from .web_parts import EventList, LiveText, MapSvg, TimeChart
+from .week_feed import WeekFeed
 
 
 @solara.component
 def Views(lang: str) -> None:
-    """The bar, then what changes week by week (:func:`Body`): only that part redraws on
-    a step, not the bar's two dozen controls."""
+    """The bar, then the body (:func:`Body`): neither redraws on a step."""
     with solara.Div(classes=["sprout-main"]):
         Bar(lang)
         Body(lang)
@@ -43,7 +32,6 @@ def Views(lang: str) -> None:
 def Body(lang: str) -> None:
     """The export buttons, the headline, and the runs: map, charts, key moments, log (its
     box takes no room of its own: its parts sit in the page's column)."""
-    counter = update_counter.get()
     current = workshop.value
     with solara.Div(classes=["sprout-body"]):
         if show_export.value and current is not None:
@@ -52,74 +40,58 @@ def Body(lang: str) -> None:
             solara.Error(t("error", lang, error=problem.value), classes=["sprout-problem"])
         if current is None:
             return
-        began = time.perf_counter()
-        data = _locked(current, lambda: [RunData.of(run, current, lang)
-                                         for run in current.runs])
-        if len(data) > 1:  # narrow columns: the map's key without the interests
-            for run_data in data:
-                run_data.legend = [i for i in run_data.legend if i["shape"] != "line"]
         font = FONT[present.value]
         if len(current.runs) == 1:
-            Headline(current, data[0], lang, current.week)
+            Headline(current.runs[0], lang)
             with solara.Div(classes=["sprout-grid", "sprout-one"]):
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
-                    RunMap(data[0], font)
+                    RunMap(current, current.runs[0], "0", font)
                 with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(spec=packed(data[0].groups), font=font)
+                    TimeChart(feed="0.groups", font=font)
                 with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(spec=packed(data[0].states), font=font)
+                    TimeChart(feed="0.states", font=font)
                 with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
-                    Moments(data[0], lang, font)
+                    Moments("0", lang, font)
         else:
-            Headline(current, None, lang, current.week)
+            Headline(None, lang)
             with solara.Div(classes=["sprout-grid", "sprout-two"]):
-                for index, run_data in enumerate(data):
+                for index, run in enumerate(current.runs):
                     with solara.Div(classes=["sprout-run", f"sprout-run-{index}"]):
                         with solara.Div(classes=["sprout-run-head"]):
-                            RunHead(run_data, lang, index)
+                            RunHead(run, lang, index)
                         with solara.Div(classes=["sprout-cell"]):
-                            RunMap(run_data, font)
+                            RunMap(current, run, str(index), font)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(spec=packed(run_data.groups), font=font)
+                            TimeChart(feed=f"{index}.groups", font=font)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(spec=packed(run_data.states), font=font)
+                            TimeChart(feed=f"{index}.states", font=font)
                         with solara.Div(classes=["sprout-cell"]):
-                            Moments(run_data, lang, font)
+                            Moments(str(index), lang, font)
         if not present.value:
-            with solara.Columns([1] * len(data)):
-                for run_data in data:
+            with solara.Columns([1] * len(current.runs)):
+                for index in range(len(current.runs)):
                     with solara.Div(classes=["sprout-cell", "sprout-log"]):
-                        EventList(rows=packed(run_data.log), title=t("events", lang),
-                                  empty=run_data.empty, week_label=t("week", lang, week="{week}"),
+                        EventList(feed=f"{index}.log", title=t("events", lang),
+                                  week_label=t("week", lang, week="{week}"),
                                   filters=[{"id": k, "label": t(f"filter_{k}", lang)}
                                            for k in ("all", *frames.LOG_FILTERS)],
                                   search_label=t("search", lang), font=font, numbered=False,
                                   testid="log")
-            current.frame_ms = (time.perf_counter() - began) * 1000
-            Timing(current, lang, counter)
-        else:
-            current.frame_ms = (time.perf_counter() - began) * 1000
-            Timing(current, lang, counter, hidden=True)
+            LiveText(feed="timing", testid="", look="sprout-timing")
+        # last, so that its effect (which lets the play loop go on) runs after the parts
+        WeekFeed(lang, not present.value)
 
 
 @solara.component
-def RunMap(data: RunData, font: int) -> None:
-    MapSvg(plan=data.layout, frame=packed(data.frame), legend=data.legend, font=font,
-           state_colours=list(STATE_COLOURS), interest_colours=list(INTEREST_COLOURS))
+def RunMap(current: Workshop, run: Run, index: str, font: int) -> None:
+    with current.lock:
+        plan = current.layout(run)
+    MapSvg(plan=plan, feed=f"{index}.map", font=font, state_colours=list(STATE_COLOURS),
+           interest_colours=list(INTEREST_COLOURS))
 
 
 @solara.component
-def Moments(data: RunData, lang: str, font: int) -> None:
-    EventList(rows=packed(data.moments), title=t("key_moments", lang), empty=t("no_moments", lang),
+def Moments(index: str, lang: str, font: int) -> None:
+    EventList(feed=f"{index}.moments", title=t("key_moments", lang),
               week_label=t("week", lang, week="{week}"), filters=[], search_label="",
               font=font, numbered=True, testid="moments")
-
-
-@solara.component
-def Timing(current: Workshop, lang: str, counter: int, hidden: bool = False) -> None:
-    """How long the last step took in the model and in preparing the frame (placed after
-    the views, so the event that lets the play loop go on fires after they rendered)."""
-    solara.use_effect(current.on_screen.set, [counter, id(current)])
-    if not hidden:
-        solara.Text(t("timing", lang, model=current.model_ms, draw=current.frame_ms),
-                    classes=["sprout-timing"])

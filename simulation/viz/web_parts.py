@@ -1,7 +1,9 @@
-"""The parts drawn in the browser (``web/*.vue``): the SVG map and charts, the event lists
-and the Space key. They take small data frames (``frames.py``), so they scale with zoom and
-a week sends kilobytes; the big ones (layout, frame, chart, rows) arrive as JSON strings
-(``frames.packed``), which the renderer passes on without walking them."""
+"""The parts drawn in the browser (``web/*.vue``): the SVG map and charts, the event lists,
+the texts that change week by week, and the Space key. They take small data frames
+(``frames.py``), so they scale with zoom and a week sends kilobytes. What changes week by
+week reaches them through one :func:`Feed` part (``feed`` names a part's fields in it), so
+a step is one message and one redraw of one component; the map's layout, sent once per run,
+is a JSON string (``frames.packed``), which the renderer passes on without walking it."""
 
 from __future__ import annotations
 
@@ -11,19 +13,29 @@ from typing import Any
 import solara
 
 
+@solara.component_vue("web/feed.vue")
+def Feed(payload: str) -> None:
+    """The week's data for every part below, as one JSON object of strings."""
+
+
+@solara.component_vue("web/live_text.vue")
+def LiveText(feed: str, testid: str, look: str) -> None:
+    pass
+
+
 @solara.component_vue("web/community_map.vue")
-def MapSvg(plan: str, frame: str, legend: list, font: int, state_colours: list,
+def MapSvg(plan: str, feed: str, font: int, state_colours: list,
            interest_colours: list) -> None:
     pass
 
 
 @solara.component_vue("web/time_chart.vue")
-def TimeChart(spec: str, font: int) -> None:
+def TimeChart(feed: str, font: int) -> None:
     pass
 
 
 @solara.component_vue("web/event_list.vue")
-def EventList(rows: str, title: str, empty: str, week_label: str, filters: list,
+def EventList(feed: str, title: str, week_label: str, filters: list,
               search_label: str, font: int, numbered: bool, testid: str) -> None:
     pass
 

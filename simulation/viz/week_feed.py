@@ -1,0 +1,92 @@
+"""What changes week by week, for every part of the page at once: the week, each run's
+phase, big numbers, map frame and legend, charts, key moments and log, and the timing
+line, as one flat mapping of strings (``"<part>.<field>"``) sent in one message.
+
+Solara sends one message per changed widget, and every redraw walks the page's whole tree of
+components (~110 of them, ~20 ms a step on this machine even when one changed). So a step
+does not redraw: :func:`WeekFeed` leaves the workshop a ``redraw`` that puts the week
+straight into the feed's widget — one message — and the browser redraws each part whose
+strings changed. Starting runs, jumping and switching language still redraw the page."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from ..text import t
+from .frames import packed
+from .page_state import workshop
+from .run_data import RunData
+from .session import Workshop
+from .web_parts import Feed
+
+_revision = itertools.count()
+
+
+def week_payload(current: Workshop, lang: str, with_log: bool) -> dict[str, str]:
+    """The week's strings for the page's parts (read under the workshop's lock)."""
+    with current.lock:
+        data = [RunData.of(run, current, lang) for run in current.runs]
+        week = current.week
+    # "rev": no two payloads alike, so a redraw after pushes always reaches the widget
+    out = {"week": str(week), "rev": str(next(_revision))}
+    for i, run_data in enumerate(data):
+        legend = run_data.legend
+        if len(data) > 1:  # narrow columns: the map's key without the interests
+            legend = [item for item in legend if item["shape"] != "line"]
+        out[f"{i}.phase"] = run_data.phase
+        for item in run_data.headline:
+            out[f"{i}.head.{item['id']}"] = item["value"]
+        out[f"{i}.map.frame"] = packed(run_data.frame)
+        out[f"{i}.map.legend"] = packed(legend)
+        out[f"{i}.groups.spec"] = packed(run_data.groups)
+        out[f"{i}.states.spec"] = packed(run_data.states)
+        out[f"{i}.moments.rows"] = packed(run_data.moments)
+        out[f"{i}.moments.empty"] = t("no_moments", lang)
+        if with_log:
+            out[f"{i}.log.rows"] = packed(run_data.log)
+            out[f"{i}.log.empty"] = run_data.empty
+    return out
+
+
+def _payload(current: Workshop, lang: str, with_log: bool) -> str:
+    began = time.perf_counter()
+    payload = week_payload(current, lang, with_log)
+    current.frame_ms = (time.perf_counter() - began) * 1000
+    payload["timing"] = t("timing", lang, model=current.model_ms, draw=current.frame_ms)
+    return packed(payload)
+
+
+def _push(current: Workshop, widget: Any, lang: str, with_log: bool) -> None:
+    """A step's redraw: the week into the feed's widget (one message), then let the play
+    loop go on."""
+    widget.payload = _payload(current, lang, with_log)
+    current.on_screen.set()
+
+
+@solara.component
+def WeekFeed(lang: str, with_log: bool) -> None:
+    """The week's data for the page's parts. It redraws when the runs start or jump (Mesa's
+    ``update_counter``) or the language changes; its effect leaves the workshop the
+    ``redraw`` a step uses, and lets the play loop go on."""
+    counter = update_counter.get()
+    current = workshop.value
+    feed = Feed(payload=_payload(current, lang, with_log)) if current is not None else None
+
+    def connect() -> Any:
+        if current is None or feed is None:
+            return None
+        widget = solara.get_widget(feed)
+        mine = current.redraw = lambda: _push(current, widget, lang, with_log)
+        current.on_screen.set()
+
+        def disconnect() -> None:
+            if current.redraw is mine:
+                current.redraw = None
+        return disconnect
+
+    solara.use_effect(connect, [counter, id(current), lang, with_log])
