@@ -23,7 +23,7 @@ from .session import Run, Workshop, build
 SCENARIO_ENV = "SPROUT_SCENARIO"
 """Set by ``sprout ui``: the scenario (name or file) the page opens with."""
 
-COMPARE_DEFAULT = "no_demonstrations"
+COMPARE_DEFAULT = "no_infiltration"
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 0)
 """Weeks per second when playing; 0 plays as fast as the machine draws."""
 PLAY_GAP = 0.01

@@ -3,7 +3,7 @@
 A :class:`Workshop` is built from a scenario file, the trainer's conditions and a seed.
 Side by side, the right-hand run keeps the same conditions and seed and changes only what
 its scenario file changes relative to the left-hand one — so "baseline" against
-"no_demonstrations" shows the same community, with and without demonstrators, whatever the
+"no_infiltration" shows the same community, with and without infiltration, whatever the
 sliders say.
 """
 

@@ -264,9 +264,7 @@ def test_side_by_side_fits_a_projector_screen(page: Page, app_url: str,
     runs = page.locator(".sprout-run")
     expect(runs).to_have_count(2, timeout=LOAD_MS)
     expect(runs.nth(0)).to_contain_text("The Chengdu case")
-    expect(runs.nth(1)).to_contain_text("No demonstrations")
-    # the project's end: with the recalibrated model the two runs' group counts cross during
-    # the year (20 against 22 at week 40, 25 against 23 at week 52)
+    expect(runs.nth(1)).to_contain_text("No infiltration")
     jump_to(page, 52)
     for index in (0, 1):
         run = runs.nth(index)
@@ -276,5 +274,7 @@ def test_side_by_side_fits_a_projector_screen(page: Page, app_url: str,
         expect(run.get_by_test_id("map")).to_have_attribute("data-week", "52")  # drawn
     left = int(by(page, "groups").inner_text())
     right = int(by(page, "groups-1").inner_text())
-    assert left > right  # the demonstrators make the difference
+    # Without infiltration residents hear the offer from strangers: on the same seed the
+    # left run has grown well past the 3 initial groups by the project's end, the right not.
+    assert left >= 2 * right
     page.screenshot(path=screenshots / "workshop-side-by-side.png")
