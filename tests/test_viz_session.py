@@ -70,7 +70,4 @@ def test_a_week_goes_to_the_page_as_one_mapping_of_strings() -> None:
             assert isinstance(first[f"{index}.{key}"], str)
         assert json.loads(first[f"{index}.map.frame"])["week"] == 20
     assert "0.log.rows" not in week_payload(workshop, "zh", with_log=False)
-    again = week_payload(workshop, "en", with_log=True)
-    assert again["rev"] != first["rev"]  # a redraw always reaches the browser's widget
-    assert {k: v for k, v in again.items() if k != "rev"} == \
-        {k: v for k, v in first.items() if k != "rev"}
+    assert week_payload(workshop, "en", with_log=True) == first

@@ -14,7 +14,7 @@ import solara
 
 
 @solara.component_vue("web/feed.vue")
-def Feed(payload: str) -> None:
+def Feed(payload: str = "") -> None:
     """The week's data for every part below, as one JSON object of strings."""
 
 

@@ -10,7 +10,6 @@ strings changed. Starting runs, jumping and switching language still redraw the 
 
 from __future__ import annotations
 
-import itertools
 import time
 from typing import Any
 
@@ -24,16 +23,13 @@ from .run_data import RunData
 from .session import Workshop
 from .web_parts import Feed
 
-_revision = itertools.count()
-
 
 def week_payload(current: Workshop, lang: str, with_log: bool) -> dict[str, str]:
     """The week's strings for the page's parts (read under the workshop's lock)."""
     with current.lock:
         data = [RunData.of(run, current, lang) for run in current.runs]
         week = current.week
-    # "rev": no two payloads alike, so a redraw after pushes always reaches the widget
-    out = {"week": str(week), "rev": str(next(_revision))}
+    out = {"week": str(week)}
     for i, run_data in enumerate(data):
         legend = run_data.legend
         if len(data) > 1:  # narrow columns: the map's key without the interests
@@ -70,19 +66,21 @@ def _push(current: Workshop, widget: Any, lang: str, with_log: bool) -> None:
 
 @solara.component
 def WeekFeed(lang: str, with_log: bool) -> None:
-    """The week's data for the page's parts. It redraws when the runs start or jump (Mesa's
-    ``update_counter``) or the language changes; its effect leaves the workshop the
-    ``redraw`` a step uses, and lets the play loop go on."""
+    """The week's data for the page's parts. Its effect sends the week when the runs start
+    or jump (Mesa's ``update_counter``) or the language changes, and leaves the workshop
+    the ``redraw`` a step uses. The feed's ``payload`` is only ever set here, never by the
+    renderer: a later redraw of the page (which sets every prop it was given) would put an
+    old week back."""
     counter = update_counter.get()
     current = workshop.value
-    feed = Feed(payload=_payload(current, lang, with_log)) if current is not None else None
+    feed = Feed()
 
     def connect() -> Any:
-        if current is None or feed is None:
+        if current is None:
             return None
         widget = solara.get_widget(feed)
         mine = current.redraw = lambda: _push(current, widget, lang, with_log)
-        current.on_screen.set()
+        mine()
 
         def disconnect() -> None:
             if current.redraw is mine:

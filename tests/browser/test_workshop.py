@@ -278,3 +278,20 @@ def test_side_by_side_fits_a_projector_screen(page: Page, app_url: str,
     # left run has grown well past the 3 initial groups by the project's end, the right not.
     assert left >= 2 * right
     page.screenshot(path=screenshots / "workshop-side-by-side.png")
+
+
+def test_a_redraw_after_steps_keeps_the_week(page: Page, app_url: str) -> None:
+    """Steps send only the week's data; a later redraw of the page (here: the bar's
+    checkbox) must not put an earlier week back."""
+    open_workshop(page, app_url + "?present=1")
+    start = week(page)
+    for _ in range(3):
+        by(page, "step").click()
+        wait_for_week(page, start + 1)
+        start = week(page)
+    checkbox = page.locator(".sprout-pause-moments input")
+    checkbox.click(force=True)
+    checkbox.click(force=True)
+    page.wait_for_timeout(1500)
+    expect(by(page, "week")).to_have_text(str(start))
+    expect(by(page, "map")).to_have_attribute("data-week", str(start))
