@@ -48,7 +48,6 @@ import hashlib
 import json
 import math
 import resource
-import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -62,6 +61,7 @@ import pandas as pd
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from ..figures import SUMMARY
 from ..runner import run
+from .files import copy_outputs
 from .posterior import (
     STORED,
     _baseline,
@@ -364,12 +364,5 @@ def _cpu_seconds() -> float:
 
 def store(out: str | Path, target: str | Path = STORED) -> list[Path]:
     """Copy a posterior's exported files (not the history database) into ``target``."""
-    out, target = Path(out), Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for name in OUTPUT_FILES:
-        if (out / name).exists() and (out / name).resolve() != (target / name).resolve():
-            shutil.copyfile(out / name, target / name)
-            copied.append(target / name)
-    return copied
+    return copy_outputs(out, target, OUTPUT_FILES)
 

@@ -25,7 +25,6 @@ the accepted values are then copied by hand into ``scenarios/baseline.toml``.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from ..parameters import BY_NAME
 from ..runner import replicate_seeds, run
 from ..scenario import load
 from ..validation import CALIBRATION, HELD_OUT, calibration_checks, held_out_checks
+from .files import copy_outputs
 from .sweep import EXPERIMENTS_DIR, latin_hypercube
 
 STORED = EXPERIMENTS_DIR / "calibration"
@@ -259,14 +259,7 @@ def _plain(value: Any) -> Any:
 
 def store(out: str | Path, target: str | Path = STORED) -> list[Path]:
     """Copy a calibration's files from ``out`` over the stored ones in ``target``."""
-    out, target = Path(out), Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for name in OUTPUT_FILES:
-        if (out / name).exists() and (out / name).resolve() != (target / name).resolve():
-            shutil.copyfile(out / name, target / name)
-            copied.append(target / name)
-    return copied
+    return copy_outputs(out, target, OUTPUT_FILES)
 
 
 def markdown(summary: dict[str, Any]) -> str:

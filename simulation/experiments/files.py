@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -38,6 +39,19 @@ class DiskFullError(ResultsError):
 def reason(err: BaseException) -> str:
     text = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return text.splitlines()[0]
+
+
+def copy_outputs(out: str | Path, target: str | Path, names: tuple[str, ...]) -> list[Path]:
+    """Copy the files ``names`` that exist in ``out`` over those in ``target`` (a stored
+    result); return what was copied. Copying a directory onto itself copies nothing."""
+    out, target = Path(out), Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name in names:
+        if (out / name).exists() and (out / name).resolve() != (target / name).resolve():
+            shutil.copyfile(out / name, target / name)
+            copied.append(target / name)
+    return copied
 
 
 def sha256(path: Path) -> str:
