@@ -372,7 +372,7 @@ def sobol_reading(indices) -> str:
 
 
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
-        "N (k + 2) runs: 2,304 at N = 256, k = 7 — ~20-40 min on 2 shared cores")
+        "N (k + 2) runs: 18,432 at N = 2,048, k = 7 — ~1 h on 2 free cores")
 def make_sobol(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 
