@@ -28,6 +28,8 @@ class Community:
     positions: np.ndarray  # (n, 2) map coordinates from the community's structure
     # Derived once: the rules index blocks of residents by these starts every week.
     degree: np.ndarray = field(init=False)  # ties of each resident
+    degree_or_one: np.ndarray = field(init=False)  # the same, 1 for the tieless: a divisor
+    building_size: np.ndarray = field(init=False)  # residents of each building
     household_start: np.ndarray = field(init=False)  # first resident of each household, + n
     building_start: np.ndarray = field(init=False)  # first resident of each building, + n
     courtyard_start: np.ndarray = field(init=False)  # first resident of each courtyard, + n
@@ -35,11 +37,13 @@ class Community:
 
     def __post_init__(self) -> None:
         self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
+        self.degree_or_one = np.maximum(self.degree, 1)
         self.household_start = self.block_starts(self.household)
         self.building_start = self.block_starts(self.building)
         self.courtyard_start = self.block_starts(self.courtyard)
         first_household = self.household[self.building_start[:-1]]
         self.building_households = np.append(first_household, self.n_households)
+        self.building_size = np.diff(self.building_start)
 
     @property
     def n(self) -> int:

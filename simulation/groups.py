@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .parameters import INTEREST_CATEGORIES
-from .state import GROUPS, Population, World
+from .state import GROUPS, Population, UniformDraws, World
 
 
 @dataclass
@@ -276,31 +276,36 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
     """
     p = world.params
     pop = world.population
-    draw = world.rng.random
     week = world.week
-    # A few thousand group-weeks a run go through this loop: its numbers are read once.
+    active = registry.active
+    # A few thousand group-weeks a run go through these loops: their numbers are read once,
+    # and the week's draws come from one block (the same numbers, in the same order).
+    draw = UniformDraws(world.rng, 5 * len(active) + 64)
     base, by_cohesion, by_maturity, by_funds, cost = (
         p.activity_base, p.activity_cohesion_weight, p.activity_maturity_weight,
         p.activity_funds_weight, p.activity_cost)
-    festival_maturity, sponsorship_maturity, sponsor_maturity = (
-        p.festival_maturity, p.sponsorship_maturity, p.sponsor_maturity)
-    for g in registry.active:
+    cohesion_gain, maturity_gain, idle_retention = (
+        p.activity_cohesion_gain, p.maturity_gain, p.idle_cohesion_retention)
+    festival_maturity, festival_chance = p.festival_maturity, p.festival_chance
+    sponsorship_maturity, sponsorship = p.sponsorship_maturity, p.sponsorship
+    sponsor_maturity, sponsor_chance = p.sponsor_maturity, p.sponsor_chance
+    for g in active:
         p_act = (base + by_cohesion * g.cohesion + by_maturity * g.maturity
                  + by_funds * (g.funds >= cost))
         if draw() < p_act:
             g.activities += 1
             g.last_activity_week = week
             g.funds -= min(g.funds, cost)
-            g.cohesion += p.activity_cohesion_gain * (1 - g.cohesion)
-            g.maturity += p.maturity_gain * (1 - g.maturity)
-            if g.maturity >= festival_maturity and draw() < p.festival_chance:
+            g.cohesion += cohesion_gain * (1 - g.cohesion)
+            g.maturity += maturity_gain * (1 - g.maturity)
+            if g.maturity >= festival_maturity and draw() < festival_chance:
                 g.festivals += 1
                 world.log("festival", interest=g.interest)
         else:
-            g.cohesion *= p.idle_cohesion_retention
+            g.cohesion *= idle_retention
         if g.maturity >= sponsorship_maturity:
-            g.funds += p.sponsorship * g.maturity
-        if not g.sponsored and g.maturity >= sponsor_maturity and draw() < p.sponsor_chance:
+            g.funds += sponsorship * g.maturity
+        if not g.sponsored and g.maturity >= sponsor_maturity and draw() < sponsor_chance:
             g.sponsored = True
             g.funds += p.sponsor_gift
             world.log("sponsor", interest=g.interest)
@@ -311,33 +316,39 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
         p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
             p.dropout_need_offset - pop.need[members]
         )
-        for r in members[draw(members.size) < p_leave]:
+        for r in members[draw.many(members.size) < p_leave]:
             registry.remove_member(registry.groups[pop.group[r]], int(r))
     handed_over = []
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
+    leader_exit_rate, min_size, grace_weeks, inactive_weeks = (
+        p.leader_exit_rate, p.min_group_size, p.grace_weeks, p.inactive_weeks)
+    registration_age, registration_maturity, registration_size = (
+        p.registration_min_age, p.registration_maturity, p.registration_min_size)
+    registration_chance = p.registration_rate * p.committee_support
     for g in registry.active:
-        exit_rate = p.leader_exit_rate * (1 - g.maturity) * exit_factor
-        if draw() < exit_rate:
+        if draw() < leader_exit_rate * (1 - g.maturity) * exit_factor:
             if registry.hand_over(g, p.successor_initiative) is None:
                 _dissolve(world, registry, g, "no successor")
                 continue
             handed_over.append(g)
         age = week - g.founded_week
-        if g.size < p.min_group_size and (age >= p.grace_weeks or g.size == 0):
+        size = len(g.members)
+        if size < min_size and (age >= grace_weeks or size == 0):
             _dissolve(world, registry, g, "too small")
             continue
-        if week - max(g.last_activity_week, g.founded_week) >= p.inactive_weeks:
+        if week - max(g.last_activity_week, g.founded_week) >= inactive_weeks:
             _dissolve(world, registry, g, "inactive")
             continue
         if (
             g.registered_week is None
-            and age >= p.registration_min_age
-            and g.maturity >= p.registration_maturity
-            and g.size >= p.registration_min_size
-            and draw() < p.registration_rate * p.committee_support
+            and age >= registration_age
+            and g.maturity >= registration_maturity
+            and size >= registration_size
+            and draw() < registration_chance
         ):
             registry.register(g, week + 1)
             world.log("registered", interest=g.interest, size=g.size)
+    draw.close()
     return handed_over
 
 

@@ -36,7 +36,7 @@ def update(world: World, announced: bool) -> None:
     adj = world.community.adjacency
     if announced:
         draws = world.rng.random(pop.n)
-        aware_neighbours = adj @ pop.aware.astype(np.float64)
+        aware_neighbours = pop.aware_neighbours
         # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
         reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
         p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours[reached]
@@ -44,13 +44,14 @@ def update(world: World, announced: bool) -> None:
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
-        share = acting_share(adj, world.community.degree, pop)
+        share = acting_share(adj, world.community.degree_or_one, pop)
         pop.reduce_doubts_of_all(p.peer_doubt_effect * share, PEERS, doubts=slice(1, 3))
     idle = ~(pop.contacted | (pop.group >= 0))
-    pop.trust *= np.where(idle, 1.0 - p.trust_decay, 1.0)
+    np.multiply(pop.trust, 1.0 - p.trust_decay, out=pop.trust, where=idle)
     # Reassurance wears off: without contact, doubts creep back toward where they began.
     pop.relapse(np.where(idle, p.doubt_relapse, 0.0))
-    pop.familiarity *= np.where(idle, 1.0 - p.familiarity_decay_share * p.trust_decay, 1.0)
+    np.multiply(pop.familiarity, 1.0 - p.familiarity_decay_share * p.trust_decay,
+                out=pop.familiarity, where=idle)
 
 
 def founding_terms(world: World, grant_support: np.ndarray,
@@ -136,7 +137,8 @@ def joiners(
     if p.threshold_kind == "count":
         exposure = matching_peer_count(world.same_interest_ties, pop)
     else:
-        exposure = matching_peer_share(world.same_interest_ties, world.community.degree, pop)
+        exposure = matching_peer_share(world.same_interest_ties, world.community.degree_or_one,
+                                       pop)
     referred = pop.referral >= 0
     score = exposure + p.referral_boost * referred
     if p.join_doubt_weight > 0:
@@ -173,22 +175,23 @@ def matching_peer_count(same_interest_ties: sp.csr_matrix, pop: Population) -> n
 
 
 def matching_peer_share(
-    same_interest_ties: sp.csr_matrix, degree: np.ndarray, pop: Population
+    same_interest_ties: sp.csr_matrix, degree_or_one: np.ndarray, pop: Population
 ) -> np.ndarray:
     """Share of each resident's neighbours acting in a group of the resident's interest.
 
     This is the Watts (2002) fractional exposure, restricted to groups a resident would
     want to join. Members share their group's interest, so it is the count of acting
-    neighbours among the ties between residents of the same interest, over all ties.
+    neighbours among the ties between residents of the same interest, over all ties
+    (``degree_or_one``: a resident without ties has none acting, and a share of 0).
     """
-    matching = matching_peer_count(same_interest_ties, pop)
-    return np.where(degree > 0, matching / np.maximum(degree, 1), 0.0)
+    return pop.matching_acting_neighbours / degree_or_one
 
 
-def acting_share(adjacency: sp.csr_matrix, degree: np.ndarray, pop: Population) -> np.ndarray:
+def acting_share(adjacency: sp.csr_matrix, degree_or_one: np.ndarray,
+                 pop: Population) -> np.ndarray:
     """Share of each resident's neighbours (along ``adjacency``, the ties the population
-    counts them along) acting in any group."""
-    return pop.acting_neighbours / np.maximum(degree, 1)
+    counts them along) acting in any group (``degree_or_one`` as above)."""
+    return pop.acting_neighbours / degree_or_one
 
 
 # --- the agent ------------------------------------------------------------------------

@@ -99,6 +99,11 @@ class Population:
         self._added = self._ledger[0:3]
         self._removed = self._ledger[3:6]
         self._log_relief = self._ledger[6:].reshape(3, sources, n)
+        # Which rows anything was ever written to: a row still all zeros stays so under
+        # relapse, so relapse passes over runs of written rows only (in a run some
+        # sources never touch some doubts).
+        self._written = np.zeros(len(self._ledger), dtype=bool)
+        self._written_runs: list[slice] = []
         # Whose doubts someone has moved (``reduce_doubts``, ``add_doubts``): for everyone
         # else the doubts are where they began and the ledger is empty, so that relapse
         # leaves them as they are, and in a large community most are never reached.
@@ -124,6 +129,11 @@ class Population:
         self._matching_acting = np.zeros(n)
         self._acting_changes: list[tuple[int, float]] = []
         self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
+        # How many neighbours know of the project, kept alike: the residents whose awareness
+        # differs from when it was last counted are booked when the count is next read
+        # (so that whoever sets ``aware`` needs to tell no one).
+        self._aware_neighbours = np.zeros(n)
+        self._aware_counted = np.zeros(n, dtype=bool)
 
     @property
     def n(self) -> int:
@@ -135,6 +145,8 @@ class Population:
         self._ties = (ties, same_interest_ties)
         self._acting_changes.clear()
         self._acting, self._matching_acting = self._count_acting()
+        self._aware_counted = self.aware.copy()
+        self._aware_neighbours = ties @ self._aware_counted.astype(np.float64)
 
     def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
         assert self._ties is not None, "no ties to count acting neighbours along"
@@ -171,18 +183,28 @@ class Population:
         residents, changes = (np.array(column) for column in zip(*self._acting_changes))
         self._acting_changes.clear()
         for ties, counts in zip(self._ties, (self._acting, self._matching_acting)):
-            # Symmetric ties: a resident's row lists the neighbours whose count moves. (Rows
-            # are runs of the column indices as households are of the residents.)
-            first = ties.indptr[residents]
-            ties_of = Community.members_of(ties.indptr, residents)
-            np.add.at(counts, ties.indices[ties_of],
-                      np.repeat(changes, ties.indptr[residents + 1] - first))
+            _add_to_neighbours(ties, counts, residents, changes)
+
+    @property
+    def aware_neighbours(self) -> np.ndarray:
+        """How many of each resident's neighbours know of the project (read only)."""
+        assert self._ties is not None, "no ties to count aware neighbours along"
+        changed = np.flatnonzero(self.aware != self._aware_counted)
+        if changed.size:
+            now = self.aware[changed]
+            _add_to_neighbours(self._ties[0], self._aware_neighbours, changed,
+                               np.where(now, 1.0, -1.0))
+            self._aware_counted[changed] = now
+        return self._aware_neighbours
 
     def acting_counts_hold(self) -> bool:
         """Whether the kept counts of acting neighbours are what counting again gives."""
         everywhere, matching = self._count_acting()
+        assert self._ties is not None
+        aware = self._ties[0] @ self.aware.astype(np.float64)
         return bool(np.array_equal(everywhere, self.acting_neighbours)
-                    and np.array_equal(matching, self.matching_acting_neighbours))
+                    and np.array_equal(matching, self.matching_acting_neighbours)
+                    and np.array_equal(aware, self.aware_neighbours))
 
     def trusting(self) -> np.ndarray:
         """Residents who trust the workers enough to count on the project."""
@@ -275,6 +297,7 @@ class Population:
         shares = np.broadcast_to(shares, (len(who), width))
         doubt = self.doubt[who, doubts]
         self._moved[who] = True
+        self._write(doubts, source)
         self._removed[doubts, who] += (shares * doubt).T
         self.doubt[who, doubts] = doubt * (1.0 - shares)
         self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
@@ -285,11 +308,12 @@ class Population:
         share above zero (for the others nothing changes, bit for bit); when a good part of
         the community is touched, in whole columns rather than scattered rows."""
         shares = np.clip(shares, 0.0, 1.0 - 1e-12)
-        touched = np.flatnonzero(shares)
+        touched = np.flatnonzero(shares > 0)  # (a bool array: twice as fast to search)
         if touched.size < self.n // 8:
             self.reduce_doubts(touched, shares[touched][:, None], source, doubts)
             return
         self._moved[touched] = True
+        self._write(doubts, source)
         relief = np.zeros_like(shares)
         relief[touched] = np.log1p(-shares[touched])
         kept = 1.0 - shares
@@ -305,6 +329,7 @@ class Population:
         added = shares * (1.0 - part)
         self.doubt[who, columns] = part + added
         self._moved[who] = True
+        self._write(columns, None)
         self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
@@ -317,14 +342,30 @@ class Population:
                 doubt = self.doubt[drifting, k]
                 self.doubt[drifting, k] = doubt + rate * (self.doubt_baseline[drifting, k]
                                                           - doubt)
-            self._ledger[:, drifting] *= 1.0 - rate
+            kept = 1.0 - rate
+            for rows in self._written_runs:
+                self._ledger[rows, drifting] *= kept
             return
         # Many: everyone at once (for the others it changes nothing), doubt by doubt in long
         # runs over the residents.
         for k in range(3):
             doubt = self.doubt[:, k]
             doubt += rate * (self.doubt_baseline[:, k] - doubt)
-        self._ledger *= 1.0 - rate
+        kept = 1.0 - rate
+        for rows in self._written_runs:
+            self._ledger[rows] *= kept
+
+    def _write(self, doubts: slice, source: int | None) -> None:
+        """Note the ledger rows about to be written: what is added to ``doubts`` (``source``
+        None), or what ``source`` removes from them."""
+        rows = (list(range(3)[doubts]) if source is None else
+                [3 + k for k in range(3)[doubts]]
+                + [6 + k * len(RELIEF_SOURCES) + source for k in range(3)[doubts]])
+        if self._written[rows].all():
+            return
+        self._written[rows] = True
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], self._written.astype(int), [0]))))
+        self._written_runs = [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
     def raise_trust(self, who: np.ndarray, amount: np.ndarray | float) -> None:
         """Trust grows toward a ceiling set by how well the resident knows the workers: no
@@ -360,6 +401,16 @@ class Population:
         return floor + (1.0 - floor) * known
 
 
+def _add_to_neighbours(ties: sp.csr_matrix, counts: np.ndarray, residents: np.ndarray,
+                       changes: np.ndarray) -> None:
+    """Add each resident's change to the counts of their neighbours along ``ties``
+    (symmetric, weight 1: a resident's row lists the neighbours whose count moves). The
+    counts are whole numbers, so the order of the additions does not matter."""
+    first = ties.indptr[residents]
+    ties_of = Community.members_of(ties.indptr, residents)
+    np.add.at(counts, ties.indices[ties_of], np.repeat(changes, ties.indptr[residents + 1] - first))
+
+
 @dataclass
 class World:
     """What every rule shares in a week: parameters, randomness, community, residents, log."""
@@ -384,3 +435,61 @@ class World:
     def log(self, kind: str, **data: Any) -> None:
         """Record an event; it is dated the week that is ending (weeks count from 1)."""
         self.events.append(Event(self.week + 1, kind, data))
+
+
+class UniformDraws:
+    """The uniform draws a rule would take one by one from ``rng`` (``rng.random()``), taken
+    from a block drawn at once: a Python loop over a few thousand group-weeks spent more
+    time asking the generator than deciding.
+
+    Exactly the same numbers in the same order as the one-by-one calls, and the generator
+    ends where those calls would have left it (``close``): a block of ``k`` doubles takes
+    ``k`` steps of the bit generator, so the unused rest is given back by restoring the
+    state and advancing it by the number used (keeping the half of a 64-bit output that
+    the generator holds for its next 32-bit draw, which advancing would drop). Generators
+    whose bit generator cannot advance (not PCG64-like) are asked one by one.
+    """
+
+    def __init__(self, rng: np.random.Generator, expected: int) -> None:
+        self._rng = rng
+        self._bits = rng.bit_generator
+        self._exact = hasattr(self._bits, "advance")
+        self._start = self._bits.state if self._exact else None
+        self._block: list[float] = rng.random(max(expected, 1)).tolist() if self._exact else []
+        self._used = 0
+
+    def __call__(self) -> float:
+        """The next draw."""
+        if not self._exact:
+            return float(self._rng.random())
+        if self._used == len(self._block):
+            self._block += self._rng.random(max(len(self._block), 16)).tolist()
+        value = self._block[self._used]
+        self._used += 1
+        return value
+
+    def many(self, size: int) -> np.ndarray:
+        """The next ``size`` draws, as ``rng.random(size)`` would give them."""
+        if not self._exact:
+            return self._rng.random(size)
+        missing = self._used + size - len(self._block)
+        if missing > 0:
+            self._block += self._rng.random(max(missing, len(self._block))).tolist()
+        values = np.array(self._block[self._used: self._used + size], dtype=np.float64)
+        self._used += size
+        return values
+
+    def close(self) -> None:
+        """Leave the generator as the one-by-one calls would have."""
+        if not self._exact:
+            return
+        self._bits.state = self._start
+        self._bits.advance(self._used)
+        # Advancing drops a 32-bit half kept for the next small integer draw; the doubles
+        # never used it, so it is put back (with the stale value kept beside an empty flag,
+        # so that the whole state is as the one-by-one calls leave it).
+        if self._start.get("uinteger"):
+            state = self._bits.state
+            state["has_uint32"] = self._start["has_uint32"]
+            state["uinteger"] = self._start["uinteger"]
+            self._bits.state = state

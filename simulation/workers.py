@@ -66,7 +66,7 @@ class Outreach:
         starts = self.world.community.building_start
         strong = (pop.known & (pop.need >= self.world.params.strong_need)).astype(float)
         counts = np.add.reduceat(strong, starts[:-1])
-        return counts / np.diff(starts)
+        return counts / self.world.community.building_size
 
     def household_familiarity(self, households: range) -> np.ndarray:
         """Mean familiarity in each of a run of consecutive ``households``."""
@@ -79,7 +79,7 @@ class Outreach:
         """Per building: share of households reached times mean familiarity there."""
         starts = self.world.community.building_start
         fam = np.add.reduceat(self.world.population.familiarity, starts[:-1])
-        fam = fam / np.diff(starts)
+        fam = fam / self.world.community.building_size
         return self.building_coverage() * fam
 
 
