@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .parameters import INTEREST_CATEGORIES
-from .state import GROUPS, Population, UniformDraws, World
+from .state import GROUPS, Population, World
 
 
 @dataclass
@@ -278,9 +278,10 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
     pop = world.population
     week = world.week
     active = registry.active
-    # A few thousand group-weeks a run go through these loops: their numbers are read once,
-    # and the week's draws come from one block (the same numbers, in the same order).
-    draw = UniformDraws(world.rng, 5 * len(active) + 64)
+    # Who may drift away (the groups' activities below change no one's membership).
+    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
+    draw = world.rng.random
+    # A few thousand group-weeks a run go through these loops: their numbers are read once.
     base, by_cohesion, by_maturity, by_funds, cost = (
         p.activity_base, p.activity_cohesion_weight, p.activity_maturity_weight,
         p.activity_funds_weight, p.activity_cost)
@@ -311,12 +312,11 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
             world.log("sponsor", interest=g.interest)
     # Members drift away when the group holds together loosely and their need is weak.
     cohesion = np.array([g.cohesion for g in registry.groups])
-    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
     if members.size:
         p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
             p.dropout_need_offset - pop.need[members]
         )
-        for r in members[draw.many(members.size) < p_leave]:
+        for r in members[draw(members.size) < p_leave]:
             registry.remove_member(registry.groups[pop.group[r]], int(r))
     handed_over = []
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
@@ -348,7 +348,6 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
         ):
             registry.register(g, week + 1)
             world.log("registered", interest=g.interest, size=g.size)
-    draw.close()
     return handed_over
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from mesa.discrete_space import FixedAgent
 
 from .parameters import INTEREST_CATEGORIES
@@ -33,19 +32,22 @@ def update(world: World, announced: bool) -> None:
     """News spreads, peers settle doubts, and without contact trust and reassurance fade."""
     p = world.params
     pop = world.population
-    adj = world.community.adjacency
     if announced:
         draws = world.rng.random(pop.n)
         aware_neighbours = pop.aware_neighbours
         # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
         reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
-        p_hear = 1.0 - (1.0 - p.word_of_mouth) ** aware_neighbours[reached]
+        # The chance of hearing from k aware neighbours, looked up (k is a whole number).
+        p_hear = world.hearing_chance[aware_neighbours[reached].astype(np.int64)]
         pop.hear_of_project(reached[draws[reached] < p_hear])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
-        share = acting_share(adj, world.community.degree_or_one, pop)
-        pop.reduce_doubts_of_all(p.peer_doubt_effect * share, PEERS, doubts=slice(1, 3))
+        acting = pop.acting_neighbours
+        near_acting = np.flatnonzero(acting > 0)  # for the others the share is 0
+        share = acting[near_acting] / world.community.degree_or_one[near_acting]
+        pop.reduce_doubts_of_many(near_acting, p.peer_doubt_effect * share, PEERS,
+                                  doubts=slice(1, 3))
     idle = ~(pop.contacted | (pop.group >= 0))
     np.multiply(pop.trust, 1.0 - p.trust_decay, out=pop.trust, where=idle)
     # Reassurance wears off: without contact, doubts creep back toward where they began.
@@ -134,28 +136,35 @@ def joiners(
     """
     p = world.params
     pop = world.population
-    if p.threshold_kind == "count":
-        exposure = matching_peer_count(world.same_interest_ties, pop)
-    else:
-        exposure = matching_peer_share(world.same_interest_ties, world.community.degree_or_one,
-                                       pop)
+    matching = pop.matching_acting_neighbours
     referred = pop.referral >= 0
-    score = exposure + p.referral_boost * referred
-    if p.join_doubt_weight > 0:
-        score = score - p.join_doubt_weight * pop.joining_doubt()
     free = pop.group < 0
     if reserved is not None:
         free[reserved] = False  # about to found a group of their own
-    candidates = np.flatnonzero(free & (score >= pop.threshold))
+    # Only these can reach their threshold: with no one acting around them and no referral
+    # the score is at most 0 (doubts only lower it).
+    who = np.flatnonzero(free & ((matching > 0) | referred | (pop.threshold <= 0)))
+    # Exposure: the neighbours acting in a group of the resident's interest (members share
+    # their group's interest, so they are counted along the ties between residents of the
+    # same interest), as a count, or as a share of all ties — the Watts (2002) fractional
+    # exposure restricted to groups a resident would want to join.
+    if p.threshold_kind == "count":
+        exposure = matching[who]
+    else:
+        exposure = matching[who] / world.community.degree_or_one[who]
+    score = exposure + p.referral_boost * referred[who]
+    if p.join_doubt_weight > 0:
+        score = score - p.join_doubt_weight * pop.joining_doubt(who)
+    ready = score >= pop.threshold[who]
     adj = world.community.adjacency
     chosen = []
-    for r in candidates:
+    for r, exposed in zip(who[ready].tolist(), exposure[ready].tolist()):
         target = -1
         if referred[r] and group_active[pop.referral[r]]:
             target = int(pop.referral[r])
-        elif referred[r] and exposure[r] == 0:
+        elif referred[r] and exposed == 0:
             continue  # pointed to a group that has just ended, and nobody around acts
-        elif exposure[r] > 0:
+        elif exposed > 0:
             nbrs = adj.indices[adj.indptr[r]: adj.indptr[r + 1]]
             gs = pop.group[nbrs]
             gs = gs[gs >= 0]
@@ -166,32 +175,6 @@ def joiners(
                 continue
         chosen.append((int(r), target))
     return chosen
-
-
-def matching_peer_count(same_interest_ties: sp.csr_matrix, pop: Population) -> np.ndarray:
-    """Number of each resident's neighbours acting in a group of the resident's interest
-    (along ``same_interest_ties``, the ties the population counts them along)."""
-    return pop.matching_acting_neighbours.copy()
-
-
-def matching_peer_share(
-    same_interest_ties: sp.csr_matrix, degree_or_one: np.ndarray, pop: Population
-) -> np.ndarray:
-    """Share of each resident's neighbours acting in a group of the resident's interest.
-
-    This is the Watts (2002) fractional exposure, restricted to groups a resident would
-    want to join. Members share their group's interest, so it is the count of acting
-    neighbours among the ties between residents of the same interest, over all ties
-    (``degree_or_one``: a resident without ties has none acting, and a share of 0).
-    """
-    return pop.matching_acting_neighbours / degree_or_one
-
-
-def acting_share(adjacency: sp.csr_matrix, degree_or_one: np.ndarray,
-                 pop: Population) -> np.ndarray:
-    """Share of each resident's neighbours (along ``adjacency``, the ties the population
-    counts them along) acting in any group (``degree_or_one`` as above)."""
-    return pop.acting_neighbours / degree_or_one
 
 
 # --- the agent ------------------------------------------------------------------------

@@ -302,24 +302,30 @@ class Population:
         self.doubt[who, doubts] = doubt * (1.0 - shares)
         self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
 
-    def reduce_doubts_of_all(self, shares: np.ndarray, source: int, doubts: slice) -> None:
-        """Remove ``shares`` (one per resident, for each of ``doubts``) of everyone's doubts,
-        crediting ``source``. The same as :meth:`reduce_doubts` for the residents with a
-        share above zero (for the others nothing changes, bit for bit); when a good part of
-        the community is touched, in whole columns rather than scattered rows."""
+    def reduce_doubts_of_many(self, who: np.ndarray, shares: np.ndarray, source: int,
+                              doubts: slice) -> None:
+        """Remove ``shares`` (one per resident of ``who``, in increasing order, for each of
+        ``doubts``), crediting ``source``: the same as :meth:`reduce_doubts`, bit for bit,
+        but when a good part of the community is touched, in whole columns rather than
+        scattered rows (for everyone else a share of 0 changes nothing)."""
         shares = np.clip(shares, 0.0, 1.0 - 1e-12)
-        touched = np.flatnonzero(shares > 0)  # (a bool array: twice as fast to search)
-        if touched.size < self.n // 8:
-            self.reduce_doubts(touched, shares[touched][:, None], source, doubts)
+        moved = shares > 0
+        if not moved.all():
+            who, shares = who[moved], shares[moved]
+        if who.size < self.n // 8:
+            self.reduce_doubts(who, shares[:, None], source, doubts)
             return
-        self._moved[touched] = True
+        self._moved[who] = True
         self._write(doubts, source)
-        relief = np.zeros_like(shares)
-        relief[touched] = np.log1p(-shares[touched])
-        kept = 1.0 - shares
+        relief = np.zeros(self.n)
+        relief[who] = np.log1p(-shares)
+        kept = np.ones(self.n)
+        kept[who] -= shares
+        everyone = np.zeros(self.n)
+        everyone[who] = shares
         for k in range(3)[doubts]:
             doubt = self.doubt[:, k]
-            self._removed[k] += shares * doubt
+            self._removed[k] += everyone * doubt
             doubt *= kept
             self._log_relief[k, source] -= relief
 
@@ -423,9 +429,14 @@ class World:
     week: int = 0
     # Ties between residents who share an interest: joining looks only at these.
     same_interest_ties: sp.csr_matrix = field(init=False)
+    hearing_chance: np.ndarray = field(init=False)  # by number of aware neighbours
 
     def __post_init__(self) -> None:
         self.same_interest_ties = self.community.ties_within(self.population.interest)
+        # The chance to hear of the project from k aware neighbours, k = 0 .. most ties:
+        # computed once as numpy computes it for each resident.
+        ties = np.arange(int(self.community.degree.max(initial=0)) + 1, dtype=np.float64)
+        self.hearing_chance = 1.0 - (1.0 - self.params.word_of_mouth) ** ties
         self.population.watch_ties(self.community.adjacency, self.same_interest_ties)
 
     @property
@@ -436,60 +447,3 @@ class World:
         """Record an event; it is dated the week that is ending (weeks count from 1)."""
         self.events.append(Event(self.week + 1, kind, data))
 
-
-class UniformDraws:
-    """The uniform draws a rule would take one by one from ``rng`` (``rng.random()``), taken
-    from a block drawn at once: a Python loop over a few thousand group-weeks spent more
-    time asking the generator than deciding.
-
-    Exactly the same numbers in the same order as the one-by-one calls, and the generator
-    ends where those calls would have left it (``close``): a block of ``k`` doubles takes
-    ``k`` steps of the bit generator, so the unused rest is given back by restoring the
-    state and advancing it by the number used (keeping the half of a 64-bit output that
-    the generator holds for its next 32-bit draw, which advancing would drop). Generators
-    whose bit generator cannot advance (not PCG64-like) are asked one by one.
-    """
-
-    def __init__(self, rng: np.random.Generator, expected: int) -> None:
-        self._rng = rng
-        self._bits = rng.bit_generator
-        self._exact = hasattr(self._bits, "advance")
-        self._start = self._bits.state if self._exact else None
-        self._block: list[float] = rng.random(max(expected, 1)).tolist() if self._exact else []
-        self._used = 0
-
-    def __call__(self) -> float:
-        """The next draw."""
-        if not self._exact:
-            return float(self._rng.random())
-        if self._used == len(self._block):
-            self._block += self._rng.random(max(len(self._block), 16)).tolist()
-        value = self._block[self._used]
-        self._used += 1
-        return value
-
-    def many(self, size: int) -> np.ndarray:
-        """The next ``size`` draws, as ``rng.random(size)`` would give them."""
-        if not self._exact:
-            return self._rng.random(size)
-        missing = self._used + size - len(self._block)
-        if missing > 0:
-            self._block += self._rng.random(max(missing, len(self._block))).tolist()
-        values = np.array(self._block[self._used: self._used + size], dtype=np.float64)
-        self._used += size
-        return values
-
-    def close(self) -> None:
-        """Leave the generator as the one-by-one calls would have."""
-        if not self._exact:
-            return
-        self._bits.state = self._start
-        self._bits.advance(self._used)
-        # Advancing drops a 32-bit half kept for the next small integer draw; the doubles
-        # never used it, so it is put back (with the stale value kept beside an empty flag,
-        # so that the whole state is as the one-by-one calls leave it).
-        if self._start.get("uinteger"):
-            state = self._bits.state
-            state["has_uint32"] = self._start["has_uint32"]
-            state["uinteger"] = self._start["uinteger"]
-            self._bits.state = state

@@ -92,47 +92,6 @@ def test_state_counts_are_a_partition():
     assert (states[in_group] >= 3).all() and (states[~in_group] <= 2).all()
 
 
-def _same(a, b) -> bool:
-    """Whether two generator states (dicts that may hold arrays) are equal."""
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return bool(np.array_equal(a, b))
-
-
-def _one_by_one(rng: np.random.Generator) -> list[float]:
-    """The draws a loop takes one at a time, with a vector draw between."""
-    values = [rng.random() for _ in range(7)]
-    values += rng.random(300).tolist()
-    values += [rng.random() for _ in range(40)]
-    return values
-
-
-@pytest.mark.parametrize("make", [
-    lambda: np.random.default_rng(4),
-    lambda: np.random.Generator(np.random.MT19937(4)),  # cannot advance: asked one by one
-], ids=["pcg64", "mt19937"])
-@pytest.mark.parametrize("half_kept", [False, True])
-def test_uniform_draws_are_the_one_by_one_draws(make, half_kept):
-    """A block of draws gives the same numbers as drawing one at a time, runs past its
-    expected size, and leaves the generator where one-at-a-time drawing would — also the
-    32-bit half a generator keeps after a small integer draw, which advancing drops."""
-    from simulation.state import UniformDraws
-
-    expected_rng, block_rng = make(), make()
-    for rng in (expected_rng, block_rng):
-        if half_kept:
-            rng.integers(0, 10, dtype=np.int32)
-    expected = _one_by_one(expected_rng)
-    draws = UniformDraws(block_rng, expected=5)
-    got = [draws() for _ in range(7)] + draws.many(300).tolist()
-    got += [draws() for _ in range(40)]
-    draws.close()
-    assert got == expected
-    assert _same(block_rng.bit_generator.state, expected_rng.bit_generator.state)
-    assert block_rng.integers(0, 2**31, size=5, dtype=np.int32).tolist() == \
-        expected_rng.integers(0, 2**31, size=5, dtype=np.int32).tolist()
-
-
 def test_kept_neighbour_counts_follow_any_change_of_awareness():
     """Aware neighbours are counted as awareness changes, whoever changes it (the rules, or
     a test writing the array directly, in both directions)."""
