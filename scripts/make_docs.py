@@ -382,10 +382,11 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
     resolution = pd.read_csv(out / "resolution.csv")
     meta = json.loads((out / "metadata.json").read_text())
     rows = len(pd.read_csv(out / "sample.csv"))
+    k = indices["parameter"].nunique()
     body = sobol_markdown(indices, resolution) + (
         f"\n{meta.get('done'):,} runs: the distinct points of Saltelli's sample of N × (k + 2) "
-        f"= {rows:,} rows (integer parameters rounded), one run each; intervals: 95% "
-        "percentile bootstrap (1,000 resamples).")
+        f"= {rows // (k + 2):,} × {k + 2} = {rows:,} rows (integer parameters rounded), one run "
+        "each; intervals: 95% percentile bootstrap (1,000 resamples).")
     write_block(ctx, "docs/experiments.md", "sobol", body, command)
     if "sobol-reading" in blocks((ctx.root / "docs" / "experiments.md").read_text("utf-8")):
         write_block(ctx, "docs/experiments.md", "sobol-reading", sobol_reading(indices),
