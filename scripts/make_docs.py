@@ -392,7 +392,45 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
         write_block(ctx, "docs/experiments.md", "sobol-reading", sobol_reading(indices),
                     command)
     publish_image(ctx, out / "sobol.png", "sobol.png", command)
-    return {"command": command, "runs": meta.get("done")}
+    stored = store_sobol(ctx, out, meta)
+    return {"command": command, "runs": meta.get("done"), "stored": stored}
+
+
+def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
+    """Keep the analysis in the repository (``experiments/sensitivity/sobol/``): the indices,
+    the resolution table, the warnings, and every sample row with its outputs in Saltelli's
+    order, from which SALib's ``sobol.analyze`` gives the indices again without a run."""
+    import pandas as pd
+
+    from simulation.experiments.files import copy_outputs
+    from simulation.experiments.sensitivity import load_design
+    from simulation.experiments.store import load_results
+    from simulation.experiments.sweep import point_id
+    from simulation.provenance import provenance
+
+    target = ctx.root / "experiments" / "sensitivity" / "sobol"
+    copy_outputs(out, target, ("indices.csv", "resolution.csv", "warnings.txt", "sobol.png"))
+    design = load_design(ctx.out / "toy-files" / "sobol.toml" if ctx.toy
+                         else ROOT / "experiments" / "sobol.toml")
+    sample = pd.read_csv(out / "sample.csv")
+    runs = load_results(out).runs
+    done = runs[runs["status"] == "done"]
+    rows = sample.copy()
+    ids = [point_id(design.values(row)) for row in sample.to_numpy()]
+    for output in design.outputs:
+        rows[output] = pd.to_numeric(done[output]).groupby(done["point_id"]).mean() \
+            .reindex(ids).to_numpy()
+    rows.to_csv(target / "sample_outputs.csv.gz", index=False, float_format="%.10g")
+    record = {"command": "sprout sensitivity experiments/sobol.toml --method sobol",
+              "runs": meta.get("done"), "sample_rows": len(rows), "seed": design.sweep.seed,
+              "parameters": design.names, "outputs": design.outputs,
+              "sessions": [{k: s.get(k) for k in ("started", "ended", "workers", "ran")}
+                           for s in meta.get("sessions", [])],
+              "runs_commit": meta.get("git_commit"), "runs_dirty": meta.get("git_dirty"),
+              "runs_made_with": meta.get("provenance"),
+              "stored_with": provenance(), "toy": ctx.toy}
+    (target / "provenance.json").write_text(json.dumps(record, indent=1, default=str) + "\n")
+    return str(target.relative_to(ctx.root))
 
 
 @target("morris", "sprout sensitivity experiments/sensitivity.toml --method morris",
