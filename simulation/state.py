@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .community import Community
+from .neighbours import NeighbourCounts
 from .parameters import INTEREST_SHARES, Params
 from .text import Event
 
@@ -119,21 +120,9 @@ class Population:
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
         self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
-        # How many of each resident's neighbours act in a group, among all their ties and
-        # among those to residents of their interest. Counting them through the whole
-        # network every week was the costliest part of a week, so they are kept as residents
-        # join and leave, once the ties are known (``watch_ties``): the changes are noted and
-        # booked together when the counts are next read. Ties weigh 1: the counts are exact,
-        # whatever the order of the changes.
-        self._acting = np.zeros(n)
-        self._matching_acting = np.zeros(n)
-        self._acting_changes: list[tuple[int, float]] = []
-        self._ties: tuple[sp.csr_matrix, sp.csr_matrix] | None = None
-        # How many neighbours know of the project, kept alike: the residents whose awareness
-        # differs from when it was last counted are booked when the count is next read
-        # (so that whoever sets ``aware`` needs to tell no one).
-        self._aware_neighbours = np.zeros(n)
-        self._aware_counted = np.zeros(n, dtype=bool)
+        # Counts of acting and aware neighbours, kept as they change once the ties are
+        # known (``watch_ties``; ``simulation.neighbours``).
+        self.neighbours: NeighbourCounts | None = None
 
     @property
     def n(self) -> int:
@@ -141,70 +130,45 @@ class Population:
 
     # --- group membership and the acting neighbours it makes ---------------------------
     def watch_ties(self, ties: sp.csr_matrix, same_interest_ties: sp.csr_matrix) -> None:
-        """Count acting neighbours along these (symmetric, weight-1) ties from now on."""
-        self._ties = (ties, same_interest_ties)
-        self._acting_changes.clear()
-        self._acting, self._matching_acting = self._count_acting()
-        self._aware_counted = self.aware.copy()
-        self._aware_neighbours = ties @ self._aware_counted.astype(np.float64)
+        """Count acting and aware neighbours along these (symmetric, weight-1) ties."""
+        self.neighbours = NeighbourCounts(ties, same_interest_ties, self.group >= 0,
+                                          self.aware)
 
-    def _count_acting(self) -> tuple[np.ndarray, np.ndarray]:
-        assert self._ties is not None, "no ties to count acting neighbours along"
-        acting = (self.group >= 0).astype(np.float64)
-        return self._ties[0] @ acting, self._ties[1] @ acting
+    def _counts(self) -> NeighbourCounts:
+        assert self.neighbours is not None, "no ties to count neighbours along"
+        return self.neighbours
 
     @property
     def acting_neighbours(self) -> np.ndarray:
         """How many of each resident's neighbours act in a group (read only)."""
-        self._book_acting_changes()
-        return self._acting
+        return self._counts().acting()
 
     @property
     def matching_acting_neighbours(self) -> np.ndarray:
         """How many of each resident's neighbours of the same interest act in a group (read
         only)."""
-        self._book_acting_changes()
-        return self._matching_acting
-
-    def join(self, resident: int, group: int) -> None:
-        self.group[resident] = group
-        if self._ties is not None:
-            self._acting_changes.append((resident, 1.0))
-
-    def leave(self, resident: int) -> None:
-        if self.group[resident] >= 0 and self._ties is not None:
-            self._acting_changes.append((resident, -1.0))
-        self.group[resident] = -1
-        self.leads[resident] = False
-
-    def _book_acting_changes(self) -> None:
-        if not self._acting_changes or self._ties is None:
-            return
-        residents, changes = (np.array(column) for column in zip(*self._acting_changes))
-        self._acting_changes.clear()
-        for ties, counts in zip(self._ties, (self._acting, self._matching_acting)):
-            _add_to_neighbours(ties, counts, residents, changes)
+        return self._counts().matching_acting()
 
     @property
     def aware_neighbours(self) -> np.ndarray:
         """How many of each resident's neighbours know of the project (read only)."""
-        assert self._ties is not None, "no ties to count aware neighbours along"
-        changed = np.flatnonzero(self.aware != self._aware_counted)
-        if changed.size:
-            now = self.aware[changed]
-            _add_to_neighbours(self._ties[0], self._aware_neighbours, changed,
-                               np.where(now, 1.0, -1.0))
-            self._aware_counted[changed] = now
-        return self._aware_neighbours
+        return self._counts().aware(self.aware)
+
+    def join(self, resident: int, group: int) -> None:
+        self.group[resident] = group
+        if self.neighbours is not None:
+            self.neighbours.joined(resident)
+
+    def leave(self, resident: int) -> None:
+        if self.group[resident] >= 0 and self.neighbours is not None:
+            self.neighbours.left(resident)
+        self.group[resident] = -1
+        self.leads[resident] = False
 
     def acting_counts_hold(self) -> bool:
-        """Whether the kept counts of acting neighbours are what counting again gives."""
-        everywhere, matching = self._count_acting()
-        assert self._ties is not None
-        aware = self._ties[0] @ self.aware.astype(np.float64)
-        return bool(np.array_equal(everywhere, self.acting_neighbours)
-                    and np.array_equal(matching, self.matching_acting_neighbours)
-                    and np.array_equal(aware, self.aware_neighbours))
+        """Whether the kept counts of acting and aware neighbours are what counting again
+        gives."""
+        return self._counts().hold(self.group >= 0, self.aware)
 
     def trusting(self) -> np.ndarray:
         """Residents who trust the workers enough to count on the project."""
@@ -405,16 +369,6 @@ class Population:
         floor = self.params.stranger_effect
         known = self.familiarity[who] if familiarity is None else familiarity
         return floor + (1.0 - floor) * known
-
-
-def _add_to_neighbours(ties: sp.csr_matrix, counts: np.ndarray, residents: np.ndarray,
-                       changes: np.ndarray) -> None:
-    """Add each resident's change to the counts of their neighbours along ``ties``
-    (symmetric, weight 1: a resident's row lists the neighbours whose count moves). The
-    counts are whole numbers, so the order of the additions does not matter."""
-    first = ties.indptr[residents]
-    ties_of = Community.members_of(ties.indptr, residents)
-    np.add.at(counts, ties.indices[ties_of], np.repeat(changes, ties.indptr[residents + 1] - first))
 
 
 @dataclass
