@@ -134,3 +134,33 @@ def test_small_sobol_warns_and_reports_bootstrap_intervals(small, tmp_path):
     assert analysis.warnings and "Warning:" in analysis.text()
     assert "widest total-order interval" in analysis.text()
     assert (tmp_path / "sobol" / "resolution.csv").exists()
+
+
+def test_stored_sobol_analysis_gives_its_indices_again():
+    """The stored analysis (experiments/sensitivity/sobol/, written by make_docs sobol) is
+    what its own sample and outputs give: SALib's estimates from every sample row equal the
+    stored indices, every total-order interval is under the 0.1 the stored resolution table
+    claims, and the stored design is experiments/sobol.toml's."""
+    from SALib.analyze import sobol
+
+    root = Path(__file__).resolve().parents[1]
+    stored = root / "experiments" / "sensitivity" / "sobol"
+    record = json.loads((stored / "provenance.json").read_text())
+    design = load_design(root / "experiments" / "sobol.toml")
+    assert record["parameters"] == design.names and record["seed"] == design.sweep.seed
+    rows = pd.read_csv(stored / "sample_outputs.csv.gz")
+    assert len(rows) == design.sobol_samples * (len(design.names) + 2)
+    indices = pd.read_csv(stored / "indices.csv")
+    resolution = pd.read_csv(stored / "resolution.csv")
+    problem = {"num_vars": len(design.names), "names": design.names,
+               "bounds": [[0.0, 1.0]] * len(design.names)}
+    for output in design.outputs:
+        result = sobol.analyze(problem, rows[output].to_numpy(), calc_second_order=False,
+                               num_resamples=2, seed=1)
+        table = indices[indices["output"] == output].set_index("parameter").loc[design.names]
+        assert np.allclose(result["S1"], table["S1"], atol=1e-9)
+        assert np.allclose(result["ST"], table["ST"], atol=1e-9)
+        widest = float((table["ST_high"] - table["ST_low"]).max())
+        row = resolution[resolution["output"] == output].iloc[0]
+        assert widest == pytest.approx(float(row["widest_ST_interval"]))
+        assert bool(row["under_target"]) == (widest < 0.1)
