@@ -367,6 +367,15 @@ def sobol_reading(indices) -> str:
             text += (" Within their ranges " + ", ".join(f"`{n}`" for n in small)
                      + " can stay at the assumed value: even the upper end of the total "
                      "index's interval is under 5%.")
+        # A total effect that is sure while the effect alone may be nil: it works only
+        # together with other parameters.
+        joint = table[(table["S1_low"] <= 0) & (table["ST_low"] > 0.05)]["parameter"].tolist()
+        if joint:
+            text += (" " + ", ".join(f"`{n}`" for n in joint)
+                     + (" matters" if len(joint) == 1 else " matter")
+                     + " only together with the others: alone, no effect can be told from "
+                     "zero (first-order interval includes 0), yet the total index is clearly "
+                     "above it.")
         lines.append(text)
     return "\n".join(lines)
 
