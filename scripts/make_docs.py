@@ -406,7 +406,7 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
 
 
 def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
-    """Keep the analysis in the repository (``experiments/sensitivity/sobol/``): the indices,
+    """Keep the analysis in the repository (``experiments/sobol_analysis/``): the indices,
     the resolution table, the warnings, and every sample row with its outputs in Saltelli's
     order, from which SALib's ``sobol.analyze`` gives the indices again without a run."""
     import pandas as pd
@@ -417,7 +417,7 @@ def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
     from simulation.experiments.sweep import point_id
     from simulation.provenance import provenance
 
-    target = ctx.root / "experiments" / "sensitivity" / "sobol"
+    target = ctx.root / "experiments" / "sobol_analysis"
     copy_outputs(out, target, ("indices.csv", "resolution.csv", "warnings.txt", "sobol.png"))
     design = load_design(ctx.out / "toy-files" / "sobol.toml" if ctx.toy
                          else ROOT / "experiments" / "sobol.toml")

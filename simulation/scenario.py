@@ -149,8 +149,9 @@ def find_file(name: str | Path, directory: Path, what: str = "scenario") -> Path
     if path.exists():
         return path
     if not path.is_absolute():
-        for candidate in (directory / path, directory / f"{path}.toml"):
-            if candidate.exists():
+        # By name: a file (a folder of stored results may share a file's name).
+        for candidate in (directory / f"{path}.toml", directory / path):
+            if candidate.is_file():
                 return candidate
     raise ScenarioError(str(name), None, f"no such {what} file (looked in the current "
                         f"directory and in {directory})")

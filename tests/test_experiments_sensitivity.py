@@ -137,14 +137,14 @@ def test_small_sobol_warns_and_reports_bootstrap_intervals(small, tmp_path):
 
 
 def test_stored_sobol_analysis_gives_its_indices_again():
-    """The stored analysis (experiments/sensitivity/sobol/, written by make_docs sobol) is
+    """The stored analysis (experiments/sobol_analysis/, written by make_docs sobol) is
     what its own sample and outputs give: SALib's estimates from every sample row equal the
     stored indices, the resolution table says what the intervals show, every total-order
     interval is narrower than 0.1, and the stored design is experiments/sobol.toml's."""
     from SALib.analyze import sobol
 
     root = Path(__file__).resolve().parents[1]
-    stored = root / "experiments" / "sensitivity" / "sobol"
+    stored = root / "experiments" / "sobol_analysis"
     record = json.loads((stored / "provenance.json").read_text())
     design = load_design(root / "experiments" / "sobol.toml")
     assert record["parameters"] == design.names and record["seed"] == design.sweep.seed

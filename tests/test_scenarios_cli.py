@@ -265,3 +265,15 @@ def test_extends_names_a_scenario_or_a_path(tmp_path):
     assert by_file.params == load("baseline").params
     write(tmp_path, "[workers]\nn_workers = 7\n", "baseline.toml")  # a file beside wins
     assert load(write(tmp_path, "extends = 'baseline'\n", "c.toml")).params["n_workers"] == 7
+
+
+def test_a_name_finds_the_file_beside_a_folder_of_the_same_name(tmp_path):
+    """A stored result kept in a folder named like an experiment does not hide its file."""
+    from simulation.scenario import ScenarioError, find_file
+
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study.toml").write_text('name = "study"\n')
+    assert find_file("study", tmp_path) == tmp_path / "study.toml"
+    (tmp_path / "only-a-folder").mkdir()
+    with pytest.raises(ScenarioError, match="no such sweep file"):
+        find_file("only-a-folder", tmp_path, "sweep")
