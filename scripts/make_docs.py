@@ -429,7 +429,8 @@ def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
     for output in design.outputs:
         rows[output] = pd.to_numeric(done[output]).groupby(done["point_id"]).mean() \
             .reindex(ids).to_numpy()
-    rows.to_csv(target / "sample_outputs.csv.gz", index=False, float_format="%.10g")
+    rows.to_csv(target / "sample_outputs.csv.gz", index=False, float_format="%.10g",
+                compression={"method": "gzip", "mtime": 0})  # the same bytes each time
     record = {"command": "sprout sensitivity experiments/sobol.toml --method sobol",
               "runs": meta.get("done"), "sample_rows": len(rows), "seed": design.sweep.seed,
               "parameters": design.names, "outputs": design.outputs,
