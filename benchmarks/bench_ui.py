@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -179,6 +180,16 @@ def summary(times: list[float]) -> dict[str, float]:
             "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1), "n": len(ordered)}
 
 
+def view_times(page: Page, view: str, steps: int, server_pid: int) -> dict[str, Any]:
+    """Step times of the page as it stands (``view``: its name in the figures): week shown,
+    everything drawn, drawn from the click event; and CPU per step."""
+    clicked: list[float] = []
+    shown, drawn = step_times(page, steps, clicked)
+    return {f"step_{view}": summary(shown), f"step_{view}_drawn": summary(drawn),
+            f"click_event_{view}_drawn": summary(clicked),
+            f"cpu_{view}": cpu_per_step(page, server_pid, 10)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8791)
@@ -197,23 +208,13 @@ def main() -> int:
             page.goto(f"http://127.0.0.1:{args.port}/?present=1")
             page.wait_for_selector("[data-testid=week]", timeout=90_000)
             page.wait_for_timeout(2000)
-            clicked: list[float] = []
-            shown, drawn = step_times(page, args.steps, clicked)
-            results["step_one_view"] = summary(shown)
-            results["step_one_view_drawn"] = summary(drawn)
-            results["click_event_one_view_drawn"] = summary(clicked)
-            results["cpu_one_view"] = cpu_per_step(page, server.pid, 10)
+            results.update(view_times(page, "one_view", args.steps, server.pid))
             if not args.no_speeds:
                 results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
             page.locator("[data-testid=side-by-side]").click()
             page.wait_for_selector(".sprout-run-1", timeout=60_000)
             page.wait_for_timeout(2000)
-            clicked = []
-            shown, drawn = step_times(page, args.steps, clicked)
-            results["step_side_by_side"] = summary(shown)
-            results["step_side_by_side_drawn"] = summary(drawn)
-            results["click_event_side_by_side_drawn"] = summary(clicked)
-            results["cpu_side_by_side"] = cpu_per_step(page, server.pid, 10)
+            results.update(view_times(page, "side_by_side", args.steps, server.pid))
             if not args.no_speeds:
                 results["speeds_side_by_side"] = [play_rate(page, s, args.seconds)
                                                   for s in (5, 10)]
