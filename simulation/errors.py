@@ -29,7 +29,9 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter,
     breaks."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default is False or action.default is None:
+        # An on/off flag's default is the opposite of what naming it does: not worth showing
+        # (``--no-plot`` would read "default: True").
+        if action.nargs == 0 or action.default is None:
             return action.help
         return super()._get_help_string(action)
 

@@ -438,6 +438,10 @@ def test_help_lists_scenarios_and_defaults(capsys):
         assert main([command, "--help"]) == 0
         text = capsys.readouterr().out
         assert "baseline" in text and "no_grants" in text, command
+        # An on/off flag shows no default: "--no-plot ... (default: True)" read as if it
+        # were on by default.
+        text = " ".join(text.split())
+        assert "(default: True)" not in text and "(default: False)" not in text, command
     main(["compare", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "(default: 10)" in text and "--workers" in text and "--json" in text
