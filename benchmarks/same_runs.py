@@ -51,9 +51,13 @@ def fingerprints(seeds: int, weeks: int | None) -> dict[str, str]:
                 h.update(np.ascontiguousarray(getattr(pop, name)).tobytes())
             h.update(repr(model.rng.bit_generator.state).encode())
             for g in model.groups:
-                h.update(repr((g.id, g.interest, g.leader, sorted(g.members), g.funds,
-                               g.maturity, g.cohesion, g.activities, g.festivals, g.founding,
-                               g.dissolved_week, g.registered_week)).encode())
+                # Numbers by their bits, whatever their type (a Python or a numpy float).
+                h.update(repr((g.id, g.interest, g.leader, sorted(g.members),
+                               *(float(x).hex() for x in (g.funds, g.grants, g.maturity,
+                                                          g.cohesion)),
+                               int(g.activities), int(g.festivals), bool(g.sponsored),
+                               int(g.last_activity_week), g.founding, g.dissolved_week,
+                               g.registered_week, g.dissolution_cause)).encode())
             out[f"{path.stem}/seed-{seed}"] = h.hexdigest()
     return out
 

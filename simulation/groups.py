@@ -274,59 +274,101 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
 
     Returns the groups whose leader handed over to a successor this week.
     """
+    _meet_or_idle(world, registry.active)
+    _drift_away(world, registry)
+    return _leaders_and_endings(world, registry)
+
+
+def _meet_or_idle(world: World, active: list[Group]) -> None:
+    """Each group meets (gaining cohesion and maturity, spending on the activity, perhaps
+    holding a festival) or idles (cohesion fades); mature groups draw sponsorship and may win
+    a sponsor.
+
+    Group by group in the order founded, each group's chances are drawn in turn (meeting,
+    festival, sponsor: a draw only where the chance arises), as one loop over the groups
+    always drew them; what follows from the draws is computed for all groups at once.
+    """
+    if not active:
+        return
     p = world.params
-    pop = world.population
-    week = world.week
-    active = registry.active
-    # Who may drift away (the groups' activities below change no one's membership).
-    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
+    cohesion = np.array([g.cohesion for g in active], dtype=np.float64)
+    maturity = np.array([g.maturity for g in active], dtype=np.float64)
+    funds = np.array([g.funds for g in active], dtype=np.float64)
+    sponsored = np.array([g.sponsored for g in active], dtype=bool)
+    p_meet = (p.activity_base + p.activity_cohesion_weight * cohesion
+              + p.activity_maturity_weight * maturity
+              + p.activity_funds_weight * (funds >= p.activity_cost))
+    maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
+    festival_possible = (maturity_if_met >= p.festival_maturity).tolist()
+    sponsor_if_met = (~sponsored & (maturity_if_met >= p.sponsor_maturity)).tolist()
+    sponsor_if_idle = (~sponsored & (maturity >= p.sponsor_maturity)).tolist()
     draw = world.rng.random
-    # A few thousand group-weeks a run go through these loops: their numbers are read once.
-    base, by_cohesion, by_maturity, by_funds, cost = (
-        p.activity_base, p.activity_cohesion_weight, p.activity_maturity_weight,
-        p.activity_funds_weight, p.activity_cost)
-    cohesion_gain, maturity_gain, idle_retention = (
-        p.activity_cohesion_gain, p.maturity_gain, p.idle_cohesion_retention)
-    festival_maturity, festival_chance = p.festival_maturity, p.festival_chance
-    sponsorship_maturity, sponsorship = p.sponsorship_maturity, p.sponsorship
-    sponsor_maturity, sponsor_chance = p.sponsor_maturity, p.sponsor_chance
-    for g in active:
-        p_act = (base + by_cohesion * g.cohesion + by_maturity * g.maturity
-                 + by_funds * (g.funds >= cost))
-        if draw() < p_act:
+    festival_chance, sponsor_chance = p.festival_chance, p.sponsor_chance
+    met, festival, sponsor = [], [], []
+    for i, chance in enumerate(p_meet.tolist()):
+        meets = draw() < chance
+        met.append(meets)
+        festival.append(meets and festival_possible[i] and draw() < festival_chance)
+        sponsor.append((sponsor_if_met[i] if meets else sponsor_if_idle[i])
+                       and draw() < sponsor_chance)
+    meets = np.array(met)
+    funds = np.where(meets, funds - np.minimum(funds, p.activity_cost), funds)
+    cohesion = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
+                        cohesion * p.idle_cohesion_retention)
+    maturity = np.where(meets, maturity_if_met, maturity)
+    funds = np.where(maturity >= p.sponsorship_maturity, funds + p.sponsorship * maturity,
+                     funds)
+    funds = np.where(sponsor, funds + p.sponsor_gift, funds)
+    week = world.week
+    for g, c, m, f, meets, festive, sponsors in zip(
+            active, cohesion.tolist(), maturity.tolist(), funds.tolist(), met, festival,
+            sponsor):
+        g.cohesion, g.maturity, g.funds = c, m, f
+        if meets:
             g.activities += 1
             g.last_activity_week = week
-            g.funds -= min(g.funds, cost)
-            g.cohesion += cohesion_gain * (1 - g.cohesion)
-            g.maturity += maturity_gain * (1 - g.maturity)
-            if g.maturity >= festival_maturity and draw() < festival_chance:
-                g.festivals += 1
-                world.log("festival", interest=g.interest)
-        else:
-            g.cohesion *= idle_retention
-        if g.maturity >= sponsorship_maturity:
-            g.funds += sponsorship * g.maturity
-        if not g.sponsored and g.maturity >= sponsor_maturity and draw() < sponsor_chance:
+        if festive:
+            g.festivals += 1
+            world.log("festival", interest=g.interest)
+        if sponsors:
             g.sponsored = True
-            g.funds += p.sponsor_gift
             world.log("sponsor", interest=g.interest)
-    # Members drift away when the group holds together loosely and their need is weak.
+
+
+def _drift_away(world: World, registry: GroupRegistry) -> None:
+    """Members drift away when the group holds together loosely and their need is weak."""
+    p = world.params
+    pop = world.population
+    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
+    if members.size == 0:
+        return
     cohesion = np.array([g.cohesion for g in registry.groups])
-    if members.size:
-        p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
-            p.dropout_need_offset - pop.need[members]
-        )
-        for r in members[draw(members.size) < p_leave]:
-            registry.remove_member(registry.groups[pop.group[r]], int(r))
-    handed_over = []
+    p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
+        p.dropout_need_offset - pop.need[members]
+    )
+    for r in members[world.rng.random(members.size) < p_leave]:
+        registry.remove_member(registry.groups[pop.group[r]], int(r))
+
+
+def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
+    """Leaders step down (a willing member takes over, or the group ends); groups too small
+    or idle too long end; mature groups may register. Returns the groups handed over."""
+    p = world.params
+    week = world.week
+    active = registry.active
+    if not active:
+        return []
+    maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
-    leader_exit_rate, min_size, grace_weeks, inactive_weeks = (
-        p.leader_exit_rate, p.min_group_size, p.grace_weeks, p.inactive_weeks)
-    registration_age, registration_maturity, registration_size = (
-        p.registration_min_age, p.registration_maturity, p.registration_min_size)
+    p_exit = (p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
+    mature = (maturity >= p.registration_maturity).tolist()
+    draw = world.rng.random
+    min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
+    registration_age, registration_size = p.registration_min_age, p.registration_min_size
     registration_chance = p.registration_rate * p.committee_support
-    for g in registry.active:
-        if draw() < leader_exit_rate * (1 - g.maturity) * exit_factor:
+    handed_over = []
+    for g, chance, is_mature in zip(active, p_exit, mature):
+        if draw() < chance:
             if registry.hand_over(g, p.successor_initiative) is None:
                 _dissolve(world, registry, g, "no successor")
                 continue
@@ -342,7 +384,7 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
         if (
             g.registered_week is None
             and age >= registration_age
-            and g.maturity >= registration_maturity
+            and is_mature
             and size >= registration_size
             and draw() < registration_chance
         ):
