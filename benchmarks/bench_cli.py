@@ -6,7 +6,8 @@ Times ``sprout --version``, ``sprout --help``, ``sprout run`` (with its PNG) and
 --no-plot`` as child processes (CPU from ``getrusage(RUSAGE_CHILDREN)``, user + system),
 alternating the commands round by round and reporting medians. For scale it also times
 ``python -c "import mesa"`` (the model's framework, with pandas, scipy and networkx: a
-floor no ``sprout run`` can go below) and a bare interpreter.
+floor no ``sprout run`` can go below), ``python -c "import numpy, scipy.sparse"`` (the floor of
+any program doing the model's arithmetic with them, Mesa or not) and a bare interpreter.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> None:
     commands = {
         "python": [sys.executable, "-c", "pass"],
         "import_mesa": [sys.executable, "-c", "import mesa"],
+        "import_numpy_scipy": [sys.executable, "-c", "import numpy, scipy.sparse"],
         "version": [*sprout, "--version"],
         "help": [*sprout, "--help"],
         "run": [*sprout, "run", "--out", str(work / "run")],
