@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 from mesa import Model
 
@@ -177,7 +178,8 @@ class CommunityModel(LazyResidents, Model):
     def check_invariants(self) -> None:
         """Raise ``AssertionError`` if the model's state is inconsistent."""
         counts = self.population.state_counts()
-        assert counts.sum() == self.population.n, "states do not sum to the population"
+        states = np.bincount(self.population.states(), minlength=counts.size)
+        assert (counts == states).all(), "state counts disagree with residents' states"
         assert self.programme.fund.budget >= 0, "grant budget is negative"
         assert self.population.acting_counts_hold(), "acting neighbours miscounted"
         self.groups.check()

@@ -2,8 +2,10 @@
 demonstrations and the micro-grant fund.
 
 The programme decides and reports; it acts on the residents' arrays and the groups through
-the rule modules below it, and tells the model what it decided (the pioneer is ready to
-act, the hours it took), never reaching into the model.
+the rule modules below it, and tells the model what it decided (who the supported pioneer
+is, the hours it took), never reaching into the model. The pioneer founds through
+``residents.founders`` like everyone else; the model then tells the programme
+(``pioneer_founded``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ folder of prepared bad files, ``{results}`` a small finished sweep, ``{busy}`` a
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import socket
@@ -481,4 +480,3 @@ def test_one_line_names_the_file_of_an_os_error():
         import pyarrow as pa
 
         assert one_line(pa.ArrowInvalid("bad\nmore")).endswith("bad")
-    assert json.dumps  # imported for the JSON case above

@@ -149,3 +149,27 @@ def test_compare_posterior_command(posterior, tmp_path, capsys):
                  "--draws", "2", "--workers", "1", "--out", str(out)]) == 0
     assert "posterior draws" in capsys.readouterr().out
     assert json.loads((out / "metadata.json").read_text())["draws"] == 2
+
+
+def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, monkeypatch):
+    from simulation.scenario import resolve
+
+    jobs = []
+
+    def record(function, all_jobs, *args, **kwargs):
+        jobs.extend(all_jobs)
+        return [function(job) for job in all_jobs]
+
+    monkeypatch.setattr(reading, "pmap", record)
+    sets = [f"{k}={v}" for k, v in SMALL.items()]
+    scenarios = [resolve("baseline", sets),
+                 resolve("no_demonstrations", [*sets, "found_threshold=0.29"]),
+                 resolve("no_programme", sets)]
+    reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False)
+    thresholds = [params["found_threshold"] for _, params, _, _ in jobs]
+    drawn, kept = thresholds[:3], thresholds[3:6]
+    assert kept == [0.29] * 3  # the scenario's own change stays
+    assert 0.29 not in drawn and len(set(drawn)) > 1  # the others take the draws
+    assert thresholds[6:] == drawn
+    seeds = [seed for _, _, seed, _ in jobs]
+    assert seeds[:3] == seeds[3:6] == seeds[6:]  # draw i runs with seed i in every scenario

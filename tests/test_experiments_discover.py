@@ -90,7 +90,8 @@ def test_discover_command_on_a_sweep(tmp_path: Path, capsys):
     saved = json.loads((out / "discovery" / "discovery.json").read_text())
     assert saved["target"] == "founded_project >= 1" and saved["provenance"]["cpu"]
     assert (out / "discovery" / "discovery.png").read_bytes()[:4] == b"\x89PNG"
-    # Without workers no group is founded: every box asks for workers.
+    # Without workers no group is founded: every box asks for workers (and there is one).
+    assert saved["boxes"], "PRIM found no box"
     for box in saved["boxes"]:
         assert "n_workers" in box["where"]
     assert "Scenario discovery" in (out / "report.html").read_text()

@@ -9,7 +9,6 @@ import json
 import os
 import pathlib
 import socket
-import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -287,5 +286,3 @@ def test_metadata_written_before_checksums_still_loads(whole, tmp_path):
     assert ResultsStore(copy).stored_ids() == set(load_results(whole).runs["run_id"])
 
 
-def test_sweep_file_text_in_this_module_is_valid():
-    assert textwrap.dedent(SWEEP) == SWEEP

@@ -13,7 +13,8 @@ MODEL_LAYER = {
     "simulation.model", "simulation.state", "simulation.residents", "simulation.workers",
     "simulation.groups", "simulation.programme", "simulation.outputs",
     "simulation.community", "simulation.parameters", "simulation.registry",
-    "simulation.text",
+    "simulation.text", "simulation.space", "simulation.neighbours", "simulation.limits",
+    "simulation.case",
 }
 
 

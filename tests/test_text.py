@@ -74,12 +74,11 @@ def test_every_event_kind_can_be_told_in_both_languages() -> None:
                "workers": 3, "grid": True, "known": 10, "buildings": 0.5, "courtyard": 4,
                "step": 1, "amount": 800.0, "cause": "too small", "age": 10, "groups": 5,
                "visits": 7}
-    for kind, template in text.TEMPLATES["en"].items():
+    for kind in text.TEMPLATES["en"]:
         needed = {k: v for k, v in samples.items()}
         for lang in LANGUAGES:
             sentence = Event(1, kind, needed).text(lang)
             assert "{" not in sentence, (kind, lang)
-        assert template
 
 
 def test_counted_page_texts() -> None:

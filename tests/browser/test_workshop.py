@@ -276,7 +276,7 @@ def test_side_by_side_fits_a_projector_screen(page: Page, app_url: str,
     right = int(by(page, "groups-1").inner_text())
     # Without infiltration residents hear the offer from strangers: on the same seed the
     # left run has grown well past the 3 initial groups by the project's end, the right not.
-    assert left >= 2 * right
+    assert left > 3 and left >= 2 * max(right, 1)
     page.screenshot(path=screenshots / "workshop-side-by-side.png")
 
 
