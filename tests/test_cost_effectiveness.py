@@ -132,6 +132,7 @@ def test_report_uses_the_cost_per_additional_group(funding_dir):
     saved = pd.read_csv(funding_dir / "strategies.csv")
     assert {"icer", "icer_low", "icer_high", "added_groups", "effect"} <= set(saved.columns)
     worked = saved[saved["effect"] == "yes"]
+    assert len(worked) > 0, "no strategy added groups: nothing to read a cost from"
     assert np.all(worked["icer_low"] <= worked["icer"])
     effects = (funding_dir / "effects.md").read_text()
     assert "Cost per additional group (yuan)" in effects
