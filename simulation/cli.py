@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, limits
-from .errors import Parser, UsageError, integer, one_line, seed_type, workers_type
+from .errors import (
+    Parser,
+    integer,
+    one_line,
+    seed_type,
+    workers_type,
+    writable_directory,
+)
 from .parameters import PARAMETERS, SECTIONS_ORDER
 from .scenario import Scenario, parse_assignments, resolve
 
@@ -40,22 +47,6 @@ def run_folder(scenario: Scenario, master: int, seeds: list[int],
         values = json.dumps(parse_assignments(assignments), sort_keys=True, default=str)
         tag += "-set-" + hashlib.sha256(values.encode()).hexdigest()[:8]
     return OUT / scenario.name / tag
-
-
-def writable_directory(path: Path, option: str = "--out") -> Path:
-    """Create ``path`` if needed and check that files can be written in it, before anything
-    is simulated; a ``UsageError`` otherwise (a file in the way, no permission, read-only)."""
-    try:
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"{option} {path}: a file, not a directory")
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / f".sprout-probe-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as err:
-        raise UsageError(f"{option} {path}: cannot write there "
-                         f"({err.strerror or type(err).__name__})") from None
-    return path
 
 
 def _replace_folder(staging: Path, target: Path) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import errno
+import uuid
+from pathlib import Path
 from typing import Any
 
 
@@ -112,3 +114,19 @@ def one_line(err: BaseException) -> str | None:
         return ("out of memory: try fewer residents, fewer ties or fewer --workers "
                 "(see simulation/limits.py)")
     return None
+
+
+def writable_directory(path: Path, option: str = "--out") -> Path:
+    """Create ``path`` if needed and check that files can be written in it, before anything
+    is simulated; a ``UsageError`` otherwise (a file in the way, no permission, read-only)."""
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{option} {path}: a file, not a directory")
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".sprout-probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise UsageError(f"{option} {path}: cannot write there "
+                         f"({err.strerror or type(err).__name__})") from None
+    return path

@@ -330,7 +330,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     runs = (settings.candidates + settings.local_candidates) * settings.screen_seeds
     full = settings.finalists * settings.final_seeds + 9 * settings.final_seeds
     limits.count("calibrate: runs", runs + full, limits.MAX_RUNS)
-    from ..cli import writable_directory
+    from ..errors import writable_directory
 
     writable_directory(out)
     minutes = (runs * 0.3 + full * 0.8) / 60 / _workers(args)

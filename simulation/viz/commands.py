@@ -152,7 +152,8 @@ def cmd_animate(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise UsageError(f"--out {out}: a directory; name the animation file, e.g. "
                          f"{out / 'demo.gif'}")
-    from ..cli import preflight, writable_directory
+    from ..cli import preflight
+    from ..errors import writable_directory
 
     scenario = resolve(args.scenario, args.set)
     params = scenario.params
