@@ -72,7 +72,12 @@ def test_the_phase_label_agrees_with_the_log() -> None:
         kinds = {e.kind for e in events if e.week <= model.week}
         phase = frames.phase(events, model.week, model.p)
         assert (phase == "phase_infiltration") == ("infiltration_end" not in kinds)
-        assert (phase == "phase_after") == ("project_end" in kinds)
+        ends = {e.kind: e.week for e in events}
+        # the week the log says "Infiltration ends" / "The project ends", the label says so
+        assert (phase == "phase_infiltration_ends") == (ends.get("infiltration_end") == model.week)
+        assert (phase == "phase_project_ends") == (ends.get("project_end") == model.week)
+        assert (phase == "phase_after") == ("project_end" in kinds
+                                            and ends["project_end"] < model.week)
 
 
 def test_without_workers_the_phase_says_so() -> None:

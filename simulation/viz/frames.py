@@ -195,15 +195,21 @@ def key_moments(events: Sequence[Event]) -> list[Event]:
 
 
 def phase(events: Sequence[Event], week: int, params: Any) -> str:
-    """The phase label's text key, read from the log so the two always agree."""
-    kinds = {e.kind for e in events}
-    if "project_end" in kinds or (week > _param(params, "project_weeks")
-                                  and _param(params, "n_workers") > 0):
+    """The phase label's text key, read from the log so the two always agree: in the week
+    the log says "Infiltration ends" or "The project ends", the label says the same; the
+    week after, the next phase."""
+    ended = {e.kind: e.week for e in events if e.kind in ("infiltration_end", "project_end")}
+    workers = _param(params, "n_workers") > 0
+    if "project_end" in ended:
+        return "phase_project_ends" if ended["project_end"] >= week else "phase_after"
+    if workers and week > _param(params, "project_weeks"):
         return "phase_after"
-    if "infiltration_end" in kinds or (week > _param(params, "infiltration_weeks")
-                                       and _param(params, "n_workers") > 0):
+    if "infiltration_end" in ended:
+        return "phase_infiltration_ends" if ended["infiltration_end"] >= week \
+            else "phase_programme"
+    if workers and week > _param(params, "infiltration_weeks"):
         return "phase_programme"
-    if _param(params, "n_workers") == 0:
+    if not workers:
         return "phase_no_programme"
     return "phase_infiltration" if week > 0 else "phase_start"
 
