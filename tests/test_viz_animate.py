@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from matplotlib.legend import Legend
 from PIL import Image
 
 from simulation.cli import build_parser, main
 from simulation.model import CommunityModel
 from simulation.scenario import load
+from simulation.viz import frames
 from simulation.viz.animate import (
     CAPTION_LINES,
-    Slide,
+    LEGEND_PX,
     animate,
     captions,
     fixed_palette,
     sidecar_path,
 )
 from simulation.viz.commands import serve_command
+from simulation.viz.compose import slide_svg
+from simulation.viz.draw import MapPlan
 from simulation.viz.frames import key_moments
+from simulation.viz.run_data import RunData
+from simulation.viz.session import Run, Workshop
 from simulation.viz.style import STATE_COLOURS
 
 
@@ -73,6 +78,9 @@ def test_ui_serves_the_app_module_offline_without_opening_a_browser() -> None:
     assert "--no-open" in command and "9000" in command
 
 
+NS = "{http://www.w3.org/2000/svg}"
+
+
 def _durations(path: Path) -> list[int]:
     with Image.open(path) as gif:
         out = []
@@ -116,7 +124,8 @@ def test_a_captioned_gif_holds_its_key_moments_and_its_last_frame(captioned) -> 
 
 def test_without_captions_only_the_last_frame_is_held(tmp_path: Path) -> None:
     out = tmp_path / "plain.gif"
-    animate(load("baseline").with_values({"n_residents": 200}), out, weeks=4, fps=5)
+    animate(load("baseline").with_values({"n_residents": 200}), out, weeks=4, fps=5,
+            with_captions=False)
     assert _durations(out) == [200, 200, 200, 200, 2000]
 
 
@@ -134,21 +143,30 @@ def test_every_frame_keeps_to_one_fixed_palette(captioned) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_legends_and_captions_stay_inside_the_frame(lang: str) -> None:
+def test_a_slide_is_the_page_drawing_with_numbers_key_and_captions(lang: str) -> None:
     scenario = load("baseline").with_values({"n_residents": 300})
     model = CommunityModel(rng=1, **scenario.params)
-    slide = Slide(model, scenario.params, "title", lang, with_captions=True)
     while model.week < 18:
         model.step()
-    slide.update(model, "name", lang, fps=8)
-    slide.figure.canvas.draw()
-    frame = slide.figure.bbox
-    legends = [a for a in slide.map.ax.get_children() if isinstance(a, Legend)]
-    assert len(legends) == 2 and slide.caption.get_text().count("\n") >= 1
-    for artist in (*legends, slide.caption, slide.groups.ax.get_legend()):
-        box = artist.get_window_extent()
-        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, artist
-        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, artist
+    run = Run("baseline", 1, model)
+    plan = MapPlan(frames.layout(model))
+    data = RunData.of(run, Workshop([run]), lang)
+    svg = slide_svg(data, plan, "title", captions(model.events, 18, 8, lang), LEGEND_PX,
+                    caption_lines=CAPTION_LINES + 1)
+    root = ET.fromstring(svg)
+    width, height = float(root.get("width")), float(root.get("height"))
+    boxes = [[float(v) for v in g.get("data-box").split()] for g in root.iter(f"{NS}g")
+             if g.get("class") == "sprout-panel"]
+    assert len(boxes) == 3  # map, key, groups chart
+    for x, y, w, h in boxes:
+        assert x >= 0 and x + w <= width and y >= 0 and y + h <= height
+    numbers = [t.text for t in root.iter(f"{NS}text") if t.get("class") == "sprout-courtyard"]
+    assert numbers == [str(i) for i in range(model.community.n_courtyards)]
+    assert min(float(t.get("font-size")) for t in root.iter(f"{NS}text")
+               if t.get("class") != "sprout-courtyard" and t.text and
+               t.get("fill") != "#fff") >= 14  # key, chart and captions at >= 14 px
+    told = "Week 18: Infiltration ends" if lang == "en" else "第 18 周：下渗阶段结束"
+    assert any((t.text or "").startswith(told) for t in root.iter(f"{NS}text"))
 
 
 @pytest.mark.slow

@@ -43,13 +43,6 @@ def test_the_layout_is_sent_once_and_a_week_is_small(run) -> None:
     assert elapsed < 0.2
 
 
-def test_groups_are_outlined_as_patches_around_their_members() -> None:
-    points = np.array([[0.1, 0.1], [0.3, 0.1], [0.2, 0.3], [0.2, 0.15]])
-    outline = np.array(frames.hull(points, pad=0.02)).reshape(-1, 2) / 1000
-    assert outline[:, 0].min() <= 0.08 and outline[:, 0].max() >= 0.32
-    assert len(frames.hull(points[:1])) >= 8  # one member still gets a visible patch
-
-
 def test_key_moments_are_the_story_in_order(run) -> None:
     model = run.runs[0].model
     moments = frames.key_moments(frames.story(model.events, model.p))

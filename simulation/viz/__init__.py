@@ -2,8 +2,9 @@
 
 ``app`` is the Solara page (``sprout ui``), put together from ``page_state`` (the
 session's state and play loop), ``bar``, ``sidebar``, ``views``, ``headline``, ``run_data``,
-``web_parts`` and ``page_css``; ``frames`` turns a run into what the browser draws,
-``community_map`` and ``charts`` draw a run with matplotlib, ``session`` holds the runs a
+``web_parts`` and ``page_css``; ``frames`` turns a run into plain data, ``draw`` and
+``draw_chart`` draw it as SVG — the one drawing of the page, the exports (``compose``) and
+the animations —, ``session`` holds the runs a
 page steps, ``controls`` turns the model's parameter table into the trainer's sliders,
 ``export`` saves the view and the log, and ``animate`` exports a run for slides
 (``sprout animate``). Every word is in ``simulation/text.py``.

@@ -90,7 +90,7 @@ def Export(current: Workshop, lang: str) -> None:
     def image(fmt: str) -> Callable[[], bytes]:
         def draw() -> bytes:
             with current.lock:
-                return view_image(current.runs, lang, fmt)
+                return view_image(current, lang, fmt)
         return draw
 
     def csv_text() -> str:

@@ -1,6 +1,7 @@
-"""Export what the workshop page shows: the view (map and charts of each run) as PNG or
-SVG, and the event log as CSV — each file saying which scenario, seed and parameters
-made it, so a picture on a slide can be reproduced."""
+"""Export what the workshop page shows: the view (map, key, charts and key moments of each
+run, drawn by the page's own drawing code) as SVG or PNG, and the event log as CSV — each
+file saying which scenario, seed and parameters made it, so a picture on a slide can be
+reproduced."""
 
 from __future__ import annotations
 
@@ -10,19 +11,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from ..runner import run_metadata
 from ..text import LANGUAGES, scenario_title, t
-from .charts import LiveCharts
-from .community_map import CommunityMap
-from .frames import private_visit_events, story
-
-
-def params_of(model: Any) -> dict[str, Any]:
-    """The model's parameters as a plain dict (a dict today, a typed object soon)."""
-    p = model.p
-    return dict(p) if isinstance(p, dict) else p.as_dict()
+from .compose import view_svg
+from .frames import params_of, private_visit_events, story
+from .run_data import RunData
+from .session import Workshop
 
 
 def metadata(runs: Sequence[Any]) -> list[dict[str, Any]]:
@@ -37,38 +31,50 @@ def _caption(runs: Sequence[Any], lang: str) -> str:
     return "   |   ".join(parts)
 
 
-def view_figure(runs: Sequence[Any], lang: str) -> Figure:
-    """The map and the live charts of each run, one column per run."""
-    figure = Figure(figsize=(9.0 * len(runs), 11.5), dpi=100)
-    width = 1.0 / len(runs)
-    for i, run in enumerate(runs):
-        others = [r for r in runs if r is not run]
-        left = i * width
-        community = CommunityMap(figure.add_axes((left + 0.02 * width, 0.5, 0.96 * width, 0.44)),
-                                 run.model)
-        community.update(run.model, scenario_title(run.scenario, lang), lang)
-        sub = figure.add_subfigure(figure.add_gridspec(1, len(runs), left=0, right=1,
-                                                       bottom=0.02, top=0.44)[0, i])
-        charts = LiveCharts(sub, params_of(run.model), len(others))
-        charts.update(run.model.series(), lang, scenario_title(run.scenario, lang),
-                      [(scenario_title(o.scenario, lang), o.model.series()) for o in others])
-    figure.text(0.5, 0.985, _caption(runs, lang), ha="center", va="top", fontsize=11)
-    return figure
+def view_document(current: Any, lang: str) -> str:
+    """The view of a workshop (``session.Workshop``) as one SVG document."""
+    runs = current.runs
+    columns = []
+    for run in runs:
+        data = RunData.of(run, current, lang)
+        if len(runs) > 1:  # the page's narrow columns show the key without the interests
+            data.legend = [item for item in data.legend if item["shape"] != "line"]
+        columns.append((data, current.plan(run),
+                        scenario_title(run.scenario, lang) if len(runs) > 1 else ""))
+    meta = json.dumps(metadata(runs), ensure_ascii=False, default=str)
+    return view_svg(columns, _caption(runs, lang), meta, t("week", lang, week="{week}"),
+                    t("key_moments", lang))
 
 
-def view_image(runs: Sequence[Any], lang: str, fmt: str) -> bytes:
+def rasterise(svg: str, scale: float = 1.0) -> bytes:
+    """PNG bytes of an SVG document (cairo, through CairoSVG)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode(), scale=scale)
+
+
+def view_image(current: Any, lang: str, fmt: str) -> bytes:
     """The view as PNG or SVG bytes, with the runs' scenario, seed and parameters in the
-    file's metadata (PNG text chunks, SVG ``<metadata>``) and in a caption."""
+    file's metadata (PNG text chunks, SVG ``<metadata>``) and in a caption. ``current`` is
+    the page's ``Workshop`` (or a list of its runs)."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"format must be png or svg, not {fmt!r}")
-    figure = view_figure(runs, lang)
-    description = json.dumps(metadata(runs), ensure_ascii=False, default=str)
-    info = {"Title": _caption(runs, lang), "Description": description}
-    if fmt == "png":
-        info["Software"] = "sprout workshop"
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, metadata=info)
-    return buffer.getvalue()
+    if isinstance(current, (list, tuple)):
+        current = Workshop(list(current))
+    svg = view_document(current, lang)
+    if fmt == "svg":
+        return svg.encode()
+    from PIL import Image, PngImagePlugin
+
+    image = Image.open(io.BytesIO(rasterise(svg)))
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("Title", _caption(current.runs, lang))
+    info.add_itxt("Description", json.dumps(metadata(current.runs), ensure_ascii=False,
+                                            default=str))
+    info.add_text("Software", "sprout workshop")
+    out = io.BytesIO()
+    image.save(out, format="png", pnginfo=info, optimize=False)
+    return out.getvalue()
 
 
 def log_csv(runs: Sequence[Any]) -> str:

@@ -8,7 +8,6 @@ functions are pure and fast; they are tested without a browser.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -46,6 +45,12 @@ def packed(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
+def params_of(model: Any) -> dict[str, Any]:
+    """The model's parameters as a plain dict (a dict today, a typed object soon)."""
+    p = model.p
+    return dict(p) if isinstance(p, dict) else p.as_dict()
+
+
 def _param(params: Any, name: str) -> Any:
     """A parameter from a dict or a typed parameter object (the model is moving to one)."""
     return params[name] if isinstance(params, dict) else getattr(params, name)
@@ -77,20 +82,6 @@ def layout(model: Any) -> dict[str, Any]:
     }
 
 
-def hull(points: np.ndarray, pad: float = 0.025) -> list[int]:
-    """The outline of a group's members in its leader's courtyard (convex hull, padded by
-    ``pad`` all round), flat x, y in thousandths: the group reads as one patch on the map."""
-    from scipy.spatial import ConvexHull, QhullError
-
-    ring = np.array([(pad, 0), (0, pad), (-pad, 0), (0, -pad),
-                     (0.7 * pad, 0.7 * pad), (-0.7 * pad, 0.7 * pad),
-                     (-0.7 * pad, -0.7 * pad), (0.7 * pad, -0.7 * pad)])
-    spread = (points[:, None, :] + ring[None, :, :]).reshape(-1, 2)
-    with contextlib.suppress(QhullError):  # the ring makes it 2-D; never fail a frame
-        spread = spread[ConvexHull(spread).vertices]
-    return np.round(spread * 1000).astype(int).ravel().tolist()
-
-
 def _depth(model: Any) -> np.ndarray:
     return np.asarray(model.outreach.infiltration_depth())
 
@@ -99,30 +90,23 @@ def _states(model: Any) -> np.ndarray:
     return np.asarray(model.population.states())
 
 
-def map_frame(model: Any, labelled: Sequence[int] = (),
-              hulls: dict[bytes, list[int]] | None = None) -> dict[str, Any]:
+def map_frame(model: Any, labelled: Sequence[int] = ()) -> dict[str, Any]:
     """One week of the map: each resident's state, each building's infiltration depth, the
-    groups as clusters, the workers, and the courtyards the log has named. ``hulls`` keeps
-    the groups' outlines between weeks (most groups keep their members from week to week)."""
+    groups (interest, members, the leader's position, id; by id, so that each keeps its
+    place on the map), the workers, and the courtyards the log has named."""
     com = model.community
     pos = np.asarray(com.positions, dtype=float).reshape(-1, 2)
     states = _states(model)
     ring = np.full(int(com.n), ord("."), dtype=np.uint8)
     groups = []
-    known = hulls if hulls is not None else {}
-    used: dict[bytes, list[int]] = {}
-    for g in model.groups.active:
+    for g in sorted(model.groups.active, key=lambda g: g.id):
         if not g.members:
             continue
         members = np.fromiter(g.members, dtype=np.int64)
         ring[members] = ord("0") + g.interest % 10
-        home = np.union1d(members[com.courtyard[members] == com.courtyard[g.leader]],
-                          [g.leader])
-        key = home.tobytes()
-        outline = used[key] = known.get(key) or hull(pos[home])
         groups.append([int(g.interest), len(members),
                        int(round(pos[g.leader][0] * 1000)), int(round(pos[g.leader][1] * 1000)),
-                       outline])
+                       int(g.id)])
     workers, away = [], 0
     starts = np.asarray(model.community.building_start)
     for worker in model.workers:
@@ -132,9 +116,6 @@ def map_frame(model: Any, labelled: Sequence[int] = (),
         members = pos[starts[worker.building]:starts[worker.building + 1]]
         centre = members.mean(axis=0) if len(members) else (0.0, 0.0)
         workers.append([int(round(centre[0] * 1000)), int(round(centre[1] * 1000))])
-    if hulls is not None:  # keep only this week's outlines
-        hulls.clear()
-        hulls.update(used)
     return {
         "week": int(model.week),
         "states": (states.astype(np.uint8) + ord("0")).tobytes().decode(),
@@ -147,14 +128,15 @@ def map_frame(model: Any, labelled: Sequence[int] = (),
     }
 
 
-def map_legend(lang: str, interests: Sequence[int]) -> list[dict[str, str]]:
-    """The map's key: states, the symbols, and the group interests on the map."""
+def map_legend(lang: str, interests: Sequence[int] = ()) -> list[dict[str, str]]:
+    """The map's key: states, the symbols, and every group interest (all of them, always:
+    a key that grew as groups appeared made the map shrink week by week)."""
     items = [{"shape": "dot", "colour": STATE_COLOURS[i], "label": name}
              for i, name in enumerate(STATES[lang])]
     items.append({"shape": "group", "colour": INTEREST_COLOURS[0], "label": t("group_key", lang)})
     items.append({"shape": "worker", "colour": "#238b45", "label": t("worker", lang)})
     items.append({"shape": "box", "colour": "#74c476", "label": t("depth", lang)})
-    for i in interests:
+    for i in range(len(INTEREST_CATEGORIES)):
         items.append({"shape": "line", "colour": INTEREST_COLOURS[i % len(INTEREST_COLOURS)],
                       "label": INTEREST_NAMES[lang][INTEREST_CATEGORIES[i]]})
     return items
@@ -192,6 +174,23 @@ def key_moments(events: Sequence[Event]) -> list[Event]:
             met = True
         moments.append(event)
     return moments
+
+
+def moment_courtyard(model: Any, event: Event) -> int | None:
+    """The courtyard a key moment happened in, where the run tells it: the pioneer's (chosen,
+    acting, giving up) or the demonstrator's who stepped up; None for moments of the whole
+    community (training, life meetings, the ends of phases)."""
+    programme = getattr(model, "programme", None)
+    who = None
+    if event.kind in ("pioneer_chosen", "pioneer_acts", "pioneer_gives_up"):
+        who = getattr(programme, "pioneer", None)
+    elif event.kind == "ladder":
+        stepped = [d for d in getattr(programme, "demonstrators", [])
+                   if d.level == event.data.get("step")]
+        who = stepped[-1].resident if stepped else None
+    if who is None:
+        return None
+    return int(model.community.courtyard[int(who)])
 
 
 def phase(events: Sequence[Event], week: int, params: Any) -> str:
@@ -256,7 +255,8 @@ def groups_chart(vars_: dict[str, list], params: Any, lang: str, name: str,
         "lines": lines,
         "areas": [],
         "star": {"x": CASE_WEEK, "y": GROUPS_AFTER_ONE_YEAR,
-                 "label": t("case_mark_short", lang, groups=GROUPS_AFTER_ONE_YEAR)},
+                 "label": t("case_mark", lang, groups=GROUPS_AFTER_ONE_YEAR,
+                                    week=CASE_WEEK)},
         "end": {"x": _param(params, "project_weeks"), "label": t("project_end", lang)},
         "marks": _marks(moments),
         "numbered": True,

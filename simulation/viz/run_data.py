@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..text import scenario_title, t
 from . import frames
-from .export import params_of
 from .session import Run, Workshop
 
 
@@ -16,7 +15,6 @@ class RunData:
     """One run's week, as the browser draws it."""
 
     run: Run
-    layout: str  # JSON (frames.packed), made once per run
     frame: dict
     legend: list
     groups: dict
@@ -26,6 +24,8 @@ class RunData:
     empty: str
     headline: list
     phase: str
+    banner: str  # this week's key moments, as the caption over the view ("" if none)
+    spot: int | None  # the courtyard of this week's key moment, outlined on the map
 
     @classmethod
     def of(cls, run: Run, current: Workshop, lang: str) -> RunData:
@@ -36,7 +36,7 @@ class RunData:
         moments = frames.key_moments(events)
         vars_ = model.datacollector.model_vars
         named = [e.data["courtyard"] for e in events if e.kind == "new_courtyard"]
-        visits = frames.private_visit_events(vars_, float(params_of(model)["visit_hours"]))
+        visits = frames.private_visit_events(vars_, float(frames.params_of(model)["visit_hours"]))
         log = sorted([*events, *visits], key=lambda e: e.week)
         name = scenario_title(run.scenario, lang)
         if model.week == 0:
@@ -48,8 +48,7 @@ class RunData:
         interests = sorted({g.interest for g in model.groups.active})
         return cls(
             run=run,
-            layout=current.layout(run),
-            frame=frames.map_frame(model, named, current.hulls.setdefault(id(run), {})),
+            frame=frames.map_frame(model, named),
             legend=frames.map_legend(lang, interests),
             groups=frames.groups_chart(vars_, params, lang, name, moments,
                                        [(scenario_title(o.scenario, lang),
@@ -60,4 +59,8 @@ class RunData:
             empty=empty,
             headline=frames.headline(model, lang),
             phase=t(frames.phase(events, model.week, params), lang),
+            banner="  ·  ".join(t("caption", lang, week=e.week, text=e.text(lang))
+                                for e in moments if e.week == model.week),
+            spot=next((c for c in (frames.moment_courtyard(model, e) for e in reversed(moments)
+                                   if e.week == model.week) if c is not None), None),
         )

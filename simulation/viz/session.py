@@ -18,6 +18,7 @@ from typing import Any
 from ..model import CommunityModel
 from ..scenario import Scenario, load
 from . import frames
+from .draw import MapPlan
 
 
 @dataclass
@@ -43,15 +44,20 @@ class Workshop:
     lock: threading.Lock = field(default_factory=threading.Lock)  # steps vs. drawing
     on_screen: threading.Event = field(default_factory=threading.Event)  # week drawn
 
-    layouts: dict[int, str] = field(default_factory=dict)  # the map's drawing, per run
-    hulls: dict[int, dict] = field(default_factory=dict)  # the groups' outlines, per run
+    plans: dict[int, MapPlan] = field(default_factory=dict)  # the map's fixed drawing
+    sizes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # charts' boxes
     redraw: Callable[[], None] | None = None  # sends a step's week to the page (week_feed)
 
-    def layout(self, run: Run) -> str:
-        """The run's map layout as JSON, computed once (it never changes during a run)."""
-        if id(run) not in self.layouts:
-            self.layouts[id(run)] = frames.packed(frames.layout(run.model))
-        return self.layouts[id(run)]
+    def plan(self, run: Run) -> MapPlan:
+        """The run's fixed map drawing, made once (it never changes during a run)."""
+        if id(run) not in self.plans:
+            self.plans[id(run)] = MapPlan(frames.layout(run.model))
+        return self.plans[id(run)]
+
+    def size(self, part: str, font: int) -> tuple[int, int, int]:
+        """A chart's box on the page (width, height, font px) as the page last reported
+        it; a guess until it has."""
+        return self.sizes.get(part, (560, 300, font))
 
     @property
     def week(self) -> int:

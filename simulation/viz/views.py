@@ -14,10 +14,8 @@ from .bar import Bar, Export
 from .headline import Headline, RunHead
 from .page_css import FONT
 from .page_state import present, problem, show_export, workshop
-from .session import Run, Workshop
-from .style import INTEREST_COLOURS, STATE_COLOURS
 from .web_parts import EventList, LiveText, MapSvg, TimeChart
-from .week_feed import WeekFeed
+from .week_feed import WeekFeed, on_size
 
 
 @solara.component
@@ -41,30 +39,33 @@ def Body(lang: str) -> None:
         if current is None:
             return
         font = FONT[present.value]
+        sized = on_size(current)
         if len(current.runs) == 1:
             Headline(current.runs[0], lang)
+            LiveText(feed="0.banner", testid="banner", look="sprout-banner")
             with solara.Div(classes=["sprout-grid", "sprout-one"]):
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
-                    RunMap(current, current.runs[0], "0", font)
-                with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(feed="0.groups", font=font)
-                with solara.Div(classes=["sprout-cell"]):
-                    TimeChart(feed="0.states", font=font)
+                    MapSvg(feed="0.map", font=font)
+                with solara.Div(classes=["sprout-cell", "sprout-cell-groups"]):
+                    TimeChart(feed="0.groups", font=font, event_size=sized)
+                with solara.Div(classes=["sprout-cell", "sprout-cell-states"]):
+                    TimeChart(feed="0.states", font=font, event_size=sized)
                 with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
                     Moments("0", lang, font)
         else:
             Headline(None, lang)
+            LiveText(feed="0.banner", testid="banner", look="sprout-banner")
             with solara.Div(classes=["sprout-grid", "sprout-two"]):
                 for index, run in enumerate(current.runs):
                     with solara.Div(classes=["sprout-run", f"sprout-run-{index}"]):
                         with solara.Div(classes=["sprout-run-head"]):
                             RunHead(run, lang, index)
                         with solara.Div(classes=["sprout-cell"]):
-                            RunMap(current, run, str(index), font)
+                            MapSvg(feed=f"{index}.map", font=font)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(feed=f"{index}.groups", font=font)
+                            TimeChart(feed=f"{index}.groups", font=font, event_size=sized)
                         with solara.Div(classes=["sprout-cell"]):
-                            TimeChart(feed=f"{index}.states", font=font)
+                            TimeChart(feed=f"{index}.states", font=font, event_size=sized)
                         with solara.Div(classes=["sprout-cell"]):
                             Moments(str(index), lang, font)
         if not present.value:
@@ -79,15 +80,7 @@ def Body(lang: str) -> None:
                                   testid="log")
             LiveText(feed="timing", testid="", look="sprout-timing")
         # last, so that its effect (which lets the play loop go on) runs after the parts
-        WeekFeed(lang, not present.value)
-
-
-@solara.component
-def RunMap(current: Workshop, run: Run, index: str, font: int) -> None:
-    with current.lock:
-        plan = current.layout(run)
-    MapSvg(plan=plan, feed=f"{index}.map", font=font, state_colours=list(STATE_COLOURS),
-           interest_colours=list(INTEREST_COLOURS))
+        WeekFeed(lang, not present.value, font)
 
 
 @solara.component

@@ -3,7 +3,9 @@ the texts that change week by week, and the Space key. They take small data fram
 (``frames.py``), so they scale with zoom and a week sends kilobytes. What changes week by
 week reaches them through one :func:`Feed` part (``feed`` names a part's fields in it), so
 a step is one message and one redraw of one component; the map's layout, sent once per run,
-is a JSON string (``frames.packed``), which the renderer passes on without walking it."""
+is a JSON string (``frames.packed``), which the renderer passes on without walking it.
+The map and charts arrive drawn: SVG strings from ``draw.py`` and ``draw_chart.py``, the
+same drawing the exports and animations use."""
 
 from __future__ import annotations
 
@@ -24,14 +26,13 @@ def LiveText(feed: str, testid: str, look: str) -> None:
 
 
 @solara.component_vue("web/community_map.vue")
-def MapSvg(plan: str, feed: str, font: int, state_colours: list,
-           interest_colours: list) -> None:
-    pass
+def MapSvg(feed: str, font: int) -> None:
+    """The map (drawn by ``draw.map_svg``, an SVG string in the feed) and its key."""
 
 
 @solara.component_vue("web/time_chart.vue")
-def TimeChart(feed: str, font: int) -> None:
-    pass
+def TimeChart(feed: str, font: int, event_size: Callable[[Any], None]) -> None:
+    """A chart (drawn by ``draw_chart.chart_svg`` at the size the part reports)."""
 
 
 @solara.component_vue("web/event_list.vue")

@@ -1,6 +1,10 @@
 """What changes week by week, for every part of the page at once: the week, each run's
-phase, big numbers, map frame and legend, charts, key moments and log, and the timing
-line, as one flat mapping of strings (``"<part>.<field>"``) sent in one message.
+phase, big numbers, map and legend, charts, key moments and log, and the timing line, as
+one flat mapping of strings (``"<part>.<field>"``) sent in one message.
+
+The map and charts travel drawn, as SVG strings from ``draw.py`` and ``draw_chart.py``
+(the drawing the exports and animations use too); each chart at the size of its box on
+the page, which the browser reports (:func:`on_size`).
 
 Solara sends one message per changed widget, and every redraw walks the page's whole tree of
 components (~110 of them, ~20 ms a step on this machine even when one changed). So a step
@@ -17,6 +21,8 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from ..text import t
+from .draw import map_svg
+from .draw_chart import chart_svg
 from .frames import packed
 from .page_state import workshop
 from .run_data import RunData
@@ -24,10 +30,11 @@ from .session import Workshop
 from .web_parts import Feed
 
 
-def week_payload(current: Workshop, lang: str, with_log: bool) -> dict[str, str]:
+def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 15) -> dict[str, str]:
     """The week's strings for the page's parts (read under the workshop's lock)."""
     with current.lock:
         data = [RunData.of(run, current, lang) for run in current.runs]
+        plans = [current.plan(run) for run in current.runs]
         week = current.week
     out = {"week": str(week)}
     for i, run_data in enumerate(data):
@@ -35,12 +42,14 @@ def week_payload(current: Workshop, lang: str, with_log: bool) -> dict[str, str]
         if len(data) > 1:  # narrow columns: the map's key without the interests
             legend = [item for item in legend if item["shape"] != "line"]
         out[f"{i}.phase"] = run_data.phase
+        out[f"{i}.banner"] = run_data.banner
         for item in run_data.headline:
             out[f"{i}.head.{item['id']}"] = item["value"]
-        out[f"{i}.map.frame"] = packed(run_data.frame)
+        out[f"{i}.map.svg"] = map_svg(plans[i], run_data.frame, run_data.spot)
         out[f"{i}.map.legend"] = packed(legend)
-        out[f"{i}.groups.spec"] = packed(run_data.groups)
-        out[f"{i}.states.spec"] = packed(run_data.states)
+        for part, spec in (("groups", run_data.groups), ("states", run_data.states)):
+            w, h, f = current.size(f"{i}.{part}", font)
+            out[f"{i}.{part}.svg"] = chart_svg(spec, w, h, f, testid=f"chart-{part}")
         out[f"{i}.moments.rows"] = packed(run_data.moments)
         out[f"{i}.moments.empty"] = t("no_moments", lang)
         if with_log:
@@ -49,23 +58,42 @@ def week_payload(current: Workshop, lang: str, with_log: bool) -> dict[str, str]
     return out
 
 
-def _payload(current: Workshop, lang: str, with_log: bool) -> str:
+def _payload(current: Workshop, lang: str, with_log: bool, font: int) -> str:
     began = time.perf_counter()
-    payload = week_payload(current, lang, with_log)
+    payload = week_payload(current, lang, with_log, font)
     current.frame_ms = (time.perf_counter() - began) * 1000
     payload["timing"] = t("timing", lang, model=current.model_ms, draw=current.frame_ms)
     return packed(payload)
 
 
-def _push(current: Workshop, widget: Any, lang: str, with_log: bool) -> None:
+def _push(current: Workshop, widget: Any, lang: str, with_log: bool, font: int) -> None:
     """A step's redraw: the week into the feed's widget (one message), then let the play
     loop go on."""
-    widget.payload = _payload(current, lang, with_log)
+    widget.payload = _payload(current, lang, with_log, font)
     current.on_screen.set()
 
 
+def on_size(current: Workshop | None) -> Any:
+    """What a chart calls with its box ({feed, size: [w, h, font]}): the week is drawn
+    again at that size."""
+    def report(data: Any) -> None:
+        if current is None or not isinstance(data, dict):
+            return
+        try:
+            w, h, f = (int(v) for v in data["size"])
+        except (KeyError, TypeError, ValueError):
+            return
+        part = str(data.get("feed", ""))
+        if current.sizes.get(part) == (w, h, f) or not (40 <= w <= 8000 and 30 <= h <= 8000):
+            return
+        current.sizes[part] = (w, h, max(8, min(f, 60)))
+        if current.redraw is not None:
+            current.redraw()
+    return report
+
+
 @solara.component
-def WeekFeed(lang: str, with_log: bool) -> None:
+def WeekFeed(lang: str, with_log: bool, font: int = 15) -> None:
     """The week's data for the page's parts. Its effect sends the week when the runs start
     or jump (Mesa's ``update_counter``) or the language changes, and leaves the workshop
     the ``redraw`` a step uses. The feed's ``payload`` is only ever set here, never by the
@@ -79,7 +107,7 @@ def WeekFeed(lang: str, with_log: bool) -> None:
         if current is None:
             return None
         widget = solara.get_widget(feed)
-        mine = current.redraw = lambda: _push(current, widget, lang, with_log)
+        mine = current.redraw = lambda: _push(current, widget, lang, with_log, font)
         mine()
 
         def disconnect() -> None:
@@ -87,4 +115,4 @@ def WeekFeed(lang: str, with_log: bool) -> None:
                 current.redraw = None
         return disconnect
 
-    solara.use_effect(connect, [counter, id(current), lang, with_log])
+    solara.use_effect(connect, [counter, id(current), lang, with_log, font])
