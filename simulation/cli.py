@@ -16,14 +16,24 @@ from typing import Any
 from . import __version__, limits
 from .errors import (
     Parser,
+    UsageError,
     integer,
     one_line,
+    out_path,
     seed_type,
     workers_type,
     writable_directory,
 )
+from .folders import (
+    check_latest,
+    check_replaceable,
+    clear_outputs,
+    point_latest,
+    replace_folder,
+)
+from .inputs import preflight
 from .parameters import PARAMETERS, SECTIONS_ORDER
-from .scenario import Scenario, parse_assignments, resolve
+from .scenario import Scenario, parse_assignments, resolve, scenarios_epilog
 
 EXTENSIONS = ("simulation.experiments.commands", "simulation.viz.commands")
 """Modules that add subcommands (sweeps and analysis; the workshop app)."""
@@ -31,11 +41,6 @@ EXTENSIONS = ("simulation.experiments.commands", "simulation.viz.commands")
 
 OUT = Path("out")
 """Where commands write by default."""
-
-RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events.json",
-               "groups_over_time.png")
-"""What ``sprout run`` writes into its folder (and removes from ``--out DIR`` first)."""
-
 
 def run_folder(scenario: Scenario, master: int, seeds: list[int],
                assignments: list[str] | None) -> Path:
@@ -49,55 +54,6 @@ def run_folder(scenario: Scenario, master: int, seeds: list[int],
     return OUT / scenario.name / tag
 
 
-def _replace_folder(staging: Path, target: Path) -> None:
-    """Move a finished folder into place, replacing an earlier one of the same name."""
-    old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    elif target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def point_latest(target: Path) -> Path:
-    """Make ``target``'s sibling ``latest`` a link to it (a copy where links fail)."""
-    link = target.parent / "latest"
-    tmp = target.parent / f".latest.{uuid.uuid4().hex}.tmp"
-    try:
-        os.symlink(target.name, tmp, target_is_directory=True)
-        if link.is_dir() and not link.is_symlink():
-            shutil.rmtree(link)
-        os.replace(tmp, link)
-    except OSError:
-        if tmp.is_symlink():
-            tmp.unlink()
-        shutil.copytree(target, tmp)
-        _replace_folder(tmp, link)
-    return link
-
-
-def _clear_outputs(out: Path) -> None:
-    """Remove what an earlier ``sprout run`` wrote into ``--out DIR``, and nothing else."""
-    for name in RUN_OUTPUTS:
-        (out / name).unlink(missing_ok=True)
-    for folder in [*out.glob("replicate-*"), *out.glob("seed-*")]:
-        if folder.is_dir() and (folder / "summary.json").exists():
-            shutil.rmtree(folder)
-
-
-def preflight(params: dict[str, Any]) -> None:
-    """Check what a run would need before anything runs or is written: the network file
-    (read and checked: it is small) or the sizes and combinations of the parameters."""
-    if params.get("network_file"):
-        from .community import load_network
-
-        graph = load_network(params["network_file"])
-        limits.check_run(params, graph.number_of_nodes(), graph.number_of_edges())
-    else:
-        limits.check_run(params)
-
-
 def _say(text: str, quiet: bool = False) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)
@@ -109,13 +65,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import replicate_seeds
 
     seeds = [master] if args.seeds == 1 else replicate_seeds(master, args.seeds)
-    preflight(scenario.params)
+    residents = preflight(scenario.params)
     workers = min(args.workers or os.cpu_count() or 1, len(seeds))
     if args.out:
-        out = writable_directory(Path(args.out))
+        out = Path(args.out)
+        check_replaceable(out, "run", named=True, overwrite=args.overwrite)
+        writable_directory(out)
         staging = None
     else:
         out = run_folder(scenario, master, seeds, args.set)
+        check_replaceable(out, "run", named=False, overwrite=args.overwrite)
+        check_latest(out.parent)
         writable_directory(out.parent)
         staging = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
     seconds = len(seeds) * limits.estimate_seconds(scenario.params) / workers
@@ -131,10 +91,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     target = staging or out
     try:
         if staging is None:
-            _clear_outputs(out)
+            clear_outputs(out)
         summaries = _write_run(target, scenario, master, seeds, results, args.plot)
         if staging is not None:
-            _replace_folder(staging, out)
+            replace_folder(staging, out)
             latest = point_latest(out)
     finally:
         if staging is not None and staging.exists():
@@ -157,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     horizon = p["project_weeks"] + p["horizon_weeks"]
     seeds_text = f"seed {master}" if len(seeds) == 1 else f"{len(seeds)} seeds from {master}"
     print(f"Sprout {__version__} — scenario '{scenario.name}', {seeds_text}")
-    print(f"{p['n_residents']:,} residents; project {p['project_weeks']} weeks, "
+    print(f"{residents:,} residents; project {p['project_weeks']} weeks, "
           f"horizon week {horizon}")
     print(run_table(summaries))
     what = "series, summary, events, groups" if len(results) == 1 else \
@@ -219,20 +179,56 @@ def _write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: 
     (out / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
+def compare_folder(scenarios: list[Scenario], seeds: int, master: int,
+                   assignments: list[str] | None, posterior: bool = False) -> Path:
+    """The folder a ``sprout compare`` writes to by default, named by its scenarios and
+    seeds: ``out/compare/baseline+no_grants/10-seeds-from-1`` (``-set-HASH`` after --set;
+    ``posterior-50-draws-from-1`` with --posterior; a hash for very long lists)."""
+    names = "+".join(s.name for s in scenarios)
+    if len(names) > 120:
+        digest = hashlib.sha256(names.encode()).hexdigest()[:8]
+        names = f"{scenarios[0].name}+{len(scenarios) - 1}-more-{digest}"
+    tag = (f"posterior-{seeds}-draws-from-{master}" if posterior
+           else f"{seeds}-seeds-from-{master}")
+    if assignments:
+        values = json.dumps(parse_assignments(assignments), sort_keys=True, default=str)
+        tag += "-set-" + hashlib.sha256(values.encode()).hexdigest()[:8]
+    return OUT / "compare" / names / tag
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from .experiments.compare import markdown, run_comparison, write_comparison
 
     scenarios = [resolve(name, args.set) for name in args.scenarios]
+    names = [s.name for s in scenarios]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"compare: scenario {', '.join(map(repr, twice))} given more than "
+                         "once; name each scenario once")
+    posterior = args.posterior is not None
+    if not posterior and args.draws is not None:
+        raise UsageError("--draws applies to --posterior only (a comparison without it runs "
+                         "--seeds seeds)")
+    if posterior and args.seeds is not None:
+        raise UsageError("--seeds does not apply with --posterior: each posterior draw runs "
+                         "with its own seed (set how many with --draws)")
+    args.draws = 50 if args.draws is None else args.draws
+    args.seeds = 10 if args.seeds is None else args.seeds
     for scenario in scenarios:
         preflight(scenario.params)
-    runs = len(scenarios) * args.seeds
+    runs = len(scenarios) * (args.draws if posterior else args.seeds)
     limits.count("compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
-    out = writable_directory(Path(args.out or OUT / "compare"))
+    named = args.out is not None
+    out = Path(args.out) if named else compare_folder(
+        scenarios, args.draws if posterior else args.seeds, args.seed, args.set, posterior)
+    check_replaceable(out, "compare", named=named, overwrite=args.overwrite)
     workers = args.workers or os.cpu_count() or 1
-    if args.posterior is not None:
+    if posterior:
         from .experiments.posterior import cmd_compare_posterior
 
+        args.out = str(out)
         return cmd_compare_posterior(args, scenarios)
+    writable_directory(out)
     _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
          f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
     args.on_interrupt = "nothing was written"
@@ -241,10 +237,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     write_comparison(comparison, out)
     if args.json:
         print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
-                          **comparison.metadata()}, ensure_ascii=False))
+                          **comparison.metadata(), "out": str(out)}, ensure_ascii=False))
     else:
         print(markdown(comparison.table, len(comparison.seeds)))
-        print(f"\nWrote {out}/compare.csv, compare.md and compare_groups.png")
+        print(f"\nWrote {out}/ (compare.csv, compare.md, compare_groups.png, metadata.json)")
     return 0
 
 
@@ -279,14 +275,6 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def scenarios_epilog() -> str:
-    """The shipped scenarios, for help texts."""
-    from .scenario import available
-
-    names = ", ".join(p.stem for p in available())
-    return f"scenarios in scenarios/: {names} (or the path of a scenario file)"
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="sprout",
@@ -309,8 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run K replicates with seeds derived from --seed")
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a parameter (repeatable; see `sprout params`)")
-    run.add_argument("--out", metavar="DIR",
+    run.add_argument("--out", type=out_path(), metavar="DIR",
                      help="output directory (default: out/SCENARIO/<seeds>)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the outputs of an earlier run in --out DIR (only files "
+                          "Sprout wrote there)")
     run.add_argument("--workers", type=workers_type(), metavar="N",
                      help="processes for replicates (default: cores)")
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -325,14 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=scenarios_epilog())
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                          help="scenario files or names in scenarios/")
-    compare.add_argument("--seeds", type=seeds, default=10, metavar="K",
-                         help="replicate seeds per scenario (more seeds than `run`, whose "
-                              "default is 1: a comparison needs intervals)")
+    compare.add_argument("--seeds", type=seeds, metavar="K",
+                         help="replicate seeds per scenario (default: 10; more than `run`, "
+                              "whose default is 1: a comparison needs intervals)")
     compare.add_argument("--seed", type=seed_type(), default=1, metavar="S",
                          help="master seed the K seeds derive from")
     compare.add_argument("--set", action="append", metavar="KEY=VALUE",
                          help="override a parameter in every scenario")
-    compare.add_argument("--out", metavar="DIR", help="output directory (default: out/compare)")
+    compare.add_argument("--out", type=out_path(), metavar="DIR",
+                         help="output directory (default: out/compare/SCENARIOS/K-seeds-from-S)")
+    compare.add_argument("--overwrite", action="store_true",
+                         help="replace the outputs of an earlier comparison in --out DIR "
+                              "(only files Sprout wrote there)")
     compare.add_argument("--workers", type=workers_type(), metavar="N",
                          help="processes (default: cores)")
     compare.add_argument("--json", action="store_true",
@@ -342,13 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
                               "experiments/calibration/abc): parameter and stochastic "
                               "uncertainty together")
     compare.add_argument("--draws", type=integer(1, limits.MAX_SEEDS, "a number of draws"),
-                         default=50, metavar="M",
-                         help="posterior draws with --posterior (default %(default)s)")
+                         metavar="M", help="posterior draws with --posterior (default 50)")
     compare.set_defaults(func=cmd_compare)
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")
-    params.add_argument("--json", action="store_true", help="as JSON")
-    params.add_argument("--markdown", action="store_true", help="as a Markdown table")
+    form = params.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="as JSON")
+    form.add_argument("--markdown", action="store_true", help="as a Markdown table")
     params.set_defaults(func=cmd_params)
 
     for module in EXTENSIONS:

@@ -70,6 +70,41 @@ def integer(low: int, high: int | None = None, what: str = "an integer",
     return convert
 
 
+def out_path(what: str = "a folder") -> Any:
+    """An argparse type: a path that is not empty (``--out ""`` is refused, not taken as
+    "no --out")."""
+
+    def convert(text: str) -> str:
+        if not text.strip() or "\0" in text:
+            raise argparse.ArgumentTypeError(f"expected {what} path, got {text!r}")
+        return text
+
+    convert.__name__ = what
+    return convert
+
+
+def number(low: float, high: float | None = None, what: str = "a number",
+           low_open: bool = False) -> Any:
+    """An argparse type: a finite number from ``low`` (excluded with ``low_open``) to
+    ``high``; NaN, infinities, and numbers out of range refused."""
+    import math
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = math.nan
+        below = value <= low if low_open else value < low
+        if not math.isfinite(value) or below or (high is not None and value > high):
+            bound = f"more than {low:g}" if low_open else f"at least {low:g}"
+            upper = f" and at most {high:g}" if high is not None else ""
+            raise argparse.ArgumentTypeError(f"expected {what}: {bound}{upper}, got {text!r}")
+        return value
+
+    convert.__name__ = what
+    return convert
+
+
 def seed_type() -> Any:
     from .limits import MAX_SEED
 
@@ -93,9 +128,9 @@ def one_line(err: BaseException) -> str | None:
     import json
 
     from .limits import LimitError, NetworkFileError
-    from .scenario import ScenarioError
 
-    if isinstance(err, (ReportedError, ScenarioError, LimitError, NetworkFileError)):
+    # ScenarioError (scenario.py) and InputError (inputs.py) are ReportedErrors.
+    if isinstance(err, (ReportedError, LimitError, NetworkFileError)):
         return " ".join(str(err).split())
     if isinstance(err, OSError):
         where = err.filename or ""

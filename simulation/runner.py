@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import platform
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,30 +73,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def git_state() -> dict[str, Any]:
-    """The source tree's commit and whether it had uncommitted changes, if it is a checkout."""
-    root = Path(__file__).resolve().parent.parent
-    try:  # one git process: the commit from the branch header, dirty from the entries
-        lines = subprocess.run(["git", "status", "--porcelain=v2", "--branch", "--",
-                                "simulation"], cwd=root, capture_output=True, text=True,
-                               timeout=10, check=True).stdout.splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return {"git_commit": None, "git_dirty": None}
-    oid = next((line.split()[2] for line in lines if line.startswith("# branch.oid ")), None)
-    return {"git_commit": None if oid in (None, "(initial)") else oid,
-            "git_dirty": any(not line.startswith("#") for line in lines)}
-
-
 def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, Any]:
-    """What identifies a run: scenario, seed, every parameter, package version."""
+    """What identifies a run: scenario, seed, every parameter, package version, and where
+    it came from (``provenance``: its commit and dirty flag are repeated at the top)."""
+    record = provenance()
     return {
         "scenario": scenario,
         "seed": int(seed),
         "parameters": _jsonable(params),
         "sprout_version": __version__,
         "python": platform.python_version(),
-        **git_state(),
-        "provenance": provenance(),
+        "git_commit": record["git_commit"],
+        "git_dirty": record["git_dirty"],
+        "provenance": record,
     }
 
 
@@ -144,10 +132,13 @@ def run(params: dict[str, Any], seed: int, scenario: str = "custom",
 def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> RunResult:
     model = CommunityModel(rng=seed, **params)
     model.run_for(model.p.project_weeks + model.p.horizon_weeks)
+    used = model.p.as_dict()
+    if used.get("network_file"):  # the network decides how many residents there are
+        used["n_residents"] = int(model.population.n)
     return RunResult(
         scenario=scenario,
         seed=int(seed),
-        params=model.p.as_dict(),
+        params=used,
         series=model.series(),
         summary=summarise(model),
         events=[e.as_dict() for e in model.events] if details else [],

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ReportedError
 from .parameters import BY_NAME, SECTIONS_ORDER, defaults
 
 SECTIONS: tuple[str, ...] = SECTIONS_ORDER
 TOP_LEVEL = {"name": str, "description": str, "extends": str, "seed": int}
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+EXPERIMENTS_DIR = Path(__file__).resolve().parent.parent / "experiments"
+"""Sweep, sensitivity and funding files, and the stored results (calibration, Sobol)."""
 MAX_FILE_BYTES = 1_000_000
 """Scenario and sweep files are small; anything larger is refused before it is read."""
 MAX_SEED = 2**63 - 1
@@ -32,7 +35,7 @@ starting with a dot, at most ``MAX_NAME`` characters (it names a folder under ``
 MAX_NAME = 80
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ReportedError, ValueError):
     """A scenario file (or a ``--set``) that cannot be used, and why."""
 
     def __init__(self, source: str, key: str | None, message: str) -> None:
@@ -73,12 +76,17 @@ class Scenario:
         }
 
 
-def check_value(source: str, key: str, name: str, value: Any) -> Any:
+def check_value(source: str, key: str, name: str, value: Any, written: bool = False) -> Any:
     """``value`` checked by parameter ``name``'s own rule; a ``ScenarioError`` naming
     ``source`` and ``key`` (where the value was written) otherwise. Scenario files, ``--set``
-    and sweep files all check their values here."""
+    and sweep files all check their values here. ``written``: the value was written by
+    hand (a file's value), so an integer parameter refuses a number with a decimal point
+    (``n_workers = 2.0`` is refused, not taken as 2)."""
     if name not in BY_NAME:
         raise ScenarioError(source, key, unknown_parameter(name))
+    if written and BY_NAME[name].kind is int and isinstance(value, float):
+        raise ScenarioError(source, key, f"expected an integer (written without a decimal "
+                            f"point or exponent), got {value!r}; {BY_NAME[name].allowed()}")
     try:
         return BY_NAME[name].check(value)
     except ValueError as err:
@@ -135,10 +143,17 @@ def read_toml(path: Path) -> tuple[dict[str, Any], bytes]:
     except UnicodeDecodeError as err:
         raise ScenarioError(source, None, f"not UTF-8 text (byte {err.start}); a scenario "
                             "is a TOML text file") from None
+    from .inputs import MAX_DEPTH, nesting_depth
+
+    if nesting_depth(text) > MAX_DEPTH:
+        raise ScenarioError(source, None, f"arrays or tables nested {nesting_depth(text)} "
+                            f"deep; at most {MAX_DEPTH} levels are allowed")
     try:
         return tomllib.loads(text), raw
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(source, None, f"not valid TOML: {err}") from None
+    except RecursionError:
+        raise ScenarioError(source, None, "arrays or tables nested too deep") from None
 
 
 def find_file(name: str | Path, directory: Path, what: str = "scenario") -> Path:
@@ -194,7 +209,7 @@ def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
                 if isinstance(v, dict):
                     raise ScenarioError(source, full, "expected a value, not a table")
                 try:
-                    overrides[name_] = check_value(source, name_, name_, v)
+                    overrides[name_] = check_value(source, name_, name_, v, written=True)
                 except ScenarioError as err:
                     raise ScenarioError(source, full, err.message) from None
             continue
@@ -242,6 +257,12 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
         key, text = (part.strip() for part in item.split("=", 1))
         if key not in BY_NAME:
             raise ScenarioError("--set", key, unknown_parameter(key))
+        if key in values:
+            raise ScenarioError("--set", key, "set twice; give each parameter once")
+        if BY_NAME[key].kind is int and not re.fullmatch(r"[+-]?\d+", text):
+            raise ScenarioError("--set", key, f"expected an integer (written without a "
+                                f"decimal point or exponent), got {text!r}; "
+                                f"{BY_NAME[key].allowed()}")
         try:
             values[key] = BY_NAME[key].parse(text)
         except ValueError as err:
@@ -256,6 +277,12 @@ def resolve(name: str | Path | None = None, assignments: list[str] | None = None
     if assignments:
         scenario = scenario.with_values(parse_assignments(assignments))
     return scenario
+
+
+def scenarios_epilog() -> str:
+    """The shipped scenarios, for help texts."""
+    names = ", ".join(p.stem for p in available())
+    return f"scenarios in scenarios/: {names} (or the path of a scenario file)"
 
 
 def available() -> list[Path]:

@@ -4,6 +4,7 @@ the views and the experiments, and files small enough to read."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -23,12 +24,21 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+DOTTED = re.compile(r"simulation(\.\w+)+")
+
+
 def _imports(path: Path, name: str) -> set[str]:
-    """Modules of the package that ``path`` imports, wherever the import statement is."""
+    """Modules of the package that ``path`` imports, wherever the import statement is, and
+    those it may import by name at run time: any string that names a module of the package
+    (``importlib.import_module("simulation.viz.commands")``, a tuple of such names looped
+    over, ``__import__``) counts as an import."""
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if DOTTED.fullmatch(node.value):
+                found.add(node.value)
+        elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("simulation")}
         elif isinstance(node, ast.ImportFrom):
             if node.level:
@@ -74,3 +84,16 @@ def test_files_stay_readable():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > 420}
     assert not long, f"split these files: {long}"
+
+
+def test_dynamic_imports_are_seen(tmp_path):
+    """A module that imports another by name at run time has an edge to it, as one with an
+    import statement: a loop through ``importlib`` fails ``test_no_import_loops``."""
+    dynamic = tmp_path / "dynamic.py"
+    dynamic.write_text('import importlib\nEXTENSIONS = ("simulation.viz.commands",)\n'
+                       'for module in EXTENSIONS:\n    importlib.import_module(module)\n'
+                       'importlib.import_module("simulation.experiments.commands")\n')
+    assert _imports(dynamic, "simulation.dynamic") >= {"simulation.viz.commands",
+                                                       "simulation.experiments.commands"}
+    assert {"simulation.viz.commands", "simulation.experiments.commands"} <= set(
+        import_graph().successors("simulation.cli"))

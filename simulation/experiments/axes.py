@@ -62,7 +62,7 @@ def parse_axis(source: str, name: str, spec: Any) -> Axis:
     if isinstance(spec, list):
         if not spec:
             raise ScenarioError(source, key, "expected at least one value")
-        values = tuple(check_value(source, key, name, v) for v in spec)
+        values = tuple(check_value(source, key, name, v, written=True) for v in spec)
         if len(set(values)) < len(values):
             raise ScenarioError(source, key, f"values repeat: {list(spec)}")
         return Axis(name, values)

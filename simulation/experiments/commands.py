@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
-from ..errors import UsageError, integer, seed_type, workers_type
-
-# ``sweep.EXPERIMENTS_DIR``, named here so that registering the subcommands imports neither
-# the sweep machinery nor the model (``sprout --help`` starts at once).
-EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
+from ..errors import UsageError, integer, number, out_path, seed_type, workers_type
+from ..scenario import EXPERIMENTS_DIR
 
 
 class _Default:
@@ -53,7 +50,8 @@ def _files_epilog() -> str:
 def _executor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=workers_type(), metavar="N",
                         help="processes (or Dask LocalCluster workers); default: cores")
-    parser.add_argument("--out", metavar="DIR", help="results directory (default: out/NAME)")
+    parser.add_argument("--out", type=out_path(), metavar="DIR",
+                        help="results directory (default: out/NAME)")
     parser.add_argument("--resume", action="store_true",
                         help="complete the results in DIR, skipping every run already "
                              "stored (damaged ones run again)")
@@ -106,10 +104,11 @@ def register(subparsers: Any) -> None:
                                "a number)")
     discover.add_argument("--by", choices=("run", "point"), default="run",
                           help="cases: each run (default) or each point's mean over replicates")
-    discover.add_argument("--threshold", type=float, default=0.8,
-                          help="density a box must reach (default %(default)s)")
-    discover.add_argument("--max-boxes", type=int, default=3, metavar="K")
-    discover.add_argument("--out", metavar="DIR", help="default DIR/discovery")
+    discover.add_argument("--threshold", type=number(0, 1, "a density", low_open=True),
+                          default=0.8, help="density a box must reach (default %(default)s)")
+    discover.add_argument("--max-boxes", type=integer(1, 100, "a number of boxes"), default=3,
+                          metavar="K", help="find at most K boxes (default %(default)s)")
+    discover.add_argument("--out", type=out_path(), metavar="DIR", help="default DIR/discovery")
     discover.set_defaults(func=cmd_discover)
 
     calibrate = subparsers.add_parser(
@@ -132,7 +131,7 @@ def register(subparsers: Any) -> None:
                            help="master seed")
     calibrate.add_argument("--workers", type=workers_type(), metavar="N",
                            help="processes; default: cores")
-    calibrate.add_argument("--out", metavar="DIR", default="out/calibration",
+    calibrate.add_argument("--out", type=out_path(), metavar="DIR", default="out/calibration",
                            help="output directory")
     calibrate.add_argument("--store", action="store_true",
                            help="also replace the stored result in experiments/calibration/")
@@ -148,23 +147,28 @@ def _abc_options(parser: argparse.ArgumentParser) -> None:
     def abc(name: str) -> _Default:
         return _Default(name, abc=True)
 
+    count = integer(1, limits.MAX_SEEDS, "a count")
+
     group = parser.add_argument_group(
         "posterior calibration (--abc: ABC-SMC with pyabc; see simulation/experiments/abc.py)")
     group.add_argument("--abc", action="store_true",
                        help="sample the posterior of the free parameters instead of one point "
                             "(default --out out/calibration-abc)")
-    group.add_argument("--population", type=int, default=abc("population"), metavar="N",
+    group.add_argument("--population", type=count, default=abc("population"), metavar="N",
                        help="particles per generation (default %(default)s)")
-    group.add_argument("--generations", type=int, default=abc("generations"), metavar="G",
+    group.add_argument("--generations", type=count, default=abc("generations"), metavar="G",
                        help="at most this many generations (default %(default)s)")
-    group.add_argument("--min-epsilon", type=float, default=abc("min_epsilon"), metavar="EPS",
+    group.add_argument("--min-epsilon", type=number(0, None, "a threshold"),
+                       default=abc("min_epsilon"), metavar="EPS",
                        help="stop once the acceptance threshold is this low (default "
                             "%(default)s)")
-    group.add_argument("--max-runs", type=int, default=abc("max_runs"), metavar="K",
+    group.add_argument("--max-runs", type=integer(1, limits.MAX_RUNS, "a number of runs"),
+                       default=abc("max_runs"), metavar="K",
                        help="stop after this many runs in all (default %(default)s)")
-    group.add_argument("--minutes", type=float, default=abc("minutes"),
+    group.add_argument("--minutes", type=number(0, 60 * 24 * 365, "minutes", low_open=True),
+                       default=abc("minutes"),
                        help="stop sampling after this long (default %(default)s)")
-    group.add_argument("--draws", type=int, default=abc("predictive_draws"), metavar="M",
+    group.add_argument("--draws", type=count, default=abc("predictive_draws"), metavar="M",
                        help="posterior predictive runs (default %(default)s)")
     group.add_argument("--resume", action="store_true",
                        help="continue the ABC history (abc.db) in --out")
@@ -293,8 +297,6 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from .discover import TargetError, write_discovery
     from .store import ResultsError
 
-    if not 0 < args.threshold <= 1:
-        raise UsageError("--threshold must be in (0, 1]")
     try:
         discovery, out = write_discovery(args.dir, args.target, args.by, args.threshold,
                                          args.max_boxes, args.out)

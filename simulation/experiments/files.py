@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ReportedError
+from ..inputs import MAX_CHECKSUM_BYTES, MAX_TABLE_BYTES, InputError, read_bytes, regular_file
 
 
 class ResultsError(ReportedError):
@@ -54,8 +55,10 @@ def copy_outputs(out: str | Path, target: str | Path, names: tuple[str, ...]) ->
     return copied
 
 
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes (read in chunks)."""
+def sha256(path: Path, limit: int = MAX_TABLE_BYTES) -> str:
+    """The SHA-256 of a regular file's bytes (read in chunks; ``InputError`` for a pipe, a
+    device or a file larger than ``limit``)."""
+    regular_file(path, limit, "results file")
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -70,9 +73,10 @@ def checksum_path(path: Path) -> Path:
 def read_checksums(path: Path) -> set[str]:
     """The checksums stored beside ``path`` (empty if there is no checksum file)."""
     try:
-        text = checksum_path(path).read_text(encoding="ascii", errors="replace")
+        data = read_bytes(checksum_path(path), MAX_CHECKSUM_BYTES, "checksum file")
     except FileNotFoundError:
         return set()
+    text = data.decode("ascii", errors="replace")
     return {line.split()[0] for line in text.splitlines() if line.strip()}
 
 
@@ -171,11 +175,13 @@ class DirectoryLock:
     def holder(self) -> dict[str, Any] | None:
         """Who holds the lock, if anyone does: pid, host, started."""
         try:
-            return json.loads(self.lock_path.read_text(encoding="utf-8"))
+            holder = json.loads(read_bytes(self.lock_path, 4096, "lock file"))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
+        except (OSError, ValueError, InputError):
             return {"pid": None, "host": "?", "started": "?"}
+        return holder if isinstance(holder, dict) else {"pid": None, "host": "?",
+                                                         "started": "?"}
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:

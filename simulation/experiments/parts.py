@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..inputs import MAX_TABLE_BYTES, InputError, regular_file
 from .files import ResultsError, read_checksums, reason, sha256
 
 ROW_KEY = b"sprout.run"
@@ -46,8 +47,10 @@ class Outcome:
         return cls(row["run_id"], row["status"] == "failed", sink.getvalue().to_pybytes())
 
 
-def read_part(path: Path) -> tuple[dict[str, Any], pa.Table]:
-    """A part's row and series (``ResultsError`` naming the part if it cannot be read)."""
+def read_part(path: Path, inside: Path | None = None) -> tuple[dict[str, Any], pa.Table]:
+    """A part's row and series (``ResultsError`` naming the part if it cannot be read; an
+    ``InputError`` if it is no regular file of the folder ``inside``)."""
+    regular_file(path, MAX_TABLE_BYTES, "part file", inside)
     try:
         table = pq.read_table(path)
         row = json.loads(table.schema.metadata[ROW_KEY])
@@ -56,11 +59,16 @@ def read_part(path: Path) -> tuple[dict[str, Any], pa.Table]:
     return row, table.replace_schema_metadata(None)
 
 
-def check_part(path: Path) -> str | None:
-    """Why a part cannot be trusted, or None: its checksum differs from the one stored
-    beside it, or (without one) it is unreadable, lacks its row, names another run or has
-    the wrong number of weeks."""
-    expected = read_checksums(path)
+def check_part(path: Path, inside: Path | None = None) -> str | None:
+    """Why a part cannot be trusted, or None: it is no regular file of the folder
+    ``inside`` (a link out of it, a pipe, too large), its checksum differs from the one
+    stored beside it, or (without one) it is unreadable, lacks its row, names another run
+    or has the wrong number of weeks."""
+    try:
+        regular_file(path, MAX_TABLE_BYTES, "part file", inside)
+        expected = read_checksums(path)
+    except InputError as err:
+        return str(err).split(": ", 1)[-1]
     if expected:
         try:
             return None if sha256(path) in expected else "checksum mismatch"

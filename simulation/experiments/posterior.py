@@ -211,8 +211,10 @@ def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED
     scenario keeps its own changes where it sets a free parameter. Returns the runs and the
     table (mean and 2.5-97.5% of runs per figure; the difference from the first scenario,
     paired by draw)."""
+    from ..inputs import MAX_JSON_BYTES, regular_file
     from .calibrate import FREE
 
+    regular_file(Path(source) / "particles.csv", MAX_JSON_BYTES, "posterior's particles file")
     particles = pd.read_csv(Path(source) / "particles.csv")
     names = [k for k in FREE if k in particles]
     sample = draws(particles, names, n_draws, seed)
@@ -311,13 +313,18 @@ def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
     table.to_csv(out / "compare_posterior.csv", index=False)
     text = posterior_markdown(table, str(source))
     (out / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
+    from .. import __version__
+
     meta = {"scenarios": [s.as_dict() for s in scenarios], "posterior": str(source),
-            "draws": args.draws, "master_seed": args.seed, "provenance": provenance()}
+            "draws": args.draws, "master_seed": args.seed,
+            "seeds": replicate_seeds(args.seed, args.draws), "sprout_version": __version__,
+            "provenance": provenance()}
     (out / "metadata.json").write_text(json.dumps(_plain(meta), indent=2, ensure_ascii=False))
     if args.json:
         print(json.dumps({"table": json.loads(table.to_json(orient="records")), **meta},
                          ensure_ascii=False, default=str))
     else:
         print(text)
-        print(f"\nWrote {out}/compare_posterior.csv, compare_posterior.md, runs.csv")
+        print(f"\nWrote {out}/ (compare_posterior.csv, compare_posterior.md, runs.csv, "
+              "metadata.json)")
     return 0

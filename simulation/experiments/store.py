@@ -46,8 +46,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..inputs import MAX_TABLE_BYTES, InputError, read_json, regular_file
 from ..provenance import provenance
-from ..runner import git_state
 from .files import (
     DirectoryLock,
     DiskFullError,
@@ -62,13 +62,11 @@ from .files import (
     writing,
 )
 from .parts import Outcome, check_part, read_part
+from .rows import RUN_COLUMNS, check_identity, numeric_if_possible, outcome_row
 from .sweep import Sweep
 
-__all__ = ["DiskFullError", "ResultsError", "ResultsStore", "SweepResults", "load_results"]
-
-RUN_COLUMNS = ("run_id", "point", "point_id", "replicate", "seed", "status", "error",
-               "traceback", "elapsed_s")
-"""Columns every run row starts with; parameters and summary figures follow."""
+__all__ = ["DiskFullError", "ResultsError", "ResultsStore", "SweepResults", "load_results",
+           "outcome_row"]
 
 TABLES = ("runs.parquet", "series.parquet")
 """The consolidated files."""
@@ -160,7 +158,8 @@ class ResultsStore:
         self.meta = meta or {"sprout_version": __version__, "sweep": design,
                              "started": started, "ended": None, "sessions": []}
         provenance_record = provenance()
-        record = {**session, **git_state(), "sprout_version": __version__,
+        git = {key: provenance_record[key] for key in ("git_commit", "git_dirty")}
+        record = {**session, **git, "sprout_version": __version__,
                   "started": started, "ended": None, "already_stored": len(stored),
                   "provenance": provenance_record}
         if self.damaged:
@@ -172,7 +171,7 @@ class ResultsStore:
             record["changed"] = changed
             self.meta["sweep"].update({key: new for key, (_, new) in changed.items()})
         self.meta["sessions"].append(record)
-        self.meta.update(git_state(), provenance=provenance_record, planned=len(sweep.runs()))
+        self.meta.update(git, provenance=provenance_record, planned=len(sweep.runs()))
         self._save_meta()
         return stored
 
@@ -192,7 +191,7 @@ class ResultsStore:
         ``*.damaged`` so that their runs run again. Returns what was damaged."""
         damaged = []
         for path in sorted(self.parts.glob("*.parquet")):
-            reason = check_part(path)
+            reason = check_part(path, self.dir)
             if reason:
                 damaged.append(f"{path.name} ({reason})")
                 for gone in (path, checksum_path(path)):
@@ -209,11 +208,14 @@ class ResultsStore:
             damaged += [f"{name} (checksum mismatch or unreadable)" for name in bad_tables]
         return damaged
 
-    @staticmethod
-    def _table_damage(path: Path) -> str | None:
-        if not path.exists():
+    def _table_damage(self, path: Path) -> str | None:
+        if not (path.exists() or path.is_symlink()):
             return None
-        expected = read_checksums(path)
+        try:
+            regular_file(path, MAX_TABLE_BYTES, "results table", self.dir)
+            expected = read_checksums(path)
+        except InputError as err:
+            return str(err).split(": ", 1)[-1]
         if expected:
             return None if sha256(path) in expected else "checksum mismatch"
         try:  # written before checksums: readable is all that can be checked
@@ -257,13 +259,15 @@ class ResultsStore:
     # --- reading --------------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
         """metadata.json (empty if there is none; ``ResultsError`` if it is damaged)."""
+        if not (self.metadata_path.exists() or self.metadata_path.is_symlink()):
+            return {}
         try:
-            meta = json.loads(self.metadata_path.read_text(encoding="utf-8"))
+            meta = read_json(self.metadata_path, "metadata file", self.dir)
         except FileNotFoundError:
             return {}
-        except (OSError, UnicodeDecodeError, ValueError) as err:
+        except InputError as err:
             raise ResultsError(f"{self.metadata_path}: cannot be read as JSON "
-                               f"({reason(err)})") from None
+                               f"({str(err).split(': ', 1)[-1]})") from None
         if not isinstance(meta, dict) or not isinstance(meta.get("sweep"), dict) or not all(
                 key in meta["sweep"] for key in ("name", "design_sha256", "varied")):
             raise ResultsError(f"{self.metadata_path}: not the metadata of a sweep's results "
@@ -279,6 +283,7 @@ class ResultsStore:
         return ids
 
     def _read_table(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+        regular_file(path, MAX_TABLE_BYTES, "results table", self.dir)
         try:
             return pd.read_parquet(path, columns=columns)
         except (pa.ArrowException, OSError, ValueError) as err:
@@ -289,7 +294,7 @@ class ResultsStore:
         """``ResultsError`` naming every damaged file: a part or table whose checksum
         differs (a flipped bit), or that cannot be read."""
         bad = [f"{p} ({r})" for p in sorted(self.parts.glob("*.parquet"))
-               if (r := check_part(p))]
+               if (r := check_part(p, self.dir))]
         bad += [f"{self.dir / n} ({r})" for n in TABLES if (r := self._table_damage(self.dir / n))]
         if bad:
             raise ResultsError(f"damaged results: {'; '.join(bad[:3])}"
@@ -301,7 +306,7 @@ class ResultsStore:
         rows, tables = [], []
         for path in sorted(self.parts.glob("*.parquet")):
             try:
-                row, table = read_part(path)
+                row, table = read_part(path, self.dir)
             except ResultsError:
                 if path.exists():
                     raise
@@ -382,9 +387,10 @@ def load_results(directory: str | Path, verify: bool = True) -> SweepResults:
     if len(runs) and not {"point", "replicate", "status"} <= set(runs.columns):
         raise ResultsError(f"{directory}: the runs table lacks its point, replicate or "
                            "status columns")
+    check_identity(directory, runs, series, meta)
     if len(runs):
         runs = runs.sort_values(["point", "replicate"], ignore_index=True)
-        runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else _numeric_if_possible(runs[c])
+        runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else numeric_if_possible(runs[c])
                              for c in runs.columns})
     varied = list(meta["sweep"].get("varied", []))
     keys = ["run_id", "point", "replicate", *varied]
@@ -392,24 +398,3 @@ def load_results(directory: str | Path, verify: bool = True) -> SweepResults:
         series = runs[keys].merge(series, on="run_id", how="inner")
         series = series.sort_values(["point", "replicate", "week"], ignore_index=True)
     return SweepResults(runs=runs, series=series, metadata=meta)
-
-
-def _numeric_if_possible(column: pd.Series) -> pd.Series:
-    """Columns that mixed numbers with missing values come back as numbers."""
-    if column.dtype != object:
-        return column
-    present = column.dropna()
-    if len(present) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                            for v in present):
-        return pd.to_numeric(column)
-    return column
-
-
-def outcome_row(run_fields: dict[str, Any], params: dict[str, Any],
-                summary: dict[str, Any]) -> dict[str, Any]:
-    """One run's row: its fields, every parameter, then the summary figures (None as NaN)."""
-    clash = set(summary) & (set(params) | set(RUN_COLUMNS))
-    figures = {(f"summary_{k}" if k in clash else k): (np.nan if v is None else v)
-               for k, v in summary.items()}
-    return {**run_fields, **params, **figures}
-

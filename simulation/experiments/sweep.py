@@ -43,6 +43,7 @@ from .. import limits
 from ..parameters import BY_NAME
 from ..runner import replicate_seeds
 from ..scenario import (
+    EXPERIMENTS_DIR,
     Scenario,
     ScenarioError,
     check_name,
@@ -54,7 +55,6 @@ from ..scenario import (
 from ..scenario import load as load_scenario
 from .axes import Axis, parse_axis
 
-EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
 """Where the shipped sweep files live."""
 
 TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
@@ -150,17 +150,18 @@ class Sweep:
         """Check, before anything runs, that every point can run: sizes, combinations and
         memory (``limits.check_run``) and that network files exist and can be read; raise
         ``LimitError``, ``NetworkFileError`` or ``FileNotFoundError`` naming the point."""
-        from ..community import check_network_file
+        from ..inputs import check_network
 
         self.check_size()
-        seen: set[str] = set()
+        networks: dict[str, tuple[int, int]] = {}
         for values in self.points():
             params = self.params(values)
             try:
                 if params.get("network_file"):
-                    if params["network_file"] not in seen:
-                        check_network_file(params["network_file"])
-                        seen.add(params["network_file"])
+                    path = params["network_file"]
+                    if path not in networks:  # read and checked once (self-loops, repeats)
+                        networks[path] = check_network(path)
+                    limits.check_run(params, *networks[path])
                 else:
                     limits.check_run(params)
             except (ValueError, OSError) as err:
@@ -311,7 +312,8 @@ def load(name: str | Path) -> Sweep:
                             "(e.g. scenario = \"baseline\")")
     base = _base_scenario(source, path, data["scenario"])
 
-    fixed = {k: check_value(source, f"set.{k}", k, v) for k, v in data.get("set", {}).items()}
+    fixed = {k: check_value(source, f"set.{k}", k, v, written=True)
+             for k, v in data.get("set", {}).items()}
     axes = tuple(parse_axis(source, k, v) for k, v in data.get("vary", {}).items())
     for axis in axes:
         if axis.name in fixed:

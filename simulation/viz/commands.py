@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 from .. import limits
-from ..errors import UsageError, integer, seed_type
-from ..scenario import Scenario, ScenarioError, resolve
+from ..errors import UsageError, integer, out_path, seed_type, writable_directory
+from ..inputs import preflight
+from ..scenario import Scenario, resolve, scenarios_epilog
 from ..text import LANGUAGES
 
 APP_MODULE = "simulation.viz.app"
@@ -27,7 +28,6 @@ KERNEL_CULL_TIMEOUT = "2m"
 SERVER_ENVIRONMENT = {
     "SOLARA_KERNEL_CULL_TIMEOUT": KERNEL_CULL_TIMEOUT,
     "SOLARA_KERNEL_MAX_PER_SESSION": "20",
-    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
 }
 """Solara settings ``sprout ui`` launches the server with (each only if not set already).
 
@@ -36,6 +36,15 @@ threads and websockets). ``--production`` mode, which ``sprout ui`` always uses,
 aggregates only: no identifiers, no paths, no page input. Bind to 127.0.0.1 (the default),
 or put the server behind a proxy that blocks these paths, when others share the network.
 """
+
+OFFLINE_ENVIRONMENT = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    # Solara fetches an asset it does not hold (any unknown /_solara/cdn/... path) from
+    # this address: a scheme no HTTP client speaks, so the fetch fails at once, in this
+    # process, and the page gets a 404; no request ever leaves the machine.
+    "SOLARA_ASSETS_CDN": "sprout-offline://no-cdn/",
+}
+"""Set whatever the environment says: the server never contacts an outside host."""
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -88,8 +97,24 @@ def check_host(host: str, port: int) -> None:
 def server_environment(scenario: Scenario) -> dict[str, str]:
     """The environment the Solara server runs with: ``SERVER_ENVIRONMENT`` (unless set)
     and the scenario the page opens with."""
-    return {**SERVER_ENVIRONMENT, **os.environ, "SPROUT_SCENARIO": scenario.path,
-            "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_THEME_TITLE": "Sprout"}
+    return {**SERVER_ENVIRONMENT, **os.environ, **OFFLINE_ENVIRONMENT,
+            "SPROUT_SCENARIO": scenario.path, "SOLARA_THEME_SHOW_BANNER": "False",
+            "SOLARA_THEME_TITLE": "Sprout"}
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """In the server's process (Linux): receive SIGTERM when ``sprout ui`` dies, however it
+    dies (SIGKILL included), so that no server is left holding the port."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    os.setsid()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""Signals that stop ``sprout ui`` and its server (SIGHUP: the terminal was closed)."""
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -107,12 +132,15 @@ def cmd_ui(args: argparse.Namespace) -> int:
     env = server_environment(scenario)
     # The server runs in its own process group, so stopping it stops all of it; SIGTERM
     # or SIGINT to ``sprout ui`` is passed on, and the port is free when we return.
-    server = subprocess.Popen(serve_command(port, args.host), env=env, start_new_session=True)
+    # Its own session (``_die_with_parent`` calls setsid), and a death signal should this
+    # process be killed outright (SIGKILL cannot be caught).
+    server = subprocess.Popen(serve_command(port, args.host), env=env,
+                              preexec_fn=_die_with_parent)
 
     def stop(signum: int, _frame: object) -> None:
         raise _SignalledError(signum)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
     print(f"Sprout workshop ({scenario.name}): http://{args.host}:{port}  (Ctrl+C stops it)",
           flush=True)
     try:
@@ -126,7 +154,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 
 class _SignalledError(Exception):
-    """SIGTERM or SIGINT arrived while serving."""
+    """SIGTERM, SIGINT or SIGHUP arrived while serving."""
 
 
 def _stop_group(server: subprocess.Popen, grace: float = 5.0) -> None:
@@ -147,14 +175,21 @@ def cmd_animate(args: argparse.Namespace) -> int:
     from .animate import FORMATS, animate, sidecar_path
 
     out = Path(args.out)
-    if out.suffix.lower() not in FORMATS:
-        raise ScenarioError("--out", None, f"{out}: the animation must end in .gif or .mp4")
+    if out.suffix not in FORMATS:
+        hint = (f"; write the suffix in lower case: {out.with_suffix(out.suffix.lower())}"
+                if out.suffix.lower() in FORMATS else "")
+        raise UsageError(f"--out {out}: the animation must end in .gif or .mp4{hint}")
     if out.is_dir():
         raise UsageError(f"--out {out}: a directory; name the animation file, e.g. "
                          f"{out / 'demo.gif'}")
-    from ..cli import preflight
-    from ..errors import writable_directory
-
+    if out.exists() or out.is_symlink():
+        if not sidecar_path(out).is_file() or out.is_symlink():
+            raise UsageError(f"--out {out}: a file Sprout did not make (no "
+                             f"{sidecar_path(out).name} beside it); it is left alone: name "
+                             "another file")
+        if not args.overwrite:
+            raise UsageError(f"--out {out}: already exists; add --overwrite to replace it, or "
+                             "name another file")
     scenario = resolve(args.scenario, args.set)
     params = scenario.params
     weeks_run = params["project_weeks"] + params["horizon_weeks"]
@@ -177,6 +212,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
         command += ["--captions"]
     for item in args.set or []:
         command += ["--set", item]
+    quiet_fonts(args.lang)
     record = animate(scenario, out, lang=args.lang, seed=seed, weeks=args.weeks,
                      fps=args.fps, command=shlex.join(command), with_captions=args.captions)
     print(f"Wrote {out} ({record['frames']} frames, scenario '{scenario.name}', seed "
@@ -186,8 +222,6 @@ def cmd_animate(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``ui`` and ``animate`` to the ``sprout`` command line."""
-    from ..cli import scenarios_epilog
-
     ui = subparsers.add_parser(
         "ui", help="serve the live, bilingual workshop page",
         description="Serve the workshop page with Solara. A closed tab's session is freed "
@@ -209,8 +243,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                  epilog=scenarios_epilog())
     anim.add_argument("scenario", nargs="?", default="baseline",
                       help="scenario file or name")
-    anim.add_argument("--out", required=True, metavar="FILE.gif|FILE.mp4",
-                      help="the animation file to write")
+    anim.add_argument("--out", type=out_path("a file"), required=True,
+                      metavar="FILE.gif|FILE.mp4", help="the animation file to write")
+    anim.add_argument("--overwrite", action="store_true",
+                      help="replace FILE if it exists")
     anim.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the labels")
     anim.add_argument("--seed", type=seed_type(), help="seed (default: the scenario's)")
     anim.add_argument("--weeks", type=integer(0, limits.MAX_FRAMES - 1, "a number of weeks"),
@@ -223,3 +259,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="caption the key moments (in --lang) under the map and chart and "
                            "hold their weeks on screen a little longer")
     anim.set_defaults(func=cmd_animate)
+
+
+def quiet_fonts(lang: str) -> None:
+    """Chinese in matplotlib, at most one line about fonts: a font cache built before the
+    Chinese font was installed is rebuilt (else every glyph is an empty box), a missing
+    font is said once (instead of one ``findfont`` warning per glyph drawn)."""
+    import logging
+    import warnings
+
+    from matplotlib import font_manager
+
+    from .style import CJK_FONT
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=r"(?s).*Glyph .* missing from font")
+    if lang != "zh" or _has_font(font_manager, CJK_FONT):
+        return
+    rebuilt = font_manager._load_fontmanager(try_read_cache=False)  # noqa: SLF001
+    font_manager.fontManager = rebuilt
+    if not _has_font(font_manager, CJK_FONT):
+        print(f"Warning: the Chinese font ({CJK_FONT}) is not installed: Chinese text will "
+              "show as empty boxes. Install it with `sudo apt-get install "
+              "fonts-wqy-microhei` (or `bash scripts/bootstrap.sh --dev`).",
+              file=sys.stderr, flush=True)
+
+
+def _has_font(font_manager: object, name: str) -> bool:
+    manager = font_manager.fontManager  # type: ignore[attr-defined]
+    return any(entry.name == name for entry in manager.ttflist)

@@ -1,0 +1,153 @@
+"""Output folders: Sprout replaces or removes only what it made itself.
+
+Sprout recognises its own outputs by their metadata: a run's folder holds a
+``summary.json`` naming a scenario, a seed (or seeds) and ``sprout_version``; a
+comparison's folder a ``metadata.json`` naming its scenarios, seeds and
+``sprout_version``; ``latest`` is a link Sprout made to a sibling folder (or, where links
+fail, a copy of a run's folder). Everything else — a folder of the user's notes named
+``latest``, a ``series.csv`` of their own in ``--out DIR`` — is never deleted or replaced:
+the command is refused before anything runs, in one line. Replacing Sprout's own earlier
+outputs in a folder the user named (``--out DIR``) needs ``--overwrite``; the folders
+Sprout names itself (``out/SCENARIO/seed-S``, ``out/compare/…``) are replaced when they
+hold Sprout's earlier outputs of the same inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .inputs import InputError, read_json
+
+RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events.json",
+               "groups_over_time.png")
+"""What ``sprout run`` writes into its folder (besides ``replicate-NNN/`` folders)."""
+
+COMPARE_OUTPUTS = ("compare.csv", "compare.md", "compare_groups.png", "metadata.json",
+                   "compare_posterior.csv", "compare_posterior.md", "runs.csv")
+"""What ``sprout compare`` (and ``compare --posterior``) writes into its folder."""
+
+
+def _metadata(path: Path, keys: Iterable[str]) -> dict[str, Any] | None:
+    """``path``'s JSON if it is a small regular file holding every key in ``keys``."""
+    try:
+        data = read_json(path, "metadata file", inside=path.parent, limit=32_000_000)
+    except (OSError, InputError):
+        return None
+    if isinstance(data, dict) and all(key in data for key in keys):
+        return data
+    return None
+
+
+def is_run_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a folder ``sprout run`` wrote (by its ``summary.json``)."""
+    return (folder.is_dir() and not folder.is_symlink()
+            and _metadata(folder / "summary.json", ("scenario", "seed", "sprout_version"))
+            is not None)
+
+
+def is_compare_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a folder ``sprout compare`` wrote (by its ``metadata.json``)."""
+    return (folder.is_dir() and not folder.is_symlink()
+            and _metadata(folder / "metadata.json", ("scenarios", "seeds", "sprout_version"))
+            is not None)
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def check_replaceable(target: Path, kind: str, named: bool, overwrite: bool,
+                      option: str = "--out") -> None:
+    """Before anything runs: ``UsageError`` unless ``target`` may receive a ``kind``
+    (``"run"`` or ``"compare"``) output. It may if nothing of the outputs' names is there;
+    if what is there is Sprout's own output of that kind (replaced only with ``overwrite``
+    when the user ``named`` the folder). Never if something there is not Sprout's."""
+    if not _present(target):
+        return
+    if target.is_symlink() or not target.is_dir():
+        raise UsageError(f"{option} {target}: a file or link is in the way, not a folder "
+                         "Sprout wrote; it is left alone: choose another folder")
+    names = RUN_OUTPUTS if kind == "run" else COMPARE_OUTPUTS
+    clashes = [name for name in names if _present(target / name)]
+    if kind == "run":
+        clashes += [p.name for p in [*target.glob("replicate-*"), *target.glob("seed-*")]]
+    if not clashes:
+        return
+    ours = is_run_folder(target) if kind == "run" else is_compare_folder(target)
+    if ours and kind == "run":
+        ours = all(is_run_folder(target / name) for name in clashes
+                   if name.startswith(("replicate-", "seed-")))
+    if not ours:
+        raise UsageError(f"{option} {target}: holds {', '.join(sorted(clashes)[:3])} that "
+                         f"Sprout did not write (no {kind} metadata); they are left alone: "
+                         "choose another folder")
+    if named and not overwrite:
+        raise UsageError(f"{option} {target}: holds the outputs of an earlier sprout "
+                         f"{kind}; add --overwrite to replace them, or choose another "
+                         "folder")
+
+
+def check_latest(folder: Path) -> None:
+    """``UsageError`` if ``folder/latest`` is something Sprout did not make (it would be
+    replaced by a link to the new run)."""
+    link = folder / "latest"
+    if link.is_symlink():
+        target = os.readlink(link)
+        if os.sep in target.rstrip(os.sep) or target.startswith("."):
+            raise UsageError(f"{link}: a link Sprout did not make (to {target}); it is left "
+                             "alone: remove it, or write elsewhere with --out")
+        return
+    if _present(link) and not is_run_folder(link):
+        raise UsageError(f"{link}: a file or folder Sprout did not make; it is left alone: "
+                         "move it, or write elsewhere with --out")
+
+
+def clear_outputs(out: Path, kind: str = "run") -> None:
+    """Remove Sprout's own earlier outputs from ``out`` (checked by
+    ``check_replaceable``), nothing else."""
+    for name in (RUN_OUTPUTS if kind == "run" else COMPARE_OUTPUTS):
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    if kind == "run":
+        for folder in [*out.glob("replicate-*"), *out.glob("seed-*")]:
+            if is_run_folder(folder):
+                shutil.rmtree(folder)
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Move a finished folder into place, replacing Sprout's earlier one of the same name
+    (checked by ``check_replaceable`` before the run)."""
+    old = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
+    if target.exists():
+        if not (is_run_folder(target) or is_compare_folder(target)):
+            raise UsageError(f"{target}: appeared during the run and is not Sprout's; the "
+                             f"new results are left in {staging}")
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def point_latest(target: Path) -> Path:
+    """Make ``target``'s sibling ``latest`` a link to it (a copy where links fail),
+    replacing only an earlier ``latest`` that Sprout made."""
+    check_latest(target.parent)
+    link = target.parent / "latest"
+    tmp = target.parent / f".latest.{uuid.uuid4().hex}.tmp"
+    try:
+        os.symlink(target.name, tmp, target_is_directory=True)
+        if link.is_dir() and not link.is_symlink():  # Sprout's copy (check_latest)
+            shutil.rmtree(link)
+        os.replace(tmp, link)
+    except OSError:
+        if tmp.is_symlink():
+            tmp.unlink()
+        shutil.copytree(target, tmp)
+        replace_folder(tmp, link)
+    return link
