@@ -80,6 +80,8 @@ TEXT: dict[str, dict[str, str]] = {
     "jump_week": {"en": "Week", "zh": "周"},
     "pause_at_moments": {"en": "Pause at key moments", "zh": "关键时刻自动暂停"},
     "key_moments": {"en": "Key moments", "zh": "关键时刻"},
+    "moments_more": {"en": "{n} earlier moments", "zh": "更早的 {n} 个关键时刻"},
+    "moments_less": {"en": "only the newest three", "zh": "只看最新三个"},
     "no_moments": {"en": "None yet: the first comes when infiltration ends.",
                    "zh": "暂无：下渗阶段结束时出现第一个。"},
     "filter_all": {"en": "all", "zh": "全部"},

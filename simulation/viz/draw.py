@@ -23,7 +23,7 @@ FONT_FAMILY = "'WenQuanYi Micro Hei', sans-serif"
 first family it is given, so the page and the files use the same one."""
 WORKER_COLOUR = "#238b45"
 PAD = 20  # thousandths of a courtyard round the map
-NUMBER_SIZE = 190  # courtyard numbers, thousandths of a courtyard (~1/5 of its side)
+NUMBER_SIZE = 240  # courtyard numbers, thousandths of a courtyard (~1/5 of its side)
 
 
 def text_width(text: str, font: float) -> float:

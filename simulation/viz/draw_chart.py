@@ -76,9 +76,14 @@ def chart_svg(spec: dict[str, Any], width: float, height: float, font: float,
     out.append(label(0, y, spec.get("title", ""), font, weight="bold"))
     keys = [line for line in spec.get("lines", []) if line.get("label")]
     mark = spec.get("star")
+    widths = [font * 2.6 + text_width(line["label"], font) for line in keys]
+    if mark:
+        widths.append(font * 2.2 + text_width(mark["label"], font))
     if keys or mark:
-        x = 0.0
-        y += font * 1.35
+        title_w = text_width(spec.get("title", ""), font) + font * 1.5
+        x = title_w if title_w + sum(widths) <= w else 0.0  # beside the title if it fits
+        if not x:
+            y += font * 1.35
         for line in keys:
             dash = " stroke-dasharray='6,4'" if line["dash"] else ""
             out.append(f"<line x1='{x:.1f}' x2='{x + font * 1.6:.1f}' y1='{y - font * 0.35:.1f}' "
@@ -98,7 +103,7 @@ def chart_svg(spec: dict[str, Any], width: float, height: float, font: float,
         return left + v * scale_x
 
     marks = badges(spec.get("marks", []), X, font) if spec.get("numbered") else []
-    top = y + font * (0.5 + (1.3 if marks else 0.3))
+    top = y + font * (0.4 + (1.25 if marks else 0.3))
     y_max = spec.get("y_max") or 1
     plot_h = max(h - bottom - top, 10.0)
 

@@ -85,6 +85,9 @@ def Body(lang: str) -> None:
 
 @solara.component
 def Moments(index: str, lang: str, font: int) -> None:
+    """The key moments in full; in presentation mode the newest three, the rest a click
+    away (the screen has no room to scroll)."""
     EventList(feed=f"{index}.moments", title=t("key_moments", lang),
               week_label=t("week", lang, week="{week}"), filters=[], search_label="",
-              font=font, numbered=True, testid="moments")
+              font=font, numbered=True, testid="moments", limit=3 if present.value else 0,
+              more_label=t("moments_more", lang), less_label=t("moments_less", lang))

@@ -37,8 +37,10 @@ def TimeChart(feed: str, font: int, event_size: Callable[[Any], None]) -> None:
 
 @solara.component_vue("web/event_list.vue")
 def EventList(feed: str, title: str, week_label: str, filters: list,
-              search_label: str, font: int, numbered: bool, testid: str) -> None:
-    pass
+              search_label: str, font: int, numbered: bool, testid: str, limit: int = 0,
+              more_label: str = "", less_label: str = "") -> None:
+    """The log (filters, search) or the key moments (numbered, in full; ``limit``: the
+    newest few, the rest a click away)."""
 
 
 @solara.component_vue("web/keys.vue")

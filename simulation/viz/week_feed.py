@@ -30,7 +30,7 @@ from .session import Workshop
 from .web_parts import Feed
 
 
-def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 15) -> dict[str, str]:
+def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -> dict[str, str]:
     """The week's strings for the page's parts (read under the workshop's lock)."""
     with current.lock:
         data = [RunData.of(run, current, lang) for run in current.runs]
@@ -39,7 +39,7 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 15) -
     out = {"week": str(week)}
     for i, run_data in enumerate(data):
         legend = run_data.legend
-        if len(data) > 1:  # narrow columns: the map's key without the interests
+        if len(data) > 1 or not with_log:  # narrow columns, presentation: no interests
             legend = [item for item in legend if item["shape"] != "line"]
         out[f"{i}.phase"] = run_data.phase
         out[f"{i}.banner"] = run_data.banner
