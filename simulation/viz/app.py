@@ -35,8 +35,11 @@ from .page_state import (
     workshop,
 )
 from .sidebar import Conditions
+from .solara_fix import fix_navigator
 from .views import Views
 from .web_parts import Keys
+
+fix_navigator()  # Solara's router part, else one console warning per page load
 
 
 def _present_from_url(search: str | None) -> bool:
