@@ -59,8 +59,7 @@ TEXT: dict[str, dict[str, str]] = {
     "bad_control": {"en": "{field}: this value cannot be used ({error}).",
                     "zh": "{field}：无法使用这个值（{error}）。"},
     "week_label": {"en": "Week", "zh": "周数"},
-    "group_key": {"en": "a group (its members; ★ its leader, ring: member)",
-                  "zh": "一支队伍（圆内为人数；★ 负责人，彩圈：成员）"},
+    "group_key": {"en": "group: members (★ leader)", "zh": "队伍：人数（★ 负责人）"},
     "phase_start": {"en": "before the project", "zh": "项目开始前"},
     "phase_no_programme": {"en": "no programme (no social workers)",
                            "zh": "无项目（没有社工）"},
@@ -80,6 +79,24 @@ TEXT: dict[str, dict[str, str]] = {
     "jump_week": {"en": "Week", "zh": "周"},
     "pause_at_moments": {"en": "Pause at key moments", "zh": "关键时刻自动暂停"},
     "key_moments": {"en": "Key moments", "zh": "关键时刻"},
+    "delta_label": {"en": "groups: right minus left", "zh": "支：右减左"},
+    "paired_line": {"en": "Both runs share seed {seed} and their random numbers: the "
+                          "difference is the condition's, not luck.",
+                    "zh": "两边共用随机种子 {seed} 和随机数：差别来自条件，而不是运气。"},
+    "paired_spread": {"en": "Over {pairs} paired seeds, week {week}: {mid:+.0f} groups (80% of "
+                            "pairs {low:+.0f} to {high:+.0f}).",
+                      "zh": "{pairs} 对同种子运行，第 {week} 周：{mid:+.0f} 支（80% 的配对在 "
+                            "{low:+.0f} 到 {high:+.0f} 之间）。"},
+    "paired_pending": {"en": "Running {total} paired seeds in the background: {done} done.",
+                       "zh": "后台正在运行 {total} 组同种子配对：已完成 {done} 组。"},
+    "end_card": {"en": "Project's end (week {week}): {groups} groups · the case: {case}",
+                 "zh": "项目结束（第 {week} 周）：{groups} 支 · 案例：{case} 支"},
+    "end_spread": {"en": "· 80% of {runs} runs: {low:.0f}–{high:.0f}",
+                   "zh": "· {runs} 次运行中 80%：{low:.0f}–{high:.0f} 支"},
+    "end_pending": {"en": "· other runs: {done} of {total} done",
+                    "zh": "· 其他运行：已完成 {done}/{total}"},
+    "band_runs": {"en": "80% of {runs} runs", "zh": "{runs} 次运行中的 80%"},
+    "band_pairs": {"en": "80% of {pairs} paired seeds", "zh": "{pairs} 对配对运行中的 80%"},
     "moments_more": {"en": "{n} earlier moments", "zh": "更早的 {n} 个关键时刻"},
     "moments_less": {"en": "only the newest three", "zh": "只看最新三个"},
     "no_moments": {"en": "None yet: the first comes when infiltration ends.",
@@ -227,14 +244,12 @@ ORIGIN_NAMES = {
     "en": {
         "initial": "existing",
         "pioneer": "the pioneer's",
-        "worker": "worker-supported",
-        "resident": "resident-initiated",
+        "new": "new",
     },
     "zh": {
         "initial": "原有",
         "pioneer": "先行者的",
-        "worker": "社工推动的",
-        "resident": "居民自发的",
+        "new": "新的",
     },
 }
 

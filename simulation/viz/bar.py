@@ -54,7 +54,7 @@ def Bar(lang: str) -> None:
                 disabled=playing.value or not running)
         _button(t("reset", lang), "reset", lambda: start(setup.value), color="primary",
                 outlined=setup.value == applied.value)
-        with solara.Div(style={"width": "11.5em"}):
+        with solara.Div(style={"width": "11.5em"}, classes=["sprout-speed-box"]):
             solara.Select(t("speed", lang), values=speed_names,
                           value=speed_names[SPEEDS.index(speed.value)], dense=True,
                           on_value=guarded(t("speed", lang), lambda name: speed.set(

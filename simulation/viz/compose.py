@@ -88,7 +88,8 @@ def run_column(data: Any, plan: MapPlan, x: float, y: float, width: float, font:
 
 
 def view_svg(columns: Sequence[tuple[Any, MapPlan, str]], caption: str, meta: str,
-             week_label: str, moments_title: str, font: float = 16) -> str:
+             week_label: str, moments_title: str, font: float = 16,
+             notes: Sequence[str] = ()) -> str:
     """The page's view: one run wide (map beside charts), or runs in columns; each column
     is (the run's week as ``RunData``, its map plan, its heading)."""
     wide = len(columns) == 1
@@ -96,8 +97,15 @@ def view_svg(columns: Sequence[tuple[Any, MapPlan, str]], caption: str, meta: st
     gap, margin = 40, 20
     width = margin * 2 + col_w * len(columns) + gap * (len(columns) - 1)
     body, bottom = [label(margin, font * 1.6, caption, font * 1.1, weight="bold")], 0.0
+    top = font * 2.6
+    for note in notes:  # side by side: the difference and the paired seeds
+        for line in wrap(note, font, width - 2 * margin):
+            top += font * 1.35
+            body.append(label(margin, top, line, font, MOMENT_COLOUR))
+    if notes:
+        top += font * 0.8
     for i, (data, plan, heading) in enumerate(columns):
-        x, y = margin + i * (col_w + gap), font * 2.6
+        x, y = margin + i * (col_w + gap), top
         if heading:
             body.append(label(x, y + font * 1.2, heading, font * 1.1, weight="bold"))
             y += font * 2

@@ -127,7 +127,7 @@ def group_slots(groups: Sequence[Sequence[Any]], side: int) -> list[tuple[float,
     slots: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)] * len(groups)
     for court, members in by_court.items():
         cx, cy = (court % side) * 1000, (court // side) * 1000
-        cols = 4 if len(members) <= 8 else 5
+        cols = next(c for c, most in ((4, 8), (5, 15), (6, 24), (7, 10**9)) if len(members) <= most)
         rows = -(-len(members) // cols)
         cell = 900 / cols
         r = cell * 0.42

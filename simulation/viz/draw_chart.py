@@ -76,6 +76,10 @@ def chart_svg(spec: dict[str, Any], width: float, height: float, font: float,
     out.append(label(0, y, spec.get("title", ""), font, weight="bold"))
     keys = [line for line in spec.get("lines", []) if line.get("label")]
     mark = spec.get("star")
+    band = spec.get("band")
+    if band and band.get("label"):
+        keys = [*keys, {"label": band["label"], "colour": band["colour"], "dash": False,
+                        "band": True}]
     widths = [font * 2.6 + text_width(line["label"], font) for line in keys]
     if mark:
         widths.append(font * 2.2 + text_width(mark["label"], font))
@@ -84,13 +88,24 @@ def chart_svg(spec: dict[str, Any], width: float, height: float, font: float,
         x = title_w if title_w + sum(widths) <= w else 0.0  # beside the title if it fits
         if not x:
             y += font * 1.35
-        for line in keys:
+        for line, width_ in zip(keys, widths):
+            if x > 0 and x + width_ > w:  # wrap the key, never past the chart's edge
+                x, y = 0.0, y + font * 1.35
             dash = " stroke-dasharray='6,4'" if line["dash"] else ""
+            if line.get("band"):
+                out.append(f"<rect x='{x:.1f}' y='{y - font * 0.75:.1f}' width='{font * 1.6:.1f}'"
+                           f" height='{font * 0.8:.1f}' fill='{line['colour']}' "
+                           "fill-opacity='0.18'/>")
+                out.append(label(x + font * 1.9, y, line["label"], font, "#444"))
+                x += width_
+                continue
             out.append(f"<line x1='{x:.1f}' x2='{x + font * 1.6:.1f}' y1='{y - font * 0.35:.1f}' "
                        f"y2='{y - font * 0.35:.1f}' stroke='{line['colour']}' "
                        f"stroke-width='{2.5 if line['dash'] else 3.5}'{dash}/>")
             out.append(label(x + font * 1.9, y, line["label"], font, line["colour"]))
-            x += font * 2.6 + text_width(line["label"], font)
+            x += width_
+        if mark and x > 0 and x + widths[-1] > w:
+            x, y = 0.0, y + font * 1.35
         if mark:  # the case's mark is named in the key, never over the curves
             out.append(f"<path d='{star(x + font * 0.6, y - font * 0.35, font * 0.6)}' "
                        "fill='crimson'/>")

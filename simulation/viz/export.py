@@ -15,6 +15,7 @@ from ..runner import run_metadata
 from ..text import LANGUAGES, scenario_title, t
 from .compose import view_svg
 from .frames import params_of, private_visit_events, story
+from .outlook import decorate
 from .run_data import RunData
 from .session import Workshop
 
@@ -34,16 +35,21 @@ def _caption(runs: Sequence[Any], lang: str) -> str:
 def view_document(current: Any, lang: str) -> str:
     """The view of a workshop (``session.Workshop``) as one SVG document."""
     runs = current.runs
+    data = [RunData.of(run, current, lang) for run in runs]
+    texts = decorate(current, data, lang)
     columns = []
-    for run in runs:
-        data = RunData.of(run, current, lang)
+    for i, (run, item) in enumerate(zip(runs, data)):
         if len(runs) > 1:  # the page's narrow columns show the key without the interests
-            data.legend = [item for item in data.legend if item["shape"] != "line"]
-        columns.append((data, current.plan(run),
+            item.legend = [entry for entry in item.legend if entry["shape"] != "line"]
+        item.banner = "  ".join(x for x in (item.banner, texts.get(f"{i}.endcard", "")) if x)
+        columns.append((item, current.plan(run),
                         scenario_title(run.scenario, lang) if len(runs) > 1 else ""))
+    notes = [texts[k] for k in ("pair.line", "pair.spread") if texts.get(k)]
+    if "delta" in texts:
+        notes.insert(0, f"Δ {texts['delta']} {t('delta_label', lang)}")
     meta = json.dumps(metadata(runs), ensure_ascii=False, default=str)
     return view_svg(columns, _caption(runs, lang), meta, t("week", lang, week="{week}"),
-                    t("key_moments", lang))
+                    t("key_moments", lang), notes=notes)
 
 
 def rasterise(svg: str, scale: float = 1.0) -> bytes:

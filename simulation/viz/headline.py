@@ -60,3 +60,8 @@ def RunHead(run: Run, lang: str, index: int) -> None:
                     style={"font-weight": "bold"})
         LiveText(feed=f"{index}.phase", testid="", look="sprout-phase")
         _numbers(index, lang)
+        if index == 1:  # the condition's effect: right minus left, now
+            with solara.Div(classes=["sprout-delta"]):
+                solara.Text("Δ", classes=["sprout-big"])
+                LiveText(feed="delta", testid="delta", look="sprout-big")
+                solara.Text(t("delta_label", lang), classes=["sprout-big-label"])

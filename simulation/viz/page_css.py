@@ -19,7 +19,12 @@ CSS = """
 .sprout-main .v-input--checkbox .v-label { font-size: 16px; }
 .sprout-banner { display: block; color: #fff; background: #6a51a3; font-weight: bold;
                  padding: 4px 10px; border-radius: 4px; }
-.sprout-banner:empty { display: none; }
+.sprout-banner:empty, .sprout-endcard:empty, .sprout-pair-spread:empty { display: none; }
+.sprout-endcard { display: inline-block; border: 2px solid #d62728; border-radius: 4px;
+                  padding: 0 8px; font-weight: bold; }
+.sprout-pair { color: #333; }
+.sprout-pair-spread { margin-left: 0.5em; color: #6a51a3; }
+.sprout-delta { color: #6a51a3; border: 2px solid #6a51a3; border-radius: 6px; padding: 0 8px; }
 .sprout-headline { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 22px; }
 .sprout-big { font-size: 34px; font-weight: bold; line-height: 1.1; }
 .sprout-big-label { color: #444; margin: 0 6px; }
@@ -46,8 +51,13 @@ CSS = """
 .sprout-present-page .sprout-one { grid-template-rows: minmax(0, 1.7fr) minmax(0, 1fr); }
 .sprout-present-page .sprout-one .sprout-cell-moments { grid-row: 1 / span 2; overflow: hidden; }
 .sprout-present-page .sprout-two { grid-template-rows: minmax(0, 1fr); }
-.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1.1fr) minmax(0, 1fr); }
+.sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1fr) auto; }
+.sprout-present-page .sprout-run .sprout-cell-states { display: none; }
+.sprout-present-page .sprout-run .sprout-cell-moments { grid-column: 1 / span 2; }
 .sprout-present-page .sprout-big { font-size: 40px; }
+.v-application .sprout-present-page .sprout-run .sprout-big { font-size: 28px !important; }
+.sprout-present-page .sprout-speed-box { width: 9.5em !important; }
+.sprout-present-page .sprout-run .sprout-headline { gap: 0 14px; }
 @media (max-width: 1200px) {
   .sprout-one { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
                 grid-template-rows: 330px 300px auto; }

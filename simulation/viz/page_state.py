@@ -19,6 +19,7 @@ from ..text import t
 from . import frames
 from .controls import conditions
 from .session import Run, Workshop, build
+from .spread import Spread
 
 SCENARIO_ENV = "SPROUT_SCENARIO"
 """Set by ``sprout ui``: the scenario (name or file) the page opens with."""
@@ -120,19 +121,32 @@ def start(new: Setup) -> None:
         problem.set(str(err))
         return
     problem.set("")
+    old = workshop.value
+    if old is not None:
+        old.close()
+    runs.spread = Spread([frames.params_of(run.model) for run in runs.runs], new.seed)
+    runs.spread.on_progress = lambda: _tell_page(runs)
     workshop.set(runs)
     applied.set(new)
     _weeks_left()
     force_update()
 
 
+def _tell_page(current: Workshop) -> None:
+    """The background runs moved on: show the page their news (unless a step will)."""
+    if not playing.value and current.redraw is not None:
+        current.redraw()
+
+
 def _moments(run: Run) -> int:
     return len(frames.key_moments(run.model.events))
 
 
-def advance(weeks: int = 1) -> bool:
+def advance(weeks: int = 1, while_playing: bool = False) -> bool:
     """Up to ``weeks`` weeks for the runs on screen (stopping early at a key moment if the
-    trainer asked to), then redraw; False when there is nothing more to run."""
+    trainer asked to, and, for the play loop (``while_playing``), as soon as Pause is
+    pressed: the runs stop within the week they are in), then redraw; False when there is
+    nothing more to run."""
     current = workshop.value
     if current is None or not current.running:
         playing.set(False)
@@ -141,6 +155,8 @@ def advance(weeks: int = 1) -> bool:
     before = [_moments(run) for run in current.runs]
     try:
         for _ in range(weeks):
+            if while_playing and not playing.value:
+                break
             current.step()
             if not current.running:
                 break
@@ -193,7 +209,7 @@ def play_loop() -> None:
         due = first + int((time.perf_counter() - began) * rate) + 1 if rate else current.week + 1
         if due > current.week:
             current.on_screen.clear()
-            if not advance(due - current.week):
+            if not advance(due - current.week, while_playing=True):
                 break
             current.on_screen.wait(timeout=5)
         if rate:  # week w is due (w - first - 1) / rate seconds after the clock started

@@ -19,6 +19,7 @@ from ..model import CommunityModel
 from ..scenario import Scenario, load
 from . import frames
 from .draw import MapPlan
+from .spread import Spread
 
 
 @dataclass
@@ -47,6 +48,12 @@ class Workshop:
     plans: dict[int, MapPlan] = field(default_factory=dict)  # the map's fixed drawing
     sizes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # charts' boxes
     redraw: Callable[[], None] | None = None  # sends a step's week to the page (week_feed)
+    spread: Spread | None = None  # the background runs (the page starts them)
+
+    def close(self) -> None:
+        """Stop the background runs (the page replaces this workshop)."""
+        if self.spread is not None:
+            self.spread.close()
 
     def plan(self, run: Run) -> MapPlan:
         """The run's fixed map drawing, made once (it never changes during a run)."""

@@ -43,6 +43,7 @@ def Body(lang: str) -> None:
         if len(current.runs) == 1:
             Headline(current.runs[0], lang)
             LiveText(feed="0.banner", testid="banner", look="sprout-banner")
+            LiveText(feed="0.endcard", testid="endcard", look="sprout-endcard")
             with solara.Div(classes=["sprout-grid", "sprout-one"]):
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
                     MapSvg(feed="0.map", font=font)
@@ -54,19 +55,24 @@ def Body(lang: str) -> None:
                     Moments("0", lang, font)
         else:
             Headline(None, lang)
+            with solara.Div(classes=["sprout-pair"]):
+                LiveText(feed="pair.line", testid="pair-line", look="sprout-pair-line")
+                LiveText(feed="pair.spread", testid="pair-spread", look="sprout-pair-spread")
             LiveText(feed="0.banner", testid="banner", look="sprout-banner")
             with solara.Div(classes=["sprout-grid", "sprout-two"]):
                 for index, run in enumerate(current.runs):
                     with solara.Div(classes=["sprout-run", f"sprout-run-{index}"]):
                         with solara.Div(classes=["sprout-run-head"]):
                             RunHead(run, lang, index)
-                        with solara.Div(classes=["sprout-cell"]):
+                            LiveText(feed=f"{index}.endcard", testid=f"endcard-{index}",
+                                     look="sprout-endcard")
+                        with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
                             MapSvg(feed=f"{index}.map", font=font)
-                        with solara.Div(classes=["sprout-cell"]):
+                        with solara.Div(classes=["sprout-cell", "sprout-cell-groups"]):
                             TimeChart(feed=f"{index}.groups", font=font, event_size=sized)
-                        with solara.Div(classes=["sprout-cell"]):
+                        with solara.Div(classes=["sprout-cell", "sprout-cell-states"]):
                             TimeChart(feed=f"{index}.states", font=font, event_size=sized)
-                        with solara.Div(classes=["sprout-cell"]):
+                        with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
                             Moments(str(index), lang, font)
         if not present.value:
             with solara.Columns([1] * len(current.runs)):

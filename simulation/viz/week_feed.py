@@ -24,6 +24,7 @@ from ..text import t
 from .draw import map_svg
 from .draw_chart import chart_svg
 from .frames import packed
+from .outlook import decorate
 from .page_state import workshop
 from .run_data import RunData
 from .session import Workshop
@@ -36,7 +37,8 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -
         data = [RunData.of(run, current, lang) for run in current.runs]
         plans = [current.plan(run) for run in current.runs]
         week = current.week
-    out = {"week": str(week)}
+        notes = decorate(current, data, lang)
+    out = {"week": str(week), **notes}
     for i, run_data in enumerate(data):
         legend = run_data.legend
         if len(data) > 1 or not with_log:  # narrow columns, presentation: no interests
