@@ -85,7 +85,7 @@ class MapPlan:
         self.n, self.side = int(plan["n"]), max(int(plan["side"]), 1)
         self.courtyards = np.asarray(plan["courtyards"], dtype=int).reshape(-1, 2)
         self.buildings = np.asarray(plan["buildings"], dtype=int).reshape(-1, 4)
-        pos = np.asarray(plan["positions"], dtype=int).reshape(-1, 2)
+        pos = self.positions = np.asarray(plan["positions"], dtype=int).reshape(-1, 2)
         self.spots = np.array([f"M{x} {y}h0" for x, y in pos], dtype=object)
         spacing = self.side * 1000 / np.sqrt(max(self.n, 1))
         self.r = float(np.clip(spacing * 0.28, 4, 40))
@@ -139,7 +139,8 @@ def group_slots(groups: Sequence[Sequence[Any]], side: int) -> list[tuple[float,
 
 
 def map_svg(plan: MapPlan, frame: dict[str, Any], highlight: int | None = None,
-            testid: str = "map", size: str = "width='100%' height='100%'") -> str:
+            testid: str = "map", size: str = "width='100%' height='100%'",
+            picked: tuple[str, int] | None = None) -> str:
     """The week's map: buildings shaded by infiltration depth, residents by state (a ring
     in its interest's colour for a group's member), each group one badge in its leader's
     courtyard (its interest's colour, its member count, a star on the leader), workers,
@@ -174,12 +175,30 @@ def map_svg(plan: MapPlan, frame: dict[str, Any], highlight: int | None = None,
     for wx, wy in frame.get("workers", []):
         out.append(f"<path d='{cross(wx, wy, max(r * 3, 55))}' fill='{WORKER_COLOUR}' "
                    "stroke='#fff' stroke-width='10'/>")
+    out.append(_picked(plan, groups, picked))
     if highlight is not None and 0 <= highlight < len(plan.courtyards):
         cx, cy = plan.courtyards[highlight]
         out.append(f"<rect class='sprout-highlight' x='{cx + 10}' y='{cy + 10}' width='980' "
                    f"height='980' fill='none' stroke='{MOMENT_COLOUR}' stroke-width='40'/>")
     out.append("</svg>")
     return "".join(out)
+
+
+def _picked(plan: MapPlan, groups: Sequence[Sequence[Any]],
+            picked: tuple[str, int] | None) -> str:
+    """What the trainer clicked, circled: a resident, or a group's badge and leader."""
+    if picked is None:
+        return ""
+    ring = f"fill='none' stroke='{MOMENT_COLOUR}' stroke-width='{plan.r * 0.9:.0f}'"
+    kind, ident = picked
+    if kind == "resident" and 0 <= ident < len(plan.positions):
+        x, y = plan.positions[ident]
+        return f"<circle class='sprout-picked' cx='{x}' cy='{y}' r='{plan.r * 3:.0f}' {ring}/>"
+    for g, (x, y, r) in zip(groups, group_slots(groups, plan.side)):
+        if len(g) > 4 and g[4] == ident:
+            return (f"<circle class='sprout-picked' cx='{x:.0f}' cy='{y:.0f}' r='{r * 1.3:.0f}' "
+                    f"{ring}/><circle cx='{g[2]}' cy='{g[3]}' r='{plan.r * 3:.0f}' {ring}/>")
+    return ""
 
 
 def legend_svg(items: Sequence[dict[str, str]], width: float, font: float,

@@ -191,7 +191,7 @@ def jump(week: int) -> None:
         while current.running and current.week < week:
             for run in current.runs:
                 if run.model.running:
-                    run.model.step()
+                    current.step_run(run)
         current.model_ms = (time.perf_counter() - began) * 1000
     _weeks_left()
     force_update()

@@ -19,6 +19,7 @@ from ..model import CommunityModel
 from ..scenario import Scenario, load
 from . import frames
 from .draw import MapPlan
+from .inspector import Joins
 from .spread import Spread
 
 
@@ -49,6 +50,16 @@ class Workshop:
     sizes: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # charts' boxes
     redraw: Callable[[], None] | None = None  # sends a step's week to the page (week_feed)
     spread: Spread | None = None  # the background runs (the page starts them)
+    joins: dict[int, Joins] = field(default_factory=dict)  # who joined which group when
+    picked: dict[int, tuple[str, int]] = field(default_factory=dict)  # clicked, per run index
+
+    def step_run(self, run: Run) -> None:
+        """One week of one run, noting who joined which group."""
+        run.model.step()
+        self.joins.setdefault(id(run), Joins()).note(run.model)
+
+    def joins_of(self, run: Run) -> Joins:
+        return self.joins.setdefault(id(run), Joins())
 
     def close(self) -> None:
         """Stop the background runs (the page replaces this workshop)."""
@@ -80,7 +91,7 @@ class Workshop:
             began = time.perf_counter()
             for run in self.runs:
                 if run.model.running:
-                    run.model.step()
+                    self.step_run(run)
             self.model_ms = (time.perf_counter() - began) * 1000
 
 

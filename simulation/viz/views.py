@@ -15,7 +15,7 @@ from .headline import Headline, RunHead
 from .page_css import FONT
 from .page_state import present, problem, show_export, workshop
 from .web_parts import EventList, LiveText, MapSvg, TimeChart
-from .week_feed import WeekFeed, on_size
+from .week_feed import WeekFeed, on_pick, on_size
 
 
 @solara.component
@@ -39,14 +39,15 @@ def Body(lang: str) -> None:
         if current is None:
             return
         font = FONT[present.value]
-        sized = on_size(current)
+        sized, picked = on_size(current), on_pick(current)
         if len(current.runs) == 1:
             Headline(current.runs[0], lang)
             LiveText(feed="0.banner", testid="banner", look="sprout-banner")
             LiveText(feed="0.endcard", testid="endcard", look="sprout-endcard")
             with solara.Div(classes=["sprout-grid", "sprout-one"]):
                 with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
-                    MapSvg(feed="0.map", font=font)
+                    MapSvg(feed="0.map", font=font, close_label=t("inspect_close", lang),
+                           hint=t("inspect_hint", lang), event_pick=picked)
                 with solara.Div(classes=["sprout-cell", "sprout-cell-groups"]):
                     TimeChart(feed="0.groups", font=font, event_size=sized)
                 with solara.Div(classes=["sprout-cell", "sprout-cell-states"]):
@@ -67,7 +68,9 @@ def Body(lang: str) -> None:
                             LiveText(feed=f"{index}.endcard", testid=f"endcard-{index}",
                                      look="sprout-endcard")
                         with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
-                            MapSvg(feed=f"{index}.map", font=font)
+                            MapSvg(feed=f"{index}.map", font=font,
+                                   close_label=t("inspect_close", lang),
+                                   hint=t("inspect_hint", lang), event_pick=picked)
                         with solara.Div(classes=["sprout-cell", "sprout-cell-groups"]):
                             TimeChart(feed=f"{index}.groups", font=font, event_size=sized)
                         with solara.Div(classes=["sprout-cell", "sprout-cell-states"]):

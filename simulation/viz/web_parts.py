@@ -26,8 +26,10 @@ def LiveText(feed: str, testid: str, look: str) -> None:
 
 
 @solara.component_vue("web/community_map.vue")
-def MapSvg(feed: str, font: int) -> None:
-    """The map (drawn by ``draw.map_svg``, an SVG string in the feed) and its key."""
+def MapSvg(feed: str, font: int, close_label: str, hint: str,
+           event_pick: Callable[[Any], None]) -> None:
+    """The map (drawn by ``draw.map_svg``, an SVG string in the feed), its key, and the
+    story of what the trainer clicked on it (``event_pick``)."""
 
 
 @solara.component_vue("web/time_chart.vue")

@@ -24,6 +24,7 @@ from ..text import t
 from .draw import map_svg
 from .draw_chart import chart_svg
 from .frames import packed
+from .inspector import nearest_resident, story
 from .outlook import decorate
 from .page_state import workshop
 from .run_data import RunData
@@ -38,6 +39,8 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -
         plans = [current.plan(run) for run in current.runs]
         week = current.week
         notes = decorate(current, data, lang)
+        stories = [story(run.model, current.picked.get(i), current.joins_of(run), lang)
+                   for i, run in enumerate(current.runs)]
     out = {"week": str(week), **notes}
     for i, run_data in enumerate(data):
         legend = run_data.legend
@@ -47,7 +50,9 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -
         out[f"{i}.banner"] = run_data.banner
         for item in run_data.headline:
             out[f"{i}.head.{item['id']}"] = item["value"]
-        out[f"{i}.map.svg"] = map_svg(plans[i], run_data.frame, run_data.spot)
+        out[f"{i}.map.svg"] = map_svg(plans[i], run_data.frame, run_data.spot,
+                                      picked=current.picked.get(i))
+        out[f"{i}.map.story"] = packed(stories[i])
         out[f"{i}.map.legend"] = packed(legend)
         for part, spec in (("groups", run_data.groups), ("states", run_data.states)):
             w, h, f = current.size(f"{i}.{part}", font)
@@ -92,6 +97,35 @@ def on_size(current: Workshop | None) -> Any:
         if current.redraw is not None:
             current.redraw()
     return report
+
+
+def on_pick(current: Workshop | None) -> Any:
+    """What the map calls on a click: {feed, group} for a group's badge, {feed, x, y} (the
+    map's coordinates) elsewhere, {feed, close} to close the story; the week is drawn
+    again with the story of what was clicked (or none)."""
+    def pick(data: Any) -> None:
+        if current is None or not isinstance(data, dict):
+            return
+        try:
+            index = int(str(data.get("feed", "0")).split(".")[0])
+            run = current.runs[index]
+            if data.get("close"):
+                current.picked.pop(index, None)
+            elif data.get("group") not in (None, ""):
+                current.picked[index] = ("group", int(data["group"]))
+            else:
+                plan = current.plan(run)
+                who = nearest_resident(plan.positions, float(data["x"]), float(data["y"]),
+                                       plan.r * 3)
+                if who is None:
+                    current.picked.pop(index, None)
+                else:
+                    current.picked[index] = ("resident", who)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return
+        if current.redraw is not None:
+            current.redraw()
+    return pick
 
 
 @solara.component
