@@ -16,6 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
+from .keyed import Draws
+
 
 @dataclass
 class Community:
@@ -104,8 +106,19 @@ def _symmetric(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     return matrix
 
 
+def _stubs(draws: Draws, mechanism: str, n: int, mean_ties: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Each resident's outgoing tie ends (half the mean degree, as each tie has two ends):
+    the resident of each end, and the end's number among theirs (its key for the draw of
+    whom it reaches)."""
+    stubs = draws.poisson(mechanism, 0, np.arange(n), mean_ties / 2.0)
+    rows = np.repeat(np.arange(n), stubs)
+    first = np.concatenate(([0], np.cumsum(stubs)))[:-1]
+    return rows, np.arange(rows.size) - first[rows]
+
+
 def _ties_within(
-    rng: np.random.Generator, labels: np.ndarray, mean_ties: float
+    draws: Draws, mechanism: str, labels: np.ndarray, mean_ties: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Random ties between residents sharing a label (building, courtyard)."""
     n = labels.size
@@ -113,16 +126,15 @@ def _ties_within(
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(np.bincount(labels))))
     sizes = np.diff(starts)
-    # Each tie has two ends, so half the mean degree is drawn as outgoing stubs.
-    stubs = rng.poisson(mean_ties / 2.0, size=n)
-    rows = np.repeat(np.arange(n), stubs)
+    rows, end = _stubs(draws, mechanism, n, mean_ties)
     lab = labels[rows]
-    cols = starts[lab] + (rng.random(rows.size) * sizes[lab]).astype(np.int64)
+    reach = draws.uniform(mechanism + "_reach", 0, rows, end)
+    cols = starts[lab] + (reach * sizes[lab]).astype(np.int64)
     return rows, cols
 
 
 def _ties_by_interest(
-    rng: np.random.Generator, interest: np.ndarray, mean_ties: float
+    draws: Draws, interest: np.ndarray, mean_ties: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Community-wide ties between residents who share an interest (public spaces)."""
     n = interest.size
@@ -132,15 +144,15 @@ def _ties_by_interest(
     sorted_interest = interest[order]
     starts = np.searchsorted(sorted_interest, np.arange(interest.max() + 2))
     sizes = np.diff(starts)
-    stubs = rng.poisson(mean_ties / 2.0, size=n)
-    rows = np.repeat(np.arange(n), stubs)
+    rows, end = _stubs(draws, "interest_ties", n, mean_ties)
     k = interest[rows]
-    cols = order[starts[k] + (rng.random(rows.size) * sizes[k]).astype(np.int64)]
+    reach = draws.uniform("interest_ties_reach", 0, rows, end)
+    cols = order[starts[k] + (reach * sizes[k]).astype(np.int64)]
     return rows, cols
 
 
 def _layout(
-    household: np.ndarray, building: np.ndarray, courtyard: np.ndarray, rng: np.random.Generator
+    household: np.ndarray, building: np.ndarray, courtyard: np.ndarray, draws: Draws
 ) -> np.ndarray:
     """Map positions: courtyards on a grid, buildings inside them, residents inside those."""
     n = household.size
@@ -163,12 +175,14 @@ def _layout(
     b_xy = court_xy[b_court] + 0.1 + np.stack([b_rank % b_side, b_rank // b_side], axis=1) * (
         b_cell[:, None]
     )
-    jitter = rng.random((n, 2)) * 0.8 + 0.1
+    everyone = np.arange(n)
+    jitter = np.column_stack([draws.uniform("layout", 0, everyone, axis)
+                              for axis in range(2)]) * 0.8 + 0.1
     return b_xy[building] + jitter * b_cell[building][:, None]
 
 
 def generate(
-    rng: np.random.Generator,
+    draws: Draws,
     n_residents: int,
     interest: np.ndarray,
     household_size: float,
@@ -185,7 +199,8 @@ def generate(
     scaled by neighbour familiarity; a few community-wide ties join residents who share an
     interest.
     """
-    sizes = 1 + rng.poisson(max(household_size - 1.0, 0.0), size=n_residents)
+    sizes = 1 + draws.poisson("household_size", 0, np.arange(n_residents),
+                              max(household_size - 1.0, 0.0))
     cumulative = np.cumsum(sizes)
     n_households = int(np.searchsorted(cumulative, n_residents) + 1)
     sizes = sizes[:n_households]
@@ -206,20 +221,21 @@ def generate(
     parts_r = hh_rows or [np.empty(0, dtype=np.int64)]
     parts_c = hh_cols or [np.empty(0, dtype=np.int64)]
     for r, c in (
-        _ties_within(rng, building, building_ties * neighbour_familiarity),
-        _ties_within(rng, courtyard, courtyard_ties * neighbour_familiarity),
-        _ties_by_interest(rng, interest, interest_ties),
+        _ties_within(draws, "building_ties", building, building_ties * neighbour_familiarity),
+        _ties_within(draws, "courtyard_ties", courtyard,
+                     courtyard_ties * neighbour_familiarity),
+        _ties_by_interest(draws, interest, interest_ties),
     ):
         parts_r.append(r)
         parts_c.append(c)
     adjacency = _symmetric(n_residents, np.concatenate(parts_r), np.concatenate(parts_c))
-    positions = _layout(household, building, courtyard, rng)
+    positions = _layout(household, building, courtyard, draws)
     return Community(household, building, courtyard, adjacency, positions)
 
 
 def from_graph(
     graph: nx.Graph,
-    rng: np.random.Generator,
+    draws: Draws,
     household_size: float = 1.0,
     households_per_building: int = 24,
     buildings_per_courtyard: int = 5,
@@ -260,7 +276,7 @@ def from_graph(
     permuted = matrix[order][:, order].tocoo()
     adjacency = _symmetric(len(nodes), permuted.row.astype(np.int64),
                            permuted.col.astype(np.int64))
-    positions = _layout(household, building, courtyard, rng)
+    positions = _layout(household, building, courtyard, draws)
     return Community(household, building, courtyard, adjacency, positions)
 
 
@@ -269,16 +285,16 @@ NETWORK_FORMATS = {".graphml": "GraphML", ".edgelist": "edge list", ".edges": "e
 """Known network file formats by suffix."""
 
 
-def build(rng: np.random.Generator, params: Any, interest: np.ndarray,
+def build(draws: Draws, params: Any, interest: np.ndarray,
           graph: nx.Graph | None = None) -> Community:
     """The community of a run: generated from ``params``, or made from ``graph``."""
     p = params
     if graph is None:
-        return generate(rng, interest.size, interest, p.household_size,
+        return generate(draws, interest.size, interest, p.household_size,
                         p.households_per_building, p.buildings_per_courtyard,
                         p.neighbour_familiarity, p.building_ties, p.courtyard_ties,
                         p.interest_ties)
-    return from_graph(graph, rng, p.household_size, p.households_per_building,
+    return from_graph(graph, draws, p.household_size, p.households_per_building,
                       p.buildings_per_courtyard)
 
 

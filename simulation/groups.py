@@ -20,7 +20,7 @@ class Group:
     interest: int
     leader: int  # now (a leader who steps down hands over)
     founded_week: int
-    origin: str  # "initial", "pioneer", "worker" (pushed by a worker) or "resident"
+    origin: str  # "initial" (before the project), "pioneer" (supported) or "new"
     members: set[int] = field(default_factory=set)  # includes the leader
     funds: float = 0.0  # yuan in hand
     grants: float = 0.0  # yuan received as micro-grants
@@ -32,6 +32,7 @@ class Group:
     last_activity_week: int = 0
     founding: dict[str, float] = field(default_factory=dict)  # founder's score, by term
     founder: int = -1  # who founded it
+    founding_number: int = 0  # how many groups its founder had founded before it
     registered_week: int | None = None
     dissolved_week: int | None = None
     dissolution_cause: str = ""
@@ -41,12 +42,25 @@ class Group:
         return self.dissolved_week is None
 
     @property
+    def key(self) -> int:
+        """The group's identity for random draws: its founder and how many groups they had
+        founded before. It is the same in every scenario where that resident founds, even
+        in another week (``id``, the order of founding among all groups, is not), so the
+        same group has the same luck in both runs of a paired comparison."""
+        return group_key(self.founder, self.founding_number)
+
+    @property
     def size(self) -> int:
         return len(self.members)
 
     @property
     def interest_name(self) -> str:
         return INTEREST_CATEGORIES[self.interest]
+
+
+def group_key(founder: int, number: int) -> int:
+    """A group's key from its founder and their count of earlier groups."""
+    return (founder << 16) | min(number, 0xFFFF)
 
 
 class GroupRegistry:
@@ -60,6 +74,7 @@ class GroupRegistry:
         self._interests: list[int] = []  # by group id
         self._is_active: list[bool] = []  # by group id
         self.founded = 0  # groups founded since the start (those that existed before aside)
+        self._founded_by: dict[int, int] = {}  # groups each resident has founded
         self.dissolved = 0
         self.registered = 0
 
@@ -82,6 +97,10 @@ class GroupRegistry:
         """Interest of every group ever founded, indexed by group id."""
         return np.array(self._interests, dtype=np.int64)
 
+    def keys(self, groups: list[Group]) -> np.ndarray:
+        """The draw keys of ``groups`` (``Group.key``), as an array."""
+        return np.array([g.key for g in groups], dtype=np.int64)
+
     def active_flags(self) -> np.ndarray:
         """Whether each group ever founded is still active, indexed by group id."""
         return np.array(self._is_active, dtype=bool)
@@ -95,7 +114,9 @@ class GroupRegistry:
             founded_week=week,
             origin=origin,
             founder=leader,
+            founding_number=self._founded_by.get(leader, 0),
         )
+        self._founded_by[leader] = group.founding_number + 1
         self.groups.append(group)
         self._active.append(group)
         self._interests.append(group.interest)
@@ -193,8 +214,8 @@ def _seed_existing(world: World, registry: GroupRegistry) -> None:
     n_groups = min(p.initial_groups, pop.n)
     if n_groups == 0:
         return
-    weights = pop.initiative / pop.initiative.sum()
-    leaders = world.rng.choice(pop.n, size=n_groups, replace=False, p=weights)
+    leaders = world.draws.top_k("initial_leaders", 0, np.arange(pop.n), n_groups,
+                                pop.initiative)
     for leader in leaders:
         group = registry.found(int(leader), 0, origin="initial")
         group.maturity, group.cohesion = p.initial_group_maturity, p.initial_group_cohesion
@@ -202,7 +223,7 @@ def _seed_existing(world: World, registry: GroupRegistry) -> None:
         pool = np.arange(com.courtyard_start[court], com.courtyard_start[court + 1])
         pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)]
         # Another group's leader stays with their own group.
-        take = world.rng.permutation(pool)
+        take = world.draws.shuffled("initial_members", 0, pool, int(leader))
         take = take[~np.isin(take, leaders)][: p.initial_group_size - 1]
         for r in take:
             registry.add_member(group, int(r))
@@ -236,12 +257,15 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
     near = adj.indices[adj.indptr[leader]: adj.indptr[leader + 1]]
     court = com.courtyard[leader]
     lo, hi = com.courtyard_start[court], com.courtyard_start[court + 1]
-    pool = np.concatenate([near, world.rng.permutation(np.arange(lo, hi))])
+    week, key = world.week, group.key
+    pool = np.concatenate([near, world.draws.shuffled("core_courtyard", week,
+                                                      np.arange(lo, hi), key)])
     pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)
                 & (pool != (-1 if reserved is None else reserved))]
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
-    accept = world.rng.random(pool.size) < pop.need[pool] * (1 - pop.joining_doubt(pool))
+    willing = world.draws.uniform("core_accepts", week, pool, 0, key)
+    accept = willing < pop.need[pool] * (1 - pop.joining_doubt(pool))
     for r in pool[accept][: p.founding_core]:
         registry.add_member(group, int(r))
 
@@ -282,12 +306,7 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
 def _meet_or_idle(world: World, active: list[Group]) -> None:
     """Each group meets (gaining cohesion and maturity, spending on the activity, perhaps
     holding a festival) or idles (cohesion fades); mature groups draw sponsorship and may win
-    a sponsor.
-
-    Group by group in the order founded, each group's chances are drawn in turn (meeting,
-    festival, sponsor: a draw only where the chance arises), as one loop over the groups
-    always drew them; what follows from the draws is computed for all groups at once.
-    """
+    a sponsor. Each group's chances are drawn on its own key (``Group.key``)."""
     if not active:
         return
     p = world.params
@@ -299,19 +318,14 @@ def _meet_or_idle(world: World, active: list[Group]) -> None:
               + p.activity_maturity_weight * maturity
               + p.activity_funds_weight * (funds >= p.activity_cost))
     maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
-    festival_possible = (maturity_if_met >= p.festival_maturity).tolist()
-    sponsor_if_met = (~sponsored & (maturity_if_met >= p.sponsor_maturity)).tolist()
-    sponsor_if_idle = (~sponsored & (maturity >= p.sponsor_maturity)).tolist()
-    draw = world.rng.random
-    festival_chance, sponsor_chance = p.festival_chance, p.sponsor_chance
-    met, festival, sponsor = [], [], []
-    for i, chance in enumerate(p_meet.tolist()):
-        meets = draw() < chance
-        met.append(meets)
-        festival.append(meets and festival_possible[i] and draw() < festival_chance)
-        sponsor.append((sponsor_if_met[i] if meets else sponsor_if_idle[i])
-                       and draw() < sponsor_chance)
-    meets = np.array(met)
+    keys = np.array([g.key for g in active], dtype=np.int64)
+    draws, week = world.draws, world.week
+    meets = draws.uniform("group_meets", week, keys) < p_meet
+    festival = (meets & (maturity_if_met >= p.festival_maturity)
+                & (draws.uniform("festival", week, keys) < p.festival_chance))
+    could_win = ~sponsored & (np.where(meets, maturity_if_met, maturity) >= p.sponsor_maturity)
+    sponsor = could_win & (draws.uniform("sponsor", week, keys) < p.sponsor_chance)
+    met = meets.tolist()
     funds = np.where(meets, funds - np.minimum(funds, p.activity_cost), funds)
     cohesion = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
                         cohesion * p.idle_cohesion_retention)
@@ -319,10 +333,9 @@ def _meet_or_idle(world: World, active: list[Group]) -> None:
     funds = np.where(maturity >= p.sponsorship_maturity, funds + p.sponsorship * maturity,
                      funds)
     funds = np.where(sponsor, funds + p.sponsor_gift, funds)
-    week = world.week
     for g, c, m, f, meets, festive, sponsors in zip(
-            active, cohesion.tolist(), maturity.tolist(), funds.tolist(), met, festival,
-            sponsor):
+            active, cohesion.tolist(), maturity.tolist(), funds.tolist(), met,
+            festival.tolist(), sponsor.tolist()):
         g.cohesion, g.maturity, g.funds = c, m, f
         if meets:
             g.activities += 1
@@ -346,7 +359,7 @@ def _drift_away(world: World, registry: GroupRegistry) -> None:
     p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
         p.dropout_need_offset - pop.need[members]
     )
-    for r in members[world.rng.random(members.size) < p_leave]:
+    for r in members[world.draws.uniform("drift_away", world.week, members) < p_leave]:
         registry.remove_member(registry.groups[pop.group[r]], int(r))
 
 
@@ -360,15 +373,17 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
         return []
     maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
-    p_exit = (p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
-    mature = (maturity >= p.registration_maturity).tolist()
-    draw = world.rng.random
+    keys = np.array([g.key for g in active], dtype=np.int64)
+    steps_down = (world.draws.uniform("leader_exit", week, keys)
+                  < p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
+    would_register = ((maturity >= p.registration_maturity)
+                      & (world.draws.uniform("registration", week, keys)
+                         < p.registration_rate * p.committee_support)).tolist()
     min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
     registration_age, registration_size = p.registration_min_age, p.registration_min_size
-    registration_chance = p.registration_rate * p.committee_support
     handed_over = []
-    for g, chance, is_mature in zip(active, p_exit, mature):
-        if draw() < chance:
+    for g, exits, registers in zip(active, steps_down, would_register):
+        if exits:
             if registry.hand_over(g, p.successor_initiative) is None:
                 _dissolve(world, registry, g, "no successor")
                 continue
@@ -384,9 +399,8 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
         if (
             g.registered_week is None
             and age >= registration_age
-            and is_mature
             and size >= registration_size
-            and draw() < registration_chance
+            and registers
         ):
             registry.register(g, week + 1)
             world.log("registered", interest=g.interest, size=g.size)

@@ -24,6 +24,7 @@ from . import limits
 from . import residents as resident_rules
 from . import workers as worker_rules
 from .groups import Group, GroupRegistry
+from .keyed import Draws
 from .outputs import WeeklySeries, measure
 from .parameters import Params
 from .programme import Programme
@@ -37,9 +38,10 @@ from .workers import ACTIVITIES, Outreach, SocialWorker
 class CommunityModel(LazyResidents, Model):
     """An urban community where social workers help self-organised groups sprout.
 
-    Parameters are keyword arguments (see ``simulation.parameters``); ``rng`` seeds every
-    random draw, so a run is fully determined by its parameters and seed. ``network`` may
-    pass a networkx graph to use instead of a generated community (for nodes 0..n-1,
+    Parameters are keyword arguments (see ``simulation.parameters``); ``rng`` (a whole
+    number) keys every random draw, so a run is fully determined by its parameters and
+    seed, and two scenarios with the same seed draw the same number for the same decision.
+    ``network`` may pass a networkx graph to use instead of a generated community (for nodes 0..n-1,
     resident i is node i). ``thresholds`` gives every resident's joining threshold (a
     share or, with ``threshold_kind="count"``, a number of neighbours) instead of drawing
     them; ``initial_actors`` are residents acting from the start, each leading a group of
@@ -50,15 +52,22 @@ class CommunityModel(LazyResidents, Model):
     def __init__(self, rng: Any = None, network: nx.Graph | None = None,
                  thresholds: Any = None, initial_actors: Any = None, **params: Any) -> None:
         super().__init__(rng=rng)
+        # Every rule's random numbers are keyed by the decision they settle
+        # (``simulation.keyed``): a whole-number seed keys them itself, so that two
+        # scenarios with one seed share them; any other ``rng`` gives a key from Mesa's
+        # generator.
+        seed = (int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
+                else int(self.rng.integers(0, 2**63)))
+        draws = Draws(seed)
         p = Params.of(params)
         graph = network
         if graph is None and p.network_file:
             graph = community_mod.load_network(p.network_file)
         n = graph.number_of_nodes() if graph is not None else p.n_residents
         limits.check_run(p, n, None if graph is None else graph.number_of_edges())
-        population = Population(self.rng, n, p, thresholds)
-        community = community_mod.build(self.rng, p, population.interest, graph)
-        self.world = World(p, self.rng, community, population)
+        population = Population(draws, n, p, thresholds)
+        community = community_mod.build(draws, p, population.interest, graph)
+        self.world = World(p, draws, community, population)
         self.population, self.community = population, community
         self.outreach = Outreach(self.world)
 
@@ -128,7 +137,7 @@ class CommunityModel(LazyResidents, Model):
             if self.population.group[resident] >= 0:  # taken into a new group's core
                 continue
             if group < 0:  # acts with nobody to follow: starts a group
-                self._found(resident, "resident")
+                self._found(resident, "new")
             else:
                 self.groups.add_member(self.groups.groups[group], resident)
         for group in group_rules.live_week(world, self.groups):
@@ -143,15 +152,16 @@ class CommunityModel(LazyResidents, Model):
     def _found_groups(self) -> None:
         """Residents whose drive and support outweigh their doubts found groups; the
         supported pioneer among them founds "the pioneer's" group."""
-        pop, p = self.population, self.p
+        pop = self.population
         pioneer = self.programme.supported_pioneer()
         founders, terms = resident_rules.founders(self.world, self.programme.grant_support,
                                                   pioneer)
-        by_residents = resident_rules.initiated_by_residents(terms, p.found_threshold)
-        for r, row, own in zip(founders, terms, by_residents):
+        for r, row in zip(founders, terms):
             if pop.group[r] >= 0:  # recruited into another founder's core this week
                 continue
-            origin = "pioneer" if r == pioneer else ("resident" if own else "worker")
+            # Who would have founded without the workers' personal work is not a property of
+            # one run: the paired run without it tells (``simulation.effects``).
+            origin = "pioneer" if r == pioneer else "new"
             group = self._found(int(r), origin)
             group.founding = dict(zip(resident_rules.FOUNDING_TERMS, row.tolist()))
             if origin == "pioneer":

@@ -108,8 +108,12 @@ class FinishedRun(Protocol):
     def programme(self) -> Programme: ...
 
 
-def summarise(model: FinishedRun) -> dict[str, Any]:
-    """Per-run figures of brief section 3, from the model's series and group records."""
+def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> dict[str, Any]:
+    """Per-run figures of brief section 3, from the model's series and group records.
+
+    ``initiated`` says, for each founder of a group during the project, whether the paired
+    run without the workers' personal work founds too (``simulation.effects``); without it
+    the resident-initiated figures are left empty (NaN)."""
     p = model.p
     series = model.series()
     end = min(p.project_weeks, model.week)
@@ -123,7 +127,9 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
     decomposed = [g.founding for g in new if g.founding]
     terms = {k: float(np.mean([d[k] for d in decomposed])) if decomposed else float("nan")
              for k in FOUNDING_TERMS}
-    resident_made = [g for g in new if g.origin == "resident"]
+    own = initiated if initiated is not None else {}
+    resident_made = [g for g in new if own.get(g.founder, False)]
+    unknown = float("nan") if initiated is None else None
     late_groups = [g for g in new if g.founded_week >= p.project_weeks // 2]
     alive_at_end = [
         g for g in groups
@@ -153,10 +159,15 @@ def summarise(model: FinishedRun) -> dict[str, Any]:
         "founded_infiltration": sum(g.founded_week < p.infiltration_weeks for g in new),
         "first_new_group_week": new[0].founded_week + 1 if new else None,
         "first_new_group_origin": new[0].origin if new else None,
-        "first_resident_group_week": resident_made[0].founded_week + 1 if resident_made else None,
-        "resident_initiated_share": len(resident_made) / len(new) if new else float("nan"),
+        "first_resident_group_week": (
+            unknown if unknown is not None
+            else resident_made[0].founded_week + 1 if resident_made else None),
+        "resident_initiated_share": (
+            unknown if unknown is not None else len(resident_made) / len(new)
+            if new else float("nan")),
         "resident_initiated_share_late": (
-            sum(g.origin == "resident" for g in late_groups) / len(late_groups)
+            unknown if unknown is not None
+            else sum(own.get(g.founder, False) for g in late_groups) / len(late_groups)
             if late_groups else float("nan")
         ),
         "founded_after_demos_share": (

@@ -26,17 +26,6 @@ LADDER: tuple[str, ...] = ("ran an activity", "organised a festival event",
 climbed by doing, and is as credible as the share of rungs reached."""
 
 
-def gumbel_top_k(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
-                 k: int) -> np.ndarray:
-    """Draw ``k`` candidates without replacement, with probability rising with ``weights``."""
-    if candidates.size <= k:
-        return candidates
-    keys = np.log(np.maximum(weights, 1e-12)) + rng.gumbel(size=candidates.size)
-    # argpartition's order depends on the CPU's SIMD path (docs/reproducibility.md): sort
-    # the chosen, so that later draws per resident land on the same residents everywhere.
-    return candidates[np.sort(np.argpartition(-keys, k - 1)[:k])]
-
-
 @dataclass
 class Demonstrator:
     """A resident invited to share at life meetings, and how far up the ladder they are."""
@@ -154,7 +143,7 @@ class Programme:
             hours["qa"] = worker_rules.private_qa(world, workers, left)
             left -= hours["qa"]
         if p.ongoing_visits and left >= p.visit_hours:  # stay familiar faces in buildings
-            hours["infiltration"] += worker_rules.infiltrate(workers, left)
+            hours["infiltration"] += worker_rules.infiltrate(workers, left, "ongoing")
         return cost
 
     # --- announcement and training --------------------------------------------------
@@ -178,7 +167,8 @@ class Programme:
         everyone = np.arange(pop.n)
         # Invitations go through the workers' acquaintances; a few come on the committee's notice.
         weights = p.invitation_base + pop.familiarity + p.training_known_weight * pop.known
-        who = gumbel_top_k(world.rng, everyone, weights, p.training_capacity)
+        who = world.draws.top_k("training", world.week, everyone, p.training_capacity,
+                                weights)
         legit = legitimacy(p)
         # The announcement is believed as far as an attendee knows the workers, or the
         # workers are established in the attendee's building (its infiltration depth).
@@ -187,7 +177,8 @@ class Programme:
         pop.hear_of_project(who)
         pop.raise_familiarity(who, p.training_familiarity_gain)
         # Residents tell a worker what they want only once the worker is a familiar face.
-        pop.known[who[world.rng.random(who.size) < pop.familiarity[who]]] = True
+        told = world.draws.uniform("training_told", world.week, who)
+        pop.known[who[told < pop.familiarity[who]]] = True
         shares = np.array([0.0, p.training_legitimacy_doubt_reduction * legit,
                            p.training_direction_doubt_reduction])
         pop.reduce_doubts(who, belief[:, None] * shares, ANNOUNCEMENTS)
@@ -291,7 +282,8 @@ class Programme:
             + p.meeting_leader_weight * pop.leads[candidates]
             + p.meeting_member_weight * (pop.group[candidates] >= 0)
         )
-        who = gumbel_top_k(world.rng, candidates, weights, p.life_meeting_capacity)
+        who = world.draws.top_k("life_meeting", world.week, candidates,
+                                p.life_meeting_capacity, weights)
         pop.known[who] = True
         pop.raise_familiarity(who, p.meeting_familiarity_gain)
         self._climb_ladder()
@@ -375,7 +367,10 @@ class Programme:
         p = world.params
         if not (self.announced and world.in_project):
             return
-        pays = world.rng.random() < p.reimbursement_reliability
+        # Whether this group's reimbursement will come through is the group's own luck,
+        # whatever week it applies in.
+        pays = bool(world.draws.uniform("reimbursement_pays", 0, group.key)
+                    < p.reimbursement_reliability)
         if self.fund.award(group, world.week, p.reimbursement_delay_weeks, pays):
             world.log("grant", interest=group.interest, amount=self.fund.size)
 

@@ -14,7 +14,7 @@ import numpy as np
 from mesa.discrete_space import FixedAgent
 
 from .parameters import INTEREST_CATEGORIES
-from .state import DOUBTS, PEERS, RELIEF_SOURCES, WORKERS, Population, State, World
+from .state import DOUBTS, PEERS, RELIEF_SOURCES, Population, State, World
 
 FOUNDING_TERMS: tuple[str, ...] = (
     "drive", "grant", "doubt_at_start",
@@ -33,13 +33,13 @@ def update(world: World, announced: bool) -> None:
     p = world.params
     pop = world.population
     if announced:
-        draws = world.rng.random(pop.n)
         aware_neighbours = pop.aware_neighbours
         # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
         reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
         # The chance of hearing from k aware neighbours, looked up (k is a whole number).
         p_hear = world.hearing_chance[aware_neighbours[reached].astype(np.int64)]
-        pop.hear_of_project(reached[draws[reached] < p_hear])
+        draws = world.draws.uniform("hear", world.week, reached)
+        pop.hear_of_project(reached[draws < p_hear])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
@@ -93,8 +93,7 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
-    draws = world.rng.random(pop.n)  # one per resident, as the stream has always gone
-    chosen = ready & (draws[eligible] < rate)
+    chosen = ready & (world.draws.uniform("found", world.week, eligible) < rate)
     founders, terms = eligible[chosen], terms[chosen]
     if pioneer is not None and pioneer in founders:
         # The workers' banquet with the pioneer is the week's event: the pioneer's group
@@ -102,19 +101,6 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
         order = np.argsort(founders != pioneer, kind="stable")
         founders, terms = founders[order], terms[order]
     return founders, terms
-
-
-def initiated_by_residents(terms: np.ndarray, threshold: float) -> np.ndarray:
-    """Whether each founding would have happened without the workers' own contributions:
-    the score still reaches the threshold once the doubts workers removed are put back.
-
-    The workers' own contributions are the doubts they answered in person (private Q&A,
-    pioneer support, questions at life meetings). Trust in the project is a precondition
-    every founder meets (much of it built by workers), so it does not separate one founding
-    from another; the grant and the training sessions' announcements are the programme's
-    offer, not a worker's persuasion."""
-    workers = FOUNDING_TERMS.index(f"relief_{RELIEF_SOURCES[WORKERS]}")
-    return terms.sum(axis=1) - terms[:, workers] >= threshold
 
 
 def own_drive_suffices(terms: np.ndarray, threshold: float) -> np.ndarray:

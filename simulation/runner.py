@@ -135,12 +135,20 @@ def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> Run
     used = model.p.as_dict()
     if used.get("network_file"):  # the network decides how many residents there are
         used["n_residents"] = int(model.population.n)
+    # Which groups residents initiated themselves: the paired run without the workers'
+    # personal work tells (``simulation.effects``); a sweep's runs leave it out.
+    initiated = None
+    if details and model.p.n_workers > 0:
+        from .effects import initiated_by_residents, project_founders, twin_founders
+
+        initiated = initiated_by_residents(project_founders(model),
+                                           twin_founders(params, seed))
     return RunResult(
         scenario=scenario,
         seed=int(seed),
         params=used,
         series=model.series(),
-        summary=summarise(model),
+        summary=summarise(model, initiated),
         events=[e.as_dict() for e in model.events] if details else [],
         groups=groups_frame(model) if details else None,
     )

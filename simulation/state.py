@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .community import Community
+from .keyed import Draws
 from .neighbours import NeighbourCounts
 from .parameters import INTEREST_SHARES, Params
 from .text import Event
@@ -55,16 +56,23 @@ def weighted_rows(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
 class Population:
     """Array-backed state of all residents (one row per resident)."""
 
-    def __init__(self, rng: np.random.Generator, n: int, params: Params,
+    def __init__(self, draws: Draws, n: int, params: Params,
                  thresholds: np.ndarray | None = None) -> None:
         self.params = params
         k = params.interest_categories
-        weights = np.array(INTEREST_SHARES)[:k]
-        self.interest = rng.choice(k, size=n, p=weights / weights.sum()).astype(np.int64)
+        everyone = np.arange(n)
+        # Each attribute is drawn from its own keyed stream, resident by resident (week 0
+        # of its mechanism), by inverting its distribution: a resident keeps their quantile
+        # when a parameter of the distribution moves.
+        self.interest = draws.categorical("interest", 0, everyone,
+                                          np.array(INTEREST_SHARES)[:k])
         mean, concentration = params.need_mean, params.need_concentration
-        self.need = rng.beta(concentration * mean, concentration * (1 - mean), size=n)
-        self.initiative = rng.beta(params.initiative_shape, params.initiative_shape_b, size=n)
-        drawn = np.clip(rng.normal(params.threshold_mean, params.threshold_sd, size=n), 0.0, 1.0)
+        self.need = draws.beta("need", 0, everyone, concentration * mean,
+                               concentration * (1 - mean))
+        self.initiative = draws.beta("initiative", 0, everyone, params.initiative_shape,
+                                     params.initiative_shape_b)
+        drawn = np.clip(draws.normal("threshold", 0, everyone, params.threshold_mean,
+                                     params.threshold_sd), 0.0, 1.0)
         # Joining thresholds: drawn (a share of neighbours), or given (e.g. counts, for the
         # classic threshold models).
         if thresholds is not None and len(thresholds) != n:
@@ -74,9 +82,9 @@ class Population:
         means = np.array(
             [params.doubt_reimbursement, params.doubt_legitimacy, params.doubt_direction]
         )
-        self.doubt = np.clip(
-            means[None, :] + rng.normal(0.0, params.doubt_sd, size=(n, 3)), 0.0, 1.0
-        )
+        spread = np.column_stack([draws.normal("doubt", 0, everyone, k=d)
+                                  for d in range(len(DOUBTS))])
+        self.doubt = np.clip(means[None, :] + params.doubt_sd * spread, 0.0, 1.0)
         self.doubt[:, means == 0] = 0.0
         self.doubt_baseline = self.doubt.copy()  # where doubts drift back to without contact
         self.founding_weights = np.array([
@@ -85,8 +93,8 @@ class Population:
             params.founding_weight_direction,
         ])
         # The trust each resident needs before counting on the project's grant and backing.
-        self.trust_need = np.clip(
-            rng.normal(params.trust_level, params.trust_level_sd, size=n), 0.0, 1.0)
+        self.trust_need = np.clip(draws.normal("trust_need", 0, everyone, params.trust_level,
+                                               params.trust_level_sd), 0.0, 1.0)
         # Each doubt = where it began + what was added (suspicion, failed reimbursements) -
         # what was removed, kept exactly (relapse shrinks both alike). What was removed is
         # shared among the sources in proportion to their summed log-reductions
@@ -373,10 +381,11 @@ class Population:
 
 @dataclass
 class World:
-    """What every rule shares in a week: parameters, randomness, community, residents, log."""
+    """What every rule shares in a week: parameters, random numbers keyed by the decision
+    they settle (``simulation.keyed``), community, residents, log."""
 
     params: Params
-    rng: np.random.Generator
+    draws: Draws
     community: Community
     population: Population
     events: list[Event] = field(default_factory=list)

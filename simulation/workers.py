@@ -92,9 +92,11 @@ class SocialWorker(Agent):
         self.outreach = outreach
         self.building: int | None = None  # where the worker is this week (for the map)
 
-    def choose_building(self, claimed: set[int]) -> int:
+    def choose_building(self, claimed: set[int],
+                        visit: tuple[str, int] = ("infiltration", 0)) -> int:
         """Pick a building: spread out where infiltration is shallow, or deepen where needs
-        show."""
+        show. ``visit`` names the occasion and the worker's place in the team (the keys of
+        the draws that break ties)."""
         world = self.outreach.world
         depth = self.outreach.infiltration_depth()
         interest = self.outreach.building_interest()
@@ -103,20 +105,29 @@ class SocialWorker(Agent):
             interest = interest / interest.max()
         # Breadth goes where the workers are least established; deepening where needs show.
         score = (1 - bias) * (1 - depth) + bias * interest
-        score = score + TIE_BREAK * world.rng.random(score.size)
+        # Among equally good buildings a worker has standing preferences (a keyed order of
+        # their own, the same every week): a small change elsewhere then does not reshuffle
+        # the whole itinerary.
+        _, number = visit
+        preference = world.draws.uniform("building_preference", 0, np.arange(score.size),
+                                         number)
+        score = score + TIE_BREAK * preference
         if claimed:
             score[list(claimed)] = -np.inf
         return int(np.argmax(score))
 
-    def infiltrate(self, hours: float, claimed: set[int]) -> float:
-        """Visit households of one building and hold a courtyard gathering; return hours used."""
+    def infiltrate(self, hours: float, claimed: set[int],
+                   visit: tuple[str, int] = ("infiltration", 0)) -> float:
+        """Visit households of one building and hold a courtyard gathering; return hours
+        used. ``visit``: the occasion and the worker's place in the team."""
         world = self.outreach.world
         p = world.params
         com = world.community
-        rng = world.rng
+        draws, week = world.draws, world.week
+        occasion, number = visit
         if hours <= 0 or com.n == 0:
             return 0.0
-        b = self.choose_building(claimed)
+        b = self.choose_building(claimed, visit)
         claimed.add(b)
         self.building = b
         court = int(com.courtyard[com.building_start[b]])
@@ -128,9 +139,9 @@ class SocialWorker(Agent):
         used = 0.0
         if hours >= p.courtyard_visit_hours + p.visit_hours:
             lo, hi = com.courtyard_start[court], com.courtyard_start[court + 1]
-            met = rng.choice(np.arange(lo, hi), size=min(p.courtyard_visit_reach, hi - lo),
-                             replace=False)
-            self._meet(met, p.courtyard_familiarity_share * gain)
+            met = draws.top_k(f"{occasion}_courtyard_met", week, np.arange(lo, hi),
+                              p.courtyard_visit_reach, None, number)
+            self._meet(met, p.courtyard_familiarity_share * gain, f"{occasion}_courtyard")
             used += p.courtyard_visit_hours
 
         h_lo, h_hi = com.building_households[b], com.building_households[b + 1]
@@ -139,34 +150,38 @@ class SocialWorker(Agent):
         if n_visits > 0:
             familiar = self.outreach.household_familiarity(range(h_lo, h_hi))
             weights = p.household_choice_offset - familiar
-            chosen = rng.choice(households, size=n_visits, replace=False,
-                                p=weights / weights.sum())
+            chosen = draws.top_k(f"{occasion}_households", week, households, n_visits,
+                                 weights)
             self.outreach.visit(chosen)
-            # The households' members, one household after another in the order visited: a
-            # resident lives in one household, so meeting them all at once is the same.
-            self._meet(com.members_of(com.household_start, chosen), gain)
+            # A resident lives in one household, so meeting them all at once is the same.
+            self._meet(com.members_of(com.household_start, chosen), gain,
+                       f"{occasion}_household")
             used += n_visits * p.visit_hours
         return used
 
-    def _meet(self, residents: np.ndarray, gain: float) -> None:
+    def _meet(self, residents: np.ndarray, gain: float, where: str) -> None:
         """Chatting raises familiarity; a familiar resident tells the worker what they want."""
         world = self.outreach.world
         pop = world.population
         pop.raise_familiarity(residents, gain)
-        revealed = world.rng.random(residents.size) < pop.familiarity[residents]
+        told = world.draws.uniform(f"{where}_told", world.week, residents)
+        revealed = told < pop.familiarity[residents]
         pop.known[residents[revealed]] = True
 
 
 # --- the week's activities ----------------------------------------------------------------
 
 
-def infiltrate(workers: list[SocialWorker], hours: float | None = None) -> float:
+def infiltrate(workers: list[SocialWorker], hours: float | None = None,
+               occasion: str = "infiltration") -> float:
     """Each worker visits a building no colleague has taken this week, with all their hours
-    or an equal part of ``hours``; return the hours used."""
+    or an equal part of ``hours``; return the hours used. ``occasion`` keys the draws
+    (infiltration, or the visits made after the announcement with hours left over)."""
     claimed: set[int] = set()
     each = None if hours is None else hours / max(len(workers), 1)
-    return sum(worker.infiltrate(worker.hours if each is None else each, claimed)
-               for worker in workers)
+    return sum(worker.infiltrate(worker.hours if each is None else each, claimed,
+                                 (occasion, number))
+               for number, worker in enumerate(workers))
 
 
 def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
@@ -246,7 +261,7 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
         return 0.0
     drive = pop.need[candidates] * pop.initiative[candidates]
     doubt = pop.founding_doubt(candidates)
-    noise = world.rng.lognormal(0.0, p.qa_priority_noise, candidates.size)
+    noise = world.draws.lognormal("qa_priority", world.week, candidates, p.qa_priority_noise)
     priority = (drive + p.qa_drive_floor) * (doubt + p.qa_doubt_floor) * noise
     if candidates.size > n_visits:
         # Sorted: argpartition's order depends on the CPU (docs/reproducibility.md).
@@ -279,11 +294,14 @@ def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, f
     p = world.params
     rate = p.post_project_contacts_per_year / WEEKS_PER_YEAR
     contacts = 0
-    for _ in range(world.rng.poisson(rate)):
+    week = world.week
+    for k in range(int(world.draws.poisson("contacts", week, 0, rate)[()])):
         active = registry.active
         if not active:
             break
-        g = active[int(world.rng.integers(len(active)))]
+        # Which group: the one with the smallest key, each group's own this week.
+        keys = world.draws.uniform("contact_group", week, registry.keys(active), k)
+        g = active[int(np.argmin(keys))]
         g.cohesion += p.contact_cohesion_gain * (1 - g.cohesion)
         contacts += 1
         world.log("contact", interest=g.interest)

@@ -10,6 +10,7 @@ from simulation import workers as worker_rules
 from simulation.model import CommunityModel
 from simulation.programme import Demonstrator
 from simulation.residents import Resident
+from simulation.scenario import load
 from simulation.state import DEMONSTRATIONS, State
 
 SMALL = {"n_residents": 600, "horizon_weeks": 0}
@@ -194,7 +195,7 @@ def test_the_ladder_is_climbed_by_doing():
     assert rungs(group) == 3
 
 
-def test_founding_terms_sum_to_the_score_and_attribution_reads_them():
+def test_founding_terms_sum_to_the_score():
     from simulation import residents
 
     model = CommunityModel(rng=2, n_residents=1500, horizon_weeks=0)
@@ -204,24 +205,36 @@ def test_founding_terms_sum_to_the_score_and_attribution_reads_them():
     score = (pop.need * pop.initiative + model.programme.grant_support()
              - model.p.doubt_weight * pop.founding_doubt())
     assert np.allclose(terms.sum(axis=1), score)
-    workers = residents.FOUNDING_TERMS.index("relief_workers")
-    threshold = model.p.found_threshold
-    # Two founders at the same score: one would have founded without the workers' answers,
-    # the other only with them.
-    two = np.zeros((2, len(residents.FOUNDING_TERMS)))
-    two[:, 0] = threshold + 0.1 - np.array([0.05, 0.2])
-    two[:, workers] = [0.05, 0.2]
-    assert residents.initiated_by_residents(two, threshold).tolist() == [True, False]
     founded = [g for g in model.groups if g.founding]
-    assert {"resident", "worker"} <= {g.origin for g in founded}
+    assert founded
     for g in founded:
-        total = sum(g.founding.values())
-        without_workers = total - g.founding["relief_workers"]
-        assert total >= threshold - 1e-9
-        if g.origin == "resident":
-            assert without_workers >= threshold - 1e-9
-        elif g.origin == "worker":
-            assert without_workers < threshold
+        assert sum(g.founding.values()) >= model.p.found_threshold - 1e-9
+
+
+def test_resident_initiated_means_founding_in_the_paired_run_without_personal_work():
+    """A founder counts as resident-initiated exactly when the same resident founds, within
+    the tolerance, in the paired run without Q&A visits, pioneer support and the workers'
+    answers at meetings; that run is the same seed with those switched off."""
+    from simulation import effects
+
+    params = {**load("baseline").params, "n_residents": 2000, "horizon_weeks": 0}
+    model = CommunityModel(rng=5, **params)
+    model.run_for(params["project_weeks"])
+    founded = effects.project_founders(model)
+    twin = effects.twin_founders(params, 5)
+    own = effects.initiated_by_residents(founded, twin)
+    assert founded and set(own) == set(founded)
+    # Both kinds occur: the personal work makes some founders, and not others.
+    assert any(own.values()) and not all(own.values())
+    for f, is_own in own.items():
+        assert is_own == (f in twin and abs(twin[f] - founded[f]) <= effects.TOLERANCE_WEEKS)
+    share = effects.resident_initiated_share(model, params, 5)
+    assert share == sum(own.values()) / len(founded)
+    # Without the workers and grants no one founds, so that share is 0 there.
+    none = {**params, "n_workers": 0, "grant_budget": 0.0}
+    idle = CommunityModel(rng=5, **none)
+    idle.run_for(params["project_weeks"])
+    assert effects.project_founders(idle) == {}
 
 
 def test_grants_are_paid_after_the_delay_and_never_overspent():

@@ -51,8 +51,8 @@ def test_scenarios_have_both_languages() -> None:
 @pytest.mark.parametrize(("event", "en"), [
     (Event(3, "founded", {"origin": "pioneer", "interest": 1, "size": 1}),
      "The pioneer's singing group is founded (leader and 1 member)."),
-    (Event(3, "founded", {"origin": "resident", "interest": 5, "size": 3}),
-     "A resident-initiated elder visiting group is founded (leader and 3 members)."),
+    (Event(3, "founded", {"origin": "new", "interest": 5, "size": 3}),
+     "A new elder visiting group is founded (leader and 3 members)."),
     (Event(3, "grant", {"interest": 5, "amount": 1000.0}),
      "A 1000-yuan micro-grant goes to an elder visiting group."),
     (Event(3, "life_meeting", {"attendees": 12, "sharers": 1}),
@@ -70,7 +70,7 @@ def test_english_sentences_have_articles_and_plurals_right(event: Event, en: str
 
 
 def test_every_event_kind_can_be_told_in_both_languages() -> None:
-    samples = {"interest": 0, "origin": "worker", "size": 2, "attendees": 3, "sharers": 2,
+    samples = {"interest": 0, "origin": "new", "size": 2, "attendees": 3, "sharers": 2,
                "workers": 3, "grid": True, "known": 10, "buildings": 0.5, "courtyard": 4,
                "step": 1, "amount": 800.0, "cause": "too small", "age": 10, "groups": 5,
                "visits": 7}

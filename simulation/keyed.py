@@ -1,0 +1,186 @@
+"""Random numbers keyed by what they decide.
+
+Every random number the model draws is a pure function of the decision it settles: the
+run's seed, the mechanism (a name such as ``"hear"`` or ``"leader_exit"``), the week, the
+resident, household, building or group it concerns, and, where one event needs several
+numbers, an index ``k``. Nothing depends on how many numbers were drawn before. Two
+scenarios run with the same seed therefore draw the same number for the same resident's same
+decision wherever they still face it, and their difference is the condition's, not the
+generator's (common random numbers; Klein et al. 2024, arXiv 2409.02086, for Starsim's
+streams; arXiv 2603.11084 for draws as a function of the event).
+
+How: a counter-based generator. The key of a stream, ``(seed, mechanism, week, *keys)``, is
+hashed once in Python into 64 bits; each element's number is a hash of that key and the
+element's identity (and ``k``) through the SplitMix64 finaliser (Steele, Lea & Flood 2014;
+the murmur3 ``fmix64`` constants of Stafford's "Mix13"), applied twice, vectorised over
+uint64 arrays. Only the events that happen are drawn: a rule that looks at 40 residents pays
+for 40 numbers, not for the whole community, which is what keeps this cheaper than a stream
+per mechanism drawn for every resident every week (Starsim's way). ``tests/test_keyed.py``
+checks uniformity (chi-square over buckets), independence of neighbouring identities and of
+streams (correlations), and that a draw depends on nothing but its key.
+
+Distributions are made by inverting their distribution function at a keyed uniform (normal,
+log-normal, beta, Poisson, categorical), so a resident keeps their quantile when a
+parameter moves: the same uniform gives a nearby value. Choices without replacement take the
+top ``k`` of keyed random keys (Gumbel top-k when weighted), so a candidate keeps their key in
+every scenario.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import scipy.special as special
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15  # 2^64 / golden ratio: SplitMix64's increment
+SECOND = 0xD1B54A32D192ED03  # another odd constant with good bit mixing, for ``k``
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_U1, _U2 = np.uint64(_M1), np.uint64(_M2)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_S11 = np.uint64(11)
+_GOLDEN, _SECOND = np.uint64(GOLDEN), np.uint64(SECOND)
+_TO_UNIT = 2.0 ** -53
+
+
+def _mix(z: int) -> int:
+    """SplitMix64's finaliser on a Python integer (stream keys)."""
+    z = (z ^ (z >> 30)) * _M1 & MASK
+    z = (z ^ (z >> 27)) * _M2 & MASK
+    return z ^ (z >> 31)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    """The same finaliser on a uint64 array, in place (multiplications wrap modulo 2^64)."""
+    z ^= z >> _S30
+    z *= _U1
+    z ^= z >> _S27
+    z *= _U2
+    z ^= z >> _S31
+    return z
+
+
+_CODES: dict[str, int] = {}
+
+
+def mechanism_code(name: str) -> int:
+    """A stable 64-bit code for a mechanism's name (the same in every process and version)."""
+    code = _CODES.get(name)
+    if code is None:
+        code = _CODES[name] = _mix(zlib.crc32(name.encode()) | (len(name) << 32))
+    return code
+
+
+def seed_key(seed: int) -> int:
+    """The 64-bit key of a run's seed (any integer; negative ones are folded in)."""
+    return _mix((int(seed) & MASK) ^ 0x5BD1E9955BD1E995)
+
+
+class Draws:
+    """A run's keyed random numbers. ``uniform(mechanism, week, ids)`` is the same array for
+    the same arguments in every run with this seed, whatever was drawn before."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = int(seed)
+        self._seed_key = seed_key(seed)
+
+    def stream(self, mechanism: str, week: int, *keys: int) -> int:
+        """The 64-bit key of one stream: the mechanism at a week, with any further keys (a
+        worker, an occasion, a group)."""
+        z = _mix(self._seed_key ^ mechanism_code(mechanism))
+        for value in (week, *keys):
+            z = _mix((z + GOLDEN * ((int(value) & MASK) + 1)) & MASK)
+        return z
+
+    def bits(self, mechanism: str, week: int, ids: np.ndarray | int, k: np.ndarray | int = 0,
+             *keys: int) -> np.ndarray:
+        """64 random bits per element of ``ids`` (and of ``k``, broadcast with it)."""
+        key = np.uint64(self.stream(mechanism, week, *keys))
+        z = np.asarray(ids).astype(np.uint64, copy=True)
+        z *= _GOLDEN
+        z += key
+        _mix_array(z)
+        # The second round folds in k (k + 1, so that k = 0 is a key like any other).
+        if np.ndim(k) == 0:
+            z ^= np.uint64(((int(k) + 1) * SECOND) & MASK)
+        else:
+            z ^= (np.asarray(k).astype(np.uint64) + np.uint64(1)) * _SECOND
+        return _mix_array(z)
+
+    def uniform(self, mechanism: str, week: int, ids: np.ndarray | int,
+                k: np.ndarray | int = 0, *keys: int) -> np.ndarray:
+        """Uniform numbers in the open interval (0, 1), one per element of ``ids``."""
+        z = self.bits(mechanism, week, ids, k, *keys)
+        return ((z >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
+
+    def normal(self, mechanism: str, week: int, ids: np.ndarray | int, mean: float = 0.0,
+               sd: float = 1.0, k: np.ndarray | int = 0) -> np.ndarray:
+        return mean + sd * special.ndtri(self.uniform(mechanism, week, ids, k))
+
+    def lognormal(self, mechanism: str, week: int, ids: np.ndarray, sigma: float) -> np.ndarray:
+        return np.exp(sigma * special.ndtri(self.uniform(mechanism, week, ids)))
+
+    def beta(self, mechanism: str, week: int, ids: np.ndarray, a: float, b: float) -> np.ndarray:
+        return special.betaincinv(a, b, self.uniform(mechanism, week, ids))
+
+    def gumbel(self, mechanism: str, week: int, ids: np.ndarray, *keys: int) -> np.ndarray:
+        return -np.log(-np.log(self.uniform(mechanism, week, ids, 0, *keys)))
+
+    def poisson(self, mechanism: str, week: int, ids: np.ndarray | int,
+                rate: float) -> np.ndarray:
+        """Poisson counts by inversion: the same uniform gives the same count at the same
+        rate and a nearby count at a nearby rate."""
+        return poisson_inverse(self.uniform(mechanism, week, ids), rate)
+
+    def categorical(self, mechanism: str, week: int, ids: np.ndarray,
+                    shares: np.ndarray) -> np.ndarray:
+        """A category per element, with probabilities ``shares`` (normalised here)."""
+        cumulative = np.cumsum(shares) / np.sum(shares)
+        cumulative[-1] = 1.0
+        u = self.uniform(mechanism, week, ids)
+        return np.searchsorted(cumulative, u, side="right").astype(np.int64)
+
+    # --- choices without replacement ------------------------------------------------------
+    def top_k(self, mechanism: str, week: int, candidates: np.ndarray, k: int,
+              weights: np.ndarray | None = None, *keys: int) -> np.ndarray:
+        """``k`` of ``candidates`` without replacement, uniformly or with probability rising
+        with ``weights`` (Gumbel top-k), returned in increasing order of candidate. Each
+        candidate's key is its own, so it is chosen in every scenario where its weight and
+        its rivals' keys let it."""
+        if candidates.size <= k:
+            return np.sort(candidates)
+        if k <= 0:
+            return candidates[:0]
+        score = self.gumbel(mechanism, week, candidates, *keys)
+        if weights is not None:
+            score += np.log(np.maximum(weights, 1e-300))
+        # argpartition's order depends on the CPU's SIMD path (docs/reproducibility.md):
+        # only the set it returns is used, sorted.
+        return np.sort(candidates[np.argpartition(-score, k - 1)[:k]])
+
+    def shuffled(self, mechanism: str, week: int, items: np.ndarray, *keys: int) -> np.ndarray:
+        """``items`` in a random order given by each item's own key."""
+        return items[np.argsort(self.uniform(mechanism, week, items, 0, *keys), kind="stable")]
+
+
+def poisson_inverse(u: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
+    """The smallest count whose Poisson distribution function reaches ``u`` (vectorised)."""
+    u = np.asarray(u, dtype=np.float64)
+    rate = np.broadcast_to(np.asarray(rate, dtype=np.float64), u.shape)
+    count = np.zeros(u.shape, dtype=np.int64)
+    term = np.exp(-rate)
+    cdf = term.copy()
+    below = u > cdf
+    k = 0
+    while below.any():
+        k += 1
+        if k > 10_000:  # a rate far beyond any the model uses: give the normal approximation
+            approx = np.floor(rate + np.sqrt(rate) * special.ndtri(u) + 0.5)
+            count[below] = np.maximum(approx[below], 0).astype(np.int64)
+            break
+        term = term * rate / k
+        cdf = cdf + term
+        count[below] = k
+        below &= u > cdf
+    return count

@@ -1,0 +1,131 @@
+"""Keyed random numbers: uniform, independent, and a function of their key alone; and what
+that buys — paired runs identical until they diverge."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from simulation.keyed import Draws, poisson_inverse
+from simulation.model import CommunityModel
+from simulation.scenario import load
+
+SMALL = {"n_residents": 600, "households_per_building": 12, "buildings_per_courtyard": 3}
+
+
+def test_uniform_over_buckets():
+    u = Draws(7).uniform("test", 3, np.arange(200_000))
+    assert ((u > 0) & (u < 1)).all()
+    counts = np.bincount((u * 100).astype(int), minlength=100)
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_neighbouring_identities_weeks_and_streams_are_independent():
+    d = Draws(7)
+    ids = np.arange(50_000)
+    u = d.uniform("test", 3, ids)
+    # Serial correlation between consecutive identities, and between streams that differ
+    # by one week, one mechanism, one k or one seed: all near 0 (|r| < 4 / sqrt(n)).
+    others = [u[1:], d.uniform("test", 4, ids), d.uniform("tesu", 3, ids),
+              d.uniform("test", 3, ids, 1), Draws(8).uniform("test", 3, ids)]
+    for other in others:
+        first = u[:-1] if other.size == u.size - 1 else u
+        assert abs(np.corrcoef(first, other)[0, 1]) < 4 / np.sqrt(ids.size)
+
+
+def test_a_draw_depends_on_its_key_alone():
+    d = Draws(11)
+    every = d.uniform("hear", 20, np.arange(1000))
+    some = np.array([5, 999, 17])
+    d.uniform("other", 20, np.arange(77))  # drawing anything else first changes nothing
+    assert np.array_equal(d.uniform("hear", 20, some), every[some])
+    assert np.array_equal(Draws(11).uniform("hear", 20, some), every[some])
+    assert not np.array_equal(Draws(12).uniform("hear", 20, some), every[some])
+
+
+@pytest.mark.parametrize("rate", [0.05, 1.3, 6.0])
+def test_poisson_by_inversion(rate):
+    u = Draws(3).uniform("count", 0, np.arange(100_000))
+    counts = poisson_inverse(u, rate)
+    assert abs(counts.mean() - rate) < 4 * np.sqrt(rate / u.size)
+    assert abs(counts.var() - rate) < 0.05 * rate + 0.01
+    # A nearby rate gives each element the same or a nearby count.
+    assert (poisson_inverse(u, rate * 1.01) >= counts).all()
+
+
+def test_choices_without_replacement_follow_their_weights():
+    d = Draws(5)
+    candidates = np.arange(10)
+    weights = np.arange(1, 11, dtype=float)
+    hits = np.zeros(10)
+    for week in range(4000):
+        chosen = d.top_k("pick", week, candidates, 1, weights)
+        assert chosen.size == 1
+        hits[chosen] += 1
+    expected = weights / weights.sum() * 4000
+    assert stats.chisquare(hits, expected).pvalue > 1e-3
+    three = d.top_k("pick", 0, candidates, 3)
+    assert three.size == 3 and np.unique(three).size == 3
+
+
+def test_distributions_keep_a_residents_quantile():
+    d = Draws(9)
+    ids = np.arange(5000)
+    low, high = d.beta("need", 0, ids, 2.0, 3.0), d.beta("need", 0, ids, 3.0, 2.0)
+    assert np.array_equal(np.argsort(low), np.argsort(high))
+    assert abs(low.mean() - 0.4) < 0.01
+
+
+def _run_states(params: dict, seed: int, weeks: int) -> list[bytes]:
+    model = CommunityModel(rng=seed, **params)
+    states = []
+    for _ in range(weeks):
+        model.step()
+        pop = model.population
+        states.append(b"".join(a.tobytes() for a in (
+            pop.doubt, pop.trust, pop.familiarity, pop.aware, pop.known, pop.group)))
+    return states
+
+
+def test_scenarios_differing_from_week_w_are_identical_until_w():
+    """Life meetings every 4 weeks or every 8: the first meeting is the same, so the state
+    is the same bit for bit until the week of the second meeting, and differs from then."""
+    base = {**load("baseline").params, **SMALL}
+    other = {**base, "life_meeting_interval_weeks": 8}
+    w = (base["infiltration_weeks"] + base["life_meeting_delay_weeks"]
+         + base["life_meeting_interval_weeks"])
+    a, b = _run_states(base, 4, w + 4), _run_states(other, 4, w + 4)
+    assert a[:w] == b[:w]
+    assert a[w] != b[w]
+
+
+def test_residents_a_change_never_reaches_keep_their_trajectory():
+    """Without the supported pioneer, the runs differ from the pioneer's support on;
+    residents outside the programme's reach in both runs (never contacted, never aware, no
+    neighbour who knows of it, the same acting neighbours) follow the same trajectory."""
+    base = {**load("baseline").params, "n_residents": 3000}
+    a = CommunityModel(rng=6, **base)
+    b = CommunityModel(rng=6, **{**base, "pioneer_support": False})
+    untouched = np.ones(a.population.n, dtype=bool)
+    for _ in range(30):
+        a.step()
+        b.step()
+        for m in (a, b):
+            pop = m.population
+            untouched &= ~(pop.contacted | pop.aware | (pop.group >= 0) | pop.known)
+            untouched &= pop.aware_neighbours == 0
+        untouched &= a.population.acting_neighbours == b.population.acting_neighbours
+    assert untouched.sum() > 100
+    for name in ("doubt", "trust", "familiarity", "group", "skills"):
+        assert np.array_equal(getattr(a.population, name)[untouched],
+                              getattr(b.population, name)[untouched])
+    # ...while the change does reach others.
+    assert not np.array_equal(a.population.trust, b.population.trust)
+
+
+def test_the_personal_work_scenario_is_the_attributions_twin():
+    from simulation.effects import PERSONAL_WORK_OFF
+
+    twin, base = load("no_personal_work").params, load("baseline").params
+    assert {k: v for k, v in twin.items() if base.get(k) != v} == PERSONAL_WORK_OFF
