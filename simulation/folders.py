@@ -80,11 +80,10 @@ def check_replaceable(target: Path, kind: str, named: bool, overwrite: bool,
     if not clashes:
         return
     ours = is_run_folder(target) if kind == "run" else is_compare_folder(target)
-    if ours and kind == "run":
-        ours = all(is_run_folder(target / name) for name in clashes
-                   if name.startswith(("replicate-", "seed-")))
-    if not ours:
-        raise UsageError(f"{option} {target}: holds {', '.join(sorted(clashes)[:3])} that "
+    foreign = [name for name in clashes if not ours or (
+        name.startswith(("replicate-", "seed-")) and not is_run_folder(target / name))]
+    if foreign:
+        raise UsageError(f"{option} {target}: holds {', '.join(sorted(foreign)[:3])} that "
                          f"Sprout did not write (no {kind} metadata); they are left alone: "
                          "choose another folder")
     if named and not overwrite:
