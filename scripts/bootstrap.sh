@@ -56,6 +56,22 @@ if [[ $dev == 1 ]]; then
 else
   pip_install -e '.[ui]'
 fi
+# matplotlib caches its list of fonts the first time it runs: a Chinese font installed
+# after that (above, or by hand) stays invisible and Chinese text comes out as empty boxes.
+# Rebuild the cache whenever it does not know a Chinese font that fontconfig knows.
+.venv/bin/python - <<'PY' || true
+import subprocess
+try:
+    known = subprocess.run(["fc-list", ":family"], capture_output=True, text=True,
+                           timeout=30).stdout
+except OSError:
+    known = ""
+if "WenQuanYi Micro Hei" in known:
+    from matplotlib import font_manager
+    if not any(f.name == "WenQuanYi Micro Hei" for f in font_manager.fontManager.ttflist):
+        font_manager._load_fontmanager(try_read_cache=False)
+        print("bootstrap: matplotlib's font cache rebuilt (it predated the Chinese font)")
+PY
 # The package is installed editable, so pip compiled none of its bytecode; where
 # PYTHONDONTWRITEBYTECODE is set (as on the project's machines) every process - each CLI
 # call, each pool worker - would compile it again (~0.1 s of CPU). Compiled once here.

@@ -4,6 +4,7 @@ fetches from an outside host."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +140,48 @@ def test_an_unknown_cdn_path_is_refused_without_leaving_the_machine() -> None:
         ui.wait(timeout=30)
     output = ui.stdout.read().decode(errors="replace")
     assert "jsdelivr" not in output and "left-pad@1.3.0" in output  # tried sprout-offline://
+
+
+def _stale_font_cache(config: Path) -> None:
+    """A matplotlib font cache built before the Chinese font was installed."""
+    env = {**os.environ, "MPLCONFIGDIR": str(config)}
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
+                   check=True, timeout=120)
+    cache = next(config.glob("fontlist-*.json"))
+    data = json.loads(cache.read_text())
+    data["ttflist"] = [f for f in data["ttflist"] if "WenQuanYi" not in f["name"]]
+    cache.write_text(json.dumps(data))
+
+
+def test_animate_in_chinese_mends_a_stale_font_cache_quietly(tmp_path: Path) -> None:
+    from matplotlib import font_manager
+
+    if not any(f.name == "WenQuanYi Micro Hei" for f in font_manager.fontManager.ttflist):
+        pytest.skip("the Chinese font is not installed here")
+    config = tmp_path / "mpl"
+    config.mkdir()
+    _stale_font_cache(config)
+    out = tmp_path / "zh.gif"
+    done = subprocess.run([sys.executable, "-m", "simulation.cli", "animate", "--out", str(out),
+                           "--lang", "zh", "--weeks", "2", "--set", "n_residents=200"],
+                          env={**os.environ, "MPLCONFIGDIR": str(config)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "findfont" not in done.stderr and len(done.stderr.splitlines()) <= 2, done.stderr
+    cache = json.loads(next(config.glob("fontlist-*.json")).read_text())
+    assert any("WenQuanYi" in f["name"] for f in cache["ttflist"])  # rebuilt
+
+
+def test_a_missing_chinese_font_is_said_once(monkeypatch, capsys) -> None:
+    from matplotlib import font_manager
+
+    import simulation.viz.commands as commands
+
+    monkeypatch.setattr(commands, "_has_font", lambda manager, name: False)
+    monkeypatch.setattr(font_manager, "_load_fontmanager",
+                        lambda try_read_cache=True: font_manager.fontManager)
+    commands.quiet_fonts("zh")
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "fonts-wqy-microhei" in err
+    commands.quiet_fonts("en")
+    assert capsys.readouterr().err == ""
