@@ -1,0 +1,138 @@
+"""How sharp paired comparisons are: groups at week 52 of scenarios run on the same seeds.
+
+For each scenario against the baseline, over the same seeds: the mean paired difference, the
+correlation of the paired runs, the variance of the paired difference against the unpaired
+one (the variance of one run's outcome plus the other's), and the number of seeds a 95%
+interval of ±1 group on the effect needs, paired and unpaired. ``tree`` measures another
+checkout of Sprout (e.g. the commit before the keyed random numbers) with the same seeds,
+in a process of its own, through the API every version has (``CommunityModel(rng=seed,
+**params).run_for(weeks)``).
+
+The *floor* says how much of the runs' spread the model's own path dependence leaves to
+chance: the baseline against itself with the same state up to week W and fresh random
+numbers from then on. A condition that changes the runs from week W on cannot be paired
+more tightly than that by random numbers alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..keyed import Draws
+from ..model import CommunityModel
+from ..parallel import pmap
+from ..scenario import load
+
+SCENARIOS = ("baseline", "double_grant", "no_pioneer_support", "no_grants")
+WEEK = 52
+Z = 1.96
+
+
+class FreshFrom(Draws):
+    """Keyed numbers that change from ``week`` on (another salt), the same before."""
+
+    def __init__(self, seed: int, week: int) -> None:
+        super().__init__(seed)
+        self.fresh_week = week
+
+    def stream(self, mechanism: str, week: int, *keys: int) -> int:
+        if week >= self.fresh_week:
+            return super().stream(mechanism, week, 0x5EED, *keys)
+        return super().stream(mechanism, week, *keys)
+
+
+def _groups_at(job: tuple[str, int, int, int | None]) -> int:
+    name, seed, week, fresh_from = job
+    model = CommunityModel(rng=seed, **load(name).params)
+    if fresh_from is not None:
+        model.world.draws = FreshFrom(seed, fresh_from)
+    model.run_for(week)
+    return int(model.groups.n_active)
+
+
+def groups_at(names: Sequence[str], seeds: Sequence[int], week: int = WEEK,
+              workers: int = 1, fresh_from: int | None = None) -> dict[str, np.ndarray]:
+    """Active groups at ``week`` of each scenario on each seed (this checkout)."""
+    jobs = [(name, int(s), week, fresh_from) for name in names for s in seeds]
+    found = pmap(_groups_at, jobs, workers, progress=False)
+    n = len(seeds)
+    return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
+
+
+_OTHER_TREE = """
+import json, sys
+from simulation.model import CommunityModel
+from simulation.scenario import load
+names, seeds, week = json.loads(sys.argv[1])
+out = {}
+for name in names:
+    out[name] = []
+    for seed in seeds:
+        model = CommunityModel(rng=seed, **load(name).params)
+        model.run_for(week)
+        out[name].append(int(model.groups.n_active))
+print(json.dumps(out))
+"""
+
+
+def groups_at_tree(tree: Path, names: Sequence[str], seeds: Sequence[int],
+                   week: int = WEEK) -> dict[str, np.ndarray]:
+    """The same figures from another checkout of Sprout (one process, its own code)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _OTHER_TREE, json.dumps([list(names), list(seeds), week])],
+        cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True)
+    return {k: np.array(v) for k, v in json.loads(done.stdout).items()}
+
+
+def pairing(outcomes: dict[str, np.ndarray], reference: str = "baseline") -> list[dict[str, Any]]:
+    """Each scenario against ``reference`` on the same seeds (module docstring)."""
+    a = outcomes[reference]
+    rows = []
+    for name, b in outcomes.items():
+        if name == reference:
+            continue
+        diff = b - a
+        unpaired = a.var(ddof=1) + b.var(ddof=1)
+        rows.append({
+            "scenario": name,
+            "mean_difference": float(diff.mean()),
+            "correlation": float(np.corrcoef(a, b)[0, 1]),
+            "variance_ratio": float(diff.var(ddof=1) / unpaired),
+            "seeds_paired": math.ceil(Z**2 * diff.var(ddof=1)),
+            "seeds_unpaired": math.ceil(Z**2 * unpaired),
+        })
+    return rows
+
+
+def markdown(now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
+             seeds: int) -> str:
+    """The table of ``docs/experiments.md``."""
+    old = {r["scenario"]: r for r in before or []}
+    head = ("| scenario vs `baseline` | mean paired difference | correlation of the paired runs"
+            " | variance of the paired difference / unpaired | seeds for ±1 group, paired"
+            " | seeds for ±1 group, unpaired |")
+    lines = [head, "|---|---|---|---|---|---|"]
+    for r in now:
+        o = old.get(r["scenario"])
+
+        def cell(key: str, fmt: str, row: dict[str, Any] = r, prior: Any = o) -> str:
+            text = format(row[key], fmt)
+            return text if prior is None else f"{text} (before: {format(prior[key], fmt)})"
+        lines.append(f"| `{r['scenario']}` | {cell('mean_difference', '+.2f')} "
+                     f"| {cell('correlation', '.2f')} | {cell('variance_ratio', '.2f')} "
+                     f"| {cell('seeds_paired', 'd')} | {cell('seeds_unpaired', 'd')} |")
+    lines.append("")
+    lines.append(f"Groups at week {WEEK} over {seeds} fresh seeds, the same in every scenario. "
+                 "Seeds for ±1 group: runs needed for a 95% interval of ±1 group on the mean "
+                 "effect (1.96² × the variance of the paired difference; unpaired, of one run "
+                 "plus the other).")
+    return "\n".join(lines)
