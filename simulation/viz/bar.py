@@ -5,11 +5,12 @@ ends)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from ..text import LANGUAGES, count, t
 from .export import log_csv, view_image
@@ -33,6 +34,7 @@ from .page_state import (
     toggle_play,
 )
 from .session import Workshop
+from .web_parts import ExportButtons
 
 
 def _button(label: str, testid: str, on_click: Callable[[], None], **kwargs: Any) -> None:
@@ -81,28 +83,30 @@ def Bar(lang: str) -> None:
 
 @solara.component
 def Export(current: Workshop, lang: str) -> None:
-    """Save the view as PNG or SVG and the log as CSV (redrawn each week: the file names
-    carry the week)."""
-    update_counter.get()
-    stem = "sprout-" + "-vs-".join(run.scenario for run in current.runs) + \
-        f"-seed{current.runs[0].seed}-week{current.week}"
+    """Save the view as PNG or SVG and the log as CSV. A click asks for the file, which is
+    made then (the file name carries the week) and put straight into the buttons' widget:
+    the page does not redraw, and a step does not redraw the buttons."""
+    buttons = [{"fmt": fmt, "label": t(f"export_{fmt}", lang)} for fmt in ("png", "svg", "csv")]
+    holder = solara.use_ref(None)
 
-    def image(fmt: str) -> Callable[[], bytes]:
-        def draw() -> bytes:
-            with current.lock:
-                return view_image(current, lang, fmt)
-        return draw
-
-    def csv_text() -> str:
+    def make(request: Any) -> None:
+        fmt = request.get("fmt") if isinstance(request, dict) else None
+        widget = holder.current
+        if fmt not in ("png", "svg", "csv") or widget is None:
+            return
         with current.lock:
-            return log_csv(current.runs)
+            stem = "sprout-" + "-vs-".join(run.scenario for run in current.runs) + \
+                f"-seed{current.runs[0].seed}-week{current.week}"
+            data = log_csv(current.runs).encode() if fmt == "csv" else \
+                view_image(current, lang, fmt)
+        name = f"{stem}-log.csv" if fmt == "csv" else f"{stem}.{fmt}"
+        mime = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv"}[fmt]
+        widget.file = json.dumps({"name": name, "mime": mime,
+                                  "data": base64.b64encode(data).decode()})
 
-    with solara.Row(classes=["sprout-export-row"]):
-        for fmt, label in (("png", "export_png"), ("svg", "export_svg")):
-            with solara.FileDownload(image(fmt), filename=f"{stem}.{fmt}",
-                                     mime_type=f"image/{'svg+xml' if fmt == 'svg' else 'png'}"):
-                solara.Button(t(label, lang), attributes={"data-testid": f"export-{fmt}"},
-                              outlined=True)
-        with solara.FileDownload(csv_text, filename=f"{stem}-log.csv", mime_type="text/csv"):
-            solara.Button(t("export_csv", lang), attributes={"data-testid": "export-csv"},
-                          outlined=True)
+    element = ExportButtons(buttons=buttons, file="", event_make=make)
+
+    def connect() -> None:
+        holder.current = solara.get_widget(element)
+
+    solara.use_effect(connect, [])

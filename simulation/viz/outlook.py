@@ -40,6 +40,9 @@ def decorate(current: Workshop, data: Sequence[Any], lang: str) -> dict[str, str
             elif spread is not None:
                 card += " " + t("end_pending", lang, done=spread.done, total=spread.total)
         out[f"{i}.endcard"] = card
+        kinds = {row[1] for row in item.moments if row[0] == week}
+        if card and kinds == {"project_end"}:
+            item.banner = ""  # the week's one moment is the project's end: the card tells it
         if series is not None and len(runs) == 1:
             band = runs_band(series[0])
             item.groups["band"] = _cut(band, week, "#d62728", t("band_runs", lang,

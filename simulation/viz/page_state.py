@@ -19,7 +19,7 @@ from ..text import t
 from . import frames
 from .controls import conditions
 from .session import Run, Workshop, build
-from .spread import Spread
+from .spread import SEEDS, Spread
 
 SCENARIO_ENV = "SPROUT_SCENARIO"
 """Set by ``sprout ui``: the scenario (name or file) the page opens with."""
@@ -27,6 +27,8 @@ SCENARIO_ENV = "SPROUT_SCENARIO"
 COMPARE_DEFAULT = "no_infiltration"
 SPEEDS: tuple[int, ...] = (1, 2, 5, 10, 0)
 """Weeks per second when playing; 0 plays as fast as the machine draws."""
+BACKGROUND_SEEDS = int(os.environ.get("SPROUT_BACKGROUND_SEEDS", SEEDS))
+"""Seeds the background runs take (the spread of runs, the paired difference); 0: none."""
 PLAY_GAP = 0.01
 """Seconds the play loop rests between frames at least, so that a render another thread
 started (a click, a language switch) gets its turn."""
@@ -124,8 +126,10 @@ def start(new: Setup) -> None:
     old = workshop.value
     if old is not None:
         old.close()
-    runs.spread = Spread([frames.params_of(run.model) for run in runs.runs], new.seed)
-    runs.spread.on_progress = lambda: _tell_page(runs)
+    if BACKGROUND_SEEDS > 0:
+        runs.spread = Spread([frames.params_of(run.model) for run in runs.runs], new.seed,
+                             BACKGROUND_SEEDS)
+        runs.spread.on_progress = lambda: _tell_page(runs)
     workshop.set(runs)
     applied.set(new)
     _weeks_left()
@@ -168,7 +172,7 @@ def advance(weeks: int = 1, while_playing: bool = False) -> bool:
         problem.set(repr(err))
         return False
     _weeks_left()
-    if current.redraw is None or show_export.value:  # the export's file names carry the week
+    if current.redraw is None:
         force_update()
     else:
         current.redraw()  # only the week's data: the page's layout stays as it is

@@ -48,3 +48,8 @@ def EventList(feed: str, title: str, week_label: str, filters: list,
 @solara.component_vue("web/keys.vue")
 def Keys(event_space: Callable[[Any], None]) -> None:
     pass
+
+
+@solara.component_vue("web/export.vue")
+def ExportButtons(buttons: list, file: str, event_make: Callable[[Any], None]) -> None:
+    """The export buttons; ``file`` (name, type, base64 data) is set by the server."""
