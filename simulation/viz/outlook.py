@@ -38,7 +38,8 @@ def decorate(current: Workshop, data: Sequence[Any], lang: str) -> dict[str, str
                 low, high = runs_band(series[i][:, : end + 1])["at_case"]
                 card += " " + t("end_spread", lang, runs=series[i].shape[0], low=low, high=high)
             elif spread is not None:
-                card += " " + t("end_pending", lang, done=spread.done, total=spread.total)
+                done, total = spread.done_of(i)
+                card += " " + t("end_pending", lang, done=done, total=total)
         out[f"{i}.endcard"] = card
         kinds = {row[1] for row in item.moments if row[0] == week}
         if card and kinds == {"project_end"}:

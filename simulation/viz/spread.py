@@ -69,6 +69,11 @@ class Spread:
         """Runs finished, of ``total``."""
         return sum(f.done() for row in self.futures for f in row)
 
+    def done_of(self, index: int) -> tuple[int, int]:
+        """Runs finished and runs asked for, of scenario ``index``."""
+        row = self.futures[index]
+        return sum(f.done() for f in row), len(row)
+
     @property
     def total(self) -> int:
         return sum(len(row) for row in self.futures)

@@ -277,7 +277,7 @@ def test_side_by_side_fits_a_projector_screen(page: Page, app_url: str,
     # Without infiltration residents hear the offer from strangers: on the same seed the
     # left run has grown well past the 3 initial groups by the project's end, the right not.
     assert left > 3 and left >= 2 * max(right, 1)
-    page.screenshot(path=screenshots / "workshop-side-by-side.png")
+    page.screenshot(path=screenshots / "workshop-side-by-side-default.png")
 
 
 def test_a_redraw_after_steps_keeps_the_week(page: Page, app_url: str) -> None:
