@@ -196,6 +196,10 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--settle", type=float, default=40.0,
+                        help="seconds to wait after opening each view, so that the page's "
+                             "background runs (the spread over 20 seeds, paired side by "
+                             "side; they run once per start) are done before timing")
     parser.add_argument("--no-speeds", action="store_true",
                         help="only the step times and CPU (quicker, for paired runs)")
     args = parser.parse_args()
@@ -207,13 +211,13 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"http://127.0.0.1:{args.port}/?present=1")
             page.wait_for_selector("[data-testid=week]", timeout=90_000)
-            page.wait_for_timeout(2000)
+            page.wait_for_timeout(max(2.0, args.settle) * 1000)
             results.update(view_times(page, "one_view", args.steps, server.pid))
             if not args.no_speeds:
                 results["speeds"] = [play_rate(page, s, args.seconds) for s in SPEEDS]
             page.locator("[data-testid=side-by-side]").click()
             page.wait_for_selector(".sprout-run-1", timeout=60_000)
-            page.wait_for_timeout(2000)
+            page.wait_for_timeout(max(2.0, args.settle) * 1000)
             results.update(view_times(page, "side_by_side", args.steps, server.pid))
             if not args.no_speeds:
                 results["speeds_side_by_side"] = [play_rate(page, s, args.seconds)
