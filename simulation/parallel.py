@@ -1,11 +1,15 @@
-"""The one process pool: map a job function over jobs on local processes, in order.
+"""The one process pool: run a job function over jobs on local spawned processes.
 
-Replicates (``runner.run_replicates``), sweeps (``experiments.execute``) and calibration
-(``experiments.calibrate``) all run their jobs through :func:`imap`. Jobs and the function
-must be picklable (a module-level function, plain data): workers are started with
-"spawn", a fresh interpreter each, safe beside threads and the same on every platform (as
-Mesa's ``batch_run``). Each worker exits by itself once the process that started it is gone
-(e.g. killed), instead of waiting for work forever.
+Everything that runs many simulations locally goes through here: replicates
+(``runner.run_replicates``), comparisons, sweeps (``experiments.execute``), calibration,
+the posterior's samplers (``executor``). :func:`completed` yields results as they finish
+and survives a worker that dies (killed, out of memory): the jobs it had in hand run again
+one at a time, and one whose worker dies again is handed to ``dead`` (a sweep records it
+as failed) or raises ``WorkerDiedError``. :func:`imap` gives the same results in the jobs'
+order. Jobs and the function must be picklable (a module-level function, plain data):
+workers are started with "spawn", a fresh interpreter each, safe beside threads and the
+same on every platform (as Mesa's ``batch_run``). Each worker exits by itself once the
+process that started it is gone (e.g. killed), instead of waiting for work forever.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -49,6 +56,82 @@ def executor(workers: int) -> ProcessPoolExecutor:
                                initializer=_exit_with, initargs=(os.getpid(),))
 
 
+WORKER_DIED = "WorkerDied: the worker process running it died (killed, or out of memory)"
+
+
+class WorkerDiedError(RuntimeError):
+    """A job's worker process died twice (the second time running it alone)."""
+
+
+@dataclass
+class Events:
+    """What happened to the pool: worker deaths, and the jobs (by index) run again alone."""
+
+    worker_deaths: int = 0
+    rerun_alone: list[int] = field(default_factory=list)
+
+
+def _alone[J, R](index: int, job: J, function: Callable[[J], R], events: Events,
+                 dead: Callable[[J], R] | None) -> R:
+    """Run one job in a pool of its own: ``dead(job)`` (or ``WorkerDiedError``) if its
+    worker dies."""
+    events.rerun_alone.append(index)
+    pool = executor(1)
+    try:
+        return pool.submit(function, job).result()
+    except BrokenProcessPool:
+        events.worker_deaths += 1
+        if dead is None:
+            raise WorkerDiedError(WORKER_DIED) from None
+        return dead(job)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def completed[J, R](function: Callable[[J], R], jobs: Iterable[J], workers: int = 1,
+                    events: Events | None = None, dead: Callable[[J], R] | None = None
+                    ) -> Iterator[tuple[int, R]]:
+    """``(index, function(job))`` for every job as it finishes, on ``workers`` spawned
+    processes (in this process for one worker or one job). If a worker dies, the pool is
+    replaced; the jobs it had in hand run again alone, and one whose worker dies again
+    gives ``dead(job)`` (``WorkerDiedError`` without ``dead``). Stopping the iteration
+    cancels the jobs not yet started."""
+    events = events if events is not None else Events()
+    pending = list(jobs)
+    if workers <= 1 or len(pending) <= 1:
+        for index, job in enumerate(pending):
+            yield index, function(job)
+        return
+    queue = deque(enumerate(pending))
+    window = 2 * workers  # jobs handed to the pool at once (the suspects if it breaks)
+    while queue:
+        suspects: list[tuple[int, J]] = []
+        pool = executor(min(workers, len(queue)))
+        running: dict[Any, tuple[int, J]] = {}
+        try:
+            while queue or running:
+                while queue and len(running) < window:
+                    index, job = queue.popleft()
+                    running[pool.submit(function, job)] = (index, job)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        suspects = list(running.values())
+                        break
+                    index, _job = running.pop(future)
+                    yield index, result
+                if suspects:
+                    break
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if suspects:
+            events.worker_deaths += 1
+            for index, job in suspects:
+                yield index, _alone(index, job, function, events, dead)
+
+
 def imap[J, R](
     function: Callable[[J], R],
     jobs: Iterable[J],
@@ -62,7 +145,8 @@ def imap[J, R](
     postfix: Callable[[R], dict[str, Any] | None] | None = None,
 ) -> Iterator[R]:
     """Yield ``function(job)`` for every job, in the jobs' order, computed on ``workers``
-    processes (in this process when ``workers <= 1`` or there is one job).
+    processes (in this process when ``workers <= 1`` or there is one job) by
+    :func:`completed`: a job whose worker dies runs again alone.
 
     ``progress`` shows a tqdm bar of ``total`` jobs (default: the number of jobs) that
     starts at ``initial`` (e.g. runs already stored); ``postfix(result)`` may return a dict
@@ -86,20 +170,13 @@ def imap[J, R](
         return result
 
     try:
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                yield done(function(job))
-            return
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=_exit_with, initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(function, job) for job in jobs]
-            try:
-                for future in futures:
-                    yield done(future.result())
-            finally:
-                for future in futures:
-                    future.cancel()
+        ready: dict[int, R] = {}
+        following = 0
+        for index, result in completed(function, jobs, workers):
+            ready[index] = done(result)
+            while following in ready:
+                yield ready.pop(following)
+                following += 1
     finally:
         bar.close()
 

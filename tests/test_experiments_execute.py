@@ -103,10 +103,16 @@ def test_tables_are_tidy(serial):
     assert meta["started"] <= meta["ended"]
 
 
-def test_a_run_that_raises_is_recorded_and_the_others_finish(tmp_path):
-    bad = tmp_path / "bad.edgelist"  # passes the checks before the sweep; fails in its runs
+def test_a_run_that_raises_is_recorded_and_the_others_finish(tmp_path, monkeypatch):
+    from simulation.experiments.sweep import Sweep
+    from simulation.limits import NetworkFileError
+
+    bad = tmp_path / "bad.edgelist"  # fails in its runs
     bad.write_text("a b c\n")
     path = sweep_file(tmp_path, f'network_file = ["", "{bad}"]\n')
+    with pytest.raises(NetworkFileError, match="line 1"):  # refused before anything runs
+        run_sweep(load(path), tmp_path / "out", workers=2, progress=False)
+    monkeypatch.setattr(Sweep, "preflight", lambda self: None)  # as if it had changed since
     session = run_sweep(load(path), tmp_path / "out", workers=2, progress=False)
     runs = load_results(tmp_path / "out").runs
     failed = runs[runs["status"] == "failed"]

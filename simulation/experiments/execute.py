@@ -10,28 +10,23 @@ one at a time, and a run whose worker dies again is recorded as failed.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import limits
-from ..parallel import _exit_with
+from ..parallel import WORKER_DIED, Events, completed
 from ..runner import run as run_model
 from ..scenario import ScenarioError
 from .store import Outcome, ResultsError, ResultsStore, outcome_row
 from .sweep import Run, Sweep
 
-WORKER_DIED = "WorkerDied: the worker process running it died (killed, or out of memory)"
 DASK_TIMEOUT = "10s"
 """How long to wait for a Dask scheduler given by address."""
 
@@ -82,72 +77,13 @@ def jobs(sweep: Sweep, skip: set[str] = frozenset()) -> list[Job]:
             for run in sweep.runs() if run.run_id not in skip]
 
 
-@dataclass
-class Events:
-    """What happened to the executor during a session (for metadata.json)."""
-
-    worker_deaths: int = 0
-    rerun_alone: list[str] = field(default_factory=list)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with, initargs=(os.getpid(),))
-
-
-def _alone(job: Job, function: Callable[[Job], Outcome], events: Events) -> Outcome:
-    """Run one job in a pool of its own: a failed outcome if its worker dies."""
-    events.rerun_alone.append(job.run.run_id)
-    pool = _pool(1)
-    try:
-        return pool.submit(function, job).result()
-    except BrokenProcessPool:
-        events.worker_deaths += 1
-        return failed_outcome(job, WORKER_DIED)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
 def _local(pending: list[Job], workers: int, events: Events | None = None,
            function: Callable[[Job], Outcome] | None = None) -> Iterator[Outcome]:
-    """Outcomes as they finish, on ``workers`` spawned processes (in this process for one
-    worker). If a worker dies, the pool is replaced; the jobs it had in hand run again
-    alone, and one whose worker dies again comes back failed."""
-    events = events or Events()
-    function = function or execute
-    if workers <= 1 or len(pending) <= 1:
-        for job in pending:
-            yield function(job)
-        return
-    queue = deque(pending)
-    window = 2 * workers  # jobs handed to the pool at once (the suspects if it breaks)
-    while queue:
-        suspects: list[Job] = []
-        pool = _pool(min(workers, len(queue)))
-        running: dict[Any, Job] = {}
-        try:
-            while queue or running:
-                while queue and len(running) < window:
-                    job = queue.popleft()
-                    running[pool.submit(function, job)] = job
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        suspects = list(running.values())
-                        break
-                    del running[future]
-                    yield outcome
-                if suspects:
-                    break
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-        if suspects:
-            events.worker_deaths += 1
-            for job in suspects:
-                yield _alone(job, function, events)
+    """Outcomes as they finish on the one process pool (``parallel.completed``): a run
+    whose worker dies twice comes back failed."""
+    for _, outcome in completed(function or execute, pending, workers, events,
+                                dead=lambda job: failed_outcome(job, WORKER_DIED)):
+        yield outcome
 
 
 def check_dask_address(address: str) -> str:
@@ -287,7 +223,9 @@ def run_sweep(
                 bar.update()
                 if failed:
                     bar.set_postfix(failed=failed)
-        extra = ({"worker_deaths": events.worker_deaths, "rerun_alone": events.rerun_alone}
+        alone = ([pending[i].run.run_id for i in events.rerun_alone] if client is None
+                 else [])
+        extra = ({"worker_deaths": events.worker_deaths, "rerun_alone": alone}
                  if events.worker_deaths else {})
         meta = store.finish(ran=len(pending), extra=extra)
     return SweepSession(Path(out), planned, planned - len(pending), len(pending), failed,
