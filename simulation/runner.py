@@ -130,6 +130,9 @@ def run(params: dict[str, Any], seed: int, scenario: str = "custom",
 
 
 def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> RunResult:
+    # numpy scalars (an EMA sample, a value out of an array) are the numbers they hold
+    params = {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
+    seed = int(seed)
     model = CommunityModel(rng=seed, **params)
     model.run_for(model.p.project_weeks + model.p.horizon_weeks)
     used = model.p.as_dict()

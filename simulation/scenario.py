@@ -84,6 +84,8 @@ def check_value(source: str, key: str, name: str, value: Any, written: bool = Fa
     (``n_workers = 2.0`` is refused, not taken as 2)."""
     if name not in BY_NAME:
         raise ScenarioError(source, key, unknown_parameter(name))
+    if hasattr(value, "item") and type(value).__module__ == "numpy":  # a numpy scalar
+        value = value.item()
     if written and BY_NAME[name].kind is int and isinstance(value, float):
         raise ScenarioError(source, key, f"expected an integer (written without a decimal "
                             f"point or exponent), got {value!r}; {BY_NAME[name].allowed()}")

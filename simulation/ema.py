@@ -1,0 +1,189 @@
+"""Sprout as an EMA Workbench model: exploratory modelling without rebuilding anything.
+
+``model()`` gives a ready ``ema_workbench.ReplicatorModel``: its uncertainties and levers
+come from the parameter registry (``simulation.parameters``: kind, range, or the
+workshop's slider range where the registry gives one), its outcomes from the figure
+registry (``simulation.figures.SUMMARY``: every per-run summary figure that is a number,
+as the mean over replications), and its replications are seeds derived from one master seed with
+``runner.replicate_seeds`` (the same seeds as ``sprout run --seeds K``)::
+
+    from ema_workbench import SequentialEvaluator, perform_experiments
+    from simulation import ema
+
+    sprout = ema.model(seeds=5, fixed={"n_residents": 1000})
+    results = perform_experiments(sprout, scenarios=20, policies=4)
+
+Every value EMA samples (numpy integers and floats, numpy booleans) is turned into the
+plain Python number the registry checks, so nothing needs casting. ``evaluate`` is the
+function EMA calls; ``summaries`` runs a batch of (parameters, seed) pairs on Sprout's one
+process pool and returns one row of summary figures per run, the table Mesa's
+``batch_run`` gives for weekly series.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .figures import SUMMARY
+from .parameters import BY_NAME, PARAMETERS
+
+CONDITION_SECTIONS = ("community", "residents", "groups")
+"""Sections whose parameters describe the community: uncertainties by default."""
+
+LEVER_SECTIONS = ("workers", "programme", "costs")
+"""Sections whose parameters a programme decides: levers by default."""
+
+FIGURES = tuple(f.name for f in SUMMARY if f.kind != "category")
+"""The summary figures that are numbers: EMA's outcomes."""
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python number (or bool, or str) it holds; anything else as is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def plain_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values with numpy scalars turned into Python numbers, an integer
+    parameter's whole float into an int (EMA may hand ``25.0`` for an ``IntegerParameter``
+    on some samplers)."""
+    out = {}
+    for name, value in values.items():
+        value = plain(value)
+        parameter = BY_NAME.get(name)
+        if (parameter is not None and parameter.kind is int and isinstance(value, float)
+                and value.is_integer()):
+            value = int(value)
+        out[name] = value
+    return out
+
+
+def default_names(sections: Sequence[str]) -> list[str]:
+    """Parameters of ``sections`` that the registry gives a slider range (the conditions
+    and levers a trainer shows; the others keep their calibrated or documented values)."""
+    return [p.name for p in PARAMETERS if p.section in sections and p.control is not None]
+
+
+def ema_parameter(name: str, bounds: tuple[float, float] | None = None) -> Any:
+    """The EMA parameter for registry parameter ``name``: integer, real, boolean or
+    categorical, over ``bounds`` or its slider range or its allowed range."""
+    from ema_workbench import (
+        BooleanParameter,
+        CategoricalParameter,
+        IntegerParameter,
+        RealParameter,
+    )
+
+    if name not in BY_NAME:
+        from .scenario import unknown_parameter
+
+        raise ValueError(f"{name}: {unknown_parameter(name)}")
+    p = BY_NAME[name]
+    if p.kind is bool:
+        return BooleanParameter(name)
+    if p.kind is str:
+        if not p.choices:
+            raise ValueError(f"{name}: a free text parameter cannot be explored")
+        return CategoricalParameter(name, list(p.choices))
+    low, high = bounds or ((p.control[0], p.control[1]) if p.control else (p.low, p.high))
+    for value in (low, high):
+        BY_NAME[name].check(int(value) if p.kind is int else float(value))
+    if p.kind is int:
+        return IntegerParameter(name, int(low), int(high))
+    return RealParameter(name, float(low), float(high))
+
+
+def _parameters(spec: Iterable[str] | Mapping[str, tuple[float, float]] | None,
+                sections: Sequence[str]) -> list[Any]:
+    if spec is None:
+        return [ema_parameter(name) for name in default_names(sections)]
+    if isinstance(spec, Mapping):
+        return [ema_parameter(name, tuple(bounds)) for name, bounds in spec.items()]
+    return [ema_parameter(name) for name in spec]
+
+
+def _mean(values: Sequence[Any]) -> float:
+    numbers = [float(v) for v in values if v is not None and not _missing(v)]
+    return float(np.mean(numbers)) if numbers else math.nan
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def evaluate(seed: Any = 1, **params: Any) -> dict[str, float]:
+    """One run (parameters and seed as EMA passes them): every summary figure, None as
+    NaN. Module-level, so that EMA's multiprocessing evaluator can pickle it."""
+    from .runner import run
+
+    result = run(plain_params(params), int(plain(seed)), "ema", details=False)
+    return {name: (math.nan if result.summary.get(name) is None
+                   else float(result.summary[name])) for name in FIGURES}
+
+
+def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
+          uncertainties: Iterable[str] | Mapping[str, tuple[float, float]] | None = None,
+          levers: Iterable[str] | Mapping[str, tuple[float, float]] | None = None,
+          outcomes: Iterable[str] | None = None, fixed: Mapping[str, Any] | None = None,
+          name: str = "sprout") -> Any:
+    """A ready ``ReplicatorModel``. ``seeds``: how many replications (seeds derived from
+    ``master_seed``, as ``sprout run --seeds``) or the seeds themselves;
+    ``uncertainties``/``levers``: parameter names (ranges from the registry) or
+    ``{name: (low, high)}`` (default: the registry's condition and lever sections, those
+    with a slider range); ``outcomes``: summary figure names (default: every one), each
+    the mean over the replications; ``fixed``: values every run keeps (EMA constants),
+    checked by the registry."""
+    from ema_workbench import Constant, ReplicatorModel, ScalarOutcome
+
+    from .runner import replicate_seeds
+    from .scenario import check_value
+
+    seed_list = (replicate_seeds(master_seed, int(seeds)) if isinstance(seeds, (int, np.integer))
+                 else [int(plain(s)) for s in seeds])
+    if not seed_list:
+        raise ValueError("seeds: at least one replication is needed")
+    sprout = ReplicatorModel(name, function=evaluate)
+    sprout.uncertainties = _parameters(uncertainties, CONDITION_SECTIONS)
+    sprout.levers = _parameters(levers, LEVER_SECTIONS)
+    varied = {p.name for p in [*sprout.uncertainties, *sprout.levers]}
+    constants = {k: check_value("ema.model", k, k, plain(v))
+                 for k, v in plain_params(fixed or {}).items()}
+    both = varied & set(constants)
+    if both:
+        raise ValueError(f"fixed: {', '.join(sorted(both))} also varied")
+    sprout.constants = [Constant(k, v) for k, v in constants.items()]
+    chosen = list(outcomes) if outcomes is not None else list(FIGURES)
+    unknown = [o for o in chosen if o not in FIGURES]
+    if unknown:
+        raise ValueError(f"outcomes: not numeric summary figures: {', '.join(unknown)}")
+    sprout.outcomes = [ScalarOutcome(o, function=_mean) for o in chosen]
+    sprout.replications = [{"seed": s} for s in seed_list]
+    return sprout
+
+
+def summaries(parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+              seeds: Sequence[int], workers: int = 1, progress: bool = False) -> Any:
+    """Every (parameter set, seed) pair run on Sprout's one process pool: a DataFrame with
+    one row per run (its parameters as given, ``seed``, then every summary figure) — the
+    summary figures ``mesa.batch_run`` cannot give (it returns the weekly series)."""
+    import pandas as pd
+
+    from .parallel import pmap
+
+    sets = [parameters] if isinstance(parameters, Mapping) else list(parameters)
+    jobs = [(plain_params(values), int(plain(seed))) for values in sets for seed in seeds]
+    rows = pmap(_summary_job, jobs, workers, progress=progress, desc="runs")
+    return pd.DataFrame(rows)
+
+
+def _summary_job(job: tuple[dict[str, Any], int]) -> dict[str, Any]:
+    params, seed = job
+    return {**params, "seed": seed, **evaluate(seed, **params)}

@@ -1,0 +1,76 @@
+"""Sprout as an EMA Workbench model (``simulation.ema``), driven by EMA's own evaluator."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ema_workbench")
+
+from ema_workbench import SequentialEvaluator  # noqa: E402
+
+from simulation import ema  # noqa: E402
+from simulation.runner import replicate_seeds, run  # noqa: E402
+
+TINY = {"n_residents": 200, "project_weeks": 8, "horizon_weeks": 4, "infiltration_weeks": 2}
+
+
+def test_the_model_comes_from_the_registries():
+    sprout = ema.model(seeds=3)
+    uncertainties = {p.name for p in sprout.uncertainties}
+    levers = {p.name for p in sprout.levers}
+    assert {"committee_support", "neighbour_familiarity"} <= uncertainties
+    assert {"infiltration_weeks", "n_workers"} <= levers and not uncertainties & levers
+    assert [r["seed"] for r in sprout.replications] == replicate_seeds(1, 3)
+    outcomes = {o.name for o in sprout.outcomes}
+    assert {"groups_week52", "groups_horizon", "cost_per_group_horizon"} <= outcomes
+    assert "first_new_group_origin" not in outcomes  # a category, not a number
+    with pytest.raises(ValueError, match="unknown parameter"):
+        ema.model(uncertainties=["no_such_parameter"])
+    with pytest.raises(ValueError, match="not numeric summary figures"):
+        ema.model(outcomes=["no_such_figure"])
+    with pytest.raises(ValueError, match="also varied"):
+        ema.model(uncertainties=["committee_support"], fixed={"committee_support": 0.5})
+
+
+def test_emas_evaluator_runs_it_with_seeds_as_replications():
+    sprout = ema.model(seeds=2, master_seed=4, uncertainties=["committee_support"],
+                       levers={"grant_size": (500.0, 2000.0)},
+                       outcomes=["groups_horizon", "residents_engaged"], fixed=TINY)
+    with SequentialEvaluator(sprout) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=2, policies=1)
+    assert len(experiments) == 2 and set(outcomes) == {"groups_horizon",
+                                                        "residents_engaged"}
+    seeds = replicate_seeds(4, 2)
+    for i, row in experiments.iterrows():
+        params = {**TINY, "committee_support": row["committee_support"],
+                  "grant_size": row["grant_size"]}
+        direct = [run(params, seed, details=False).summary["groups_horizon"] for seed in seeds]
+        assert outcomes["groups_horizon"][i] == pytest.approx(np.mean(direct))
+
+
+def test_numpy_scalars_are_numbers_everywhere():
+    values = {"n_residents": np.int64(200), "project_weeks": np.int64(6),
+              "horizon_weeks": np.int32(0), "infiltration_weeks": np.int64(2),
+              "committee_support": np.float64(0.6), "demonstrations": np.bool_(False)}
+    by_ema = ema.evaluate(seed=np.int64(3), **values)
+    by_runner = run(values, np.int64(3), details=False).summary
+    assert by_ema["groups_horizon"] == by_runner["groups_horizon"]
+    plain = {"n_residents": 200, "project_weeks": 6, "horizon_weeks": 0,
+             "infiltration_weeks": 2, "committee_support": 0.6, "demonstrations": False}
+    again = run(plain, 3, details=False).summary
+    assert again.keys() == by_runner.keys()
+    for key, value in again.items():  # NaN where a figure has no value
+        assert value == by_runner[key] or (value != value and by_runner[key] != by_runner[key])
+    assert all(not isinstance(v, np.generic) for v in ema.plain_params(values).values())
+
+
+def test_summaries_returns_every_runs_figures():
+    table = ema.summaries([TINY, {**TINY, "grant_size": 2000.0}], seeds=[1, 2])
+    assert len(table) == 4 and list(table["seed"]) == [1, 2, 1, 2]
+    assert {"groups_horizon", "cost_per_group_horizon", "n_residents"} <= set(table.columns)
+    assert table["groups_horizon"].notna().all()
+    first = run(TINY, 1, details=False).summary["groups_horizon"]
+    assert math.isclose(table["groups_horizon"].iloc[0], first)
