@@ -168,6 +168,19 @@ def _run_job(job: tuple[dict[str, Any], int, str]) -> RunResult:
     return run(params, seed, name)
 
 
+Plan = list[tuple[dict[str, Any], int, str]]
+"""Runs to make: (parameters, seed, scenario name) each."""
+
+
+def run_plan(plan: Plan, workers: int = 1, progress: bool = True,
+             label: str | None = None) -> list[RunResult]:
+    """Run every (parameters, seed, scenario) of ``plan`` on the one process pool; results
+    come back in the plan's order."""
+    from .parallel import pmap
+
+    return pmap(_run_job, plan, workers, progress=progress, desc=label)
+
+
 def run_replicates(
     scenario: Scenario,
     seeds: list[int],
@@ -176,7 +189,5 @@ def run_replicates(
     label: str | None = None,
 ) -> list[RunResult]:
     """Run a scenario once per seed, in parallel processes; results come back in seed order."""
-    from .parallel import pmap
-
-    jobs = [(scenario.params, s, scenario.name) for s in seeds]
-    return pmap(_run_job, jobs, workers, progress=progress, desc=label or scenario.name)
+    return run_plan([(scenario.params, s, scenario.name) for s in seeds], workers, progress,
+                    label or scenario.name)

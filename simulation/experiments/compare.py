@@ -23,7 +23,7 @@ import pandas as pd
 from .. import intervals
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from ..figures import COMPARE, by_name
-from ..runner import RunResult, replicate_seeds, run_metadata, run_replicates
+from ..runner import RunResult, replicate_seeds, run_metadata, run_plan
 from ..scenario import Scenario
 from .analysis import COST, GROUPS, REFERENCE, incremental
 
@@ -107,13 +107,22 @@ def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE
     return "\n".join(lines)
 
 
+def run_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], workers: int = 1,
+                  progress: bool = True) -> dict[str, list[RunResult]]:
+    """Every scenario on every seed, as one plan on the one pool: each scenario's runs in
+    seed order (run *i* of every scenario has seed *i*: pairs for paired comparisons)."""
+    plan = [(s.params, int(seed), s.name) for s in scenarios for seed in seeds]
+    runs = run_plan(plan, workers, progress, label="scenarios x seeds")
+    n = len(seeds)
+    return {s.name: runs[i * n:(i + 1) * n] for i, s in enumerate(scenarios)}
+
+
 def run_comparison(scenarios: Sequence[Scenario], seeds: int = 10, master_seed: int = 1,
                    workers: int = 1, progress: bool = True) -> Comparison:
     """Run every scenario with the same ``seeds`` replicate seeds derived from
     ``master_seed``."""
     seed_list = replicate_seeds(master_seed, seeds)
-    results = {s.name: run_replicates(s, seed_list, workers=workers, progress=progress)
-               for s in scenarios}
+    results = run_scenarios(scenarios, seed_list, workers, progress)
     frame = table({name: [r.summary for r in runs] for name, runs in results.items()})
     return Comparison(list(scenarios), seed_list, master_seed, results, frame)
 
