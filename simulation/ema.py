@@ -99,9 +99,9 @@ def ema_parameter(name: str, bounds: tuple[float, float] | None = None) -> Any:
 
 
 def _parameters(spec: Iterable[str] | Mapping[str, tuple[float, float]] | None,
-                sections: Sequence[str]) -> list[Any]:
-    if spec is None:
-        return [ema_parameter(name) for name in default_names(sections)]
+                sections: Sequence[str], fixed: Iterable[str] = ()) -> list[Any]:
+    if spec is None:  # the registry's, less those held fixed
+        return [ema_parameter(name) for name in default_names(sections) if name not in fixed]
     if isinstance(spec, Mapping):
         return [ema_parameter(name, tuple(bounds)) for name, bounds in spec.items()]
     return [ema_parameter(name) for name in spec]
@@ -140,7 +140,7 @@ def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
     ``{name: (low, high)}`` (default: the registry's condition and lever sections, those
     with a slider range); ``outcomes``: summary figure names (default: every one), each
     the mean over the replications; ``fixed``: values every run keeps (EMA constants),
-    checked by the registry."""
+    checked by the registry, and left out of the default uncertainties and levers."""
     from ema_workbench import Constant, ReplicatorModel, ScalarOutcome
 
     from .runner import replicate_seeds
@@ -151,11 +151,11 @@ def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
     if not seed_list:
         raise ValueError("seeds: at least one replication is needed")
     sprout = ReplicatorModel(name, function=evaluate)
-    sprout.uncertainties = _parameters(uncertainties, CONDITION_SECTIONS)
-    sprout.levers = _parameters(levers, LEVER_SECTIONS)
-    varied = {p.name for p in [*sprout.uncertainties, *sprout.levers]}
     constants = {k: check_value("ema.model", k, k, plain(v))
                  for k, v in plain_params(fixed or {}).items()}
+    sprout.uncertainties = _parameters(uncertainties, CONDITION_SECTIONS, constants)
+    sprout.levers = _parameters(levers, LEVER_SECTIONS, constants)
+    varied = {p.name for p in [*sprout.uncertainties, *sprout.levers]}
     both = varied & set(constants)
     if both:
         raise ValueError(f"fixed: {', '.join(sorted(both))} also varied")

@@ -33,6 +33,9 @@ def test_the_model_comes_from_the_registries():
         ema.model(outcomes=["no_such_figure"])
     with pytest.raises(ValueError, match="also varied"):
         ema.model(uncertainties=["committee_support"], fixed={"committee_support": 0.5})
+    held = ema.model(fixed={"n_residents": 300})  # fixed: out of the default uncertainties
+    assert "n_residents" not in {p.name for p in held.uncertainties}
+    assert [(c.name, c.value) for c in held.constants] == [("n_residents", 300)]
 
 
 def test_emas_evaluator_runs_it_with_seeds_as_replications():
