@@ -41,13 +41,11 @@ class Group:
     def active(self) -> bool:
         return self.dissolved_week is None
 
-    @property
-    def key(self) -> int:
-        """The group's identity for random draws: its founder and how many groups they had
-        founded before. It is the same in every scenario where that resident founds, even
-        in another week (``id``, the order of founding among all groups, is not), so the
-        same group has the same luck in both runs of a paired comparison."""
-        return group_key(self.founder, self.founding_number)
+    key: int = 0
+    """The group's identity for random draws: its founder and how many groups they had
+    founded before (``group_key``). It is the same in every scenario where that resident
+    founds, even in another week (``id``, the order of founding among all groups, is not),
+    so the same group has the same luck in both runs of a paired comparison."""
 
     @property
     def size(self) -> int:
@@ -116,6 +114,7 @@ class GroupRegistry:
             founder=leader,
             founding_number=self._founded_by.get(leader, 0),
         )
+        group.key = group_key(leader, group.founding_number)
         self._founded_by[leader] = group.founding_number + 1
         self.groups.append(group)
         self._active.append(group)
@@ -319,12 +318,14 @@ def _meet_or_idle(world: World, active: list[Group]) -> None:
               + p.activity_funds_weight * (funds >= p.activity_cost))
     maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
     keys = np.array([g.key for g in active], dtype=np.int64)
-    draws, week = world.draws, world.week
-    meets = draws.uniform("group_meets", week, keys) < p_meet
+    week = world.week
+    # The week's chances of each group: meeting, a festival, a sponsor (k = 0, 1, 2).
+    meet_draw, festival_draw, sponsor_draw = world.draws.uniforms("group_week", week, keys, 3)
+    meets = meet_draw < p_meet
     festival = (meets & (maturity_if_met >= p.festival_maturity)
-                & (draws.uniform("festival", week, keys) < p.festival_chance))
+                & (festival_draw < p.festival_chance))
     could_win = ~sponsored & (np.where(meets, maturity_if_met, maturity) >= p.sponsor_maturity)
-    sponsor = could_win & (draws.uniform("sponsor", week, keys) < p.sponsor_chance)
+    sponsor = could_win & (sponsor_draw < p.sponsor_chance)
     met = meets.tolist()
     funds = np.where(meets, funds - np.minimum(funds, p.activity_cost), funds)
     cohesion = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
@@ -374,11 +375,12 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
     keys = np.array([g.key for g in active], dtype=np.int64)
-    steps_down = (world.draws.uniform("leader_exit", week, keys)
-                  < p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
+    # Whether the leader steps down, whether the group would register (k = 0, 1).
+    exit_draw, registration_draw = world.draws.uniforms("leaders_and_endings", week, keys, 2)
+    steps_down = (exit_draw < p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
     would_register = ((maturity >= p.registration_maturity)
-                      & (world.draws.uniform("registration", week, keys)
-                         < p.registration_rate * p.committee_support)).tolist()
+                      & (registration_draw < p.registration_rate * p.committee_support)
+                      ).tolist()
     min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
     registration_age, registration_size = p.registration_min_age, p.registration_min_size
     handed_over = []

@@ -45,6 +45,16 @@ class Outreach:
         self.household_visited = np.zeros(world.community.n_households, dtype=bool)
         self.courtyards_reached: set[int] = set()
         self._coverage: np.ndarray | None = None  # until the next visit
+        self._preferences: dict[int, np.ndarray] = {}
+
+    def preference(self, worker: int) -> np.ndarray:
+        """A worker's standing preference among buildings (keyed by the worker's place in
+        the team; drawn once)."""
+        if worker not in self._preferences:
+            n_buildings = self.world.community.building_start.size - 1
+            self._preferences[worker] = self.world.draws.uniform(
+                "building_preference", 0, np.arange(n_buildings), worker)
+        return self._preferences[worker]
 
     def visit(self, households: np.ndarray) -> None:
         self.household_visited[households] = True
@@ -108,10 +118,7 @@ class SocialWorker(Agent):
         # Among equally good buildings a worker has standing preferences (a keyed order of
         # their own, the same every week): a small change elsewhere then does not reshuffle
         # the whole itinerary.
-        _, number = visit
-        preference = world.draws.uniform("building_preference", 0, np.arange(score.size),
-                                         number)
-        score = score + TIE_BREAK * preference
+        score = score + TIE_BREAK * self.outreach.preference(visit[1])
         if claimed:
             score[list(claimed)] = -np.inf
         return int(np.argmax(score))

@@ -129,3 +129,21 @@ def test_the_personal_work_scenario_is_the_attributions_twin():
 
     twin, base = load("no_personal_work").params, load("baseline").params
     assert {k: v for k, v in twin.items() if base.get(k) != v} == PERSONAL_WORK_OFF
+
+
+def test_several_numbers_per_element_are_the_numbers_of_each_k():
+    d = Draws(3)
+    ids = np.array([5, 9, 100])
+    rows = d.uniforms("x", 4, ids, 3)
+    for k in range(3):
+        assert np.array_equal(rows[k], d.uniform("x", 4, ids, k))
+
+
+@pytest.mark.parametrize("a,b", [(2.0, 2.0), (1.034, 4.0), (0.4, 0.6), (5.0, 1.2), (20.0, 20.0)])
+def test_beta_quantiles_are_scipys(a, b):
+    from scipy.special import betaincinv
+
+    from simulation.keyed import beta_quantile
+
+    u = Draws(1).uniform("u", 0, np.arange(100_000))
+    assert np.abs(beta_quantile(a, b, u) - betaincinv(a, b, u)).max() < 1e-8
