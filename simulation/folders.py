@@ -150,3 +150,20 @@ def point_latest(target: Path) -> Path:
         shutil.copytree(target, tmp)
         replace_folder(tmp, link)
     return link
+
+
+def check_own_files(folder: Path, names: Iterable[str], what: str = "results folder") -> None:
+    """Before writing ``names`` into ``folder`` (files, or folders of files): ``UsageError``
+    if one of them is there as something other than a plain file or folder — a link (which
+    would carry the writing out of the folder), a pipe, a device."""
+    for name in names:
+        path = folder / name
+        if path.is_symlink() or (path.exists() and not (path.is_file() or path.is_dir())):
+            raise UsageError(f"{path}: a link or special file in the {what}, where Sprout "
+                             "writes its own outputs; it is left alone: remove it first")
+        if path.is_dir() and not path.is_symlink():
+            for inner in path.iterdir():
+                if inner.is_symlink() or not (inner.is_file() or inner.is_dir()):
+                    raise UsageError(f"{inner}: a link or special file in the {what}, where "
+                                     "Sprout writes its own outputs; it is left alone: "
+                                     "remove it first")

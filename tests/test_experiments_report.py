@@ -38,10 +38,14 @@ network_file = ["", "BAD"]
 @pytest.fixture(scope="module")
 def funding_results(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("funding")
-    (base / "bad.edgelist").write_text("a b c\n")  # fails in its runs, not before
+    from simulation.experiments.sweep import Sweep
+
+    (base / "bad.edgelist").write_text("a b c\n")  # fails in its runs
     (base / "funding.toml").write_text(FUNDING.replace("BAD", str(base / "bad.edgelist")))
     out = base / "out"
-    run_sweep(load(base / "funding.toml"), out, workers=1, progress=False)
+    with pytest.MonkeyPatch.context() as patch:  # the check before the runs would refuse it
+        patch.setattr(Sweep, "preflight", lambda self: None)
+        run_sweep(load(base / "funding.toml"), out, workers=1, progress=False)
     return out
 
 
@@ -154,8 +158,9 @@ def test_cli_refuses_a_bad_sweep_file_with_one_line(tmp_path):
 def test_cli_refuses_to_overwrite_and_to_report_nothing(tmp_path, funding_results, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "no sweep results" in capsys.readouterr().err
-    assert main(["sweep", str(funding_results.parent / "funding.toml"), "--out",
-                 str(funding_results), "--quiet"]) == 2
+    other = tmp_path / "other.toml"  # a sweep that could run, into a folder of results
+    other.write_text(FUNDING.split("network_file")[0])
+    assert main(["sweep", str(other), "--out", str(funding_results), "--quiet"]) == 2
     assert "--resume" in capsys.readouterr().err
 
 

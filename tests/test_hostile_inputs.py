@@ -159,6 +159,10 @@ DAMAGES = {
     "meta_fewer_replicates": lambda p, o: _meta(p, lambda m: m["sweep"].update(replicates=1)),
     "meta_other_seed": lambda p, o: _meta(p, lambda m: m["sweep"].update(master_seed=99)),
     "meta_points_text": lambda p, o: _meta(p, lambda m: m["sweep"].update(points="many")),
+    "discovery_fifo": lambda p, o: ((p / "discovery").mkdir(),
+                                    _fifo(p / "discovery" / "discovery.json")),
+    "discovery_link_out": lambda p, o: ((p / "discovery").mkdir(), _link(
+        p / "discovery" / "discovery.json", o / "metadata.json")),
 }
 
 CASES: list[tuple[str, ...]] = [

@@ -395,7 +395,10 @@ def write_discovery(directory: str | Path, target: Target | str, by: str = "run"
     done = results.done
     inputs = [name for name in results.varied if done[name].nunique() > 1]
     discovery = discover(done, inputs, target, by, threshold, max_boxes)
+    from ..folders import check_own_files
+
     out = Path(out) if out else Path(directory) / OUT_DIR
+    check_own_files(out.parent, (out.name,), "discovery's folder")
     out.mkdir(parents=True, exist_ok=True)
     discovery.table().to_csv(out / "boxes.csv", index=False)
     discovery.trajectories.to_csv(out / "trajectory.csv", index=False)

@@ -247,8 +247,14 @@ def _failures(results: SweepResults) -> str:
 def write_report(directory: str | Path, results: SweepResults | None = None) -> Path:
     """Write ``report.html`` with its plots (``figures/``) and tables into a results
     directory (``results``: already loaded from it); return the page's path."""
+    from ..folders import check_own_files
+    from .discover import OUT_DIR
+    from .store import OUTPUTS
+
     directory = Path(directory)
     results = load_results(directory) if results is None else results
+    check_own_files(directory, (*OUTPUTS, "effects_incremental.csv", OUT_DIR))
+    _discovery_section(directory)  # read (and checked) before anything is written
     figures_dir = directory / "figures"
     figures_dir.mkdir(exist_ok=True)
     done, varied = results.done, results.varied
@@ -333,12 +339,12 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
 
 def _discovery_section(directory: Path) -> list[str]:
     """What ``sprout discover`` found, if it was run on these results."""
-    import json
+    from ..inputs import read_json
 
     path = directory / "discovery" / "discovery.json"
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return []
-    found = json.loads(path.read_text())
+    found = read_json(path, "discovery file", inside=directory)
     rows = pd.DataFrame([{"box": b["box"], f"where {found['target']} holds": b["where"],
                           "coverage": f"{b['coverage']:.0%}", "density": f"{b['density']:.0%}",
                           "cases in box": b["cases"]} for b in found["boxes"]])
