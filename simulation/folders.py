@@ -74,6 +74,7 @@ def check_replaceable(target: Path, kind: str, named: bool, overwrite: bool,
         raise UsageError(f"{option} {target}: a file or link is in the way, not a folder "
                          "Sprout wrote; it is left alone: choose another folder")
     names = RUN_OUTPUTS if kind == "run" else COMPARE_OUTPUTS
+    check_own_files(target, names, f"{kind} folder")  # writing must not follow a link
     clashes = [name for name in names if _present(target / name)]
     if kind == "run":
         clashes += [p.name for p in [*target.glob("replicate-*"), *target.glob("seed-*")]]

@@ -114,3 +114,16 @@ def test_network_self_loops_and_repeats_are_refused_with_their_line(tmp_path, ca
     assert main(["run", *SMALL, "--set", f"network_file={repeated}"]) == 2
     err = capsys.readouterr().err
     assert "line 3" in err and "line 1" in err and "once" in err
+
+
+def test_writing_never_follows_a_link_out_of_the_folder(tmp_path, capsys):
+    out = tmp_path / "runs"
+    assert main(["run", *SMALL, "--out", str(out)]) == 0
+    precious = tmp_path / "precious.csv"
+    precious.write_text("not Sprout's\n")
+    (out / "series.csv").unlink()
+    (out / "series.csv").symlink_to(precious)
+    capsys.readouterr()
+    assert main(["run", *SMALL, "--out", str(out), "--overwrite"]) == 2
+    assert "link" in capsys.readouterr().err
+    assert precious.read_text() == "not Sprout's\n"
