@@ -161,6 +161,12 @@ SUMMARY: tuple[Figure, ...] = (
     _count("dissolved_after_project", "Groups dissolved after the project",
            "项目结束后解散的自组织"),
     _count("registered", "Groups registered formally", "正式登记备案的自组织"),
+    _count("founded_after_project", "Groups founded after the project",
+           "项目结束后新成立的自组织"),
+    _share("project_groups_dissolved_share", "Share of project-end groups dissolved by the "
+           "horizon", "项目结束时的自组织到观察期末解散的比例"),
+    _share("project_groups_registered_share", "Share of project-end groups registered by the "
+           "horizon", "项目结束时的自组织到观察期末登记备案的比例"),
     _share("survival_rate", "Share of project-end groups alive at horizon",
            "项目结束时的自组织到观察期末仍在活动的比例"),
     _count("residents_engaged", "Residents in groups at project end",
@@ -259,6 +265,9 @@ HEADLINE: tuple[str, ...] = (
 RUN_SUMMARY: tuple[str, ...] = (
     *HEADLINE,
     "founded_project",
+    "founded_after_project",
+    "project_groups_dissolved_share",
+    "project_groups_registered_share",
     "stalled",
     "first_new_group_week",
     "resident_initiated_share",

@@ -188,6 +188,16 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
             g.dissolved_week is not None and g.dissolved_week > end for g in groups
         ),
         "registered": sum(g.registered_week is not None for g in groups),
+        "founded_after_project": sum(
+            g.origin != "initial" and g.founded_week >= p.project_weeks for g in groups),
+        # The project's own groups after it: of those alive at its end, how many dissolved
+        # and how many registered by the horizon (the case: some of each).
+        "project_groups_dissolved_share": (
+            sum(not g.active for g in alive_at_end) / len(alive_at_end)
+            if alive_at_end else float("nan")),
+        "project_groups_registered_share": (
+            sum(g.registered_week is not None for g in alive_at_end) / len(alive_at_end)
+            if alive_at_end else float("nan")),
         "survival_rate": (
             len(alive_at_horizon) / len(alive_at_end) if alive_at_end else float("nan")
         ),

@@ -346,8 +346,12 @@ class Programme:
 
     # --- grants ------------------------------------------------------------------------
     def grant_on_offer(self) -> bool:
-        """Whether residents can count on a micro-grant now."""
-        return self.announced and self.fund.available
+        """Whether residents count on a micro-grant now: once announced, while the fund has
+        money and the project runs — or after it, as long as nobody told them it ended
+        (``grant_end_announced``)."""
+        if not (self.announced and self.fund.available):
+            return False
+        return self.world.in_project or not self.world.params.grant_end_announced
 
     def grant_support(self, who: np.ndarray | None = None) -> np.ndarray:
         """Founding support from a grant on offer, discounted by the reimbursement doubt, of
@@ -362,10 +366,15 @@ class Programme:
         return appeal * pop.aware[rows] * (1.0 - pop.doubt[rows, 0])
 
     def offer_grant(self, group: Group) -> None:
-        """A newly founded group applies for a micro-grant while the project runs."""
+        """A newly founded group applies for a micro-grant while the project runs; after
+        it, a group that still counted on one learns there is none."""
         world = self.world
         p = world.params
-        if not (self.announced and world.in_project):
+        if not self.announced:
+            return
+        if not world.in_project:
+            if self.grant_on_offer():  # counted on a grant no programme will pay
+                self._disappoint(group)
             return
         # Whether this group's reimbursement will come through is the group's own luck,
         # whatever week it applies in.
@@ -373,6 +382,16 @@ class Programme:
                     < p.reimbursement_reliability)
         if self.fund.award(group, world.week, p.reimbursement_delay_weeks, pays):
             world.log("grant", interest=group.interest, amount=self.fund.size)
+
+    def _disappoint(self, group: Group) -> None:
+        """A group founded after the project, counting on a grant, learns there is none: as
+        with a failed reimbursement, its members' money doubts come back and cohesion
+        falls."""
+        p = self.world.params
+        members = np.fromiter(group.members, dtype=np.int64, count=group.size)
+        self.world.population.add_doubts(members, slice(0, 1), p.failed_reimbursement_doubt)
+        group.cohesion *= p.failed_reimbursement_cohesion
+        self.world.log("grant_unavailable", interest=group.interest)
 
     def reimburse(self) -> None:
         world = self.world

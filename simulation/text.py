@@ -189,7 +189,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "dissolved": "{A_group} dissolves ({cause}) after {age_weeks}.",
         "registered": "{A_group} of {members} registers as a formal social organisation.",
         "project_end": "The project ends: {groups_active}.",
-        "contact": "A worker checks in with {a_group} (post-project contact).",
+        "contact": "{A_group} asks the workers for help; a worker comes (post-project "
+        "contact).",
+        "grant_unavailable": "{A_group} applies for a micro-grant, but the project has "
+        "ended: no grant comes.",
         "private_visits": "Private Q&A: {visit_count} about residents' doubts this week.",
     },
     "zh": {
@@ -215,7 +218,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "dissolved": "{A_group}解散（{cause}），存续 {age_weeks}。",
         "registered": "{A_group}（{members}）登记注册为正式社会组织。",
         "project_end": "项目结束：{groups_active}在运转。",
-        "contact": "社工回访{a_group}（项目后联系）。",
+        "contact": "{A_group}向社工求助，社工上门（项目后联系）。",
+        "grant_unavailable": "{A_group}申请小额资金，但项目已经结束，没有资金了。",
         "private_visits": "私下答疑：本周 {visit_count}，解答居民的顾虑。",
     },
 }

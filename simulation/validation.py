@@ -4,8 +4,10 @@ Pattern-oriented modelling (Grimm et al. 2005), judged honestly: a pattern that 
 construction is no evidence and is neither calibrated on nor counted as validation.
 
 - ``BY_CONSTRUCTION``: few groups during infiltration (the offer is announced only when the
-  infiltration ends, and nobody founds before hearing of it — a schedule); one or two
-  contacts a year after the project (an input rate).
+  infiltration ends, and nobody founds before hearing of it — a schedule).
+- ``SET_BY_HAND``: one or two contacts a year after the project. Contacts are an outcome
+  (groups in difficulty ask for help), but ``help_request_rate`` was set with this figure in
+  view, so it is not evidence either.
 - ``CALIBRATION``: the level and shape of growth — about 31 groups at week 52 with most
   seeds near it, growth after the demonstrations begin, groups alive through the project,
   and few stalled runs. ``sprout calibrate`` chooses the unknown parameters on these only.
@@ -24,8 +26,8 @@ import pandas as pd
 FAR_FEWER = 0.5  # "far fewer": at most half the baseline's groups at week 52
 STALL_RATE = 0.05  # at most this share of baseline runs may stall
 
-BY_CONSTRUCTION: tuple[str, ...] = ("1_few_groups_in_infiltration",
-                                    "6_one_or_two_contacts_a_year")
+BY_CONSTRUCTION: tuple[str, ...] = ("1_few_groups_in_infiltration",)
+SET_BY_HAND: tuple[str, ...] = ("6_one_or_two_contacts_a_year",)
 CALIBRATION: tuple[str, ...] = (
     "4_about_31_at_week_52",
     "3_growth_after_demonstrations",
@@ -38,6 +40,7 @@ HELD_OUT: tuple[str, ...] = (
     "6_hours_per_group_fall",
     "7_some_register",
     "7_some_dissolve",
+    "7_not_most_dissolve",
     "8_no_infiltration_far_fewer",
     "8_money_without_infiltration_little",
     "8_no_demonstrations_far_fewer",
@@ -74,8 +77,13 @@ def held_out_checks(runs: pd.DataFrame) -> dict[str, bool]:
         ),
     }
     if b["groups_horizon"].notna().any() and "registered" in b:
-        checks["7_some_register"] = bool((b["registered"] > 0).mean() >= 0.6)
-        checks["7_some_dissolve"] = bool((b["dissolved_after_project"] > 0).mean() >= 0.6)
+        # The project's own groups: of those alive at its end, some register and some
+        # dissolve by the horizon in most runs, but not most of them.
+        checks["7_some_register"] = bool(
+            (b["project_groups_registered_share"] > 0).mean() >= 0.6)
+        checks["7_some_dissolve"] = bool(
+            (b["project_groups_dissolved_share"] > 0).mean() >= 0.6)
+        checks["7_not_most_dissolve"] = bool(b["project_groups_dissolved_share"].mean() < 0.5)
     base = mean["baseline"]
     far_fewer = FAR_FEWER * base
     if "no_infiltration" in mean:

@@ -20,7 +20,6 @@ from .state import WORKERS, World
 ACTIVITIES: tuple[str, ...] = ("infiltration", "qa", "pioneer", "accompaniment", "meetings")
 """What worker hours are spent on; reported weekly."""
 
-WEEKS_PER_YEAR = 52.0
 TIE_BREAK = 1e-3  # random jitter that breaks ties between equally good buildings
 
 
@@ -297,18 +296,20 @@ def _place(workers: list[SocialWorker], visited: np.ndarray, buildings: np.ndarr
 
 
 def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, float]:
-    """One or two contacts a year: a worker looks in on a group. Returns contacts, hours."""
+    """After the project, groups in difficulty (cohesion below ``help_cohesion``) ask the
+    workers for help, the less the more skills and resources they have of their own
+    (maturity); workers answer if they still do (``post_project_help``). How many contacts a
+    year that makes is an outcome. Returns contacts, hours."""
     p = world.params
-    rate = p.post_project_contacts_per_year / WEEKS_PER_YEAR
+    active = registry.active
+    if not active or p.help_request_rate <= 0 or not p.post_project_help:
+        return 0, 0.0
+    cohesion = np.array([g.cohesion for g in active])
+    maturity = np.array([g.maturity for g in active])
+    chance = p.help_request_rate * (1.0 - maturity) * (cohesion < p.help_cohesion)
+    asks = world.draws.uniform("help_request", world.week, registry.keys(active)) < chance
     contacts = 0
-    week = world.week
-    for k in range(int(world.draws.poisson("contacts", week, 0, rate)[()])):
-        active = registry.active
-        if not active:
-            break
-        # Which group: the one with the smallest key, each group's own this week.
-        keys = world.draws.uniform("contact_group", week, registry.keys(active), k)
-        g = active[int(np.argmin(keys))]
+    for g in (g for g, asked in zip(active, asks.tolist()) if asked):
         g.cohesion += p.contact_cohesion_gain * (1 - g.cohesion)
         contacts += 1
         world.log("contact", interest=g.interest)

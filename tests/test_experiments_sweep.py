@@ -43,7 +43,7 @@ def test_funding_sweep_separates_levers_from_conditions():
     sweep = load("funding_strategies")
     assert set(sweep.conditions) == {"committee_support", "neighbour_familiarity"}
     assert {"grant_size", "grant_budget", "infiltration_weeks", "demonstrations",
-            "post_project_contacts_per_year"} <= set(sweep.strategy_levers)
+            "post_project_help"} <= set(sweep.strategy_levers)
 
 
 def test_grid_of_lists_and_ranges(tmp_path):

@@ -334,3 +334,60 @@ def test_money_without_trust_building_is_an_experiment_not_an_impossibility():
     assert few.series()["trusting"].max() < many.series()["trusting"].max()
     assert many.population.trust.max() > few.population.trust.max()
     assert len(many.groups) > len(few.groups)
+
+
+def test_grants_end_with_the_project_and_belief_follows_what_residents_heard():
+    """No grant is awarded after the project. Told of the end, residents stop counting on
+    one; not told, they keep counting on it, and a group founded afterwards learns
+    otherwise: its members' money doubts come back."""
+    params = {**load("baseline").params, "n_residents": 2000, "project_weeks": 30,
+              "horizon_weeks": 40}
+    told = CommunityModel(rng=3, **params)
+    told.run_for(70)
+    assert told.programme.grant_support().max() == 0.0
+    last_grant = max(e.week for e in told.events if e.kind == "grant")
+    assert last_grant <= params["project_weeks"]
+    assert not any(e.kind == "grant_unavailable" for e in told.events)
+
+    untold = CommunityModel(rng=3, **{**params, "grant_end_announced": False})
+    untold.run_for(70)
+    assert untold.programme.grant_support().max() > 0.0  # still believed
+    assert max(e.week for e in untold.events if e.kind == "grant") <= params["project_weeks"]
+    refused = [e for e in untold.events if e.kind == "grant_unavailable"]
+    assert refused and all(e.week > params["project_weeks"] for e in refused)
+    late = [g for g in untold.groups if g.founded_week >= params["project_weeks"]]
+    assert late and all(g.grants == 0 for g in late)
+
+
+def test_post_project_contacts_come_from_groups_in_difficulty():
+    """After the project, contacts are groups in difficulty asking for help: none when no
+    group is in difficulty or workers no longer answer, more when groups ask more, fewer
+    when groups are mature."""
+    def contacts(**change) -> int:
+        params = {**load("baseline").params, "n_residents": 2000, "horizon_weeks": 104,
+                  **change}
+        model = CommunityModel(rng=8, **params)
+        model.run_for(params["project_weeks"] + 104)
+        return model.contacts
+
+    base = contacts()
+    assert base > 0
+    assert contacts(post_project_help=False) == 0
+    assert contacts(help_cohesion=0.0) == 0  # nobody below a cohesion of 0
+    assert contacts(help_request_rate=0.05) > base
+
+    # One group, in difficulty: it asks less the more mature it is (same keyed draws).
+    from simulation import workers as worker_rules
+
+    def asks(maturity: float) -> int:
+        model = CommunityModel(rng=2, n_residents=300, help_request_rate=0.5)
+        model.world.week = model.p.project_weeks
+        group = model.groups.active[0]
+        total = 0
+        for week in range(200):
+            model.world.week = model.p.project_weeks + week
+            group.cohesion, group.maturity = 0.1, maturity
+            total += worker_rules.post_project_contacts(model.world, model.groups)[0]
+        return total
+
+    assert asks(0.0) > asks(0.6) > asks(0.95)

@@ -22,7 +22,7 @@ SHORT_NAMES: dict[str, str] = {
     "grant_budget": "budget",
     "infiltration_weeks": "infiltration wk",
     "demonstrations": "demos",
-    "post_project_contacts_per_year": "contacts/yr after",
+    "post_project_help": "help after",
     "committee_support": "committee",
     "neighbour_familiarity": "familiarity",
 }

@@ -94,7 +94,9 @@ def _job(job: tuple[int, str, dict[str, Any], int, bool]) -> dict[str, Any]:
     candidate, scenario, params, seed, full = job
     if not full:
         params = {**params, "horizon_weeks": 0}
-    result = run(params, seed, scenario)
+    # The resident-initiated share (a paired run of its own) is read only from the
+    # baseline's full runs (held-out pattern 5).
+    result = run(params, seed, scenario, details=full and scenario == "baseline")
     return {"candidate": candidate, "scenario": scenario, "seed": seed, **result.summary}
 
 

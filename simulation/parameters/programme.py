@@ -172,7 +172,21 @@ class ProgrammeParams(WorkersParams):
     failed_reimbursement_cohesion: float = param(
         0.7, "share kept", 0.0, 1.0,
         "Share of its cohesion a group keeps when a reimbursement fails.", "programme")
-    post_project_contacts_per_year: float = param(
-        1.5, "contacts per year", 0.0, 52.0,
-        "Worker contacts with the community's groups per year after the project.",
-        "programme", "case (one or two a year)")
+    grant_end_announced: bool = param(
+        True, "", None, None,
+        "The workers tell residents at the project's end that no more grants will be paid; "
+        "without it, residents keep counting on a grant and a group founded afterwards "
+        "learns otherwise when it applies.", "programme")
+    post_project_help: bool = param(
+        True, "", None, None,
+        "After the project, workers answer the groups that ask them for help.", "programme",
+        "case (one or two contacts a year)")
+    help_request_rate: float = param(
+        0.01, "probability per week", 0.0, 1.0,
+        "Weekly chance that a group in difficulty with no skills or resources of its own "
+        "(maturity 0) asks the workers for help after the project; a mature group asks "
+        "proportionally less.", "programme")
+    help_cohesion: float = param(
+        0.6, "cohesion 0-1", 0.0, 1.0,
+        "A group whose cohesion is below this is in difficulty (and may ask for help).",
+        "programme")
