@@ -37,7 +37,7 @@ CONDITION_SECTIONS = ("community", "residents", "groups")
 LEVER_SECTIONS = ("workers", "programme", "costs")
 """Sections whose parameters a programme decides: levers by default."""
 
-FIGURES = tuple(f.name for f in SUMMARY if f.kind != "category")
+FIGURES = tuple(f.name for f in SUMMARY if f.numeric)
 """The summary figures that are numbers: EMA's outcomes."""
 
 

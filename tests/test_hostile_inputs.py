@@ -53,6 +53,14 @@ FILES: dict[str, str] = {
     "sw_selfloops.toml": SWEEP + "[set]\nnetwork_file = 'selfloops.edgelist'\n"
                          "[vary]\ngrant_size = [1.0]\n",
     "se_deep.toml": SWEEP + SMALL + "[vary]\n" + "x = " + "[" * 300 + "]" * 300 + "\n",
+    "se_outputs_twice.toml": SWEEP + SMALL + "[vary]\ngrant_size = { uniform = [1.0, 2.0] }\n"
+                             "committee_support = { uniform = [0.3, 0.9] }\n[sensitivity]\n"
+                             'outputs = ["groups_horizon", "groups_horizon"]\n',
+    "sw_set_not_table.toml": SWEEP + "set = 3\n",
+    "sw_vary_not_table.toml": SWEEP + "vary = [1, 2]\n",
+    "sw_vary_nested_list.toml": SWEEP + "[vary]\ngrant_size = [[1.0]]\n",
+    "sw_seed_float.toml": SWEEP.replace("seed = 3", "seed = 3.0"),
+    "sw_replicates_bool.toml": SWEEP.replace("replicates = 2", "replicates = true"),
 }
 FILES["sw_selfloops.toml"] = FILES["sw_selfloops.toml"].replace("'selfloops.edgelist'",
                                                                 "'{d}/selfloops.edgelist'")
@@ -191,6 +199,10 @@ CASES: list[tuple[str, ...]] = [
         "sw_deep.toml", "sw_set_float.toml", "sw_vary_float.toml", "sw_selfloops.toml",
         "fifo.toml", "zero.toml")],
     ("sensitivity", "{h}/se_deep.toml"), ("sensitivity", "{h}/fifo.toml"),
+    ("sensitivity", "{h}/se_outputs_twice.toml"),
+    *[("sweep", f"{{h}}/{name}") for name in (
+        "sw_set_not_table.toml", "sw_vary_not_table.toml", "sw_vary_nested_list.toml",
+        "sw_seed_float.toml", "sw_replicates_bool.toml")],
     # options that conflict, repeat or are empty
     ("params", "--json", "--markdown"), ("run", "--out", ""), ("run", "--out", " "),
     ("compare", "baseline", "baseline"), ("compare", "baseline", "no_grants", "baseline"),

@@ -167,6 +167,10 @@ def load_design(name: str | Path) -> Design:
             if unknown:
                 raise ScenarioError(source, full, f"unknown figures {unknown}; allowed: "
                                     + ", ".join(known))
+            twice = sorted({v for v in value if value.count(v) > 1})
+            if twice:
+                raise ScenarioError(source, full, f"{', '.join(twice)} named more than "
+                                    "once; name each figure once")
         elif key == "free":
             if not isinstance(value, bool):
                 raise ScenarioError(source, full, f"expected true or false, got {value!r}")
