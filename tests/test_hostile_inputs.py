@@ -300,3 +300,20 @@ def _listing(folders: list[Path]) -> dict[str, tuple[str, int]]:
                 seen[str(path)] = (kind, info.st_size if kind == "file" else 0)
     return seen
 
+
+
+def test_resuming_never_touches_files_outside_the_folder(sweep_results, hostile, tmp_path,
+                                                         capsys):
+    """A results folder whose ``parts`` is a link elsewhere: resuming would remove stale
+    and damaged files there; it is refused and the files elsewhere stay."""
+    copy = tmp_path / "copy"
+    shutil.copytree(sweep_results, copy)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / ".notes.tmp").write_text("a user's file\n")
+    (elsewhere / "x.parquet").write_text("a user's file\n")
+    (copy / "parts").symlink_to(elsewhere)
+    assert main(["sweep", str(hostile / "sw_ok.toml"), "--out", str(copy), "--resume",
+                 "--quiet"]) == 2
+    assert "parts" in capsys.readouterr().err
+    assert sorted(p.name for p in elsewhere.iterdir()) == [".notes.tmp", "x.parquet"]

@@ -143,6 +143,9 @@ class ResultsStore:
             raise ResultsError(f"{self.dir} holds results of a different sweep design "
                                f"({meta.get('sweep', {}).get('name')!r}, changed since, or "
                                "the model's defaults changed); choose another --out")
+        if self.parts.is_symlink() or (self.parts.exists() and not self.parts.is_dir()):
+            raise ResultsError(f"{self.parts}: a link or a file where the results keep their "
+                               "parts; it is left alone: remove it, or choose another --out")
         try:
             self.parts.mkdir(parents=True, exist_ok=True)
         except OSError as err:
