@@ -212,6 +212,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if posterior and args.seeds is not None:
         raise UsageError("--seeds does not apply with --posterior: each posterior draw runs "
                          "with its own seed (set how many with --draws)")
+    if args.residents and (posterior or len(scenarios) < 2):
+        raise UsageError("--residents compares runs resident by resident: give two or more "
+                         "scenarios, without --posterior")
     args.draws = 50 if args.draws is None else args.draws
     args.seeds = 10 if args.seeds is None else args.seeds
     for scenario in scenarios:
@@ -235,12 +238,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
                                 progress=not args.json)
     write_comparison(comparison, out)
+    effects = []
+    if args.residents:
+        from .experiments.compare import write_effects
+
+        effects = write_effects(scenarios, comparison.seeds[0], out)
     if args.json:
         print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
                           **comparison.metadata(), "out": str(out)}, ensure_ascii=False))
     else:
         print(markdown(comparison.table, len(comparison.seeds)))
-        print(f"\nWrote {out}/ (compare.csv, compare.md, compare_groups.png, metadata.json)")
+        for line in effects:
+            print(line)
+        print(f"\nWrote {out}/ (compare.csv, compare.md, compare_groups.png, metadata.json"
+              f"{', effects/' if effects else ''})")
     return 0
 
 
@@ -330,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "(only files Sprout wrote there)")
     compare.add_argument("--workers", type=workers_type(), metavar="N",
                          help="processes (default: cores)")
+    compare.add_argument("--residents", action="store_true",
+                         help="also write, per resident and per group, what differs between "
+                              "each scenario and the first on the first seed (effects/)")
     compare.add_argument("--json", action="store_true",
                          help="print the table and metadata as one JSON object")
     compare.add_argument("--posterior", nargs="?", const="", metavar="DIR",

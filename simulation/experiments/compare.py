@@ -147,3 +147,32 @@ def write_comparison(comparison: Comparison, out: str | Path) -> dict[str, Path]
     paths["metadata"].write_text(json.dumps(comparison.metadata(), indent=2,
                                             ensure_ascii=False))
     return paths
+
+
+def write_effects(scenarios: Sequence[Scenario], seed: int, out: str | Path) -> list[str]:
+    """Per resident and per group, what differs between each scenario and the first on one
+    seed (their random numbers are shared, so the differences are the conditions'):
+    ``effects/residents-<A>-vs-<B>-seed<S>.csv`` and ``groups-…csv``. Returns one line per
+    pair saying what differs."""
+    from ..effects import groups_frame, paired, residents_frame
+
+    folder = Path(out) / "effects"
+    folder.mkdir(parents=True, exist_ok=True)
+    first, lines = scenarios[0], []
+    for other in scenarios[1:]:
+        a, b = paired(first.params, other.params, seed)
+        residents, groups = residents_frame(a, b), groups_frame(a, b)
+        tag = f"{first.name}-vs-{other.name}-seed{seed}"
+        residents.to_csv(folder / f"residents-{tag}.csv", index=False)
+        groups.to_csv(folder / f"groups-{tag}.csv", index=False)
+        only_a = int((groups["founded_a"].notna() & groups["founded_b"].isna()).sum())
+        only_b = int((groups["founded_b"].notna() & groups["founded_a"].isna()).sum())
+        moved = int((groups["founded_a"].notna() & groups["founded_b"].notna()
+                     & (groups["founded_a"] != groups["founded_b"])).sum())
+        joined = int((residents["joined_a"].isna() != residents["joined_b"].isna()).sum())
+        lines.append(
+            f"{other.name} vs {first.name}, seed {seed}: {only_a} founders found only in "
+            f"{first.name}, {only_b} only in {other.name}, {moved} in another week; "
+            f"{joined} residents join a group in one run only; {len(residents)} residents "
+            f"differ in all (effects/residents-{tag}.csv)")
+    return lines
