@@ -168,3 +168,19 @@ def check_own_files(folder: Path, names: Iterable[str], what: str = "results fol
                     raise UsageError(f"{inner}: a link or special file in the {what}, where "
                                      "Sprout writes its own outputs; it is left alone: "
                                      "remove it first")
+
+
+def check_outputs_of(folder: Path, names: Iterable[str], marker: str, keys: Iterable[str],
+                     what: str, option: str = "--out") -> None:
+    """Before a command writes ``names`` into ``folder``: ``UsageError`` if any of them is
+    there but is not Sprout's (``marker`` is not JSON holding ``keys``), or is a link or a
+    special file. Sprout's own earlier outputs of this kind are replaced."""
+    names = list(names)
+    if not folder.is_dir():
+        return
+    check_own_files(folder, names, what)
+    present = [name for name in names if _present(folder / name)]
+    if present and _metadata(folder / marker, keys) is None:
+        raise UsageError(f"{option} {folder}: holds {', '.join(present[:3])} that Sprout "
+                         f"did not write (no {marker} of a {what}); they are left alone: "
+                         "choose another folder")

@@ -127,3 +127,17 @@ def test_writing_never_follows_a_link_out_of_the_folder(tmp_path, capsys):
     assert main(["run", *SMALL, "--out", str(out), "--overwrite"]) == 2
     assert "link" in capsys.readouterr().err
     assert precious.read_text() == "not Sprout's\n"
+
+
+@pytest.mark.parametrize("abc", [False, True])
+def test_calibrate_leaves_a_users_files_alone(tmp_path, capsys, abc):
+    out = tmp_path / "cal"
+    out.mkdir()
+    name = "particles.csv" if abc else "trials.csv"
+    (out / name).write_text("my own trials\n")
+    argv = ["calibrate", "--out", str(out), "--candidates", "2", "--local-candidates", "1",
+            "--finalists", "1", "--screen-seeds", "1", "--final-seeds", "1", "--quiet"]
+    assert main(argv + (["--abc"] if abc else [])) == 2
+    err = capsys.readouterr().err
+    assert name in err and "did not write" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == [name]

@@ -182,6 +182,10 @@ def cmd_calibrate_abc(args: argparse.Namespace) -> int:
         if getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     out = Path("out/calibration-abc" if args.out == "out/calibration" else args.out)
+    from ..folders import check_outputs_of
+
+    check_outputs_of(out, abc.OUTPUT_FILES, "posterior.json",
+                     ("method", "settings", "posterior"), "posterior calibration")
     settings = abc.Settings(args.population, args.generations, args.min_epsilon,
                             args.max_runs, args.minutes, args.draws, args.seed)
     try:
@@ -333,7 +337,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     full = settings.finalists * settings.final_seeds + 9 * settings.final_seeds
     limits.count("calibrate: runs", runs + full, limits.MAX_RUNS)
     from ..errors import writable_directory
+    from ..folders import check_outputs_of
 
+    check_outputs_of(out, calibrate.OUTPUT_FILES, "accepted.json",
+                     ("accepted", "values", "settings"), "calibration")
     writable_directory(out)
     minutes = (runs * 0.3 + full * 0.8) / 60 / _workers(args)
     if not args.quiet:
