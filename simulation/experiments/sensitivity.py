@@ -377,7 +377,11 @@ def run_sensitivity(design: Design, method: str, out: str | Path, workers: int =
                     progress: bool = True, overwrite: bool = False) -> Analysis:
     """Run the sample of ``method`` ("morris" or "sobol") as a sweep into ``out``, then
     write its indices (``indices.csv``) and their plot."""
+    from ..folders import check_own_files
+
     out = Path(out)
+    check_own_files(out, ("sample.csv", "indices.csv", f"{method}.png", "resolution.csv",
+                          "warnings.txt"))
     sample = design.sample(method)
     run_sweep(design.sweep_for(method, sample), out, workers=workers, resume=resume,
               dask=dask, progress=progress, overwrite=overwrite)
