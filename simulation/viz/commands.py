@@ -129,6 +129,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
               "open the page and run simulations on it; there is no password or other "
               "authentication. Use it on a network you trust, and stop the server "
               "(Ctrl+C) after the workshop.", file=sys.stderr, flush=True)
+    quiet_fonts("zh")  # the page is bilingual: a stale font cache is mended before it starts
     env = server_environment(scenario)
     # The server runs in its own process group, so stopping it stops all of it; SIGTERM
     # or SIGINT to ``sprout ui`` is passed on, and the port is free when we return.
