@@ -76,6 +76,11 @@ def hostile(tmp_path_factory) -> Path:
     (d / "zero.toml").symlink_to("/dev/zero")
     (d / "zero.edgelist").symlink_to("/dev/zero")
     (d / "notes.gif").write_text("a user's file, not an animation\n")
+    for name in ("posterior_fifo", "posterior_zero", "posterior_huge"):
+        (d / name).mkdir()
+    os.mkfifo(d / "posterior_fifo" / "particles.csv")
+    (d / "posterior_zero" / "particles.csv").symlink_to("/dev/zero")
+    _sparse(d / "posterior_huge" / "particles.csv", 100_000_000)
     return d
 
 
@@ -208,7 +213,10 @@ CASES: list[tuple[str, ...]] = [
     ("compare", "baseline", "baseline"), ("compare", "baseline", "no_grants", "baseline"),
     ("compare", "baseline", "{s}/baseline.toml"),
     ("compare", "baseline", "--draws", "5"), ("compare", "baseline", "--posterior", "--seeds", "5"),
-    ("compare", "baseline", "--out", ""), ("sweep", "{h}/sw_ok.toml", "--out", ""),
+    ("compare", "baseline", "--out", ""),
+    *[("compare", "baseline", "no_grants", "--posterior", f"{{h}}/{name}", "--draws", "2")
+      for name in ("posterior_fifo", "posterior_zero", "posterior_huge")],
+    ("sweep", "{h}/sw_ok.toml", "--out", ""),
     ("sensitivity", "{h}/se_deep.toml", "--out", ""), ("calibrate", "--out", ""),
     ("discover", "{results}", "--target", "groups_horizon>=1", "--out", ""),
     ("animate", "--out", ""), ("animate", "--out", "x.GIF"), ("animate", "--out", "x.Mp4"),
