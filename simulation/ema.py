@@ -16,8 +16,8 @@ as the mean over replications), and its replications are seeds derived from one 
 Every value EMA samples (numpy integers and floats, numpy booleans) is turned into the
 plain Python number the registry checks, so nothing needs casting. ``evaluate`` is the
 function EMA calls; ``summaries`` runs a batch of (parameters, seed) pairs on Sprout's one
-process pool and returns one row of summary figures per run, the table Mesa's
-``batch_run`` gives for weekly series.
+process pool and returns one row of summary figures per run; ``SummaryModel`` is the model
+for ``mesa.batch_run`` whose last row carries the summary figures.
 """
 
 from __future__ import annotations
@@ -187,3 +187,40 @@ def summaries(parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any],
 def _summary_job(job: tuple[dict[str, Any], int]) -> dict[str, Any]:
     params, seed = job
     return {**params, "seed": seed, **evaluate(seed, **params)}
+
+
+def summary_model() -> type:
+    """``SummaryModel``, a ``CommunityModel`` for ``mesa.batch_run``: when the run ends,
+    its summary figures (every numeric one) join the last weekly row, so that
+    ``batch_run(..., data_collection_period=-1)`` returns one row per run with the figures
+    beside the week's series (the model itself collects the series only)."""
+    if "SummaryModel" in globals():
+        return globals()["SummaryModel"]
+    from .model import CommunityModel
+    from .outputs import summarise
+
+    class SummaryModel(CommunityModel):
+        def step(self) -> None:
+            super().step()
+            if self.running:
+                return
+            summary = summarise(self)
+            columns = self.datacollector.model_vars
+            rows = len(self.datacollector._collection_steps)  # noqa: SLF001 - Mesa's
+            for name in FIGURES:
+                value = summary.get(name)
+                column = columns.setdefault(name, [math.nan] * (rows - 1))
+                column.append(math.nan if value is None else float(value))
+
+    SummaryModel.__qualname__ = SummaryModel.__name__ = "SummaryModel"
+    SummaryModel.__module__ = __name__
+    globals()["SummaryModel"] = SummaryModel  # pickled by name: batch_run's processes
+    return SummaryModel
+
+
+def __getattr__(name: str) -> Any:
+    """``simulation.ema.SummaryModel``, made on first use (it imports the model and Mesa,
+    which the rest of this module does not need)."""
+    if name == "SummaryModel":
+        return summary_model()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -77,3 +77,19 @@ def test_summaries_returns_every_runs_figures():
     assert table["groups_horizon"].notna().all()
     first = run(TINY, 1, details=False).summary["groups_horizon"]
     assert math.isclose(table["groups_horizon"].iloc[0], first)
+
+
+def test_mesa_batch_run_returns_the_summary_figures():
+    import mesa
+
+    from simulation.ema import SummaryModel
+
+    rows = mesa.batch_run(SummaryModel, parameters=dict(TINY), rng=[1, 2],
+                          data_collection_period=-1, number_processes=1,
+                          display_progress=False)
+    assert len(rows) == 2
+    for row, seed in zip(rows, [1, 2]):
+        direct = run(TINY, seed, details=False).summary
+        assert row["groups_horizon"] == direct["groups_horizon"]
+        assert row["cost_total"] == pytest.approx(direct["cost_total"])
+        assert "active_groups" in row  # the week's series beside them
