@@ -53,10 +53,18 @@ class Comparison:
 def table(summaries: dict[str, Sequence[dict[str, Any]]],
           figures: Sequence[str] = COMPARE) -> pd.DataFrame:
     """One row per scenario: for each figure its mean, ``_low``/``_high`` (95% interval of
-    the mean), ``_n`` (runs with a value) and ``_unanimous``."""
+    the mean), ``_n`` (runs with a value) and ``_unanimous``; and ``paired_difference``
+    (``_low``/``_high``): the mean difference in groups at week 52 from the first scenario,
+    seed by seed (the runs share their random numbers), with the interval of that mean."""
     rows = []
+    first = next(iter(summaries.values()), [])
     for name, runs in summaries.items():
         row: dict[str, Any] = {"scenario": name}
+        if runs is not first and len(runs) == len(first):
+            diff = intervals.of_mean([_minus(s.get(PAIRED), r.get(PAIRED))
+                                      for s, r in zip(runs, first)])
+            row.update(paired_difference=diff.mean, paired_difference_low=diff.low,
+                       paired_difference_high=diff.high)
         for figure in figures:
             iv = intervals.of_mean([s.get(figure) for s in runs], figure)
             row[figure] = iv.mean
@@ -72,6 +80,23 @@ def table(summaries: dict[str, Sequence[dict[str, Any]]],
     return pd.DataFrame(rows)
 
 
+PAIRED = "groups_week52"
+"""The figure whose paired difference a comparison reports."""
+
+
+def _minus(a: Any, b: Any) -> float:
+    return float("nan") if a is None or b is None else float(a) - float(b)
+
+
+def paired_cell(row: pd.Series | dict[str, Any]) -> str:
+    """The paired difference of a comparison row as text ('-' for the first scenario)."""
+    value = row.get("paired_difference")
+    if value is None or pd.isna(value):
+        return "-"
+    return (f"{value:+.1f} [{row['paired_difference_low']:+.1f}, "
+            f"{row['paired_difference_high']:+.1f}]")
+
+
 def cell(row: pd.Series | dict[str, Any], figure: str) -> str:
     """A figure's entry of a comparison row as text."""
     iv = intervals.Interval(row[figure], row[f"{figure}_low"], row[f"{figure}_high"],
@@ -84,12 +109,18 @@ def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE
              lang: str = "en") -> str:
     """The comparison as a Markdown table, with a line saying which interval it shows."""
     headers = ["scenario"] + [by_name(f).label(lang) for f in figures]
+    paired = "paired_difference" in frame
+    if paired:
+        headers.append(f"{by_name(PAIRED).label(lang)}: paired difference from "
+                       f"`{frame['scenario'].iloc[0]}`")
     extra = "icer_text" in frame
     if extra:
         headers.append(f"Cost per additional group alive at horizon vs `{REFERENCE}` (yuan)")
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for _, row in frame.iterrows():
         cells = [f"`{row['scenario']}`"] + [cell(row, f) for f in figures]
+        if paired:
+            cells.append(paired_cell(row))
         if extra:
             text = row["icer_text"]
             cells.append("(reference)" if row["scenario"] == REFERENCE
@@ -98,6 +129,11 @@ def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE
     lines.append(f"\n{intervals.describe('mean', n_seeds)}. The case reports "
                  f"{GROUPS_AFTER_ONE_YEAR} groups at week {CASE_WEEK}: set it beside the "
                  "spread of runs (`sprout run --seeds K`), not beside these intervals.")
+    if paired:
+        lines.append(f"Paired difference: each scenario's run minus the "
+                     f"`{frame['scenario'].iloc[0]}` run on the same seed (they share their "
+                     "random numbers, so the difference is the condition's), mean [95% "
+                     "interval of the mean difference].")
     if extra:
         lines.append(f"Cost per additional group: against `{REFERENCE}` (the same community "
                      "with no programme) over the same seeds — mean added cost over mean "
