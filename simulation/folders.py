@@ -87,6 +87,13 @@ def check_replaceable(target: Path, kind: str, named: bool, overwrite: bool,
         raise UsageError(f"{option} {target}: holds {', '.join(sorted(foreign)[:3])} that "
                          f"Sprout did not write (no {kind} metadata); they are left alone: "
                          "choose another folder")
+    if not named:  # the whole folder is replaced: nothing else may be in it
+        extra = sorted(p.name for p in target.iterdir() if p.name not in clashes)
+        if extra:
+            raise UsageError(f"{target}: Sprout's folder for these inputs also holds "
+                             f"{', '.join(extra[:3])}, which Sprout did not write; move "
+                             "them out (the folder is replaced as a whole), or write "
+                             "elsewhere with --out")
     if named and not overwrite:
         raise UsageError(f"{option} {target}: holds the outputs of an earlier sprout "
                          f"{kind}; add --overwrite to replace them, or choose another "

@@ -34,7 +34,12 @@ def test_sprouts_own_latest_and_folders_are_replaced(tmp_path, monkeypatch, caps
     assert main(["run", *SMALL]) == 0  # the same default folder again: Sprout's own
     latest = tmp_path / "out" / "baseline" / "latest"
     assert latest.is_symlink() and (latest / "summary.json").exists()
+    notes = latest.resolve() / "notes.md"  # a user's note put into Sprout's folder
+    notes.write_text("kept\n")
     capsys.readouterr()
+    assert main(["run", *SMALL]) == 2
+    assert "notes.md" in capsys.readouterr().err
+    assert notes.read_text() == "kept\n"
 
 
 def test_a_named_folder_with_the_users_files_is_refused(tmp_path, capsys):
