@@ -7,7 +7,6 @@ import hashlib
 import importlib
 import json
 import os
-import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -24,13 +23,7 @@ from .errors import (
     workers_type,
     writable_directory,
 )
-from .folders import (
-    check_latest,
-    check_replaceable,
-    clear_outputs,
-    point_latest,
-    replace_folder,
-)
+from .folders import check_latest, check_replaceable
 from .inputs import preflight
 from .parameters import PARAMETERS, SECTIONS_ORDER
 from .scenario import Scenario, parse_assignments, resolve, scenarios_epilog
@@ -72,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_replaceable(out, "run", named=True, overwrite=args.overwrite)
         writable_directory(out)
         staging = None
-    else:
+    else:  # written beside it, then moved into place (and linked as latest)
         out = run_folder(scenario, master, seeds, args.set)
         check_replaceable(out, "run", named=False, overwrite=args.overwrite)
         check_latest(out.parent)
@@ -88,24 +81,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     results = run_replicates(scenario, seeds, workers=workers,
                              progress=args.seeds > 1 and not args.json)
-    target = staging or out
-    try:
-        if staging is None:
-            clear_outputs(out)
-        summaries = _write_run(target, scenario, master, seeds, results, args.plot)
-        if staging is not None:
-            replace_folder(staging, out)
-            latest = point_latest(out)
-    finally:
-        if staging is not None and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    from .saving import clean, save_run
+
+    summaries, latest = save_run(out, staging, scenario, master, seeds, results, args.plot)
     p = results[0].params
     if args.json:
         payload: dict[str, Any] = {**results[0].metadata(), "seeds": seeds, "out": str(out)}
         if staging is not None:
             payload["latest"] = str(latest)
         if len(results) == 1:
-            payload["summary"] = _clean(results[0].summary)
+            payload["summary"] = clean(results[0].summary)
         else:
             from .tables import interval_dict
 
@@ -125,58 +110,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"Wrote {out}/ ({what})" + (" and groups_over_time.png" if args.plot else "")
           + (f"; also {latest}/" if staging is not None else ""))
     return 0
-
-
-def _write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
-               results: list[Any], plot: bool = True) -> list[dict[str, Any]]:
-    """Write one run, or every replicate (``replicate-001/``… with its seed in its
-    ``summary.json``) and their summary, into ``out``; return the summaries. ``plot``
-    draws groups_over_time.png (and only then imports matplotlib)."""
-    out.mkdir(parents=True, exist_ok=True)
-    if len(results) == 1:
-        results[0].save(out)
-    else:
-        for number, result in enumerate(results, 1):
-            folder = result.save(out / replicate_name(number, len(results)))
-            summary = json.loads((folder / "summary.json").read_text())
-            summary = {"replicate": number, **summary}
-            (folder / "summary.json").write_text(json.dumps(summary, indent=2))
-    p = results[0].params
-    if plot:
-        from .plots import groups_over_time
-
-        groups_over_time({scenario.name: [r.series for r in results]},
-                         out / "groups_over_time.png", p["project_weeks"],
-                         title=f"Active groups — {scenario.name}")
-    summaries = [r.summary for r in results]
-    if len(results) > 1:
-        _write_replicate_summary(out, scenario, master, seeds, summaries, p)
-    return summaries
-
-
-def replicate_name(number: int, count: int) -> str:
-    """The folder of replicate ``number`` (1-based) of ``count``: ``replicate-007``."""
-    return f"replicate-{number:0{max(3, len(str(count)))}d}"
-
-
-def _clean(summary: dict[str, Any]) -> dict[str, Any]:
-    from .runner import _jsonable
-
-    return _jsonable(summary)
-
-
-def _write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: list[int],
-                             summaries: list[dict[str, Any]], params: dict[str, Any]) -> None:
-    from .runner import run_metadata
-    from .tables import INTERVALS_NOTE, interval_dict
-
-    payload = {**run_metadata(scenario.name, master, params), "seeds": seeds,
-               "replicates": [{"replicate": i, "seed": seed,
-                               "folder": replicate_name(i, len(seeds))}
-                              for i, seed in enumerate(seeds, 1)],
-               "summary": interval_dict(summaries), "intervals": INTERVALS_NOTE,
-               "runs": [_clean(s) for s in summaries]}
-    (out / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
 
 
 def compare_folder(scenarios: list[Scenario], seeds: int, master: int,

@@ -1,0 +1,86 @@
+"""Writing a run's outputs: one run's files, or every replicate's folder and their summary,
+into the run's folder (through a staging folder moved into place when Sprout names the
+folder itself, with ``latest`` linked to it)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .folders import clear_outputs, point_latest, replace_folder
+from .scenario import Scenario
+
+
+def save_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
+             seeds: list[int], results: list[Any], plot: bool = True
+             ) -> tuple[list[dict[str, Any]], Path | None]:
+    """Write the run into ``out`` (``folders.check_replaceable`` has checked it): directly,
+    replacing Sprout's earlier outputs there, or (with ``staging``) into ``staging`` moved
+    into place as ``out`` with ``latest`` beside it. Returns the runs' summaries and the
+    ``latest`` link (None without staging)."""
+    latest = None
+    try:
+        if staging is None:
+            clear_outputs(out)
+        summaries = write_run(staging or out, scenario, master, seeds, results, plot)
+        if staging is not None:
+            replace_folder(staging, out)
+            latest = point_latest(out)
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return summaries, latest
+
+
+def write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
+               results: list[Any], plot: bool = True) -> list[dict[str, Any]]:
+    """Write one run, or every replicate (``replicate-001/``… with its seed in its
+    ``summary.json``) and their summary, into ``out``; return the summaries. ``plot``
+    draws groups_over_time.png (and only then imports matplotlib)."""
+    out.mkdir(parents=True, exist_ok=True)
+    if len(results) == 1:
+        results[0].save(out)
+    else:
+        for number, result in enumerate(results, 1):
+            folder = result.save(out / replicate_name(number, len(results)))
+            summary = json.loads((folder / "summary.json").read_text())
+            summary = {"replicate": number, **summary}
+            (folder / "summary.json").write_text(json.dumps(summary, indent=2))
+    p = results[0].params
+    if plot:
+        from .plots import groups_over_time
+
+        groups_over_time({scenario.name: [r.series for r in results]},
+                         out / "groups_over_time.png", p["project_weeks"],
+                         title=f"Active groups — {scenario.name}")
+    summaries = [r.summary for r in results]
+    if len(results) > 1:
+        write_replicate_summary(out, scenario, master, seeds, summaries, p)
+    return summaries
+
+
+def replicate_name(number: int, count: int) -> str:
+    """The folder of replicate ``number`` (1-based) of ``count``: ``replicate-007``."""
+    return f"replicate-{number:0{max(3, len(str(count)))}d}"
+
+
+def clean(summary: dict[str, Any]) -> dict[str, Any]:
+    from .runner import _jsonable
+
+    return _jsonable(summary)
+
+
+def write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: list[int],
+                             summaries: list[dict[str, Any]], params: dict[str, Any]) -> None:
+    from .runner import run_metadata
+    from .tables import INTERVALS_NOTE, interval_dict
+
+    payload = {**run_metadata(scenario.name, master, params), "seeds": seeds,
+               "replicates": [{"replicate": i, "seed": seed,
+                               "folder": replicate_name(i, len(seeds))}
+                              for i, seed in enumerate(seeds, 1)],
+               "summary": interval_dict(summaries), "intervals": INTERVALS_NOTE,
+               "runs": [clean(s) for s in summaries]}
+    (out / "summary.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False))
