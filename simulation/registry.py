@@ -51,7 +51,11 @@ class Parameter:
         return f"{word} from {_fmt(self.low)} to {_fmt(self.high)}"
 
     def check(self, value: Any) -> Any:
-        """Return ``value`` converted to this parameter's type, or raise ``ValueError``."""
+        """Return ``value`` converted to this parameter's type, or raise ``ValueError``.
+        A numpy scalar (``np.int64(25)``, ``np.bool_(True)``: what EMA and arrays hand
+        out) counts as the Python value it holds."""
+        if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+            value = value.item()
         if self.kind is bool:
             if not isinstance(value, bool):
                 raise ValueError(f"expected {self.allowed()}, got {value!r}")

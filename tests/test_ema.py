@@ -68,6 +68,10 @@ def test_numpy_scalars_are_numbers_everywhere():
     for key, value in again.items():  # NaN where a figure has no value
         assert value == by_runner[key] or (value != value and by_runner[key] != by_runner[key])
     assert all(not isinstance(v, np.generic) for v in ema.plain_params(values).values())
+    from simulation.model import CommunityModel
+
+    model = CommunityModel(rng=3, **values)  # the model itself takes them too
+    assert type(model.p.infiltration_weeks) is int and model.p.demonstrations is False
 
 
 def test_summaries_returns_every_runs_figures():
