@@ -10,44 +10,15 @@ is, the hours it took), never reaching into the model. The pioneer founds throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from . import demonstrations as demo_rules
 from . import groups as group_rules
 from . import workers as worker_rules
+from .demonstrations import Demonstrator, rungs
 from .groups import Group, GroupRegistry
 from .state import ANNOUNCEMENTS, DEMONSTRATIONS, WORKERS, World
 from .workers import Outreach, SocialWorker, legitimacy, words
-
-LADDER: tuple[str, ...] = ("ran an activity", "organised a festival event",
-                           "linked outside resources")
-"""The demonstration ladder of the case; a demonstrator stands as high as their group has
-climbed by doing, and is as credible as the share of rungs reached."""
-
-
-@dataclass
-class Demonstrator:
-    """A resident invited to share at life meetings, and how far up the ladder they are."""
-
-    resident: int
-    group: int
-    level: int = 0  # rungs of ``LADDER`` their group has climbed
-
-    @property
-    def credibility(self) -> float:
-        return self.level / len(LADDER)
-
-
-def rungs(group: Group) -> int:
-    """How far up the ladder a group's record takes its leader (rungs climbed in order)."""
-    done = (group.activities > 0, group.festivals > 0, group.sponsored)
-    level = 0
-    for step in done:
-        if not step:
-            break
-        level += 1
-    return level
 
 
 class GrantFund:
@@ -103,7 +74,7 @@ class Programme:
         self.meetings_held = 0
         self.first_meeting_week: int | None = None
         self.first_demonstration_week: int | None = None
-        self.meeting_start = p.infiltration_weeks + p.life_meeting_delay_weeks
+        self.first_success_week: int | None = None  # a resident's group first acted
         self.pioneer: int | None = None
         self.pioneer_weeks = 0
         self.pioneer_group: int | None = None
@@ -132,12 +103,17 @@ class Programme:
             cost += p.training_session_cost
         self.choose_pioneer()
         hours["pioneer"] += self.support_pioneer()
+        self._note_success()
+        if p.demonstrations:
+            hours["accompaniment"] += demo_rules.mobilise(world, self.groups,
+                                                          self.demonstrators)
         if self.meeting_due():
             self.life_meeting()
             hours["meetings"] += meeting_hours
             cost += p.life_meeting_cost
-        left = max(p.n_workers * p.worker_hours - hours["meetings"] - hours["pioneer"], 0.0)
-        hours["accompaniment"] = worker_rules.accompany(world, self.groups, left)
+        left = max(p.n_workers * p.worker_hours - hours["meetings"] - hours["pioneer"]
+                   - hours["accompaniment"], 0.0)
+        hours["accompaniment"] += worker_rules.accompany(world, self.groups, left)
         left -= hours["accompaniment"]
         if p.private_qa and left > 0:
             hours["qa"] = worker_rules.private_qa(world, workers, left)
@@ -259,14 +235,34 @@ class Programme:
             self.demonstrators.append(Demonstrator(group.leader, group.id, rungs(group)))
 
     # --- life meetings and demonstrations ---------------------------------------------
+    def _note_success(self) -> None:
+        """The workers see a resident's action succeed: a new group has held an activity
+        (the pioneer's banquet, or any group's first meeting)."""
+        if self.first_success_week is None and any(
+                g.origin != "initial" and g.activities > 0 for g in self.groups.active):
+            self.first_success_week = self.world.week
+
+    @property
+    def meeting_start(self) -> int | None:
+        """The week of the first life meeting: ``life_meeting_delay_weeks`` after the workers
+        see a resident's action succeed (``meetings_after = "success"``, the case), or after
+        the announcement whatever happened (``"schedule"``); None until then."""
+        p = self.world.params
+        if p.meetings_after == "schedule":
+            return p.infiltration_weeks + p.life_meeting_delay_weeks
+        if self.first_success_week is None:
+            return None
+        return self.first_success_week + p.life_meeting_delay_weeks
+
     def meeting_due(self) -> bool:
-        """Life meetings run on the programme's schedule, group or no group."""
+        """Whether a life meeting is held this week (every ``life_meeting_interval_weeks``
+        from ``meeting_start``)."""
         world = self.world
         p = world.params
-        week = world.week
-        if not p.life_meetings or week >= p.project_weeks or week < self.meeting_start:
+        week, start = world.week, self.meeting_start
+        if not p.life_meetings or week >= p.project_weeks or start is None or week < start:
             return False
-        return (week - self.meeting_start) % p.life_meeting_interval_weeks == 0
+        return (week - start) % p.life_meeting_interval_weeks == 0
 
     def life_meeting(self) -> None:
         world = self.world
@@ -286,7 +282,7 @@ class Programme:
                                 p.life_meeting_capacity, weights)
         pop.known[who] = True
         pop.raise_familiarity(who, p.meeting_familiarity_gain)
-        self._climb_ladder()
+        demo_rules.climb(world, self.groups, self.demonstrators)
         sharers = [d for d in self.demonstrators
                    if self.groups.groups[d.group].active and d.level > 0]
         if sharers:
@@ -313,31 +309,7 @@ class Programme:
             world.log("life_meeting_quiet", attendees=int(who.size))
         group_rules.refer(world, self.groups, who[pop.group[who] < 0], pushed=False)
         self.meetings_held += 1
-        self._invite_demonstrators()
-
-    def _climb_ladder(self) -> None:
-        """Demonstrators stand as high as their groups have climbed by doing."""
-        for d in self.demonstrators:
-            level = rungs(self.groups.groups[d.group])
-            if level > d.level:
-                d.level = level
-                self.world.log("ladder", step=level)
-
-    def _invite_demonstrators(self) -> None:
-        """Invite the keenest leader of an active, working project group to demonstrate."""
-        p = self.world.params
-        if not p.demonstrations or len(self.demonstrators) >= p.n_demonstrators:
-            return
-        pop = self.world.population
-        taken = {d.resident for d in self.demonstrators}
-        leaders = [
-            g.leader for g in self.groups.active
-            if g.origin != "initial" and g.activities > 0 and g.leader not in taken
-        ]
-        if leaders:
-            best = max(leaders, key=lambda r: (pop.initiative[r], -r))
-            group = self.groups.groups[pop.group[best]]
-            self.demonstrators.append(Demonstrator(best, group.id, rungs(group)))
+        demo_rules.invite(world, self.groups, self.demonstrators)
 
     def leader_changed(self, group: Group) -> None:
         """A group's demonstrator who stepped down as its leader no longer demonstrates."""

@@ -169,9 +169,18 @@ def test_a_pioneer_who_does_not_act_gives_up_and_workers_choose_another():
     assert not any(e.kind == "pioneer_acts" for e in model.events)
 
 
-def test_life_meetings_run_on_schedule_without_any_group():
-    model = CommunityModel(rng=1, n_residents=800, horizon_weeks=0, found_threshold=5.0,
-                           initial_groups=0, life_meeting_delay_weeks=2)
+def test_life_meetings_follow_the_first_success_or_the_schedule():
+    """By default the workers set up life meetings once a resident's action has succeeded
+    (a new group's first activity): with nobody founding, none are held. On a fixed
+    schedule (``meetings_after = "schedule"``) they run group or no group."""
+    quiet = {"n_residents": 800, "horizon_weeks": 0, "found_threshold": 5.0,
+             "initial_groups": 0, "life_meeting_delay_weeks": 2}
+    idle = CommunityModel(rng=1, **quiet)
+    idle.run_for(40)
+    assert len(idle.groups) == 0
+    assert not any(e.kind.startswith("life_meeting") for e in idle.events)
+
+    model = CommunityModel(rng=1, meetings_after="schedule", **quiet)
     model.run_for(40)
     start = model.p.infiltration_weeks + 2
     meetings = [e.week - 1 for e in model.events if e.kind.startswith("life_meeting")]
@@ -179,6 +188,41 @@ def test_life_meetings_run_on_schedule_without_any_group():
     assert all((w - start) % model.p.life_meeting_interval_weeks == 0 for w in meetings)
     assert all(e.kind == "life_meeting_quiet" for e in model.events
                if e.kind.startswith("life_meeting"))
+
+    case = CommunityModel(rng=1, n_residents=1500, horizon_weeks=0, life_meeting_delay_weeks=2)
+    case.run_for(45)
+    success = case.programme.first_success_week
+    first = min(e.week - 1 for e in case.events if e.kind.startswith("life_meeting"))
+    assert success is not None and first == success + 2
+    acted = [e.week - 1 for e in case.events if e.kind in ("pioneer_acts", "founded")]
+    assert min(acted) <= success
+
+
+def test_workers_build_demonstrators_rung_by_rung():
+    """A demonstrator's group is mobilised for its next rung: a festival only after an
+    activity, a sponsor only after a festival, sooner the more mature the group."""
+    from simulation import demonstrations as demo
+
+    def weeks_to_top(maturity: float) -> int:
+        model = CommunityModel(rng=4, n_residents=600, horizon_weeks=0,
+                               ladder_step_chance=0.5)
+        group = _group_with_members(model)
+        group.maturity = maturity
+        ladder = [demo.Demonstrator(group.leader, group.id)]
+        assert demo.mobilise(model.world, model.groups, ladder) == 0.0  # no activity yet
+        assert group.festivals == 0
+        group.activities = 1
+        for week in range(1, 400):
+            model.world.week = week
+            festivals_before = group.festivals
+            demo.mobilise(model.world, model.groups, ladder)
+            if group.sponsored:
+                assert festivals_before >= 1  # the festival came first
+                return week
+            group.maturity = maturity
+        return 400
+
+    assert weeks_to_top(0.9) < weeks_to_top(0.2)
 
 
 def test_the_ladder_is_climbed_by_doing():
@@ -224,12 +268,18 @@ def test_resident_initiated_means_founding_in_the_paired_run_without_personal_wo
     twin = effects.twin_founders(params, 5)
     own = effects.initiated_by_residents(founded, twin)
     assert founded and set(own) == set(founded)
-    # Both kinds occur: the personal work makes some founders, and not others.
-    assert any(own.values()) and not all(own.values())
     for f, is_own in own.items():
         assert is_own == (f in twin and abs(twin[f] - founded[f]) <= effects.TOLERANCE_WEEKS)
     share = effects.resident_initiated_share(model, params, 5)
     assert share == sum(own.values()) / len(founded)
+    # A scenario already without the personal work is its own twin: every founder counts.
+    from simulation.effects import PERSONAL_WORK_OFF
+
+    plain = {**params, **PERSONAL_WORK_OFF, "found_threshold": 0.0, "trust_level": 0.1}
+    twin_model = CommunityModel(rng=5, **plain)
+    twin_model.run_for(params["project_weeks"])
+    assert effects.project_founders(twin_model)
+    assert effects.resident_initiated_share(twin_model, plain, 5) == 1.0
     # Without the workers and grants no one founds, so that share is 0 there.
     none = {**params, "n_workers": 0, "grant_budget": 0.0}
     idle = CommunityModel(rng=5, **none)

@@ -88,11 +88,18 @@ class ProgrammeParams(WorkersParams):
     life_meeting_interval_weeks: int = param(
         4, "weeks", 1, 52, "Weeks between life meetings.",
         "programme")
+    meetings_after: str = param(
+        "success", "", None, None,
+        "What sets up the life meetings: 'success' — the workers see a resident's action "
+        "succeed (a new group's first activity: the pioneer's banquet in the case); "
+        "'schedule' — the announcement, whatever has happened (the fixed_meetings "
+        "scenario).", "programme", "case (the banquet, then the meetings)",
+        choices=("success", "schedule"))
     life_meeting_delay_weeks: int = param(
         4, "weeks", 0, 104,
-        "Weeks from the announcement (the end of the infiltration) to the first life meeting; "
-        "meetings follow on schedule whether or not a group has formed.",
-        "programme", "case (meetings set up after the announcement)")
+        "Weeks from what sets up the life meetings (meetings_after) to the first one; "
+        "meetings follow every life_meeting_interval_weeks until the project ends.",
+        "programme", "assumption")
     life_meeting_capacity: int = param(
         60, "residents", 1, 5000,
         "Attendance of one life meeting.", "programme",
@@ -123,6 +130,15 @@ class ProgrammeParams(WorkersParams):
         True, "", None, None,
         "Demonstrators share their experience at life meetings.", "programme", "case",
         label=("Demonstrators share", "示范者分享"))
+    ladder_step_chance: float = param(
+        0.1, "probability per week", 0.0, 1.0,
+        "Weekly chance that a demonstrator's group, mobilised by the workers for its next "
+        "rung (a festival event, then a sponsor), succeeds at full maturity; it scales with "
+        "the group's maturity.", "programme")
+    ladder_step_hours: float = param(
+        1.0, "hours per week", 0.0, 40.0,
+        "Worker time a week mobilising one demonstrator's group for its next rung.",
+        "programme")
     n_demonstrators: int = param(
         3, "residents", 0, 20,
         "Leaders invited up the demonstration ladder (the pioneer counts).", "programme")
@@ -130,7 +146,7 @@ class ProgrammeParams(WorkersParams):
         0.15, "credibility", 0.0, 1.0,
         "Credibility each further demonstrator adds to the most credible one's.", "programme")
     demo_doubt_reduction: float = param(
-        0.658, "share per meeting", 0.0, 1.0,
+        0.773, "share per meeting", 0.0, 1.0,
         "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
         "programme", "calibration")
     demo_legitimacy_share: float = param(
@@ -152,7 +168,7 @@ class ProgrammeParams(WorkersParams):
         label=("Grant size: {value:,.0f} yuan", "单笔资金：{value:,.0f} 元"),
         control=(0, 5_000, 100))
     grant_appeal: float = param(
-        0.122, "score per 1,000 yuan", 0.0, 2.0,
+        0.152, "score per 1,000 yuan", 0.0, 2.0,
         "Founding support from an available grant, per 1,000 yuan (an extra reward).",
         "programme", "calibration")
     grant_reference: float = param(
