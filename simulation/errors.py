@@ -105,6 +105,31 @@ def number(low: float, high: float | None = None, what: str = "a number",
     return convert
 
 
+def dask_address_ok(address: str) -> bool:
+    """Whether ``address`` is ``"local"`` or a Dask scheduler address (``tcp://host:port``,
+    ``host:port``, ``tls://…``, or another scheme with something after it)."""
+    if address == "local":
+        return True
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    return (bool(rest) if scheme not in ("", "tcp", "tls")
+            else bool(host) and port.isdigit() and 0 < int(port) < 65536)
+
+
+def dask_type() -> Any:
+    """An argparse type: ``local`` or a Dask scheduler address (checked before anything
+    runs; whether a scheduler answers there is checked when it is joined)."""
+
+    def convert(text: str) -> str:
+        if not dask_address_ok(text):
+            raise argparse.ArgumentTypeError(f"expected 'local' or a scheduler address such "
+                                             f"as tcp://127.0.0.1:8786, got {text!r}")
+        return text
+
+    convert.__name__ = "a Dask address"
+    return convert
+
+
 def seed_type() -> Any:
     from .limits import MAX_SEED
 

@@ -81,6 +81,9 @@ def hostile(tmp_path_factory) -> Path:
     os.mkfifo(d / "posterior_fifo" / "particles.csv")
     (d / "posterior_zero" / "particles.csv").symlink_to("/dev/zero")
     _sparse(d / "posterior_huge" / "particles.csv", 100_000_000)
+    (d / "abc_fifo").mkdir()
+    os.mkfifo(d / "abc_fifo" / "abc.db")
+    (d / "abc_none").mkdir()
     return d
 
 
@@ -232,6 +235,12 @@ CASES: list[tuple[str, ...]] = [
                           ("--population", "nan"), ("--generations", "-1"),
                           ("--max-runs", "0"), ("--min-epsilon", "nan"),
                           ("--min-epsilon", "-1"), ("--draws", "0"), ("--draws", "1.5"))],
+    ("calibrate", "--abc", "--dask", "nope"), ("calibrate", "--abc", "--dask", "tcp://h:0"),
+    ("sensitivity", "{h}/se_deep.toml", "--dask", "host:port"),
+    ("calibrate", "--abc", "--resume", "--out", "{h}/abc_none"),
+    ("calibrate", "--abc", "--resume", "--out", "{h}/abc_fifo"),
+    *[("discover", "{results}", "--target", f"groups_horizon>={value}")
+      for value in ("nan", "inf", "-inf", "1e999")],
     # results folders
     *[(command, f"{{broken:{name}}}", *extra) for name in DAMAGES
       for command, *extra in (("report",), ("discover", "--target", "groups_horizon>=1"))],

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
-from ..errors import UsageError, integer, number, out_path, seed_type, workers_type
+from ..errors import (
+    UsageError,
+    dask_type,
+    integer,
+    number,
+    out_path,
+    seed_type,
+    workers_type,
+)
 from ..scenario import EXPERIMENTS_DIR
 
 
@@ -57,7 +65,7 @@ def _executor_options(parser: argparse.ArgumentParser) -> None:
                              "stored (damaged ones run again)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the results already in DIR (finished or not)")
-    parser.add_argument("--dask", metavar="ADDRESS|local",
+    parser.add_argument("--dask", type=dask_type(), metavar="ADDRESS|local",
                         help="run on a Dask cluster: 'local' starts a LocalCluster (its "
                              "dashboard on 127.0.0.1 only), an address such as "
                              "tcp://host:8786 joins a running scheduler")
@@ -172,7 +180,8 @@ def _abc_options(parser: argparse.ArgumentParser) -> None:
                        help="posterior predictive runs (default %(default)s)")
     group.add_argument("--resume", action="store_true",
                        help="continue the ABC history (abc.db) in --out")
-    group.add_argument("--dask", metavar="ADDRESS|local", help="sample on a Dask cluster")
+    group.add_argument("--dask", type=dask_type(), metavar="ADDRESS|local",
+                       help="sample on a Dask cluster")
 
 
 def cmd_calibrate_abc(args: argparse.Namespace) -> int:
@@ -186,6 +195,14 @@ def cmd_calibrate_abc(args: argparse.Namespace) -> int:
 
     check_outputs_of(out, abc.OUTPUT_FILES, "posterior.json",
                      ("method", "settings", "posterior"), "posterior calibration")
+    db = out / abc.DB
+    if args.resume and not (db.exists() or db.is_symlink()):
+        raise UsageError(f"--resume: {db} does not exist, so there is nothing to continue; "
+                         "leave out --resume to start a calibration")
+    if db.exists() or db.is_symlink():
+        from ..inputs import MAX_TABLE_BYTES, regular_file
+
+        regular_file(db, MAX_TABLE_BYTES, "ABC history", inside=out)
     settings = abc.Settings(args.population, args.generations, args.min_epsilon,
                             args.max_runs, args.minutes, args.draws, args.seed)
     try:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import operator
 import re
 import warnings
@@ -71,9 +72,12 @@ class Target:
                               "'groups_horizon>=25' (OP one of >=, <=, >, <, ==, !=)")
         figure, op, value = match.groups()
         try:
-            return cls(figure, op, float(value))
+            number = float(value)
         except ValueError:
             raise TargetError(f"target {text!r}: {value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise TargetError(f"target {text!r}: expected a finite number, got {value!r}")
+        return cls(figure, op, number)
 
     def __str__(self) -> str:
         return f"{self.figure} {self.op} {self.value:g}"

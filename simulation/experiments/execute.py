@@ -88,13 +88,9 @@ def _local(pending: list[Job], workers: int, events: Events | None = None,
 
 def check_dask_address(address: str) -> str:
     """``"local"`` or a scheduler address (``tcp://host:port`` or ``host:port``)."""
-    if address == "local":
-        return address
-    scheme, _, rest = address.rpartition("://")
-    host, _, port = rest.rpartition(":")
-    ok = (bool(rest) if scheme not in ("", "tcp", "tls")
-          else bool(host) and port.isdigit() and 0 < int(port) < 65536)
-    if not ok:
+    from ..errors import dask_address_ok
+
+    if not dask_address_ok(address):
         raise ResultsError(f"--dask {address!r}: expected 'local' or a scheduler address "
                            "such as tcp://127.0.0.1:8786")
     return address
