@@ -26,6 +26,8 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parent.parent / "experiments"
 """Sweep, sensitivity and funding files, and the stored results (calibration, Sobol)."""
 MAX_FILE_BYTES = 1_000_000
 """Scenario and sweep files are small; anything larger is refused before it is read."""
+MAX_EXTENDS = 32
+"""A scenario extends at most this many others, one after another."""
 MAX_SEED = 2**63 - 1
 """Seeds are stored as 64-bit integers."""
 
@@ -185,6 +187,10 @@ def load(name: str | Path, _chain: tuple[Path, ...] = ()) -> Scenario:
     source = str(path)
     if path in _chain:
         raise ScenarioError(source, "extends", "scenarios extend each other in a loop")
+    if len(_chain) >= MAX_EXTENDS:
+        raise ScenarioError(str(_chain[0]), "extends", f"more than {MAX_EXTENDS} scenarios "
+                            "extend one another in a chain; at most "
+                            f"{MAX_EXTENDS} are allowed")
     data, _ = read_toml(path)
 
     base = Scenario(name=path.stem)

@@ -84,6 +84,9 @@ def hostile(tmp_path_factory) -> Path:
     (d / "abc_fifo").mkdir()
     os.mkfifo(d / "abc_fifo" / "abc.db")
     (d / "abc_none").mkdir()
+    for i in range(1200):  # scenarios extending one another, 1,200 deep
+        (d / f"chain{i}.toml").write_text(f"extends = 'chain{i + 1}.toml'\n")
+    (d / "chain1200.toml").write_text("name = 'end'\n")
     return d
 
 
@@ -188,6 +191,7 @@ CASES: list[tuple[str, ...]] = [
         "weeks_float.toml", "residents_exp.toml", "initial_float.toml", "seed_float.toml",
         "fifo.toml", "zero.toml")],
     ("compare", "baseline", "{h}/deep.toml"), ("compare", "{h}/workers_float.toml"),
+    ("run", "{h}/chain0.toml"), ("run", "{h}/chain1160.toml"),
     ("ui", "{h}/deep.toml"), ("animate", "{h}/deep.toml", "--out", "x.gif"),
     ("animate", "{h}/fifo.toml", "--out", "x.gif"),
     # network files
