@@ -27,7 +27,21 @@ INLINE_DEEP = "x = " + "{ a = " * 200 + "1" + " }" * 200 + "\n"
 SELF_LOOPS = "".join(f"r{i} r{i}\n" for i in range(200)) + "a b\n"
 TIES = "".join(f"r{i} r{i + 1}\n" for i in range(30))
 
+def _laughs() -> str:
+    """A GraphML file of nested entities: a few hundred bytes that expand to gigabytes."""
+    text = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol0 "lol">\n'
+    for i in range(1, 10):
+        text += f' <!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n'
+    return text + (']>\n<graphml><graph edgedefault="undirected"><node id="a"><data key="d">'
+                   '&lol9;</data></node><node id="b"/><edge source="a" target="b"/></graph>'
+                   "</graphml>\n")
+
+
 FILES: dict[str, str] = {
+    "laughs.graphml": _laughs(),
+    "external.graphml": ('<?xml version="1.0"?>\n<!DOCTYPE g [<!ENTITY x SYSTEM '
+                         '"file:///etc/passwd">]>\n<graphml><graph><node id="&x;"/>'
+                         '<node id="b"/><edge source="&x;" target="b"/></graph></graphml>\n'),
     "deep.toml": DEEP,
     "nested17.toml": NESTED_17,
     "inline_deep.toml": INLINE_DEEP,
@@ -198,6 +212,7 @@ CASES: list[tuple[str, ...]] = [
     *[("run", "--set", f"network_file={{h}}/{name}") for name in (
         "selfloops.edgelist", "one_selfloop.edgelist", "repeated.edgelist",
         "reversed.edgelist", "selfloop.graphml", "parallel.graphml", "fifo.edgelist",
+        "laughs.graphml", "external.graphml",
         "zero.edgelist")],
     ("compare", "baseline", "--set", "network_file={h}/selfloops.edgelist"),
     ("animate", "--out", "x.gif", "--set", "network_file={h}/repeated.edgelist"),
