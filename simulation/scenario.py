@@ -267,7 +267,7 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
             raise ScenarioError("--set", key, unknown_parameter(key))
         if key in values:
             raise ScenarioError("--set", key, "set twice; give each parameter once")
-        if BY_NAME[key].kind is int and not re.fullmatch(r"[+-]?\d+", text):
+        if BY_NAME[key].kind is int and not re.fullmatch(r"[+-]?\d+", text) and _number(text):
             raise ScenarioError("--set", key, f"expected an integer (written without a "
                                 f"decimal point or exponent), got {text!r}; "
                                 f"{BY_NAME[key].allowed()}")
@@ -276,6 +276,14 @@ def parse_assignments(items: list[str]) -> dict[str, Any]:
         except ValueError as err:
             raise ScenarioError("--set", key, str(err)) from None
     return values
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve(name: str | Path | None = None, assignments: list[str] | None = None) -> Scenario:
