@@ -186,6 +186,22 @@ SUMMARY: tuple[Figure, ...] = (
            "项目最后四分之一期内每支自组织的陪伴工时"),
     Figure("contacts_per_year_after", "Worker contacts per year after the project",
            "项目结束后社工每年的联系次数", "contacts per year", "rate", 0.0, None, ",.1f"),
+    _share("mutual_aid_share_infiltration", "Share of active groups for mutual help at the "
+           "end of the infiltration",
+           "下渗阶段结束时以互助为目的的活跃自组织占比"),
+    _share("affairs_share_infiltration", "Share of active groups for the community's affairs "
+           "at the end of the infiltration",
+           "下渗阶段结束时关注社区事务的活跃自组织占比"),
+    _share("mutual_aid_share_end", "Share of active groups for mutual help at project end",
+           "项目结束时以互助为目的的活跃自组织占比"),
+    _share("affairs_share_end", "Share of active groups for the community's affairs at "
+           "project end",
+           "项目结束时关注社区事务的活跃自组织占比"),
+    _share("mutual_aid_share_horizon", "Share of active groups for mutual help at horizon",
+           "观察期末以互助为目的的活跃自组织占比"),
+    _share("affairs_share_horizon", "Share of active groups for the community's affairs at "
+           "horizon",
+           "观察期末关注社区事务的活跃自组织占比"),
     _week("first_life_meeting_week", "Week of the first life meeting", "第一次自组织生活会的周次"),
     _week("first_demonstration_week", "Week of the first demonstration",
           "第一次示范分享的周次"),
@@ -248,6 +264,9 @@ SERIES_FIGURES: tuple[Figure, ...] = (
     _money("cost", "Cost so far (yuan)", "累计成本（元）"),
     _count("contacts", "Worker contacts after the project so far",
            "项目结束后社工的累计联系次数", "contacts"),
+    _count("groups_mutual_aid", "Active groups for mutual help", "以互助为目的的活跃自组织"),
+    _count("groups_affairs", "Active groups for the community's affairs",
+           "关注社区事务的活跃自组织"),
 )
 """The columns of the weekly series (``simulation.outputs.SERIES``), in its order."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .parameters import INTEREST_CATEGORIES
+from .parameters import INTEREST_CATEGORIES, INTEREST_KIND
 from .state import GROUPS, Population, World
 
 
@@ -21,6 +21,7 @@ class Group:
     leader: int  # now (a leader who steps down hands over)
     founded_week: int
     origin: str  # "initial" (before the project), "pioneer" (supported) or "new"
+    purpose: str = "recreation"  # simulation.purposes.PURPOSES
     members: set[int] = field(default_factory=set)  # includes the leader
     funds: float = 0.0  # yuan in hand
     grants: float = 0.0  # yuan received as micro-grants
@@ -113,6 +114,7 @@ class GroupRegistry:
             origin=origin,
             founder=leader,
             founding_number=self._founded_by.get(leader, 0),
+            purpose=INTEREST_KIND[INTEREST_CATEGORIES[int(pop.interest[leader])]],
         )
         group.key = group_key(leader, group.founding_number)
         self._founded_by[leader] = group.founding_number + 1

@@ -20,7 +20,7 @@ from mesa import Model
 
 from . import community as community_mod
 from . import groups as group_rules
-from . import limits
+from . import limits, purposes
 from . import residents as resident_rules
 from . import workers as worker_rules
 from .groups import Group, GroupRegistry
@@ -142,6 +142,7 @@ class CommunityModel(LazyResidents, Model):
                 self.groups.add_member(self.groups.groups[group], resident)
         for group in group_rules.live_week(world, self.groups):
             self.programme.leader_changed(group)
+        purposes.shift(world, self.groups)
         if world.week + 1 == p.project_weeks and p.n_workers > 0:
             world.log("project_end", groups=self.groups.n_active)
         world.week += 1

@@ -31,6 +31,7 @@ SERIES: tuple[str, ...] = (
     *(f"hours_{a}" for a in ACTIVITIES), "hours_per_group",
     "mean_trust", "mean_doubt", "doubt_reimbursement", "doubt_legitimacy", "doubt_direction",
     "buildings_reached", "infiltration_depth", "needs_known", "cost", "contacts",
+    "groups_mutual_aid", "groups_affairs",
 )
 """Columns of the weekly series, in order."""
 
@@ -71,7 +72,19 @@ def measure(world: World, registry: GroupRegistry, fund: GrantFund, hours: dict[
         "needs_known": np.count_nonzero(pop.known) / pop.n if pop.n else 0.0,
         "cost": cost + fund.paid,
         "contacts": contacts,
+        # What the active groups are for (simulation.purposes), beyond recreation.
+        "groups_mutual_aid": sum(g.purpose == "mutual_aid" for g in registry.active),
+        "groups_affairs": sum(g.purpose == "affairs" for g in registry.active),
     }
+
+
+def _purposes(series: pd.DataFrame, week: int) -> dict[str, float]:
+    """Shares of the active groups for mutual help and for the community's affairs."""
+    if week not in series.index or not series.loc[week, "active_groups"]:
+        return {"mutual_aid": float("nan"), "affairs": float("nan")}
+    row = series.loc[week]
+    return {k: float(row[f"groups_{k}"] / row["active_groups"])
+            for k in ("mutual_aid", "affairs")}
 
 
 class WeeklySeries(DataCollector):
@@ -215,6 +228,10 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
         "contacts_per_year_after": (
             model.contacts / after_years if after_years > 0 else float("nan")
         ),
+        **{f"{purpose}_share_{phase}": share
+           for phase, week in (("infiltration", p.infiltration_weeks), ("end", end),
+                               ("horizon", horizon))
+           for purpose, share in _purposes(series, week).items()},
         "first_life_meeting_week": first_meeting + 1 if first_meeting is not None else None,
         "first_demonstration_week": first_demo + 1 if first_demo is not None else None,
     }

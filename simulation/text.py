@@ -83,6 +83,8 @@ SCENARIOS: dict[str, dict[str, str]] = {
     "no_pioneer_support": {"en": "No supported pioneer", "zh": "没有陪伴先行者"},
     "no_programme": {"en": "No programme", "zh": "没有项目"},
     "weak_community": {"en": "Weak community", "zh": "薄弱社区"},
+    "no_personal_work": {"en": "No personal work by the workers", "zh": "社工不做一对一工作"},
+    "fixed_meetings": {"en": "Life meetings on a timer", "zh": "生活会按固定时间召开"},
 }
 """Titles of the scenario files shipped in ``scenarios/``; other files show their name."""
 
@@ -98,6 +100,9 @@ SCENARIO_NOTES_ZH: dict[str, str] = {
     "no_pioneer_support": "社工宣讲、答疑、召开生活会，但不陪伴任何一位居民直到其行动",
     "no_programme": "同一个社区，没有社工也没有小额资金（计算新增自组织成本的参照）",
     "weak_community": "两委支持弱，邻里熟悉度低",
+    "no_personal_work": "没有私下答疑、不陪伴先行者、生活会上社工不答疑；其余与案例相同"
+                        "（用来判断哪些自组织是居民自发成立的）",
+    "fixed_meetings": "自组织生活会在宣布资金支持后按固定时间召开，不等第一个居民行动成功",
 }
 """Chinese descriptions of the shipped scenario files (English is in each file)."""
 
@@ -159,6 +164,14 @@ LADDER = {
     "zh": {1: "办了一次活动", 2: "组织了节日社区活动", 3: "链接了外部资源"},
 }
 
+PURPOSE_TEXT = {
+    "en": {"mutual_aid": "takes on mutual help (repairs, visits to elders) besides its own "
+                         "activities",
+           "affairs": "turns to the community's problems"},
+    "zh": {"mutual_aid": "在自身活动之外开始做邻里互助（维修、探望老人）",
+           "affairs": "开始关心社区的公共问题"},
+}
+
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
         "project_start": "The project starts: {workers_begin} visiting buildings{grid}.",
@@ -193,6 +206,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "contact).",
         "grant_unavailable": "{A_group} applies for a micro-grant, but the project has "
         "ended: no grant comes.",
+        "purpose": "{A_group} {purpose_text}.",
         "private_visits": "Private Q&A: {visit_count} about residents' doubts this week.",
     },
     "zh": {
@@ -220,6 +234,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "project_end": "项目结束：{groups_active}在运转。",
         "contact": "{A_group}向社工求助，社工上门（项目后联系）。",
         "grant_unavailable": "{A_group}申请小额资金，但项目已经结束，没有资金了。",
+        "purpose": "{A_group}{purpose_text}。",
         "private_visits": "私下答疑：本周 {visit_count}，解答居民的顾虑。",
     },
 }
@@ -323,6 +338,8 @@ class Event:
             data["step"] = LADDER[lang][data["step"]]
         if "cause" in data:
             data["cause"] = CAUSES[lang].get(data["cause"], data["cause"])
+        if "purpose" in data:
+            data["purpose_text"] = PURPOSE_TEXT[lang][data["purpose"]]
         if "grid" in data:
             data["grid"] = (
                 (" with grid workers" if lang == "en" else "，网格员陪同") if data["grid"] else ""

@@ -441,3 +441,32 @@ def test_post_project_contacts_come_from_groups_in_difficulty():
         return total
 
     assert asks(0.0) > asks(0.6) > asks(0.95)
+
+
+def test_purposes_move_with_maturity_and_the_demonstrators_example():
+    """A group starts with its interest's purpose and moves recreation -> mutual help ->
+    the community's affairs, sooner the more mature it is and the more its leader learned
+    from demonstrators; with neither it stays."""
+    from simulation import purposes
+
+    def moved(maturity: float, skills: float) -> str:
+        model = CommunityModel(rng=6, n_residents=600, horizon_weeks=0,
+                               purpose_shift_rate=0.3)
+        group = _group_with_members(model)
+        group.purpose = "recreation"
+        for week in range(60):
+            model.world.week = week
+            group.maturity = maturity
+            model.population.skills[group.leader] = skills
+            purposes.shift(model.world, model.groups)
+        return group.purpose
+
+    assert moved(0.0, 1.0) == moved(1.0, 0.0) == "recreation"
+    assert moved(0.9, 0.9) == "affairs"
+    model = CommunityModel(rng=1, n_residents=2000, horizon_weeks=60)
+    model.run_for(112)
+    kinds = {g.purpose for g in model.groups}
+    assert kinds <= set(purposes.PURPOSES) and len(kinds) >= 2
+    series = model.series()
+    assert (series["groups_mutual_aid"] + series["groups_affairs"]
+            <= series["active_groups"]).all()

@@ -73,7 +73,7 @@ def test_every_event_kind_can_be_told_in_both_languages() -> None:
     samples = {"interest": 0, "origin": "new", "size": 2, "attendees": 3, "sharers": 2,
                "workers": 3, "grid": True, "known": 10, "buildings": 0.5, "courtyard": 4,
                "step": 1, "amount": 800.0, "cause": "too small", "age": 10, "groups": 5,
-               "visits": 7}
+               "visits": 7, "purpose": "mutual_aid"}
     for kind in text.TEMPLATES["en"]:
         needed = {k: v for k, v in samples.items()}
         for lang in LANGUAGES:

@@ -73,6 +73,11 @@ class GroupsParams(ProgrammeParams):
     sponsorship_maturity: float = param(
         0.3, "maturity 0-1", 0.0, 1.0,
         "Self-sufficiency from which a group raises money by itself.", "groups")
+    purpose_shift_rate: float = param(
+        0.05, "probability per week", 0.0, 1.0,
+        "Weekly chance that a group takes on its next purpose (recreation to mutual help, "
+        "mutual help to the community's affairs) at full maturity and with a leader fully "
+        "skilled by demonstrators; it scales with both.", "groups")
     festival_maturity: float = param(
         0.2, "maturity 0-1", 0.0, 1.0,
         "Self-sufficiency from which a group's activity can be a community festival event.",
