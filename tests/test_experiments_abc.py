@@ -156,17 +156,19 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, m
 
     jobs = []
 
-    def record(function, all_jobs, *args, **kwargs):
-        jobs.extend(all_jobs)
-        return [function(job) for job in all_jobs]
+    def record(plan, *args, **kwargs):
+        from simulation.runner import run
 
-    monkeypatch.setattr(reading, "pmap", record)
+        jobs.extend(plan)
+        return [run(params, seed, name, details=False) for params, seed, name in plan]
+
+    monkeypatch.setattr(reading, "run_plan", record)
     sets = [f"{k}={v}" for k, v in SMALL.items()]
     scenarios = [resolve("baseline", sets),
                  resolve("no_demonstrations", [*sets, "found_threshold=0.29"]),
                  resolve("no_programme", sets)]
     reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False)
-    thresholds = [params["found_threshold"] for _, params, _, _ in jobs]
+    thresholds = [params["found_threshold"] for params, _, _ in jobs]
     drawn, kept = thresholds[:3], thresholds[3:6]
     assert kept == [0.29] * 3  # the scenario's own change stays
     # The others take the draws: values of the posterior's last generation.
@@ -174,5 +176,5 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, m
     last = particles[particles["generation"] == particles["generation"].max()]
     assert 0.29 not in drawn and set(drawn) <= set(last["found_threshold"])
     assert thresholds[6:] == drawn
-    seeds = [seed for _, _, seed, _ in jobs]
+    seeds = [seed for _, seed, _ in jobs]
     assert seeds[:3] == seeds[3:6] == seeds[6:]  # draw i runs with seed i in every scenario

@@ -23,8 +23,7 @@ import pandas as pd
 
 from .. import intervals
 from ..figures import by_name
-from ..parallel import pmap
-from ..runner import replicate_seeds, run
+from ..runner import replicate_seeds, run_plan
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
 from .sweep import EXPERIMENTS_DIR
@@ -101,23 +100,18 @@ def _plain(value: Any) -> Any:
 
 # --- posterior predictive ---------------------------------------------------------------------
 
-def _predict(job: tuple[int, dict[str, Any], int, str]) -> dict[str, Any]:
-    draw, params, seed, scenario = job
-    result = run(params, seed, scenario)
-    return {"draw": draw, "scenario": scenario, "seed": seed, **result.summary,
-            "active_groups": result.series["active_groups"].to_numpy().tolist()}
-
-
 def predictive(sample: Sequence[dict[str, float]], seed: int, workers: int = 1,
                progress: bool = False, fixed: Mapping[str, Any] | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Full-horizon baseline runs, one per posterior draw with its own seed: the runs'
     summaries and the band of active groups by week (mean, 2.5/25/50/75/97.5%)."""
     seeds = replicate_seeds(seed, len(sample))
-    jobs = [(i, {**_baseline(), **dict(fixed or {}), **_checked(values)}, s, "baseline")
-            for i, (values, s) in enumerate(zip(sample, seeds))]
-    rows = pmap(_predict, jobs, workers, progress=progress, desc="posterior predictive")
-    curves = np.array([r.pop("active_groups") for r in rows], dtype=float)
+    plan = [({**_baseline(), **dict(fixed or {}), **_checked(values)}, s, "baseline")
+            for values, s in zip(sample, seeds)]
+    results = run_plan(plan, workers, progress, label="posterior predictive")
+    rows = [{"draw": i, "scenario": r.scenario, "seed": r.seed, **r.summary}
+            for i, r in enumerate(results)]
+    curves = np.array([r.series["active_groups"].to_numpy() for r in results], dtype=float)
     q = np.quantile(curves, [0.025, 0.25, 0.5, 0.75, 0.975], axis=0)
     band = pd.DataFrame({"week": np.arange(curves.shape[1]), "mean": curves.mean(axis=0),
                          "q025": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q975": q[4]})
@@ -219,16 +213,16 @@ def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED
     names = [k for k in FREE if k in particles]
     sample = draws(particles, names, n_draws, seed)
     seeds = replicate_seeds(seed, n_draws)
-    jobs = []
+    plan, draw_of = [], []  # one plan, as a comparison's: draw i has seed i everywhere
     for scenario in scenarios:
         own = _own_overrides(scenario)
         for i, (values, s) in enumerate(zip(sample, seeds)):
             free = {k: v for k, v in _checked(values).items() if k not in own}
-            jobs.append((i, {**scenario.params, **free}, s, scenario.name))
-    rows = pmap(_predict, jobs, workers, progress=progress, desc="scenarios x draws")
-    for row in rows:
-        row.pop("active_groups")
-    runs = pd.DataFrame(rows)
+            plan.append(({**scenario.params, **free}, s, scenario.name))
+            draw_of.append(i)
+    results = run_plan(plan, workers, progress, label="scenarios x draws")
+    runs = pd.DataFrame([{"draw": i, "scenario": r.scenario, "seed": r.seed, **r.summary}
+                         for i, r in zip(draw_of, results)])
     return runs, posterior_table(runs, [s.name for s in scenarios])
 
 
