@@ -64,11 +64,11 @@ def test_a_week_goes_to_the_page_as_one_mapping_of_strings() -> None:
     first = week_payload(workshop, "en", with_log=True)
     assert first["week"] == "20"
     for index in ("0", "1"):
-        for key in ("phase", "banner", "head.groups", "head.acting", "head.yuan", "map.svg",
-                    "map.legend", "groups.svg", "states.svg", "moments.rows", "moments.empty",
-                    "log.rows", "log.empty"):
+        for key in ("phase", "banner", "head.groups", "head.acting", "head.yuan", "map.head",
+                    "map.dots", "map.groups", "map.legend", "groups.svg", "states.svg",
+                    "moments.rows", "moments.empty", "log.rows", "log.empty"):
             assert isinstance(first[f"{index}.{key}"], str)
-        assert "data-week='20'" in first[f"{index}.map.svg"]  # drawn, as the exports draw it
+        assert "data-week='20'" in first[f"{index}.map.head"]  # drawn, as the exports draw it
         assert json.loads(first[f"{index}.map.legend"])
     assert "0.log.rows" not in week_payload(workshop, "zh", with_log=False)
     assert week_payload(workshop, "en", with_log=True) == first

@@ -141,47 +141,63 @@ def group_slots(groups: Sequence[Sequence[Any]], side: int) -> list[tuple[float,
 def map_svg(plan: MapPlan, frame: dict[str, Any], highlight: int | None = None,
             testid: str = "map", size: str = "width='100%' height='100%'",
             picked: tuple[str, int] | None = None) -> str:
-    """The week's map: buildings shaded by infiltration depth, residents by state (a ring
-    in its interest's colour for a group's member), each group one badge in its leader's
-    courtyard (its interest's colour, its member count, a star on the leader), workers,
-    every courtyard's number; ``highlight``: a courtyard outlined (a key moment's)."""
+    """The week's map as one SVG document: :func:`map_head` and :func:`map_layers`."""
+    return (map_head(plan, frame, testid, size)
+            + "".join(f"<g data-layer='{name}'>{body}</g>"
+                      for name, body in map_layers(plan, frame, highlight, picked))
+            + "</svg>")
+
+
+def map_head(plan: MapPlan, frame: dict[str, Any], testid: str = "map",
+             size: str = "width='100%' height='100%'") -> str:
+    """The map's ``<svg>`` tag: its box in the layout's units, the week drawn."""
     x0, y0, w, h = plan.box
-    out = [f"<svg xmlns='http://www.w3.org/2000/svg' class='sprout-map' data-testid='{testid}' "
-           f"data-week='{frame.get('week', 0)}' viewBox='{x0} {y0} {w} {h}' {size} "
-           f"preserveAspectRatio='xMidYMid meet' font-family=\"{FONT_FAMILY}\">",
-           plan.ground]
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' class='sprout-map' data-testid='{testid}' "
+            f"data-week='{frame.get('week', 0)}' viewBox='{x0} {y0} {w} {h}' {size} "
+            f"preserveAspectRatio='xMidYMid meet' font-family=\"{FONT_FAMILY}\">")
+
+
+def map_layers(plan: MapPlan, frame: dict[str, Any], highlight: int | None = None,
+               picked: tuple[str, int] | None = None) -> list[tuple[str, str]]:
+    """The week's map, layer by layer from the bottom (the page redraws only the layers
+    that changed): courtyards, buildings shaded by infiltration depth, residents by state
+    (a ring in its interest's colour for a group's member), every courtyard's number, each
+    group one badge in its leader's courtyard (its interest's colour, its member count, a
+    star on the leader), workers, and marks: what was clicked, and ``highlight``, a
+    courtyard outlined (a key moment's)."""
     depth = frame.get("depth", [])
-    for (bx, by, bw, bh), d in zip(plan.buildings, depth):
-        out.append(f"<rect x='{bx}' y='{by}' width='{bw}' height='{bh}' fill='{WORKER_COLOUR}' "
-                   f"fill-opacity='{0.75 * d:.2f}' stroke='#969696' stroke-width='4'/>")
+    buildings = "".join(
+        f"<rect x='{bx}' y='{by}' width='{bw}' height='{bh}' fill='{WORKER_COLOUR}' "
+        f"fill-opacity='{0.75 * d:.2f}' stroke='#969696' stroke-width='4'/>"
+        for (bx, by, bw, bh), d in zip(plan.buildings, depth))
     r = plan.r
     ring = max(r * 0.6, 3)
-    out.append(plan.dots(frame.get("rings", ""), INTEREST_COLOURS, 2 * r + 2 * ring,
-                         "sprout-rings"))
-    out.append(plan.dots(frame.get("states", ""), STATE_COLOURS, 2 * r, "sprout-dots"))
-    out.append(plan.numbers)
     groups = frame.get("groups", [])
+    badges = []
     for g, (x, y, br) in zip(groups, group_slots(groups, plan.side)):
         colour = INTEREST_COLOURS[int(g[0]) % len(INTEREST_COLOURS)]
-        out.append(f"<line x1='{x:.0f}' y1='{y:.0f}' x2='{g[2]}' y2='{g[3]}' stroke='{colour}' "
-                   "stroke-width='8' stroke-opacity='0.6'/>")
-        out.append(f"<path d='{star(g[2], g[3], max(r * 3, 45))}' fill='{colour}' "
-                   "stroke='#000' stroke-width='6'/>")
-        out.append(f"<g class='sprout-group' data-group='{g[4] if len(g) > 4 else ''}'>"
-                   f"<circle cx='{x:.0f}' cy='{y:.0f}' r='{br:.0f}' fill='{colour}' "
-                   f"stroke='#fff' stroke-width='{br * 0.12:.0f}'/>"
-                   + label(x, y + br * 0.36, str(g[1]), br * 1.0, "#fff", "middle", "bold")
-                   + "</g>")
-    for wx, wy in frame.get("workers", []):
-        out.append(f"<path d='{cross(wx, wy, max(r * 3, 55))}' fill='{WORKER_COLOUR}' "
-                   "stroke='#fff' stroke-width='10'/>")
-    out.append(_picked(plan, groups, picked))
+        badges.append(f"<line x1='{x:.0f}' y1='{y:.0f}' x2='{g[2]}' y2='{g[3]}' "
+                      f"stroke='{colour}' stroke-width='8' stroke-opacity='0.6'/>")
+        badges.append(f"<path d='{star(g[2], g[3], max(r * 3, 45))}' fill='{colour}' "
+                      "stroke='#000' stroke-width='6'/>")
+        badges.append(f"<g class='sprout-group' data-group='{g[4] if len(g) > 4 else ''}'>"
+                      f"<circle cx='{x:.0f}' cy='{y:.0f}' r='{br:.0f}' fill='{colour}' "
+                      f"stroke='#fff' stroke-width='{br * 0.12:.0f}'/>"
+                      + label(x, y + br * 0.36, str(g[1]), br * 1.0, "#fff", "middle", "bold")
+                      + "</g>")
+    workers = "".join(f"<path d='{cross(wx, wy, max(r * 3, 55))}' fill='{WORKER_COLOUR}' "
+                      "stroke='#fff' stroke-width='10'/>" for wx, wy in frame.get("workers", []))
+    marks = _picked(plan, groups, picked)
     if highlight is not None and 0 <= highlight < len(plan.courtyards):
         cx, cy = plan.courtyards[highlight]
-        out.append(f"<rect class='sprout-highlight' x='{cx + 10}' y='{cy + 10}' width='980' "
-                   f"height='980' fill='none' stroke='{MOMENT_COLOUR}' stroke-width='40'/>")
-    out.append("</svg>")
-    return "".join(out)
+        marks += (f"<rect class='sprout-highlight' x='{cx + 10}' y='{cy + 10}' width='980' "
+                  f"height='980' fill='none' stroke='{MOMENT_COLOUR}' stroke-width='40'/>")
+    return [("ground", plan.ground), ("buildings", buildings),
+            ("rings", plan.dots(frame.get("rings", ""), INTEREST_COLOURS, 2 * r + 2 * ring,
+                                "sprout-rings")),
+            ("dots", plan.dots(frame.get("states", ""), STATE_COLOURS, 2 * r, "sprout-dots")),
+            ("numbers", plan.numbers), ("groups", "".join(badges)), ("workers", workers),
+            ("marks", marks)]
 
 
 def _picked(plan: MapPlan, groups: Sequence[Sequence[Any]],

@@ -35,6 +35,11 @@ def Headline(run: Run | None, lang: str) -> None:
             LiveText(feed="0.phase", testid="", look="sprout-phase")
             _numbers(0, lang)
             Title(run, lang)
+        else:  # side by side: the condition's effect, right minus left, now
+            with solara.Div(classes=["sprout-delta"]):
+                solara.Text("Δ", classes=["sprout-big"])
+                LiveText(feed="delta", testid="delta", look="sprout-big")
+                solara.Text(t("delta_label", lang), classes=["sprout-big-label"])
 
 
 @solara.component
@@ -60,8 +65,3 @@ def RunHead(run: Run, lang: str, index: int) -> None:
                     style={"font-weight": "bold"})
         LiveText(feed=f"{index}.phase", testid="", look="sprout-phase")
         _numbers(index, lang)
-        if index == 1:  # the condition's effect: right minus left, now
-            with solara.Div(classes=["sprout-delta"]):
-                solara.Text("Δ", classes=["sprout-big"])
-                LiveText(feed="delta", testid="delta", look="sprout-big")
-                solara.Text(t("delta_label", lang), classes=["sprout-big-label"])

@@ -19,11 +19,12 @@ CSS = """
 .sprout-main .v-input--checkbox .v-label { font-size: 16px; }
 .sprout-banner { display: block; color: #fff; background: #6a51a3; font-weight: bold;
                  padding: 4px 10px; border-radius: 4px; }
-.sprout-banner:empty, .sprout-endcard:empty, .sprout-pair-spread:empty { display: none; }
+.sprout-banner:empty, .sprout-endcard:empty { display: none; }
 .sprout-endcard { display: inline-block; border: 2px solid #d62728; border-radius: 4px;
                   padding: 0 8px; font-weight: bold; }
 .sprout-pair { color: #333; }
-.sprout-pair-spread { margin-left: 0.5em; color: #6a51a3; }
+.sprout-pair-line, .sprout-pair-spread { display: block; }
+.sprout-pair-spread { color: #6a51a3; min-height: 1.4em; }
 .sprout-delta { color: #6a51a3; border: 2px solid #6a51a3; border-radius: 6px; padding: 0 8px; }
 .sprout-headline { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 22px; }
 .sprout-big { font-size: 34px; font-weight: bold; line-height: 1.1; }
@@ -36,12 +37,17 @@ CSS = """
 .sprout-one .sprout-cell-map { grid-row: 1 / span 2; }
 .sprout-one .sprout-cell-moments { grid-column: 3; grid-row: 1 / span 3; }
 .sprout-two { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
-.sprout-run { display: grid; gap: 6px; min-height: 0;
+.sprout-run { display: grid; gap: 6px; min-height: 0; align-content: start;
               grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
-              grid-template-rows: auto 300px minmax(260px, auto); }
+              grid-template-rows: auto 270px 230px auto; }
+.sprout-run .sprout-cell-map { grid-column: 1; grid-row: 2 / span 2; }
+.sprout-run .sprout-cell-groups { grid-column: 2; grid-row: 2; }
+.sprout-run .sprout-cell-states { grid-column: 2; grid-row: 3; }
+.sprout-run .sprout-cell-moments { grid-column: 1 / span 2; grid-row: 4; overflow: visible; }
 .sprout-run .sprout-big { font-size: 26px; }
 .sprout-run .sprout-run-head { grid-column: 1 / span 2; }
 .sprout-cell { min-height: 0; min-width: 0; overflow: hidden; background: #fff; }
+.sprout-map-area, .sprout-chart-area { contain: strict; }
 .sprout-log { height: 360px; margin-top: 8px; }
 .sprout-timing { display: none; }
 .sprout-note { font-size: 15px; }
@@ -53,7 +59,9 @@ CSS = """
 .sprout-present-page .sprout-two { grid-template-rows: minmax(0, 1fr); }
 .sprout-present-page .sprout-run { grid-template-rows: auto minmax(0, 1fr) auto; }
 .sprout-present-page .sprout-run .sprout-cell-states { display: none; }
-.sprout-present-page .sprout-run .sprout-cell-moments { grid-column: 1 / span 2; }
+.sprout-present-page .sprout-run .sprout-cell-moments { grid-column: 1 / span 2; grid-row: 3;
+              overflow: hidden; }
+.sprout-present-page .sprout-run .sprout-cell-map { grid-row: 2; }
 .sprout-present-page .sprout-big { font-size: 40px; }
 .v-application .sprout-present-page .sprout-run .sprout-big { font-size: 28px !important; }
 .sprout-present-page .sprout-speed-box { width: 9.5em !important; }

@@ -65,8 +65,6 @@ def Body(lang: str) -> None:
                     with solara.Div(classes=["sprout-run", f"sprout-run-{index}"]):
                         with solara.Div(classes=["sprout-run-head"]):
                             RunHead(run, lang, index)
-                            LiveText(feed=f"{index}.endcard", testid=f"endcard-{index}",
-                                     look="sprout-endcard")
                         with solara.Div(classes=["sprout-cell", "sprout-cell-map"]):
                             MapSvg(feed=f"{index}.map", font=font,
                                    close_label=t("inspect_close", lang),
@@ -76,6 +74,8 @@ def Body(lang: str) -> None:
                         with solara.Div(classes=["sprout-cell", "sprout-cell-states"]):
                             TimeChart(feed=f"{index}.states", font=font, event_size=sized)
                         with solara.Div(classes=["sprout-cell", "sprout-cell-moments"]):
+                            LiveText(feed=f"{index}.endcard", testid=f"endcard-{index}",
+                                     look="sprout-endcard")
                             Moments(str(index), lang, font)
         if not present.value:
             with solara.Columns([1] * len(current.runs)):

@@ -21,7 +21,7 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from ..text import t
-from .draw import map_svg
+from .draw import map_head, map_layers
 from .draw_chart import chart_svg
 from .frames import packed
 from .inspector import nearest_resident, story
@@ -50,8 +50,10 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -
         out[f"{i}.banner"] = run_data.banner
         for item in run_data.headline:
             out[f"{i}.head.{item['id']}"] = item["value"]
-        out[f"{i}.map.svg"] = map_svg(plans[i], run_data.frame, run_data.spot,
-                                      picked=current.picked.get(i))
+        out[f"{i}.map.head"] = map_head(plans[i], run_data.frame)
+        for name, body in map_layers(plans[i], run_data.frame, run_data.spot,
+                                     current.picked.get(i)):
+            out[f"{i}.map.{name}"] = body
         out[f"{i}.map.story"] = packed(stories[i])
         out[f"{i}.map.legend"] = packed(legend)
         for part, spec in (("groups", run_data.groups), ("states", run_data.states)):
