@@ -8,7 +8,6 @@ import importlib
 import json
 import os
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from .errors import (
     workers_type,
     writable_directory,
 )
-from .folders import check_latest, check_replaceable
+from .folders import check_latest, check_replaceable, staging_folder
 from .inputs import preflight
 from .parameters import PARAMETERS, SECTIONS_ORDER
 from .scenario import Scenario, parse_assignments, resolve, scenarios_epilog
@@ -70,7 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_replaceable(out, "run", named=False, overwrite=args.overwrite)
         check_latest(out.parent)
         writable_directory(out.parent)
-        staging = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+        staging = staging_folder(out)
     seconds = len(seeds) * limits.estimate_seconds(scenario.params) / workers
     if len(seeds) > 1 or seconds > 10:
         _say(f"Running '{scenario.name}': {limits.plan(len(seeds), scenario.params, workers)}"

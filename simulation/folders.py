@@ -128,6 +128,11 @@ def clear_outputs(out: Path, kind: str = "run") -> None:
                 shutil.rmtree(folder)
 
 
+def staging_folder(target: Path) -> Path:
+    """A hidden sibling of ``target`` to write into before it is moved into place."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+
+
 def replace_folder(staging: Path, target: Path) -> None:
     """Move a finished folder into place, replacing Sprout's earlier one of the same name
     (checked by ``check_replaceable`` before the run)."""

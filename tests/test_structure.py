@@ -97,3 +97,16 @@ def test_dynamic_imports_are_seen(tmp_path):
                                                        "simulation.experiments.commands"}
     assert {"simulation.viz.commands", "simulation.experiments.commands"} <= set(
         import_graph().successors("simulation.cli"))
+
+
+def test_the_command_line_checks_plans_and_prints():
+    """``cli.py`` moves, links and removes no file itself: its folders are handled by
+    ``folders.py`` and ``saving.py`` (which Sprout may replace, staging, ``latest``)."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text())
+    imported = {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for a in node.names}
+    assert not imported & {"shutil", "uuid", "tempfile"}
+    calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute)}
+    assert not calls & {"unlink", "rmtree", "symlink", "replace", "rename", "write_text",
+                        "write_bytes"}
