@@ -163,18 +163,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         args.out = str(out)
         return cmd_compare_posterior(args, scenarios)
-    writable_directory(out)
+    writable_directory(out if named else out.parent)
+    staging = None if named else staging_folder(out)
     _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
          f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
     args.on_interrupt = "nothing was written"
     comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
                                 progress=not args.json)
-    write_comparison(comparison, out)
-    effects = []
-    if args.residents:
-        from .experiments.compare import write_effects
+    from .saving import staged
 
-        effects = write_effects(scenarios, comparison.seeds[0], out)
+    effects = []
+    with staged(out, staging) as target:
+        write_comparison(comparison, target)
+        if args.residents:
+            from .experiments.compare import write_effects
+
+            effects = write_effects(scenarios, comparison.seeds[0], target)
     if args.json:
         print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
                           **comparison.metadata(), "out": str(out)}, ensure_ascii=False))

@@ -29,7 +29,7 @@ RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events
 """What ``sprout run`` writes into its folder (besides ``replicate-NNN/`` folders)."""
 
 COMPARE_OUTPUTS = ("compare.csv", "compare.md", "compare_groups.png", "metadata.json",
-                   "compare_posterior.csv", "compare_posterior.md", "runs.csv")
+                   "compare_posterior.csv", "compare_posterior.md", "runs.csv", "effects")
 """What ``sprout compare`` (and ``compare --posterior``) writes into its folder."""
 
 

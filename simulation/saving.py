@@ -1,16 +1,34 @@
-"""Writing a run's outputs: one run's files, or every replicate's folder and their summary,
-into the run's folder (through a staging folder moved into place when Sprout names the
-folder itself, with ``latest`` linked to it)."""
+"""Writing a command's outputs into its folder: one run's files, or every replicate's folder
+and their summary; a comparison's files (``staged``). When Sprout names the folder itself,
+everything is written into a staging folder moved into place at the end (a run's
+``latest`` linked to it), so an interrupted command leaves the earlier folder whole."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .folders import clear_outputs, point_latest, replace_folder
 from .scenario import Scenario
+
+
+@contextmanager
+def staged(out: Path, staging: Path | None) -> Iterator[Path]:
+    """The folder to write into: ``out`` itself, or ``staging``, moved into place as
+    ``out`` once everything is written (Sprout's earlier ``out`` replaced as a whole, as
+    ``folders.check_replaceable`` allowed); a staging folder left half-written is
+    removed."""
+    try:
+        yield staging or out
+        if staging is not None:
+            replace_folder(staging, out)
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def save_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
@@ -20,18 +38,11 @@ def save_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
     replacing Sprout's earlier outputs there, or (with ``staging``) into ``staging`` moved
     into place as ``out`` with ``latest`` beside it. Returns the runs' summaries and the
     ``latest`` link (None without staging)."""
-    latest = None
-    try:
-        if staging is None:
-            clear_outputs(out)
-        summaries = write_run(staging or out, scenario, master, seeds, results, plot)
-        if staging is not None:
-            replace_folder(staging, out)
-            latest = point_latest(out)
-    finally:
-        if staging is not None and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return summaries, latest
+    if staging is None:
+        clear_outputs(out)
+    with staged(out, staging) as target:
+        summaries = write_run(target, scenario, master, seeds, results, plot)
+    return summaries, (point_latest(out) if staging is not None else None)
 
 
 def write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],

@@ -84,9 +84,13 @@ def test_compare_writes_a_folder_named_by_scenarios_and_seeds(tmp_path, monkeypa
     second = Path(json.loads(capsys.readouterr().out)["out"])
     assert second != first and (tmp_path / first / "compare.md").exists()
     assert (tmp_path / second / "compare.md").exists()
-    # the same comparison again replaces its own folder; a named one needs --overwrite
+    # the same comparison again replaces its own folder as a whole (written beside it,
+    # then moved into place); a named one needs --overwrite
+    (tmp_path / first / "compare.md").write_text("stale")
     assert main(["compare", "baseline", "no_grants", "--seeds", "2", *small, "--json"]) == 0
     capsys.readouterr()
+    assert (tmp_path / first / "compare.md").read_text() != "stale"
+    assert not list(first.parent.glob(".*"))  # no staging folder left
     assert main(["compare", "baseline", "no_grants", "--seeds", "2", *small,
                  "--out", str(first)]) == 2
     assert "--overwrite" in capsys.readouterr().err
