@@ -59,9 +59,9 @@ def decorate(current: Workshop, data: Sequence[Any], lang: str) -> dict[str, str
             out["pair.spread"] = t("paired_spread", lang, pairs=diff["pairs"], week=w,
                                    mid=diff["mid"][w], low=diff["low"][w],
                                    high=diff["high"][w])
-            shifted = {"x": diff["x"],
-                       "low": [a + b for a, b in zip(left, diff["low"])],
-                       "high": [a + b for a, b in zip(left, diff["high"])]}
+            shifted = {"x": diff["x"],  # groups cannot go below none
+                       "low": [max(a + b, 0.0) for a, b in zip(left, diff["low"])],
+                       "high": [max(a + b, 0.0) for a, b in zip(left, diff["high"])]}
             data[1].groups["band"] = _cut(shifted, week, "#d62728",
                                           t("band_pairs", lang, pairs=diff["pairs"]))
         elif spread is not None:

@@ -193,7 +193,7 @@ def test_pause_at_key_moments_shows_the_moment_and_its_courtyard(page: Page,
 def test_side_by_side_tells_the_difference_and_pause_stops_both(page: Page, app_url: str,
                                                                 screenshots: Path) -> None:
     page.set_viewport_size({"width": 1366, "height": 768})
-    open_workshop(page, app_url)
+    open_workshop(page, app_url + "?present=1")
     by(page, "side-by-side").click()
     expect(page.locator(".sprout-run")).to_have_count(2, timeout=LOAD_MS)
     expect(by(page, "pair-line")).to_contain_text("share seed 1 and their random numbers")
