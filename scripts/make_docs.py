@@ -190,10 +190,12 @@ def _toy_file(ctx: Context, name: str, changes: dict[str, str]) -> Path:
 def make_run(ctx: Context) -> dict[str, Any]:
     out = ctx.out / "baseline"
     n = ctx.seeds(SEEDS)
-    text = _cli(["run", "--seeds", str(n), "--out", str(out), "--workers", str(ctx.workers),
-                 *ctx.sets()])
+    text = _cli(["run", "--seeds", str(n), "--out", str(out), "--overwrite", "--workers",
+                 str(ctx.workers), *ctx.sets()])
+    # The command as a reader would type it, with the folder it names.
     shown = text.replace(str(out), f"out/baseline{n}")
-    command = f"sprout run --seeds {n}" + (" (toy size)" if ctx.toy else "")
+    command = (f"sprout run --seeds {n} --out out/baseline{n}"
+               + (" (toy size)" if ctx.toy else ""))
     write_block(ctx, "README.md", "run", f"```\n$ {command}\n{shown.rstrip()}\n```", command)
     publish_image(ctx, out / "groups_over_time.png", "baseline_groups.png", command)
     return {"command": command}
@@ -204,8 +206,8 @@ def make_run(ctx: Context) -> dict[str, Any]:
 def make_compare(ctx: Context) -> dict[str, Any]:
     out = ctx.out / "compare"
     n = ctx.seeds(SEEDS)
-    _cli(["compare", *COMPARE_SCENARIOS, "--seeds", str(n), "--out", str(out), "--workers",
-          str(ctx.workers), *ctx.sets()])
+    _cli(["compare", *COMPARE_SCENARIOS, "--seeds", str(n), "--out", str(out), "--overwrite",
+          "--workers", str(ctx.workers), *ctx.sets()])
     command = f"sprout compare {' '.join(COMPARE_SCENARIOS)} --seeds {n}"
     write_block(ctx, "README.md", "compare", (out / "compare.md").read_text(), command)
     publish_image(ctx, out / "compare_groups.png", "compare_groups.png", command)

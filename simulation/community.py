@@ -320,7 +320,10 @@ def load_network(path: str | Path) -> nx.Graph:
         raise NetworkFileError(f"network file {path}: larger than the limit of "
                                f"{MAX_NETWORK_BYTES:,} bytes")
     graph = _parse_graphml(path, data) if kind == "GraphML" else _parse_edgelist(path, data)
-    graph.remove_edges_from(list(nx.selfloop_edges(graph)))
+    loops = nx.number_of_selfloops(graph)
+    if loops:
+        raise NetworkFileError(f"network file {path}: {loops:,} ties of a resident with "
+                               "themselves (self-loops); a tie joins two residents")
     if graph.number_of_edges() == 0:
         raise NetworkFileError(f"network file {path}: no ties in it")
     allowed = BY_NAME["n_residents"]
@@ -386,5 +389,8 @@ def _parse_edgelist(path: Path, data: bytes) -> nx.Graph:
         if len(tokens) != 2:
             raise NetworkFileError(f"network file {path}: line {number}: expected two node "
                                    f"names (one tie), got {len(tokens)} fields")
+        if graph.has_edge(*tokens):
+            raise NetworkFileError(f"network file {path}: line {number}: the tie "
+                                   f"{tokens[0]} - {tokens[1]} again (each tie once)")
         graph.add_edge(*tokens)
     return graph

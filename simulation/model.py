@@ -51,7 +51,8 @@ class CommunityModel(LazyResidents, Model):
 
     def __init__(self, rng: Any = None, network: nx.Graph | None = None,
                  thresholds: Any = None, initial_actors: Any = None, **params: Any) -> None:
-        super().__init__(rng=rng)
+        # Mesa takes Python integers only; numpy's (from a sweep or EMA) are the same seed.
+        super().__init__(rng=int(rng) if isinstance(rng, np.integer) else rng)
         # Every rule's random numbers are keyed by the decision they settle
         # (``simulation.keyed``): a whole-number seed keys them itself, so that two
         # scenarios with one seed share them; any other ``rng`` gives a key from Mesa's
