@@ -115,10 +115,9 @@ PAGE: dict[str, dict[str, str]] = {
     "source_demonstrations": {"en": "demonstrators", "zh": "示范者"},
     "source_peers": {"en": "acting neighbours", "zh": "行动起来的邻居"},
     "source_groups": {"en": "their earlier group", "zh": "原有队伍"},
-    "list_sep": {"en": ", ", "zh": "、"},
     "inspect_doubt": {"en": "Doubt “{doubt}”: {gone:.0%} dissolved, by {who}.",
                       "zh": "顾虑“{doubt}”：已消除 {gone:.0%}，来自{who}。"},
-    "inspect_share": {"en": "{who} ({share:.0%})", "zh": "{who}（{share:.0%}）"},
+    "inspect_share": {"en": "{who} ({share:.0%})", "zh": "{who}占 {share:.0%}"},
     "inspect_doubt_kept": {"en": "Doubt “{doubt}”: still there.", "zh": "顾虑“{doubt}”：仍在。"},
     "inspect_resident": {"en": "Resident {who} (courtyard {courtyard}): {state}, keen on "
                                  "{interest}.",

@@ -14,6 +14,8 @@ from ..parameters import INTEREST_CATEGORIES
 from ..text import INTEREST_NAMES, ORIGIN_NAMES, STATES, t
 
 DOUBT_KEYS = ("doubt_reimbursement", "doubt_legitimacy", "doubt_direction")
+LIST_SEP = {"en": ", ", "zh": "、"}
+"""Between the items of a list in a sentence."""
 SOURCE_KEYS = ("source_workers", "source_announcements", "source_demonstrations",
                "source_peers", "source_groups")
 
@@ -70,7 +72,7 @@ def doubt_lines(model: Any, i: int, lang: str) -> list[str]:
             continue
         shares = relief[k] / total
         order = [s for s in np.argsort(-shares) if shares[s] >= 0.05]
-        who = t("list_sep", lang).join(t("inspect_share", lang, who=t(SOURCE_KEYS[s], lang),
+        who = LIST_SEP[lang].join(t("inspect_share", lang, who=t(SOURCE_KEYS[s], lang),
                                          share=shares[s]) for s in order)
         out.append(t("inspect_doubt", lang, doubt=t(key, lang), gone=min(gone, 1.0), who=who))
     return out
@@ -108,7 +110,7 @@ def group_story(model: Any, gid: int, joins: Joins, lang: str) -> list[str]:
     weeks = joins.of(g.id)
     joined = sorted((weeks.get(m, g.founded_week), m) for m in g.members if m != g.founder)
     if joined:
-        shown = t("list_sep", lang).join(t("inspect_joined_one", lang, who=m, week=w)
+        shown = LIST_SEP[lang].join(t("inspect_joined_one", lang, who=m, week=w)
                                          for w, m in joined[:12])
         more = len(joined) - 12
         lines.append(t("inspect_joined", lang, list=shown)
