@@ -50,7 +50,7 @@ CSS = """
 .sprout-map-area, .sprout-chart-area { contain: strict; }
 .sprout-log { height: 360px; margin-top: 8px; }
 .sprout-timing { display: none; }
-.sprout-note { font-size: 15px; }
+.sprout-note { font-size: 16px; }
 .sprout-present-page .sprout-main { height: calc(100vh - 16px); overflow: hidden; }
 .sprout-present-page .sprout-one, .sprout-present-page .sprout-two { flex: 1 1 auto;
               height: auto; min-height: 0; }
