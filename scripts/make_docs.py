@@ -586,8 +586,12 @@ def counterfactual_prose(accepted: dict[str, Any]) -> str:
         "residents, so in the model the demonstrators' real case is the best answer to the "
         "money doubt but not the only way doubts dissolve.",
         f"- **Without grants**: {_change(g['no_grants'], base)}"
-        f"{held_note('8_no_grants_fewer_smaller_loss')} — the grant is an extra reward, not "
-        f"the driver. **Doubling the grant**: {_change(g['double_grant'], base)}.",
+        f"{held_note('8_no_grants_fewer_smaller_loss')}"
+        + (" — the grant is an extra reward, not the driver"
+           if held.get("8_no_grants_fewer_smaller_loss") else
+           " — in the model the grant weighs about as much as the demonstrations, where the "
+           "case says its loss is the smaller")
+        + f". **Doubling the grant**: {_change(g['double_grant'], base)}.",
         f"- **Without a supported pioneer**: {_change(g['no_pioneer_support'], base)}: after "
         "four months of infiltration other keen residents act soon after the announcement "
         "anyway; support makes the first group the pioneer's in most seeds"

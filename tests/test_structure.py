@@ -15,7 +15,8 @@ MODEL_LAYER = {
     "simulation.groups", "simulation.programme", "simulation.outputs",
     "simulation.community", "simulation.parameters", "simulation.registry",
     "simulation.text", "simulation.space", "simulation.neighbours", "simulation.limits",
-    "simulation.case",
+    "simulation.case", "simulation.keyed", "simulation.demonstrations",
+    "simulation.purposes",
 }
 
 
