@@ -15,7 +15,9 @@ CSS = """
 .sprout-bar .v-input { margin-top: 0; padding-top: 0; }
 .sprout-bar .v-btn { text-transform: none; letter-spacing: 0; font-size: 16px; }
 .sprout-main .v-label, .sprout-main input, .sprout-main .v-select__selection { font-size: 16px; }
-.sprout-main .v-label--active { transform: translateY(-20px) scale(1) !important; }
+.sprout-main .v-label--active, .v-navigation-drawer .v-label--active {
+  transform: translateY(-20px) scale(1) !important; }
+.v-navigation-drawer .v-text-field { padding-top: 18px; }
 .sprout-main .v-input--checkbox .v-label { font-size: 16px; }
 .sprout-banner { display: block; color: #fff; background: #6a51a3; font-weight: bold;
                  padding: 4px 10px; border-radius: 4px; }
