@@ -69,6 +69,7 @@ def test_a_click_finds_the_resident_drawn_there_and_a_badge_its_group(pair) -> N
     gid = pair.runs[0].model.groups.active[0].id
     pick({"feed": "0.map", "group": str(gid)})
     assert pair.picked[0] == ("group", gid)
+    assert "In “No infiltration” (same seed, same draws): " in payload["0.map.story"]
     pick({"feed": "0.map", "close": True})
     assert 0 not in pair.picked
     pick({"feed": "9.map", "x": "nonsense"})  # a crafted message changes nothing

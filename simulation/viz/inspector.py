@@ -121,13 +121,39 @@ def group_story(model: Any, gid: int, joins: Joins, lang: str) -> list[str]:
     return lines
 
 
-def story(model: Any, picked: tuple[str, int] | None, joins: Joins, lang: str) -> list[str]:
-    """The lines of the inspector for what was clicked (empty: nothing)."""
+def elsewhere(other: tuple[str, Any], i: int, lang: str) -> str:
+    """Side by side: the same resident in the other run (same seed, same draws for the same
+    decisions), so that what differs is the condition's doing."""
+    name, model = other
+    founded = [g for g in model.groups.groups if g.founder == i]
+    if founded:
+        g = founded[0]
+        what = t("inspect_other_founded", lang, interest=_interest(g.interest, lang),
+                 week=g.founded_week)
+    elif int(model.population.group[i]) >= 0:
+        g = model.groups.groups[int(model.population.group[i])]
+        what = t("inspect_other_member", lang, interest=_interest(g.interest, lang))
+    else:
+        what = STATES[lang][int(model.population.states()[i])]
+    return t("inspect_other", lang, name=name, what=what)
+
+
+def story(model: Any, picked: tuple[str, int] | None, joins: Joins, lang: str,
+          other: tuple[str, Any] | None = None) -> list[str]:
+    """The lines of the inspector for what was clicked (empty: nothing); side by side,
+    ``other`` (the other run's name and model) adds where the same resident (or the
+    group's founder) stands there."""
     if picked is None:
         return []
     kind, ident = picked
     if kind == "group" and 0 <= ident < len(model.groups.groups):
-        return group_story(model, ident, joins, lang)
-    if kind == "resident" and 0 <= ident < int(model.community.n):
-        return resident_story(model, ident, joins, lang)
-    return []
+        lines = group_story(model, ident, joins, lang)
+        who = model.groups.groups[ident].founder
+    elif kind == "resident" and 0 <= ident < int(model.community.n):
+        lines = resident_story(model, ident, joins, lang)
+        who = ident
+    else:
+        return []
+    if other is not None and 0 <= who < int(other[1].community.n):
+        lines.append(elsewhere(other, who, lang))
+    return lines

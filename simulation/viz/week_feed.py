@@ -20,7 +20,7 @@ from typing import Any
 import solara
 from mesa.visualization.utils import update_counter
 
-from ..text import t
+from ..text import scenario_title, t
 from .draw import map_head, map_layers
 from .draw_chart import chart_svg
 from .frames import packed
@@ -39,8 +39,11 @@ def week_payload(current: Workshop, lang: str, with_log: bool, font: int = 16) -
         plans = [current.plan(run) for run in current.runs]
         week = current.week
         notes = decorate(current, data, lang)
-        stories = [story(run.model, current.picked.get(i), current.joins_of(run), lang)
-                   for i, run in enumerate(current.runs)]
+        runs = current.runs
+        stories = [story(run.model, current.picked.get(i), current.joins_of(run), lang,
+                         (scenario_title(runs[1 - i].scenario, lang), runs[1 - i].model)
+                         if len(runs) == 2 else None)
+                   for i, run in enumerate(runs)]
     out = {"week": str(week), **notes}
     for i, run_data in enumerate(data):
         legend = run_data.legend
