@@ -55,8 +55,14 @@ def test_the_command_writes_an_mp4_and_records_its_own_command_line(tmp_path: Pa
     saved = json.loads(sidecar_path(out).read_text())
     assert saved["command"] == (f"sprout animate baseline --out {out} --lang en --seed 3 "
                                 "--fps 8 --weeks 2 --set n_residents=200")
-    assert saved["captions"] is False
+    assert saved["captions"] is True  # key moments are captioned unless --no-captions
     assert "3 frames" in capsys.readouterr().out
+    quiet = tmp_path / "quiet.mp4"
+    assert main(["animate", "baseline", "--out", str(quiet), "--weeks", "2", "--set",
+                 "n_residents=200", "--seed", "3", "--no-captions"]) == 0
+    saved = json.loads(sidecar_path(quiet).read_text())
+    assert saved["captions"] is False and saved["command"].endswith("--no-captions "
+                                                                    "--set n_residents=200")
 
 
 @pytest.mark.parametrize("argv", [
@@ -181,4 +187,5 @@ def test_the_command_takes_captions_and_records_them(tmp_path: Path) -> None:
     assert main(["animate", "--out", str(out), "--weeks", "1", "--set", "n_residents=200",
                  "--captions", "--lang", "zh"]) == 0
     saved = json.loads(sidecar_path(out).read_text())
-    assert saved["captions"] is True and "--captions" in saved["command"].split()
+    # On by default: the recorded command needs no flag to give the same animation.
+    assert saved["captions"] is True and "captions" not in saved["command"]

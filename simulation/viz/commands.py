@@ -209,8 +209,8 @@ def cmd_animate(args: argparse.Namespace) -> int:
                "--lang", args.lang, "--seed", str(seed), "--fps", str(args.fps)]
     if args.weeks is not None:
         command += ["--weeks", str(args.weeks)]
-    if args.captions:
-        command += ["--captions"]
+    if not args.captions:
+        command += ["--no-captions"]
     for item in args.set or []:
         command += ["--set", item]
     quiet_fonts(args.lang)
@@ -256,9 +256,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="frames (weeks) per second")
     anim.add_argument("--set", action="append", metavar="KEY=VALUE",
                       help="override a parameter")
-    anim.add_argument("--captions", action="store_true",
+    anim.add_argument("--captions", action=argparse.BooleanOptionalAction, default=True,
                       help="caption the key moments (in --lang) under the map and chart and "
-                           "hold their weeks on screen a little longer")
+                           "hold their weeks on screen a little longer (on unless "
+                           "--no-captions)")
     anim.set_defaults(func=cmd_animate)
 
 
