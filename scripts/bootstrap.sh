@@ -46,6 +46,8 @@ if [[ $dev == 1 ]]; then
   pip_install -e '.[experiments,ui,test]'
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # CairoSVG (PNG exports, animation frames) loads the cairo library at run time.
+  ldconfig -p 2>/dev/null | grep -q 'libcairo.so.2' || need+=(libcairo2)
   fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei fontconfig)
   if [[ ${#need[@]} -gt 0 ]]; then
     sudo=""
