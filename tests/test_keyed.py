@@ -89,9 +89,10 @@ def _run_states(params: dict, seed: int, weeks: int) -> list[bytes]:
 
 
 def test_scenarios_differing_from_week_w_are_identical_until_w():
-    """Life meetings every 4 weeks or every 8: the first meeting is the same, so the state
-    is the same bit for bit until the week of the second meeting, and differs from then."""
-    base = {**load("baseline").params, **SMALL}
+    """Life meetings (on the programme's timer) every 4 weeks or every 8: the first meeting
+    is the same, so the state is the same bit for bit until the week of the second meeting,
+    and differs from then."""
+    base = {**load("baseline").params, **SMALL, "meetings_after": "schedule"}
     other = {**base, "life_meeting_interval_weeks": 8}
     w = (base["infiltration_weeks"] + base["life_meeting_delay_weeks"]
          + base["life_meeting_interval_weeks"])
