@@ -46,6 +46,15 @@ def run_folder(scenario: Scenario, master: int, seeds: list[int],
     return OUT / scenario.name / tag
 
 
+def _domain_note(scenario: Scenario) -> None:
+    """One line on stderr when a scenario lies outside the calibrated domain."""
+    from .experiments.domain import warning
+
+    note = warning(scenario.params, f"scenario '{scenario.name}'")
+    if note:
+        print(note, file=sys.stderr, flush=True)
+
+
 def _say(text: str, quiet: bool = False) -> None:
     if not quiet:
         print(text, file=sys.stderr, flush=True)
@@ -84,6 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summaries, latest = save_run(out, staging, scenario, master, seeds, results, args.plot)
     p = results[0].params
+    _domain_note(scenario)
     if args.json:
         payload: dict[str, Any] = {**results[0].metadata(), "seeds": seeds, "out": str(out)}
         if staging is not None:
@@ -179,6 +189,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             from .experiments.compare import write_effects
 
             effects = write_effects(scenarios, comparison.seeds[0], target)
+    for scenario in scenarios:
+        _domain_note(scenario)
     if args.json:
         print(json.dumps({"table": json.loads(comparison.table.to_json(orient="records")),
                           **comparison.metadata(), "out": str(out)}, ensure_ascii=False))

@@ -253,6 +253,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
           f"{result.already_stored} already stored, {result.ran} run now "
           f"({result.failed} failed) in {result.seconds:.1f} s")
     print(f"Wrote {out}/ (runs.parquet, series.parquet, metadata.json)")
+    from .domain import sweep_note
+
+    note = sweep_note(sweep)
+    if note:
+        print(note, file=sys.stderr)
     if args.report:
         return cmd_report(argparse.Namespace(dir=out))
     return 0

@@ -222,10 +222,30 @@ def _header(results: SweepResults) -> str:
         "Version": f"sprout {meta.get('sprout_version')}, commit {meta.get('git_commit')}"
                    + (" (uncommitted changes)" if meta.get("git_dirty") else ""),
         "Time": f"{meta.get('started')} to {meta.get('ended') or 'unfinished'}",
+        "Calibrated domain": _domain_summary(results),
     }
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in items.items())
     return f"<table class='meta'>{rows}</table>"
+
+
+def _domain_summary(results: SweepResults) -> str:
+    """How many of the runs done lie outside the calibrated domain, through which
+    parameters (``domain.py``)."""
+    from .domain import flag_rows
+
+    sweep = results.metadata["sweep"]
+    done = results.done
+    if done.empty or not sweep.get("scenario"):
+        return "-"
+    flags = flag_rows(done[[c for c in results.varied if c in done]], sweep["scenario"],
+                      sweep.get("fixed", {}))
+    n = sum(bool(f) for f in flags)
+    if not n:
+        return "every run within it"
+    names = sorted({item.split(" ", 1)[0] for f in flags if f for item in f.split("; ")})
+    return (f"{n} of {len(flags)} runs outside it (through {', '.join(names)}): nothing in "
+            "the case speaks for them")
 
 
 def _failures(results: SweepResults) -> str:
@@ -309,6 +329,11 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
     funding.plot_frontier(done, levers, conditions, figures_dir / "frontier.png", reference)
     funding.plot_ranks(done, levers, conditions, figures_dir / "ranks.png",
                        reference=reference)
+    from .domain import flag_rows
+
+    sweep = results.metadata["sweep"]
+    table["outside_domain"] = flag_rows(table[[c for c in levers if c in table]],
+                                        sweep["scenario"], sweep.get("fixed", {}))
     robust = int(table["robust"].sum())
     none = int((table["effect"] == "none").sum())
     frontier = table[table["frontier"]].sort_values("cost_total")
@@ -333,7 +358,8 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
         _table(frontier[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
         "<h3>Robustness across community conditions</h3>",
         "<img src='figures/ranks.png'>",
-        _table(table[list(STRATEGY_COLUMNS)].rename(columns=STRATEGY_COLUMNS)),
+        _table(table[[*STRATEGY_COLUMNS, "outside_domain"]].rename(
+            columns={**STRATEGY_COLUMNS, "outside_domain": "outside the calibrated domain"})),
     ]
 
 
