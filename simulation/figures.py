@@ -133,6 +133,14 @@ SUMMARY: tuple[Figure, ...] = (
            "without the workers' own doing", "即使没有社工本人的推动也会成立的新自组织占比"),
     _share("resident_initiated_share_late", "Share resident-initiated, second half of the "
            "project", "项目后半程居民自发成立的占比"),
+    _share("resident_initiated_share_infiltration", "Share resident-initiated among groups "
+           "founded during the infiltration", "下渗阶段成立的自组织中居民自发的占比"),
+    _share("resident_initiated_share_mobilisation", "Share resident-initiated among groups "
+           "founded before the first demonstration",
+           "首次示范分享之前成立的自组织中居民自发的占比"),
+    _share("resident_initiated_share_demonstrations", "Share resident-initiated among groups "
+           "founded after the first demonstration",
+           "首次示范分享之后成立的自组织中居民自发的占比"),
     _share("founded_after_demos_share", "Share of new groups founded after the first "
            "demonstration", "首次示范分享之后成立的新自组织占比"),
     _count("founded_week52", "New groups founded by week 52", "第 52 周前新成立的自组织"),

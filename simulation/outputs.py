@@ -78,6 +78,23 @@ def measure(world: World, registry: GroupRegistry, fund: GrantFund, hours: dict[
     }
 
 
+def _phases(new: list, infiltration: int, first_demo: int | None) -> dict[str, list]:
+    """The groups founded in each phase of the project."""
+    demo = first_demo if first_demo is not None else 10**9
+    return {"infiltration": [g for g in new if g.founded_week < infiltration],
+            "mobilisation": [g for g in new if infiltration <= g.founded_week < demo],
+            "demonstrations": [g for g in new if g.founded_week >= demo]}
+
+
+def _share_of(own: dict[int, bool], groups: list, unknown: float | None) -> float:
+    """The share of ``groups`` whose founder is resident-initiated (NaN when unknown or
+    none)."""
+    if unknown is not None:
+        return unknown
+    return sum(own.get(g.founder, False) for g in groups) / len(groups) if groups \
+        else float("nan")
+
+
 def _purposes(series: pd.DataFrame, week: int) -> dict[str, float]:
     """Shares of the active groups for mutual help and for the community's affairs."""
     if week not in series.index or not series.loc[week, "active_groups"]:
@@ -183,6 +200,10 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
             else sum(own.get(g.founder, False) for g in late_groups) / len(late_groups)
             if late_groups else float("nan")
         ),
+        # By phase (brief: residents apply on their own in the third phase, once there are
+        # demonstrations): infiltration, mobilisation up to the first demonstration, after.
+        **{f"resident_initiated_share_{phase}": _share_of(own, groups_in, unknown)
+           for phase, groups_in in _phases(new, p.infiltration_weeks, first_demo).items()},
         "founded_after_demos_share": (
             sum(first_demo is not None and g.founded_week >= first_demo for g in new)
             / len(new) if new else float("nan")
