@@ -4,58 +4,25 @@ The weekly rules work on the ``Population`` arrays and the community's sparse ti
 headless run never reads the Mesa structures. So the model builds the network and the
 ``Resident`` agents only when something asks for them — ``model.grid``, ``model.agents``,
 ``model.agents_by_type`` (the workshop page, inspection, ``batch_run`` agent reporters) —
-and builds the network straight from the sparse matrix, without a networkx graph.
+through Mesa's public API: a networkx graph of the ties and ``Network(G, layout=None)``.
 """
 
 from __future__ import annotations
 
-from random import Random
 from typing import Any
 
 import networkx as nx
 import scipy.sparse as sp
-from mesa.discrete_space import Cell, Network
-from mesa.discrete_space.discrete_space import DiscreteSpace
+from mesa.discrete_space import Network
 
 
-class CommunityNetwork(Network):
-    """Mesa's ``Network`` over the community's ties, built from their sparse matrix.
-
-    Cells are numbered 0..n-1 like the residents and connected exactly as
-    ``Network(community.graph(), layout=None)`` would connect them (neighbours in
-    ascending order). The networkx graph ``G`` is made only if something reads it.
-    """
-
-    def __init__(self, adjacency: sp.csr_matrix, capacity: int | None = 1,
-                 random: Random | None = None) -> None:
-        DiscreteSpace.__init__(self, capacity=capacity, random=random, cell_klass=Cell)
-        self._adjacency = adjacency
-        self._graph: nx.Graph | None = None
-        self._kdtree_cells: list[Cell] = []
-        self._kdtree = None  # topological: no positions, as with layout=None
-        n = adjacency.shape[0]
-        random = self.random
-        cells = [Cell(i, capacity=capacity, random=random) for i in range(n)]
-        self._cells = dict(enumerate(cells))
-        adjacency = adjacency if adjacency.has_sorted_indices else adjacency.sorted_indices()
-        indptr, indices = adjacency.indptr.tolist(), adjacency.indices.tolist()
-        for i, cell in enumerate(cells):
-            cell.connections = {j: cells[j] for j in indices[indptr[i]:indptr[i + 1]]}
-
-    @property
-    def G(self) -> nx.Graph:  # noqa: N802 - Mesa's name
-        """The ties as a networkx graph (nodes 0..n-1), made on first use."""
-        if self._graph is None:
-            graph = nx.Graph()
-            graph.add_nodes_from(range(self._adjacency.shape[0]))
-            upper = sp.triu(self._adjacency, k=1).tocoo()
-            graph.add_edges_from(zip(upper.row.tolist(), upper.col.tolist()))
-            self._graph = graph
-        return self._graph
-
-    @G.setter
-    def G(self, graph: nx.Graph) -> None:  # noqa: N802
-        self._graph = graph
+def community_graph(adjacency: sp.csr_matrix) -> nx.Graph:
+    """The ties as a networkx graph, nodes 0..n-1 (resident i is node i)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(adjacency.shape[0]))
+    upper = sp.triu(adjacency, k=1).tocoo()
+    graph.add_edges_from(zip(upper.row.tolist(), upper.col.tolist()))
+    return graph
 
 
 class LazyResidents:
@@ -78,15 +45,16 @@ class LazyResidents:
     def _build_residents(self) -> None:
         n, adjacency, resident_class, kwargs = self._resident_space
         self._resident_space = None
-        self._grid = CommunityNetwork(adjacency, capacity=1, random=self.random)
+        # Topological (layout=None): map positions come from the community, not a layout.
+        self._grid = Network(community_graph(adjacency), capacity=1, random=self.random,
+                             layout=None)
         others = list(super().agents)  # made meanwhile (the workers): re-registered after
         ids = [agent.unique_id for agent in others]
         for agent in others:
             self.deregister_agent(agent)
         counter, self.agent_id_counter = self.agent_id_counter, 1
-        cells = self._grid._cells
         for i in range(n):
-            resident_class(self, cells[i], i, **kwargs)
+            resident_class(self, self._grid[i], i, **kwargs)
         for agent, unique_id in zip(others, ids):
             self.register_agent(agent)
             agent.unique_id = unique_id
