@@ -38,6 +38,10 @@ LEVER_SECTIONS = ("workers", "programme", "costs")
 """Sections whose parameters a programme decides: levers by default."""
 
 FIGURES = tuple(f.name for f in SUMMARY if f.numeric)
+OUTSIDE = "outside_calibrated_domain"
+"""An outcome beside the figures: how many parameters of a run lie outside the calibrated
+domain (``simulation.experiments.domain``)."""
+_DEFAULTS = {p.name: p.default for p in PARAMETERS}
 """The summary figures that are numbers: EMA's outcomes."""
 
 
@@ -122,11 +126,17 @@ def _missing(value: Any) -> bool:
 def evaluate(seed: Any = 1, **params: Any) -> dict[str, float]:
     """One run (parameters and seed as EMA passes them): every summary figure, None as
     NaN. Module-level, so that EMA's multiprocessing evaluator can pickle it."""
+    from .experiments.domain import outside
     from .runner import run
 
-    result = run(plain_params(params), int(plain(seed)), "ema", details=False)
-    return {name: (math.nan if result.summary.get(name) is None
-                   else float(result.summary[name])) for name in FIGURES}
+    values = plain_params(params)
+    result = run(values, int(plain(seed)), "ema", details=False)
+    figures = {name: (math.nan if result.summary.get(name) is None
+                      else float(result.summary[name])) for name in FIGURES}
+    # How many parameters lie outside the calibrated domain (0: within it), so that an
+    # optimisation can see, filter or constrain on it.
+    figures[OUTSIDE] = float(len(outside({**_DEFAULTS, **values})))
+    return figures
 
 
 def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
@@ -164,9 +174,28 @@ def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
     unknown = [o for o in chosen if o not in FIGURES]
     if unknown:
         raise ValueError(f"outcomes: not numeric summary figures: {', '.join(unknown)}")
-    sprout.outcomes = [ScalarOutcome(o, function=_mean) for o in chosen]
+    sprout.outcomes = [ScalarOutcome(o, function=_mean) for o in [*chosen, OUTSIDE]]
+    _say_domain([*sprout.uncertainties, *sprout.levers], constants)
     sprout.replications = [{"seed": s} for s in seed_list]
     return sprout
+
+
+def _say_domain(varied: Sequence[Any], constants: Mapping[str, Any]) -> None:
+    """One line on stderr when the ranges explored reach outside the calibrated domain."""
+    import sys
+
+    from .experiments.domain import domain, outside
+
+    known = domain()
+    names = [f"{p.name} {p.lower_bound:g}-{p.upper_bound:g} (calibrated: "
+             f"{known[p.name][0]:g}-{known[p.name][1]:g})" for p in varied
+             if p.name in known and None not in known[p.name]
+             and hasattr(p, "lower_bound") and isinstance(known[p.name][0], (int, float))
+             and (p.lower_bound < known[p.name][0] or p.upper_bound > known[p.name][1])]
+    names += outside({**_DEFAULTS, **constants}) if constants else []
+    if names:
+        print("note: these experiments reach outside the calibrated domain (docs/ODD.md, "
+              "calibration): " + "; ".join(names), file=sys.stderr)
 
 
 def summaries(parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any],

@@ -45,7 +45,9 @@ def test_emas_evaluator_runs_it_with_seeds_as_replications():
     with SequentialEvaluator(sprout) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=2, policies=1)
     assert len(experiments) == 2 and set(outcomes) == {"groups_horizon",
-                                                        "residents_engaged"}
+                                                        "residents_engaged", ema.OUTSIDE}
+    # The tiny community lies outside the calibrated domain, and each run says so.
+    assert (outcomes[ema.OUTSIDE] >= 1).all()
     seeds = replicate_seeds(4, 2)
     for i, row in experiments.iterrows():
         params = {**TINY, "committee_support": row["committee_support"],
@@ -97,3 +99,10 @@ def test_mesa_batch_run_returns_the_summary_figures():
         assert row["groups_horizon"] == direct["groups_horizon"]
         assert row["cost_total"] == pytest.approx(direct["cost_total"])
         assert "active_groups" in row  # the week's series beside them
+
+
+def test_experiments_outside_the_calibrated_domain_are_named_in_one_line(capsys):
+    ema.model(seeds=1, uncertainties=["committee_support"], levers=["n_workers"])
+    lines = [line for line in capsys.readouterr().err.splitlines() if "calibrated" in line]
+    assert len(lines) == 1 and "n_workers" in lines[0]
+    assert ema.evaluate(seed=1, horizon_weeks=0)[ema.OUTSIDE] == 0.0
