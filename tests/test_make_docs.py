@@ -53,7 +53,8 @@ def test_toy_run_rewrites_a_copy_with_provenance(tmp_path):
     readme = (root / "README.md").read_text()
     assert readme != before
     run_block = readme.split("<!-- begin:run")[1].split("<!-- end:run -->")[0]
-    assert "sprout run --seeds 3 --out out/baseline3 (toy size)" in run_block and "Made with `" in run_block
+    assert "sprout run --seeds 3 --out out/baseline3 (toy size)" in run_block
+    assert "Made with `" in run_block
     assert "at commit" in run_block and "numpy" in run_block
     record = json.loads((root / "docs" / "provenance.json").read_text())
     assert record["run"]["toy"] and record["run"]["provenance"]["cpu"]
