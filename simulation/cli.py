@@ -172,6 +172,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from .experiments.posterior import cmd_compare_posterior
 
         args.out = str(out)
+        # The default folder is written beside it and moved into place as a whole.
+        args.staging = None if named else staging_folder(out)
         return cmd_compare_posterior(args, scenarios)
     writable_directory(out if named else out.parent)
     staging = None if named else staging_folder(out)

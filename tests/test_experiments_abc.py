@@ -140,7 +140,7 @@ def test_command_line_checks(tmp_path):
     assert main(["compare", "baseline", "--posterior", str(tmp_path)]) == 2
 
 
-def test_compare_posterior_command(posterior, tmp_path, capsys):
+def test_compare_posterior_command(posterior, tmp_path, capsys, monkeypatch):
     from simulation.cli import main
 
     sets = [a for k, v in SMALL.items() for a in ("--set", f"{k}={v}")]
@@ -149,6 +149,21 @@ def test_compare_posterior_command(posterior, tmp_path, capsys):
                  "--draws", "2", "--workers", "1", "--out", str(out)]) == 0
     assert "posterior draws" in capsys.readouterr().out
     assert json.loads((out / "metadata.json").read_text())["draws"] == 2
+    # The default folder is written beside it and moved into place as a whole: a file of
+    # the user's in it stops a second comparison (and stays); without it, the second
+    # replaces the first and leaves no staging folder behind.
+    monkeypatch.chdir(tmp_path)
+    argv = ["compare", "baseline", "no_programme", *sets, "--posterior", str(posterior),
+            "--draws", "2", "--workers", "1"]
+    assert main(argv) == 0
+    folder = next((tmp_path / "out" / "compare").rglob("metadata.json")).parent
+    (folder / "notes.txt").write_text("mine")
+    assert main(argv) == 2 and (folder / "notes.txt").read_text() == "mine"
+    (folder / "notes.txt").unlink()
+    first = (folder / "metadata.json").stat().st_ino
+    assert main(argv) == 0
+    assert (folder / "metadata.json").stat().st_ino != first  # a new folder, in place
+    assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, monkeypatch):

@@ -302,18 +302,21 @@ def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
                                     workers=args.workers or os.cpu_count() or 1,
                                     progress=not args.json)
     out = Path(args.out or "out/compare-posterior")
-    out.mkdir(parents=True, exist_ok=True)
-    runs.to_csv(out / "runs.csv", index=False)
-    table.to_csv(out / "compare_posterior.csv", index=False)
-    text = posterior_markdown(table, str(source))
-    (out / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
     from .. import __version__
+    from ..saving import staged
 
+    text = posterior_markdown(table, str(source))
     meta = {"scenarios": [s.as_dict() for s in scenarios], "posterior": str(source),
             "draws": args.draws, "master_seed": args.seed,
             "seeds": replicate_seeds(args.seed, args.draws), "sprout_version": __version__,
             "provenance": provenance()}
-    (out / "metadata.json").write_text(json.dumps(_plain(meta), indent=2, ensure_ascii=False))
+    with staged(out, getattr(args, "staging", None)) as target:
+        target.mkdir(parents=True, exist_ok=True)
+        runs.to_csv(target / "runs.csv", index=False)
+        table.to_csv(target / "compare_posterior.csv", index=False)
+        (target / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
+        (target / "metadata.json").write_text(json.dumps(_plain(meta), indent=2,
+                                                         ensure_ascii=False))
     if args.json:
         print(json.dumps({"table": json.loads(table.to_json(orient="records")), **meta},
                          ensure_ascii=False, default=str))
