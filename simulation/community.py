@@ -8,6 +8,7 @@ sparse matrix (for neighbour counts) and handed to Mesa as a networkx graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +300,23 @@ def build(draws: Draws, params: Any, interest: np.ndarray,
 
 
 def load_network(path: str | Path) -> nx.Graph:
+    """The network of a file, read once per process while the file is unchanged (the
+    checks before a run and the model share it; callers must not modify it). See
+    ``_read_network``."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _read_network(path)
+    return _cached_network(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _cached_network(path: str, size: int, mtime_ns: int) -> nx.Graph:
+    return _read_network(Path(path))
+
+
+def _read_network(path: str | Path) -> nx.Graph:
     """Read a network from GraphML (``.graphml``) or a whitespace edge list (``.edgelist``,
     ``.edges``, ``.txt``, ``.tsv``: one tie a line, two node names, ``#`` comments).
 
