@@ -15,7 +15,7 @@ from .groups import Group, GroupRegistry
 from .parameters import INTEREST_CATEGORIES, Params
 from .programme import GrantFund, Programme
 from .residents import FOUNDING_TERMS
-from .state import State, World
+from .state import DOUBTS, State, World
 from .workers import ACTIVITIES
 
 STALL_GROUPS = 10
@@ -63,9 +63,7 @@ def measure(world: World, registry: GroupRegistry, fund: GrantFund, hours: dict[
         "hours_per_group": hours["accompaniment"] / n_active if n_active else 0.0,
         "mean_trust": float(pop.trust.mean()) if pop.n else 0.0,
         "mean_doubt": float(doubts.mean()),
-        "doubt_reimbursement": float(doubts[0]),
-        "doubt_legitimacy": float(doubts[1]),
-        "doubt_direction": float(doubts[2]),
+        **{f"doubt_{name}": float(doubts[k]) for k, name in enumerate(DOUBTS)},
         "buildings_reached": (np.count_nonzero(coverage > 0) / coverage.size
                               if coverage.size else float("nan")),
         "infiltration_depth": float(depth.mean()) if depth.size else 0.0,

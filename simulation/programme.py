@@ -17,7 +17,7 @@ from . import groups as group_rules
 from . import workers as worker_rules
 from .demonstrations import Demonstrator, rungs
 from .groups import Group, GroupRegistry
-from .state import ANNOUNCEMENTS, DEMONSTRATIONS, WORKERS, World
+from .state import ANNOUNCEMENTS, DEMONSTRATIONS, MONEY, REIMBURSEMENT, WORKERS, World
 from .workers import Outreach, SocialWorker, legitimacy, words
 
 
@@ -335,7 +335,7 @@ class Programme:
         if not self.grant_on_offer():
             return np.zeros(pop.n if who is None else len(who))
         appeal = p.grant_appeal * np.log2(1.0 + self.fund.size / p.grant_reference)
-        return appeal * pop.aware[rows] * (1.0 - pop.doubt[rows, 0])
+        return appeal * pop.aware[rows] * (1.0 - pop.doubt[rows, REIMBURSEMENT])
 
     def offer_grant(self, group: Group) -> None:
         """A newly founded group applies for a micro-grant while the project runs; after
@@ -361,7 +361,7 @@ class Programme:
         falls."""
         p = self.world.params
         members = np.fromiter(group.members, dtype=np.int64, count=group.size)
-        self.world.population.add_doubts(members, slice(0, 1), p.failed_reimbursement_doubt)
+        self.world.population.add_doubts(members, MONEY, p.failed_reimbursement_doubt)
         group.cohesion *= p.failed_reimbursement_cohesion
         self.world.log("grant_unavailable", interest=group.interest)
 
@@ -378,7 +378,7 @@ class Programme:
             else:
                 # Money advanced and never repaid: members' reimbursement doubts come back.
                 if members.size:
-                    world.population.add_doubts(members, slice(0, 1),
+                    world.population.add_doubts(members, MONEY,
                                                 p.failed_reimbursement_doubt)
                 group.cohesion *= p.failed_reimbursement_cohesion
                 world.log("reimbursement_failed", interest=group.interest, amount=amount)

@@ -14,7 +14,7 @@ import numpy as np
 from mesa.discrete_space import FixedAgent
 
 from .parameters import INTEREST_CATEGORIES
-from .state import DOUBTS, PEERS, RELIEF_SOURCES, Population, State, World
+from .state import DOUBTS, NOT_MONEY, PEERS, RELIEF_SOURCES, Population, State, World
 
 FOUNDING_TERMS: tuple[str, ...] = (
     "drive", "grant", "doubt_at_start",
@@ -47,7 +47,7 @@ def update(world: World, announced: bool) -> None:
         near_acting = np.flatnonzero(acting > 0)  # for the others the share is 0
         share = acting[near_acting] / world.community.degree_or_one[near_acting]
         pop.reduce_doubts_of_many(near_acting, p.peer_doubt_effect * share, PEERS,
-                                  doubts=slice(1, 3))
+                                  doubts=NOT_MONEY)
     idle = ~(pop.contacted | (pop.group >= 0))
     np.multiply(pop.trust, 1.0 - p.trust_decay, out=pop.trust, where=idle)
     # Reassurance wears off: without contact, doubts creep back toward where they began.

@@ -34,6 +34,13 @@ class State(IntEnum):
 
 
 DOUBTS: tuple[str, ...] = ("reimbursement", "legitimacy", "direction")
+REIMBURSEMENT, LEGITIMACY, DIRECTION = range(len(DOUBTS))
+"""Columns of ``Population.doubt`` (and of the ledger's rows), by name."""
+MONEY = slice(REIMBURSEMENT, REIMBURSEMENT + 1)
+"""The money doubt alone: what a grant's reimbursement answers (or a failed one raises)."""
+NOT_MONEY = slice(LEGITIMACY, DIRECTION + 1)
+"""Is it allowed, what would we do: what neighbours' example answers, and what joining
+weighs."""
 
 RELIEF_SOURCES: tuple[str, ...] = ("workers", "announcements", "demonstrations", "peers",
                                    "groups")
@@ -221,7 +228,7 @@ class Population:
         """The doubts weighed for joining, of the residents ``who`` (all by default)."""
         doubt = self.doubt if who is None else self.doubt[who]
         # Joining a neighbour's team asks no money up front: only legitimacy and direction.
-        return 0.5 * (doubt[:, 1] + doubt[:, 2])
+        return 0.5 * (doubt[:, LEGITIMACY] + doubt[:, DIRECTION])
 
     # The ledger, one row per resident, as the rules and tests read it.
     @property
@@ -362,7 +369,7 @@ class Population:
         # A first impression sticks: it moves where doubts settle back to, not only where
         # they are now.
         suspicion = self.params.first_impression * (1.0 - self.familiarity[new])
-        for k in range(2):  # the reimbursement and legitimacy doubts
+        for k in (REIMBURSEMENT, LEGITIMACY):
             raised = suspicion * (1.0 - self.doubt[new, k])
             self.doubt[new, k] += raised
             self.doubt_baseline[new, k] += raised
