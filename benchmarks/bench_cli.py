@@ -48,10 +48,11 @@ def main() -> None:
         "import_numpy_scipy": [sys.executable, "-c", "import numpy, scipy.sparse"],
         "version": [*sprout, "--version"],
         "help": [*sprout, "--help"],
-        "run": [*sprout, "run", "--out", str(work / "run")],
+        "run": [*sprout, "run", "--overwrite", "--out", str(work / "run")],
     }
     if "--no-plot" in help_text:
-        commands["run_no_plot"] = [*sprout, "run", "--no-plot", "--out", str(work / "np")]
+        commands["run_no_plot"] = [*sprout, "run", "--no-plot", "--overwrite", "--out",
+                                   str(work / "np")]
     for command in commands.values():  # warm the file cache and the bytecode
         timed(command, work)
     figures = paired({name: (lambda c=c: timed(c, work)) for name, c in commands.items()},
