@@ -15,6 +15,7 @@ import pandas as pd
 from . import __version__
 from .model import CommunityModel
 from .outputs import summarise
+from .parameters import Params
 from .provenance import provenance
 from .scenario import Scenario
 
@@ -133,19 +134,25 @@ def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> Run
     # numpy scalars (an EMA sample, a value out of an array) are the numbers they hold
     params = {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
     seed = int(seed)
+    # Which groups residents initiated themselves: the paired run without the workers'
+    # personal work tells (``simulation.effects``); a sweep's runs leave it out. It runs
+    # first, and is gone before the run itself starts, so that one community at a time is
+    # in memory.
+    twin = None
+    if details and Params.of(params).n_workers > 0:
+        from .effects import twin_founders
+
+        twin = twin_founders(params, seed)
     model = CommunityModel(rng=seed, **params)
     model.run_for(model.p.project_weeks + model.p.horizon_weeks)
     used = model.p.as_dict()
     if used.get("network_file"):  # the network decides how many residents there are
         used["n_residents"] = int(model.population.n)
-    # Which groups residents initiated themselves: the paired run without the workers'
-    # personal work tells (``simulation.effects``); a sweep's runs leave it out.
     initiated = None
-    if details and model.p.n_workers > 0:
-        from .effects import initiated_by_residents, project_founders, twin_founders
+    if twin is not None:
+        from .effects import initiated_by_residents, project_founders
 
-        initiated = initiated_by_residents(project_founders(model),
-                                           twin_founders(params, seed))
+        initiated = initiated_by_residents(project_founders(model), twin)
     return RunResult(
         scenario=scenario,
         seed=int(seed),
