@@ -378,12 +378,18 @@ def test_bad_input_is_refused_in_one_line(case, inputs, results, busy_port, tmp_
     before = _snapshot(inputs, results)
     code = main(argv)
     err = capsys.readouterr().err
+    assert_clean_refusal(argv, code, err, work)
+    assert _snapshot(inputs, results) == before, f"{argv} changed its inputs"
+
+
+def assert_clean_refusal(argv: list[str], code: int, err: str, work: Path) -> None:
+    """A refusal as every bad input gets: exit status 2, one line on stderr (no traceback),
+    nothing written into the working folder ``work``."""
     assert code == 2, (argv, err)
     assert "Traceback" not in err, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sprout: error: "), err
     assert not list(work.iterdir()), f"{argv} wrote {list(work.iterdir())}"
-    assert _snapshot(inputs, results) == before, f"{argv} changed its inputs"
 
 
 def _no_server(*args, **kwargs):
