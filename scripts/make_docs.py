@@ -872,7 +872,8 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
 
     n = ctx.seeds(PAIRING_SEEDS)
     seeds = replicate_seeds(20261206, n)  # fresh: no table or test uses this master seed
-    now = pairing.pairing(pairing.groups_at(pairing.SCENARIOS, seeds, workers=ctx.workers))
+    outcomes = pairing.groups_at(pairing.SCENARIOS, seeds, workers=ctx.workers)
+    now = pairing.pairing(outcomes)
     tree = ctx.out / f"tree-{BEFORE_KEYED}"
     if not (tree / "simulation").is_dir():
         tree.mkdir(parents=True, exist_ok=True)
@@ -882,7 +883,7 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     before = pairing.pairing(pairing.groups_at_tree(tree, pairing.SCENARIOS, seeds))
     cut = 18  # the first week after the infiltration, when the counterfactuals part
     floor = pairing.pairing({
-        "baseline": pairing.groups_at(["baseline"], seeds, workers=ctx.workers)["baseline"],
+        "baseline": outcomes["baseline"],  # the same runs as above
         "baseline, fresh numbers from week 18": pairing.groups_at(
             ["baseline"], seeds, workers=ctx.workers, fresh_from=cut - 1)["baseline"]})
     table = pairing.markdown(now, before, n)

@@ -59,15 +59,17 @@ def trace(model: CommunityModel, weeks: int) -> Trace:
     out = Trace()
     start = pop.founding_doubt_at_start(pop.founding_weights)
     weights = pop.founding_weights
+    joined = np.zeros(pop.n, dtype=bool)  # the weeks are kept in ``out``; these say whether
+    dissolved = np.zeros(pop.n, dtype=bool)
     for _ in range(weeks):
         model.step()
         week = model.week
-        in_group = np.flatnonzero(pop.group >= 0)
-        for r in in_group[~np.isin(in_group, list(out.joined))].tolist():
-            out.joined[r] = week
+        new_members = np.flatnonzero((pop.group >= 0) & ~joined)
+        joined[new_members] = True
+        out.joined.update(dict.fromkeys(new_members.tolist(), week))
         doubt = pop.founding_doubt()
-        low = np.flatnonzero((doubt <= DISSOLVED * start) & (start > 0))
-        new = low[~np.isin(low, list(out.dissolved))]
+        new = np.flatnonzero((doubt <= DISSOLVED * start) & (start > 0) & ~dissolved)
+        dissolved[new] = True
         if new.size:
             relief = pop.relief(weights, new)
             for r, row in zip(new.tolist(), relief):

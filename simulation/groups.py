@@ -62,6 +62,11 @@ def group_key(founder: int, number: int) -> int:
     return (founder << 16) | min(number, 0xFFFF)
 
 
+def group_keys(groups: list[Group]) -> np.ndarray:
+    """The draw keys of ``groups`` (``Group.key``), as an array."""
+    return np.array([g.key for g in groups], dtype=np.int64)
+
+
 class GroupRegistry:
     """All groups ever founded; keeps residents' ``group`` and ``leads`` arrays consistent."""
 
@@ -95,10 +100,6 @@ class GroupRegistry:
     def interests(self) -> np.ndarray:
         """Interest of every group ever founded, indexed by group id."""
         return np.array(self._interests, dtype=np.int64)
-
-    def keys(self, groups: list[Group]) -> np.ndarray:
-        """The draw keys of ``groups`` (``Group.key``), as an array."""
-        return np.array([g.key for g in groups], dtype=np.int64)
 
     def active_flags(self) -> np.ndarray:
         """Whether each group ever founded is still active, indexed by group id."""
@@ -319,7 +320,7 @@ def _meet_or_idle(world: World, active: list[Group]) -> None:
               + p.activity_maturity_weight * maturity
               + p.activity_funds_weight * (funds >= p.activity_cost))
     maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
-    keys = np.array([g.key for g in active], dtype=np.int64)
+    keys = group_keys(active)
     week = world.week
     # The week's chances of each group: meeting, a festival, a sponsor (k = 0, 1, 2).
     meet_draw, festival_draw, sponsor_draw = world.draws.uniforms("group_week", week, keys, 3)
@@ -376,7 +377,7 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
         return []
     maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
-    keys = np.array([g.key for g in active], dtype=np.int64)
+    keys = group_keys(active)
     # Whether the leader steps down, whether the group would register (k = 0, 1).
     exit_draw, registration_draw = world.draws.uniforms("leaders_and_endings", week, keys, 2)
     steps_down = (exit_draw < p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .groups import GroupRegistry
+from .groups import GroupRegistry, group_keys
 from .state import World
 
 PURPOSES: tuple[str, ...] = ("recreation", "mutual_aid", "affairs")
@@ -31,7 +31,7 @@ def shift(world: World, registry: GroupRegistry) -> None:
     maturity = np.array([g.maturity for g in active])
     example = pop.skills[np.array([g.leader for g in active])]
     chance = p.purpose_shift_rate * maturity * example
-    moves = world.draws.uniform("purpose_shift", world.week, registry.keys(active)) < chance
+    moves = world.draws.uniform("purpose_shift", world.week, group_keys(active)) < chance
     for group in (g for g, move in zip(active, moves.tolist()) if move):
         group.purpose = PURPOSES[PURPOSES.index(group.purpose) + 1]
         world.log("purpose", interest=group.interest, purpose=group.purpose)

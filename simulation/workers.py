@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from mesa import Agent
 
-from .groups import Group, GroupRegistry
+from .groups import Group, GroupRegistry, group_keys
 from .parameters import Params
 from .state import WORKERS, World
 
@@ -307,7 +307,7 @@ def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, f
     cohesion = np.array([g.cohesion for g in active])
     maturity = np.array([g.maturity for g in active])
     chance = p.help_request_rate * (1.0 - maturity) * (cohesion < p.help_cohesion)
-    asks = world.draws.uniform("help_request", world.week, registry.keys(active)) < chance
+    asks = world.draws.uniform("help_request", world.week, group_keys(active)) < chance
     contacts = 0
     for g in (g for g, asked in zip(active, asks.tolist()) if asked):
         g.cohesion += p.contact_cohesion_gain * (1 - g.cohesion)
