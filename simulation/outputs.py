@@ -190,14 +190,8 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
         "first_resident_group_week": (
             unknown if unknown is not None
             else resident_made[0].founded_week + 1 if resident_made else None),
-        "resident_initiated_share": (
-            unknown if unknown is not None else len(resident_made) / len(new)
-            if new else float("nan")),
-        "resident_initiated_share_late": (
-            unknown if unknown is not None
-            else sum(own.get(g.founder, False) for g in late_groups) / len(late_groups)
-            if late_groups else float("nan")
-        ),
+        "resident_initiated_share": _share_of(own, new, unknown),
+        "resident_initiated_share_late": _share_of(own, late_groups, unknown),
         # By phase (brief: residents apply on their own in the third phase, once there are
         # demonstrations): infiltration, mobilisation up to the first demonstration, after.
         **{f"resident_initiated_share_{phase}": _share_of(own, groups_in, unknown)
