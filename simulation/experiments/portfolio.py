@@ -460,7 +460,7 @@ def reference_overrides() -> dict[str, Any]:
 # --- running ------------------------------------------------------------------------------------
 
 @dataclass
-class Plan:
+class CommunityPlan:
     """One community's runs in one stage: a sweep over (option or reference) × draw, its
     replicates the seeds, with the key of every point."""
 
@@ -472,7 +472,7 @@ class Plan:
 
 def community_plan(portfolio: Portfolio, community: Community, stage: str,
                    options: Sequence[Mapping[str, Any]], sample: Sequence[Mapping[str, Any]],
-                   seeds: int, root: Path) -> Plan:
+                   seeds: int, root: Path) -> CommunityPlan:
     """The sweep of ``community`` under ``options`` (the unfunded ones are its reference runs)
     and the posterior ``sample``, ``seeds`` seeds per draw, stored under ``root``."""
     from .sweep import Sweep
@@ -500,7 +500,7 @@ def community_plan(portfolio: Portfolio, community: Community, stage: str,
                   description=f"portfolio {portfolio.name}, {stage}: {community.name}",
                   explicit_points=tuple(points))
     folder = root / stage / f"{_slug(community.name)}-{sweep.design_sha256()[:10]}"
-    return Plan(community, sweep, keys, folder)
+    return CommunityPlan(community, sweep, keys, folder)
 
 
 def _slug(name: str) -> str:
@@ -519,7 +519,7 @@ class RunStats:
     cpu_seconds: float = 0.0
 
 
-def run_plans(plans: Sequence[Plan], workers: int = 1, dask: str | None = None,
+def run_plans(plans: Sequence[CommunityPlan], workers: int = 1, dask: str | None = None,
               progress: bool = True, label: str = "portfolio") -> RunStats:
     """Run every plan's missing runs as one batch (local processes, or Dask: ``"local"`` or
     a scheduler's address), each run stored in its community's folder as it finishes. A
@@ -589,7 +589,7 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def read_plans(plans: Sequence[Plan]) -> pd.DataFrame:
+def read_plans(plans: Sequence[CommunityPlan]) -> pd.DataFrame:
     """The stored runs of ``plans`` as one tidy frame: community, option (-1: no programme),
     draw, replicate, seed, status and the figures."""
     from .store import load_results
@@ -701,7 +701,10 @@ def figures(portfolio: Portfolio, frame: pd.DataFrame, choice: Mapping[str, int]
     cost = total["cost_total"]
     staff = sum(int(options[c.name][choice[c.name]].get("n_workers", 0))
                 if choice[c.name] >= 0 else 0 for c in portfolio.communities)
-    checks = {"budget": portfolio.budget, "cost_p95": float(np.quantile(cost, 0.95)),
+    by_draw = total["groups_horizon"].groupby(level="draw").mean()
+    checks = {"groups_robust": float(np.percentile(by_draw, portfolio.search.percentile)),
+              "percentile": portfolio.search.percentile, "budget": portfolio.budget,
+              "cost_p95": float(np.quantile(cost, 0.95)),
               "over_budget_share": float((cost > portfolio.budget).mean()),
               "within_budget": bool(np.quantile(cost, 0.95) <= portfolio.budget),
               "staff": portfolio.staff, "staff_used": staff,
