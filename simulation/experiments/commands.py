@@ -1,5 +1,5 @@
 """The experiments' subcommands: ``sprout sweep``, ``report``, ``sensitivity``,
-``discover`` and ``calibrate``."""
+``discover``, ``calibrate`` and (``portfolio_command``) ``portfolio``."""
 
 from __future__ import annotations
 
@@ -149,6 +149,10 @@ def register(subparsers: Any) -> None:
                                 "run identical, the same values (exit status 1 if not)")
     _abc_options(calibrate)
     calibrate.set_defaults(func=_calibrate_with_defaults)
+
+    from .portfolio_command import register as register_portfolio
+
+    register_portfolio(subparsers)
 
 
 def _abc_options(parser: argparse.ArgumentParser) -> None:
