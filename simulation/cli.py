@@ -15,6 +15,7 @@ from . import __version__, limits
 from .errors import (
     Parser,
     UsageError,
+    dask_type,
     integer,
     one_line,
     out_path,
@@ -22,7 +23,13 @@ from .errors import (
     workers_type,
     writable_directory,
 )
-from .folders import check_latest, check_replaceable, staging_folder
+from .folders import (
+    check_latest,
+    check_replaceable,
+    clear_outputs,
+    is_compare_folder,
+    staging_folder,
+)
 from .inputs import preflight
 from .parameters import PARAMETERS, SECTIONS_ORDER
 from .scenario import Scenario, parse_assignments, resolve, scenarios_epilog
@@ -83,14 +90,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if len(seeds) > 1 or seconds > 10:
         _say(f"Running '{scenario.name}': {limits.plan(len(seeds), scenario.params, workers)}"
              f"; writing {out}/", args.json)
-    args.on_interrupt = "nothing was written"
+    args.on_interrupt = ("nothing was written" if staging is not None else
+                         f"the runs stored so far are in {out}/ (add --overwrite to rerun)")
+    from .saving import clean, execute_run, save_run
 
-    from .runner import run_replicates
-
-    results = run_replicates(scenario, seeds, workers=workers,
-                             progress=args.seeds > 1 and not args.json)
-    from .saving import clean, save_run
-
+    results = execute_run(out, staging, scenario, master, seeds, workers,
+                          progress=args.seeds > 1 and not args.json)
     summaries, latest = save_run(out, staging, scenario, master, seeds, results, args.plot)
     p = results[0].params
     _domain_note(scenario)
@@ -166,31 +171,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     named = args.out is not None
     out = Path(args.out) if named else compare_folder(
         scenarios, args.draws if posterior else args.seeds, args.seed, args.set, posterior)
-    check_replaceable(out, "compare", named=named, overwrite=args.overwrite)
+    if args.resume and args.overwrite:
+        raise UsageError("--resume and --overwrite exclude each other")
+    # --resume completes Sprout's runs in the folder; otherwise its earlier outputs are
+    # replaced (a folder named with --out only with --overwrite)
+    check_replaceable(out, "compare", named=named or args.resume,
+                      overwrite=args.overwrite or args.resume)
+    args.replace = not args.resume and is_compare_folder(out)
+    args.clear = lambda: clear_outputs(out, "compare")
     workers = args.workers or os.cpu_count() or 1
+    writable_directory(out if named else out.parent)
+    args.on_interrupt = (f"the runs stored so far are kept in {out}/; complete them with "
+                         "the same command and --resume")
     if posterior:
         from .experiments.posterior import cmd_compare_posterior
 
         args.out = str(out)
-        # The default folder is written beside it and moved into place as a whole.
-        args.staging = None if named else staging_folder(out)
         return cmd_compare_posterior(args, scenarios)
-    writable_directory(out if named else out.parent)
-    staging = None if named else staging_folder(out)
     _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
          f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
-    args.on_interrupt = "nothing was written"
     comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
-                                progress=not args.json)
-    from .saving import staged
-
+                                progress=not args.json, out=out, resume=args.resume,
+                                dask=args.dask, replace=args.replace, clear=args.clear)
+    write_comparison(comparison, out)
     effects = []
-    with staged(out, staging) as target:
-        write_comparison(comparison, target)
-        if args.residents:
-            from .experiments.compare import write_effects
+    if args.residents:
+        from .experiments.compare import write_effects
 
-            effects = write_effects(scenarios, comparison.seeds[0], target)
+        effects = write_effects(scenarios, comparison.seeds[0], out)
     for scenario in scenarios:
         _domain_note(scenario)
     if args.json:
@@ -200,8 +208,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(markdown(comparison.table, len(comparison.seeds)))
         for line in effects:
             print(line)
-        print(f"\nWrote {out}/ (compare.csv, compare.md, compare_groups.png, metadata.json"
-              f"{', effects/' if effects else ''})")
+        print(f"\nWrote {out}/ (compare.csv, compare.md, compare_groups.png; runs.parquet, "
+              f"series.parquet, metadata.json{'; effects/' if effects else ''})")
     return 0
 
 
@@ -289,8 +297,15 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--overwrite", action="store_true",
                          help="replace the outputs of an earlier comparison in --out DIR "
                               "(only files Sprout wrote there)")
+    compare.add_argument("--resume", action="store_true",
+                         help="complete the runs an interrupted comparison stored in its "
+                              "folder (the same scenarios, seeds and values), skipping "
+                              "those already stored")
     compare.add_argument("--workers", type=workers_type(), metavar="N",
-                         help="processes (default: cores)")
+                         help="processes, or Dask workers with --dask local (default: cores)")
+    compare.add_argument("--dask", type=dask_type(), metavar="ADDRESS|local",
+                         help="run on a Dask cluster (the experiments extra): 'local' starts "
+                              "a LocalCluster, an address joins a running scheduler")
     compare.add_argument("--residents", action="store_true",
                          help="also write, per resident and per group, what differs between "
                               "each scenario and the first on the first seed (effects/)")

@@ -24,12 +24,18 @@ from typing import Any
 from .errors import UsageError
 from .inputs import InputError, read_json
 
+STORE_OUTPUTS = ("metadata.json", "runs.parquet", "series.parquet", "runs.parquet.sha256",
+                 "series.parquet.sha256", "runs.parquet.damaged", "series.parquet.damaged",
+                 "parts", ".lock")
+"""The results store every command's runs go into (``experiments/store.py``)."""
+
 RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events.json",
-               "groups_over_time.png")
+               "groups_over_time.png", *STORE_OUTPUTS)
 """What ``sprout run`` writes into its folder (besides ``replicate-NNN/`` folders)."""
 
-COMPARE_OUTPUTS = ("compare.csv", "compare.md", "compare_groups.png", "metadata.json",
-                   "compare_posterior.csv", "compare_posterior.md", "runs.csv", "effects")
+COMPARE_OUTPUTS = ("compare.csv", "compare.md", "compare_groups.png",
+                   "compare_posterior.csv", "compare_posterior.md", "runs.csv", "effects",
+                   *STORE_OUTPUTS)
 """What ``sprout compare`` (and ``compare --posterior``) writes into its folder."""
 
 
@@ -44,18 +50,29 @@ def _metadata(path: Path, keys: Iterable[str]) -> dict[str, Any] | None:
     return None
 
 
+def _stored_kind(folder: Path) -> str | None:
+    """The kind of plan (``"run"``, ``"compare"``…) whose results ``folder``'s
+    ``metadata.json`` describes, "" for a comparison written before the results store,
+    None if it describes none."""
+    meta = _metadata(folder / "metadata.json", ("scenarios", "seeds", "sprout_version"))
+    if meta is None:
+        return None
+    plan = meta.get("sweep")
+    return str(plan.get("kind", "")) if isinstance(plan, dict) else ""
+
+
 def is_run_folder(folder: Path) -> bool:
-    """Whether ``folder`` is a folder ``sprout run`` wrote (by its ``summary.json``)."""
+    """Whether ``folder`` is a folder ``sprout run`` wrote (by its ``summary.json``, or the
+    ``metadata.json`` of its runs while they run)."""
     return (folder.is_dir() and not folder.is_symlink()
-            and _metadata(folder / "summary.json", ("scenario", "seed", "sprout_version"))
-            is not None)
+            and (_metadata(folder / "summary.json", ("scenario", "seed", "sprout_version"))
+                 is not None or _stored_kind(folder) == "run"))
 
 
 def is_compare_folder(folder: Path) -> bool:
     """Whether ``folder`` is a folder ``sprout compare`` wrote (by its ``metadata.json``)."""
     return (folder.is_dir() and not folder.is_symlink()
-            and _metadata(folder / "metadata.json", ("scenarios", "seeds", "sprout_version"))
-            is not None)
+            and _stored_kind(folder) not in (None, "run"))
 
 
 def _present(path: Path) -> bool:
@@ -87,17 +104,19 @@ def check_replaceable(target: Path, kind: str, named: bool, overwrite: bool,
         raise UsageError(f"{option} {target}: holds {', '.join(sorted(foreign)[:3])} that "
                          f"Sprout did not write (no {kind} metadata); they are left alone: "
                          "choose another folder")
-    if not named:  # the whole folder is replaced: nothing else may be in it
-        extra = sorted(p.name for p in target.iterdir() if p.name not in clashes)
+    if not named:  # the whole folder is Sprout's: nothing else may be in it
+        extra = sorted(p.name for p in target.iterdir() if p.name not in clashes
+                       and not (p.name.startswith(".") and p.name.endswith(".tmp")))
         if extra:
             raise UsageError(f"{target}: Sprout's folder for these inputs also holds "
                              f"{', '.join(extra[:3])}, which Sprout did not write; move "
                              "them out (the folder is replaced as a whole), or write "
                              "elsewhere with --out")
     if named and not overwrite:
+        resume = "--resume to complete them, " if kind == "compare" else ""
         raise UsageError(f"{option} {target}: holds the outputs of an earlier sprout "
-                         f"{kind}; add --overwrite to replace them, or choose another "
-                         "folder")
+                         f"{kind}; add {resume}--overwrite to replace them, or choose "
+                         "another folder")
 
 
 def check_latest(folder: Path) -> None:
@@ -117,11 +136,17 @@ def check_latest(folder: Path) -> None:
 
 def clear_outputs(out: Path, kind: str = "run") -> None:
     """Remove Sprout's own earlier outputs from ``out`` (checked by
-    ``check_replaceable``), nothing else."""
+    ``check_replaceable``), nothing else: its files, the store's parts, a comparison's
+    ``effects/`` of Sprout's CSV files."""
     for name in (RUN_OUTPUTS if kind == "run" else COMPARE_OUTPUTS):
         path = out / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
+        elif name in ("parts", "effects") and path.is_dir() and not path.is_symlink():
+            pattern = "*.parquet*" if name == "parts" else "*.csv"
+            inner = list(path.iterdir())
+            if all(f.is_file() and not f.is_symlink() and f.match(pattern) for f in inner):
+                shutil.rmtree(path)
     if kind == "run":
         for folder in [*out.glob("replicate-*"), *out.glob("seed-*")]:
             if is_run_folder(folder):

@@ -1,7 +1,8 @@
-"""Writing a command's outputs into its folder: one run's files, or every replicate's folder
-and their summary; a comparison's files (``staged``). When Sprout names the folder itself,
-everything is written into a staging folder moved into place at the end (a run's
-``latest`` linked to it), so an interrupted command leaves the earlier folder whole."""
+"""Writing a command's outputs into its folder: a run's plan run by the one executor into
+the folder's results store (``execute_run``), then one run's files, or every replicate's
+folder and their summary, beside it. When Sprout names a run's folder itself, everything is
+written into a staging folder moved into place at the end (``latest`` linked to it), so an
+interrupted run leaves the earlier folder whole."""
 
 from __future__ import annotations
 
@@ -31,15 +32,46 @@ def staged(out: Path, staging: Path | None) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def execute_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
+                seeds: list[int], workers: int = 1, progress: bool = True) -> list[Any]:
+    """Run ``scenario`` on ``seeds`` as one plan through the one executor into the results
+    store of ``staging`` (or of ``out``, replacing Sprout's earlier outputs there, as
+    ``folders.check_replaceable`` allowed); return every run's whole result in seed order
+    (``runner.RunResult``: events and groups too, for the files ``save_run`` writes)."""
+    from .experiments.execute import execute_plan
+    from .experiments.files import ResultsError
+    from .experiments.plans import scenario_plan
+
+    plan = scenario_plan("run", [scenario], seeds, master)
+    if staging is None:
+        clear_outputs(out)
+    try:
+        session = execute_plan(plan, staging or out, workers=workers, progress=progress,
+                               keep=True)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    results = [session.kept.get(run.run_id) for run in plan.runs()]
+    if any(result is None for result in results):
+        from .experiments.store import load_results
+
+        failed = load_results(staging or out).failed
+        error = failed["error"].iloc[0] if len(failed) else "no result"
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise ResultsError(f"{len(failed)} of {len(results)} runs failed (e.g. seed "
+                           f"{failed['seed'].iloc[0] if len(failed) else '?'}: {error})")
+    return results
+
+
 def save_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
              seeds: list[int], results: list[Any], plot: bool = True
              ) -> tuple[list[dict[str, Any]], Path | None]:
-    """Write the run into ``out`` (``folders.check_replaceable`` has checked it): directly,
-    replacing Sprout's earlier outputs there, or (with ``staging``) into ``staging`` moved
-    into place as ``out`` with ``latest`` beside it. Returns the runs' summaries and the
-    ``latest`` link (None without staging)."""
-    if staging is None:
-        clear_outputs(out)
+    """Write the run's files into ``out`` beside its stored runs (``execute_run``):
+    directly, or (with ``staging``) into ``staging`` moved into place as ``out`` with
+    ``latest`` beside it. Returns the runs' summaries and the ``latest`` link (None
+    without staging)."""
     with staged(out, staging) as target:
         summaries = write_run(target, scenario, master, seeds, results, plot)
     return summaries, (point_latest(out) if staging is not None else None)

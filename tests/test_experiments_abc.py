@@ -166,24 +166,22 @@ def test_compare_posterior_command(posterior, tmp_path, capsys, monkeypatch):
     assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []
 
 
-def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, monkeypatch):
+def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, tmp_path):
+    from simulation.experiments import load_results
     from simulation.scenario import resolve
 
-    jobs = []
-
-    def record(plan, *args, **kwargs):
-        from simulation.runner import run
-
-        jobs.extend(plan)
-        return [run(params, seed, name, details=False) for params, seed, name in plan]
-
-    monkeypatch.setattr(reading, "run_plan", record)
     sets = [f"{k}={v}" for k, v in SMALL.items()]
     scenarios = [resolve("baseline", sets),
                  resolve("no_demonstrations", [*sets, "found_threshold=0.29"]),
                  resolve("no_programme", sets)]
-    reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False)
-    thresholds = [params["found_threshold"] for params, _, _ in jobs]
+    out = tmp_path / "stored"
+    reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False,
+                              out=out)
+    # every run's parameters as it ran them, from the comparison's results store
+    runs = load_results(out).runs
+    assert runs["scenario"].tolist() == ["baseline"] * 3 + ["no_demonstrations"] * 3 + [
+        "no_programme"] * 3
+    thresholds = runs["found_threshold"].tolist()
     drawn, kept = thresholds[:3], thresholds[3:6]
     assert kept == [0.29] * 3  # the scenario's own change stays
     # The others take the draws: values of the posterior's last generation.
@@ -191,5 +189,5 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, m
     last = particles[particles["generation"] == particles["generation"].max()]
     assert 0.29 not in drawn and set(drawn) <= set(last["found_threshold"])
     assert thresholds[6:] == drawn
-    seeds = [seed for _, seed, _ in jobs]
+    seeds = runs["seed"].tolist()
     assert seeds[:3] == seeds[3:6] == seeds[6:]  # draw i runs with seed i in every scenario

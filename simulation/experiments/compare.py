@@ -2,9 +2,13 @@
 
 ``sprout compare`` only parses its arguments, calls :func:`run_comparison` and
 :func:`write_comparison`, and prints. Every scenario runs with the same seeds (common random
-numbers). The table shows the mean and the 95% interval of the mean of each figure in
-``simulation.figures.COMPARE`` (the question is whether scenarios differ); figures and
-formats come from ``simulation.figures``, intervals from ``simulation.intervals``.
+numbers), as one plan (``plans.ScenarioPlan``) run by the one executor
+(``execute.execute_plan``) into the comparison's folder: ``runs.parquet`` and
+``series.parquet`` with ``metadata.json`` (crash-safe, completed by ``--resume``); the
+table and the plot are made from what is stored there. The table shows the mean and the
+95% interval of the mean of each figure in ``simulation.figures.COMPARE`` (the question
+is whether scenarios differ); figures and formats come from ``simulation.figures``,
+intervals from ``simulation.intervals``.
 
 This module needs only the base install (no Dask, no SALib): ``sprout compare`` works
 without the ``experiments`` extra.
@@ -12,9 +16,10 @@ without the ``experiments`` extra.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,30 +28,40 @@ import pandas as pd
 from .. import intervals
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from ..figures import COMPARE, by_name
-from ..runner import RunResult, replicate_seeds, run_metadata, run_plan
+from ..runner import replicate_seeds
 from ..scenario import Scenario
 from .analysis import COST, GROUPS, REFERENCE, incremental
+from .files import ResultsError
+from .plans import ScenarioPlan, scenario_plan
+
+INTERVALS = "95% interval of the mean over seeds"
 
 
 @dataclass
 class Comparison:
-    """The runs of several scenarios over the same seeds, and their table."""
+    """The runs of several scenarios over the same seeds, as stored, and their table:
+    ``summaries[name]`` and ``series[name]`` hold each scenario's runs in seed order (run
+    *i* of every scenario has seed *i*)."""
 
     scenarios: list[Scenario]
     seeds: list[int]
     master_seed: int
-    results: dict[str, list[RunResult]]
+    summaries: dict[str, list[dict[str, Any]]]
+    series: dict[str, list[pd.DataFrame]]
     table: pd.DataFrame
     figures: tuple[str, ...] = COMPARE
+    stored: dict[str, Any] = field(default_factory=dict)  # the folder's metadata.json
 
     def metadata(self) -> dict[str, Any]:
+        """What identifies the comparison: scenarios, seeds, versions and provenance (as
+        recorded once, in the folder's ``metadata.json``)."""
+        keep = ("sprout_version", "git_commit", "git_dirty", "provenance")
         return {
             "scenarios": [s.as_dict() for s in self.scenarios],
             "seeds": self.seeds,
             "master_seed": self.master_seed,
-            "intervals": "95% interval of the mean over seeds",
-            **{k: v for k, v in run_metadata("compare", self.master_seed, {}).items()
-               if k not in ("scenario", "seed", "parameters")},
+            "intervals": INTERVALS,
+            **{k: self.stored[k] for k in keep if k in self.stored},
         }
 
 
@@ -143,29 +158,97 @@ def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE
     return "\n".join(lines)
 
 
-def run_scenarios(scenarios: Sequence[Scenario], seeds: Sequence[int], workers: int = 1,
-                  progress: bool = True) -> dict[str, list[RunResult]]:
-    """Every scenario on every seed, as one plan on the one pool: each scenario's runs in
-    seed order (run *i* of every scenario has seed *i*: pairs for paired comparisons)."""
-    plan = [(s.params, int(seed), s.name) for s in scenarios for seed in seeds]
-    runs = run_plan(plan, workers, progress, label="scenarios x seeds")
-    n = len(seeds)
-    return {s.name: runs[i * n:(i + 1) * n] for i, s in enumerate(scenarios)}
+@contextlib.contextmanager
+def _folder(out: str | Path | None) -> Iterator[Path]:
+    """``out``, or (for a comparison made in a notebook or a test) a temporary folder."""
+    if out is not None:
+        yield Path(out)
+        return
+    with tempfile.TemporaryDirectory(prefix="sprout-compare-") as tmp:
+        yield Path(tmp) / "runs"
+
+
+def execute_stored(plan: ScenarioPlan, out: str | Path, workers: int = 1,
+                   progress: bool = True, resume: bool = False, dask: str | None = None,
+                   replace: bool = False, clear: Callable[[], None] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Run ``plan`` into ``out`` (the one executor and store; ``replace`` Sprout's earlier
+    results there, by ``clear``) and read it back, checked: every run's row, every weekly
+    series, the folder's metadata. ``ResultsError`` if a run failed."""
+    from .execute import execute_plan
+    from .store import load_results
+
+    execute_plan(plan, out, workers=workers, resume=resume, dask=dask, progress=progress,
+                 overwrite=replace, clear=clear)
+    stored = load_results(out)
+    failed = stored.failed
+    if len(failed):
+        first = failed.iloc[0]
+        raise ResultsError(f"{len(failed)} of {len(stored.runs)} runs failed (e.g. "
+                           f"{first['scenario']!r}, seed {first['seed']}: {first['error']}); "
+                           f"their errors are in {out}/runs.parquet")
+    return stored.runs, stored.series, stored.metadata
+
+
+def stored_summaries(runs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each stored run's summary figures: the columns of its row that are neither the run's
+    fields nor parameters (a figure named like one is stored as ``summary_NAME``), None
+    where a figure has no value."""
+    from ..parameters import BY_NAME
+    from .rows import RUN_COLUMNS
+
+    names = {c: c for c in runs.columns
+             if c not in BY_NAME and c not in RUN_COLUMNS and c != "scenario"}
+    names.update({c: c.removeprefix("summary_") for c in names if c.startswith("summary_")
+                  and (c.removeprefix("summary_") in BY_NAME
+                       or c.removeprefix("summary_") in RUN_COLUMNS)})
+    out = []
+    for row in runs.to_dict("records"):
+        out.append({key: None if row[column] is None or (isinstance(row[column], float)
+                                                         and row[column] != row[column])
+                    else row[column] for column, key in names.items()})
+    return out
+
+
+def by_scenario(plan: ScenarioPlan, runs: pd.DataFrame, series: pd.DataFrame
+                ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[pd.DataFrame]]]:
+    """The stored runs' summaries and weekly series per scenario, in seed order."""
+    summaries, curves = {}, {}
+    weekly = {run_id: part.drop(columns=["run_id", "point", "replicate", "scenario"],
+                                errors="ignore").set_index("week")
+              for run_id, part in series.groupby("run_id", sort=False)}
+    for index, scenario in enumerate(plan.scenarios):
+        mine = runs[runs["point"] == index].sort_values("replicate")
+        if len(mine) != plan.replicates:
+            raise ResultsError(f"{scenario.name}: {len(mine)} of {plan.replicates} runs "
+                               "stored; complete them with --resume")
+        summaries[scenario.name] = stored_summaries(mine)
+        curves[scenario.name] = [weekly[run_id] for run_id in mine["run_id"]]
+    return summaries, curves
 
 
 def run_comparison(scenarios: Sequence[Scenario], seeds: int = 10, master_seed: int = 1,
-                   workers: int = 1, progress: bool = True) -> Comparison:
+                   workers: int = 1, progress: bool = True, out: str | Path | None = None,
+                   resume: bool = False, dask: str | None = None, replace: bool = False,
+                   clear: Callable[[], None] | None = None) -> Comparison:
     """Run every scenario with the same ``seeds`` replicate seeds derived from
-    ``master_seed``."""
+    ``master_seed``, as one plan into ``out`` (a temporary folder if None), and tabulate
+    what is stored; ``resume`` completes the runs an interrupted comparison left there."""
     seed_list = replicate_seeds(master_seed, seeds)
-    results = run_scenarios(scenarios, seed_list, workers, progress)
-    frame = table({name: [r.summary for r in runs] for name, runs in results.items()})
-    return Comparison(list(scenarios), seed_list, master_seed, results, frame)
+    plan = scenario_plan("compare", scenarios, seed_list, master_seed,
+                         extra={"intervals": INTERVALS})
+    with _folder(out) as folder:
+        runs, series, meta = execute_stored(plan, folder, workers, progress, resume, dask,
+                                            replace, clear)
+    summaries, curves = by_scenario(plan, runs, series)
+    return Comparison(list(scenarios), seed_list, master_seed, summaries, curves,
+                      table(summaries), stored=meta)
 
 
 def write_comparison(comparison: Comparison, out: str | Path) -> dict[str, Path]:
-    """Write ``compare.csv``, ``compare.md``, ``compare_groups.png`` and ``metadata.json``
-    into ``out``; return their paths by kind."""
+    """Write ``compare.csv``, ``compare.md`` and ``compare_groups.png`` beside the stored
+    runs in ``out`` (whose ``metadata.json`` the executor wrote); return their paths by
+    kind."""
     from ..plots import groups_over_time
 
     out = Path(out)
@@ -176,12 +259,9 @@ def write_comparison(comparison: Comparison, out: str | Path) -> dict[str, Path]
     comparison.table.to_csv(paths["csv"], index=False)
     paths["markdown"].write_text(markdown(comparison.table, n) + "\n", encoding="utf-8")
     project_weeks = max(s.params["project_weeks"] for s in comparison.scenarios)
-    runs = {name: [r.series for r in results] for name, results in comparison.results.items()}
     paths["plot"] = groups_over_time(
-        runs, out / "compare_groups.png", project_weeks,
+        comparison.series, out / "compare_groups.png", project_weeks,
         title=f"Active groups by scenario (mean and spread of runs, {n} seeds)")
-    paths["metadata"].write_text(json.dumps(comparison.metadata(), indent=2,
-                                            ensure_ascii=False))
     return paths
 
 

@@ -1,8 +1,10 @@
-"""Running a sweep: every (point, replicate), on local processes or a Dask cluster.
+"""The one executor: every run of a plan (a sweep's points × replicates, a run's seeds, a
+comparison's scenarios × seeds; ``plans.py``), on local processes or a Dask cluster, into
+one crash-safe results folder (``store.py``).
 
 Each run is a pure function of its parameters and seed, and results are stored by run id,
-so neither the executor nor the number of workers changes what a sweep produces. Runs that
-raise are recorded as failed with their error; the sweep goes on. So does a sweep whose
+so neither the executor nor the number of workers changes what a plan produces. Runs that
+raise are recorded as failed with their error; the plan goes on. So does a plan whose
 worker process dies (killed, out of memory): the runs that were in progress are run again
 one at a time, and a run whose worker dies again is recorded as failed.
 """
@@ -24,8 +26,9 @@ from .. import limits
 from ..parallel import WORKER_DIED, Events, completed
 from ..runner import run as run_model
 from ..scenario import ScenarioError
+from .plans import Plan
 from .store import Outcome, ResultsError, ResultsStore, outcome_row
-from .sweep import Run, Sweep
+from .sweep import Run
 
 DASK_TIMEOUT = "10s"
 """How long to wait for a Dask scheduler given by address."""
@@ -38,18 +41,22 @@ class Job:
     run: Run
     params: dict[str, Any]
     scenario: str
+    details: bool = False  # the paired run for the resident-initiated figures too
+    keep: bool = False  # hand the whole result back (events, groups) beside the part
+    extra: tuple[tuple[str, Any], ...] = ()  # more columns of the run's row (its scenario)
 
 
-def _fields(run: Run) -> dict[str, Any]:
+def _fields(job: Job) -> dict[str, Any]:
+    run = job.run
     return {"run_id": run.run_id, "point": run.point, "point_id": run.point_id,
             "replicate": run.replicate, "seed": run.seed, "status": "done", "error": "",
-            "traceback": ""}
+            "traceback": "", **dict(job.extra)}
 
 
 def failed_outcome(job: Job, error: str, trace: str = "", elapsed: float = float("nan")
                    ) -> Outcome:
     """A run recorded as failed with ``error``."""
-    fields = {**_fields(job.run), "status": "failed", "error": error, "traceback": trace,
+    fields = {**_fields(job), "status": "failed", "error": error, "traceback": trace,
               "elapsed_s": elapsed}
     return Outcome.encode(outcome_row(fields, job.params, {}), None)
 
@@ -58,23 +65,25 @@ def execute(job: Job) -> Outcome:
     """Run one simulation and encode its results; a run that raises comes back as a failed
     outcome."""
     run = job.run
-    fields = _fields(run)
+    fields = _fields(job)
     start = time.perf_counter()
     try:
-        result = run_model(job.params, run.seed, job.scenario, details=False)
+        result = run_model(job.params, run.seed, job.scenario, details=job.details)
     except Exception as err:  # noqa: BLE001 - any failure of a run is recorded, not raised
         return failed_outcome(job, f"{type(err).__name__}: {err}",
                               traceback.format_exc(limit=-8), time.perf_counter() - start)
     fields["elapsed_s"] = time.perf_counter() - start
     series = result.series.reset_index()
     series.insert(0, "run_id", run.run_id)
-    return Outcome.encode(outcome_row(fields, result.params, result.summary), series)
+    outcome = Outcome.encode(outcome_row(fields, result.params, result.summary), series)
+    return outcome.keeping(result) if job.keep else outcome
 
 
-def jobs(sweep: Sweep, skip: set[str] = frozenset()) -> list[Job]:
-    """The jobs of every run not in ``skip``, in sweep order."""
-    return [Job(run, sweep.params(run.values), sweep.name)
-            for run in sweep.runs() if run.run_id not in skip]
+def jobs(plan: Plan, skip: set[str] = frozenset(), keep: bool = False) -> list[Job]:
+    """The jobs of every run not in ``skip``, in the plan's order."""
+    return [Job(run, plan.params_of(run), plan.scenario_of(run), plan.details, keep,
+                tuple((k, v) for k, v in run.values.items() if k == "scenario"))
+            for run in plan.runs() if run.run_id not in skip]
 
 
 def _local(pending: list[Job], workers: int, events: Events | None = None,
@@ -137,7 +146,8 @@ def _dask(pending: list[Job], client: Any, events: Events) -> Iterator[Outcome]:
 
 @dataclass
 class SweepSession:
-    """What a session of ``run_sweep`` did."""
+    """What a session of ``execute_plan`` did (``kept``: whole results by run id, when
+    asked to keep them)."""
 
     out: Path
     planned: int
@@ -147,6 +157,7 @@ class SweepSession:
     seconds: float
     metadata: dict[str, Any]
     damaged: list[str] = field(default_factory=list)
+    kept: dict[str, Any] = field(default_factory=dict)
 
 
 def _say(text: str, progress: bool) -> None:
@@ -154,20 +165,25 @@ def _say(text: str, progress: bool) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def run_sweep(
-    sweep: Sweep,
+def execute_plan(
+    sweep: Plan,
     out: str | Path,
     workers: int = 1,
     resume: bool = False,
     dask: str | None = None,
     progress: bool = True,
     overwrite: bool = False,
+    keep: bool = False,
+    clear: Callable[[], None] | None = None,
 ) -> SweepSession:
-    """Run every (point, replicate) of ``sweep`` not yet stored in ``out``, storing each run
-    as it finishes; ``dask`` is ``"local"`` or a scheduler address, else local processes.
+    """Run every run of the plan ``sweep`` (a ``Sweep`` or a ``plans.ScenarioPlan``) not
+    yet stored in ``out``, storing each run as it finishes; ``dask`` is ``"local"`` or a
+    scheduler address, else local processes. ``keep`` hands every whole result of this
+    session back (``SweepSession.kept``); ``clear`` replaces ``ResultsStore.clear`` for
+    ``overwrite`` (called with the folder's lock held).
 
     Everything that can be checked is checked before anything runs or is written: sizes
-    and every point's parameters (``Sweep.preflight``), the directory (writable, not in use
+    and every point's parameters (``preflight``), the directory (writable, not in use
     by another session, not holding other results unless ``resume`` or ``overwrite``), the
     Dask scheduler. ``progress`` also says beforehand how many runs and roughly how long.
     """
@@ -191,7 +207,7 @@ def run_sweep(
         client = stack.enter_context(dask_client(dask, workers)) if dask else None
         stack.enter_context(store.locked())
         if overwrite:
-            store.clear()
+            (clear or store.clear)()
         executor = f"dask {dask}" if dask else "processes"
         stored = store.begin(sweep, resume or overwrite,
                              {"executor": executor, "workers": workers, "pid": os.getpid()})
@@ -199,22 +215,28 @@ def run_sweep(
             _say(f"{len(store.damaged)} stored results were damaged and run again: "
                  + ", ".join(store.damaged[:5]) + (" …" if len(store.damaged) > 5 else ""),
                  True)
-        pending = jobs(sweep, stored)
+        pending = jobs(sweep, stored, keep)
         planned = store.meta["planned"]
-        if pending:
+        kind = sweep.describe().get("kind", "sweep")
+        if pending and (kind == "sweep" or len(pending) < planned):
             base = pending[0].params
-            _say(f"Sweep '{sweep.name}': {planned:,} runs ({sweep.size():,} points × "
-                 f"{sweep.replicates} replicates), {planned - len(pending):,} already stored; "
-                 f"now {limits.plan(len(pending), base, workers)}", progress)
+            points = "scenarios" if kind != "sweep" else "points"
+            _say(f"{kind.capitalize()} '{sweep.name}': {planned:,} runs ({sweep.size():,} "
+                 f"{points} × {sweep.replicates} replicates), {planned - len(pending):,} "
+                 f"already stored; now {limits.plan(len(pending), base, workers)}", progress)
         events = Events()
         outcomes = (_dask(pending, client, events) if client is not None
                     else _local(pending, workers, events))
         failed = 0
+        kept: dict[str, Any] = {}
         start = time.perf_counter()
         with tqdm(total=planned, initial=planned - len(pending), desc=sweep.name, unit="run",
-                  disable=not progress, dynamic_ncols=True) as bar:
+                  disable=not progress or planned <= 1, dynamic_ncols=True,
+                  leave=kind == "sweep") as bar:
             for outcome in outcomes:
                 store.write(outcome)
+                if outcome.result is not None:
+                    kept[outcome.run_id] = outcome.result
                 failed += outcome.failed
                 bar.update()
                 if failed:
@@ -225,4 +247,8 @@ def run_sweep(
                  if events.worker_deaths else {})
         meta = store.finish(ran=len(pending), extra=extra)
     return SweepSession(Path(out), planned, planned - len(pending), len(pending), failed,
-                        time.perf_counter() - start, meta, list(store.damaged))
+                        time.perf_counter() - start, meta, list(store.damaged), kept)
+
+
+run_sweep = execute_plan
+"""The executor under the name sweeps have used (the same function)."""

@@ -32,6 +32,11 @@ class Outcome:
     run_id: str
     failed: bool
     part: bytes
+    result: Any = None  # the whole run (``runner.RunResult``), when the plan keeps it
+
+    def keeping(self, result: Any) -> Outcome:
+        """This outcome carrying the whole result as well (a run's events and groups)."""
+        return Outcome(self.run_id, self.failed, self.part, result)
 
     @classmethod
     def encode(cls, row: dict[str, Any], series: pd.DataFrame | None) -> Outcome:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -199,30 +199,37 @@ def _own_overrides(scenario: Scenario) -> dict[str, Any]:
 
 def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED,
                       n_draws: int = 50, seed: int = 1, workers: int = 1,
-                      progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      progress: bool = True, out: str | Path | None = None,
+                      resume: bool = False, dask: str | None = None, replace: bool = False,
+                      clear: Callable[[], None] | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every scenario under ``n_draws`` posterior draws (the last generation in
     ``source``'s ``particles.csv``): draw *i* runs with seed *i* in every scenario. A
-    scenario keeps its own changes where it sets a free parameter. Returns the runs and the
-    table (mean and 2.5-97.5% of runs per figure; the difference from the first scenario,
-    paired by draw)."""
+    scenario keeps its own changes where it sets a free parameter. One plan
+    (``plans.ScenarioPlan``), run by the one executor into ``out``'s results store (a
+    temporary folder if None; ``resume`` completes it). Returns the runs (a row per
+    scenario and draw) and the table (mean and 2.5-97.5% of runs per figure; the
+    difference from the first scenario, paired by draw)."""
     from ..inputs import MAX_JSON_BYTES, regular_file
     from .calibrate import FREE
+    from .compare import _folder, execute_stored, stored_summaries
+    from .plans import scenario_plan
 
     regular_file(Path(source) / "particles.csv", MAX_JSON_BYTES, "posterior's particles file")
     particles = pd.read_csv(Path(source) / "particles.csv")
     names = [k for k in FREE if k in particles]
-    sample = draws(particles, names, n_draws, seed)
-    seeds = replicate_seeds(seed, n_draws)
-    plan, draw_of = [], []  # one plan, as a comparison's: draw i has seed i everywhere
-    for scenario in scenarios:
-        own = _own_overrides(scenario)
-        for i, (values, s) in enumerate(zip(sample, seeds)):
-            free = {k: v for k, v in _checked(values).items() if k not in own}
-            plan.append(({**scenario.params, **free}, s, scenario.name))
-            draw_of.append(i)
-    results = run_plan(plan, workers, progress, label="scenarios x draws")
-    runs = pd.DataFrame([{"draw": i, "scenario": r.scenario, "seed": r.seed, **r.summary}
-                         for i, r in zip(draw_of, results)])
+    sample = tuple(_checked(values) for values in draws(particles, names, n_draws, seed))
+    plan = scenario_plan("compare-posterior", scenarios, replicate_seeds(seed, n_draws),
+                         seed, draws=sample,
+                         own={s.name: _own_overrides(s) for s in scenarios},
+                         extra={"posterior": str(source), "draws": n_draws})
+    with _folder(out) as folder:
+        stored, _, _ = execute_stored(plan, folder, workers, progress, resume, dask, replace,
+                                      clear)
+    runs = pd.DataFrame([{"draw": int(row["replicate"]), "scenario": row["scenario"],
+                          "seed": int(row["seed"]), **summary}
+                         for row, summary in zip(stored.to_dict("records"),
+                                                 stored_summaries(stored))])
     return runs, posterior_table(runs, [s.name for s in scenarios])
 
 
@@ -298,30 +305,29 @@ def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
                          "`sprout calibrate --abc --store` first, or name its --out")
     if args.draws < 1:
         raise UsageError("--draws must be at least 1")
+    out = Path(args.out or "out/compare-posterior")
     runs, table = compare_posterior(scenarios, source, args.draws, args.seed,
                                     workers=args.workers or os.cpu_count() or 1,
-                                    progress=not args.json)
-    out = Path(args.out or "out/compare-posterior")
+                                    progress=not args.json, out=out,
+                                    resume=getattr(args, "resume", False),
+                                    dask=getattr(args, "dask", None),
+                                    replace=getattr(args, "replace", False),
+                                    clear=getattr(args, "clear", None))
     from .. import __version__
-    from ..saving import staged
 
     text = posterior_markdown(table, str(source))
     meta = {"scenarios": [s.as_dict() for s in scenarios], "posterior": str(source),
             "draws": args.draws, "master_seed": args.seed,
             "seeds": replicate_seeds(args.seed, args.draws), "sprout_version": __version__,
             "provenance": provenance()}
-    with staged(out, getattr(args, "staging", None)) as target:
-        target.mkdir(parents=True, exist_ok=True)
-        runs.to_csv(target / "runs.csv", index=False)
-        table.to_csv(target / "compare_posterior.csv", index=False)
-        (target / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
-        (target / "metadata.json").write_text(json.dumps(_plain(meta), indent=2,
-                                                         ensure_ascii=False))
+    runs.to_csv(out / "runs.csv", index=False)
+    table.to_csv(out / "compare_posterior.csv", index=False)
+    (out / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps({"table": json.loads(table.to_json(orient="records")), **meta},
                          ensure_ascii=False, default=str))
     else:
         print(text)
-        print(f"\nWrote {out}/ (compare_posterior.csv, compare_posterior.md, runs.csv, "
-              "metadata.json)")
+        print(f"\nWrote {out}/ (compare_posterior.csv, compare_posterior.md, runs.csv; "
+              "runs.parquet, series.parquet, metadata.json)")
     return 0

@@ -50,11 +50,16 @@ def check_identity(directory: str | Path, runs: pd.DataFrame, series: pd.DataFra
     where = f"{directory}: the stored runs do not match metadata.json"
     try:
         replicates, points = int(sweep["replicates"]), int(sweep["points"])
-        seeds = replicate_seeds(int(sweep["master_seed"]), replicates) if replicates <= 10**6 \
-            else None
+        if "seeds" in sweep:  # a plan that names its seeds (a run's single seed)
+            seeds = [int(seed) for seed in sweep["seeds"]]
+            if len(seeds) != replicates:
+                raise ValueError("one seed per replicate")
+        else:
+            seeds = replicate_seeds(int(sweep["master_seed"]), replicates) \
+                if replicates <= 10**6 else None
     except (KeyError, TypeError, ValueError):
         raise ResultsError(f"{directory}/metadata.json: no number of replicates, points or "
-                           "master seed for the sweep") from None
+                           "seeds for the runs") from None
     if seeds is None or len(runs) > points * replicates:
         raise ResultsError(f"{where} ({len(runs):,} runs for {points:,} points × "
                            f"{replicates:,} replicates)")

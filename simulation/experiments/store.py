@@ -1,9 +1,11 @@
-"""Crash-safe sweep results: a Parquet part per run as it finishes, consolidated at the end.
+"""Crash-safe results of any plan (a sweep, a run's seeds, a comparison; ``plans.py``): a
+Parquet part per run as it finishes, consolidated at the end.
 
 Layout of a results directory::
 
-    metadata.json        versions, git state, the sweep and its hash, sessions, counts
-    sweep.toml           a copy of the sweep file
+    metadata.json        versions, git state, the plan ("sweep") and its hash, sessions,
+                         counts; a comparison's scenarios and seeds at the top
+    sweep.toml           a copy of the sweep file (sweeps only)
     parts/ID.parquet     one finished run each, while the sweep runs
     parts/ID.parquet.sha256   its checksum, written before it
     runs.parquet         one row per run: ids, seed, status, error, parameters, summary
@@ -62,8 +64,8 @@ from .files import (
     writing,
 )
 from .parts import Outcome, check_part, read_part
+from .plans import Plan
 from .rows import RUN_COLUMNS, check_identity, numeric_if_possible, outcome_row
-from .sweep import Sweep
 
 __all__ = ["DiskFullError", "ResultsError", "ResultsStore", "SweepResults", "load_results",
            "outcome_row"]
@@ -130,7 +132,7 @@ class ResultsStore:
             elif path.exists() or path.is_symlink():
                 path.unlink()
 
-    def begin(self, sweep: Sweep, resume: bool, session: dict[str, Any]) -> set[str]:
+    def begin(self, sweep: Plan, resume: bool, session: dict[str, Any]) -> set[str]:
         """Prepare the directory for a session (the lock held); return the ids of runs
         already stored and sound. Damaged parts and tables are set aside (``damaged``)."""
         design = sweep.describe()
@@ -159,7 +161,8 @@ class ResultsStore:
         stored = self.stored_ids()
         started = now()
         self.meta = meta or {"sprout_version": __version__, "sweep": design,
-                             "started": started, "ended": None, "sessions": []}
+                             **sweep.top_level(), "started": started, "ended": None,
+                             "sessions": []}
         provenance_record = provenance()
         git = {key: provenance_record[key] for key in ("git_commit", "git_dirty")}
         record = {**session, **git, "sprout_version": __version__,

@@ -118,6 +118,19 @@ class Sweep:
         """Every parameter's value at one point."""
         return {**self.base.params, **self.fixed, **values}
 
+    # --- as a plan (``plans.Plan``): what the executor and the store ask of it --------------
+    details = False
+    """A sweep's runs leave out the paired run for the resident-initiated figures."""
+
+    def params_of(self, run: Run) -> dict[str, Any]:
+        return self.params(run.values)
+
+    def scenario_of(self, run: Run) -> str:
+        return self.name
+
+    def top_level(self) -> dict[str, Any]:
+        return {}
+
     def points(self) -> list[dict[str, Any]]:
         """The varied values of every point, in a fixed order (grid first, then samples)."""
         if self.explicit_points is not None:
