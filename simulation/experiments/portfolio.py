@@ -277,15 +277,22 @@ def _conditions(source: str, where: str, table: dict[str, Any], folder: Path) ->
 
 
 def load(name: str | Path) -> Portfolio:
-    """Read and check a portfolio file (a path, or a name in ``experiments/``)."""
+    """Read and check a portfolio file (a path, or a name in ``experiments/``); a
+    ``PortfolioError`` naming the file, the key and what is allowed otherwise."""
+    try:
+        return _load(name)
+    except PortfolioError:
+        raise
+    except ScenarioError as err:
+        raise PortfolioError(err.source, err.key, err.message) from None
+
+
+def _load(name: str | Path) -> Portfolio:
     from ..scenario import find_file, read_toml
 
     path = find_file(name, EXPERIMENTS_DIR, "portfolio").resolve()
     source = str(path)
-    try:
-        data, raw = read_toml(path)
-    except ScenarioError as err:
-        raise PortfolioError(err.source, err.key, err.message) from None
+    data, raw = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
             if key in BY_NAME:
@@ -639,7 +646,7 @@ def realisations(frame: pd.DataFrame, choice: Mapping[str, int]) -> dict[str, pd
         option = choice[community]
         mine = ref if option < 0 else part[part["option"] == option].set_index(
             ["draw", "replicate"])
-        both = mine[list(FIGURES)].join(ref[list(FIGURES)], rsuffix="_ref", how="inner")
+        both = mine[list(FIGURES)].join(ref[list(FIGURES)].add_suffix("_ref"), how="inner")
         if option < 0:
             both["stalled"] = np.nan  # a community without a programme does not "stall"
         out[community] = both.sort_index()
