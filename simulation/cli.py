@@ -180,19 +180,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     args.replace = not args.resume and is_compare_folder(out)
     args.clear = lambda: clear_outputs(out, "compare")
     workers = args.workers or os.cpu_count() or 1
-    writable_directory(out if named else out.parent)
     args.on_interrupt = (f"the runs stored so far are kept in {out}/; complete them with "
                          "the same command and --resume")
-    if posterior:
+    if posterior:  # checks the posterior before its runs create the folder
         from .experiments.posterior import cmd_compare_posterior
 
         args.out = str(out)
         return cmd_compare_posterior(args, scenarios)
-    _say(f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
-         f"{limits.plan(runs, scenarios[0].params, workers)}; writing {out}/", args.json)
+    writable_directory(out if named else out.parent)
+
+    def headline(pending: int, stored: int) -> str:  # said once every check has passed
+        return (f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
+                + (f"{stored} runs already stored, " if stored else "")
+                + f"{limits.plan(pending, scenarios[0].params, workers)}; writing {out}/")
+
     comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
                                 progress=not args.json, out=out, resume=args.resume,
-                                dask=args.dask, replace=args.replace, clear=args.clear)
+                                dask=args.dask, replace=args.replace, clear=args.clear,
+                                headline=headline)
     write_comparison(comparison, out)
     effects = []
     if args.residents:

@@ -170,7 +170,8 @@ def _folder(out: str | Path | None) -> Iterator[Path]:
 
 def execute_stored(plan: ScenarioPlan, out: str | Path, workers: int = 1,
                    progress: bool = True, resume: bool = False, dask: str | None = None,
-                   replace: bool = False, clear: Callable[[], None] | None = None
+                   replace: bool = False, clear: Callable[[], None] | None = None,
+                   headline: Callable[[int, int], str] | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run ``plan`` into ``out`` (the one executor and store; ``replace`` Sprout's earlier
     results there, by ``clear``) and read it back, checked: every run's row, every weekly
@@ -179,7 +180,7 @@ def execute_stored(plan: ScenarioPlan, out: str | Path, workers: int = 1,
     from .store import load_results
 
     execute_plan(plan, out, workers=workers, resume=resume, dask=dask, progress=progress,
-                 overwrite=replace, clear=clear)
+                 overwrite=replace, clear=clear, headline=headline)
     stored = load_results(out)
     failed = stored.failed
     if len(failed):
@@ -230,16 +231,18 @@ def by_scenario(plan: ScenarioPlan, runs: pd.DataFrame, series: pd.DataFrame
 def run_comparison(scenarios: Sequence[Scenario], seeds: int = 10, master_seed: int = 1,
                    workers: int = 1, progress: bool = True, out: str | Path | None = None,
                    resume: bool = False, dask: str | None = None, replace: bool = False,
-                   clear: Callable[[], None] | None = None) -> Comparison:
+                   clear: Callable[[], None] | None = None,
+                   headline: Callable[[int, int], str] | None = None) -> Comparison:
     """Run every scenario with the same ``seeds`` replicate seeds derived from
     ``master_seed``, as one plan into ``out`` (a temporary folder if None), and tabulate
-    what is stored; ``resume`` completes the runs an interrupted comparison left there."""
+    what is stored; ``resume`` completes the runs an interrupted comparison left there
+    (``headline``: see ``execute.execute_plan``)."""
     seed_list = replicate_seeds(master_seed, seeds)
     plan = scenario_plan("compare", scenarios, seed_list, master_seed,
                          extra={"intervals": INTERVALS})
     with _folder(out) as folder:
         runs, series, meta = execute_stored(plan, folder, workers, progress, resume, dask,
-                                            replace, clear)
+                                            replace, clear, headline)
     summaries, curves = by_scenario(plan, runs, series)
     return Comparison(list(scenarios), seed_list, master_seed, summaries, curves,
                       table(summaries), stored=meta)

@@ -175,12 +175,15 @@ def execute_plan(
     overwrite: bool = False,
     keep: bool = False,
     clear: Callable[[], None] | None = None,
+    headline: Callable[[int, int], str] | None = None,
 ) -> SweepSession:
     """Run every run of the plan ``sweep`` (a ``Sweep`` or a ``plans.ScenarioPlan``) not
     yet stored in ``out``, storing each run as it finishes; ``dask`` is ``"local"`` or a
     scheduler address, else local processes. ``keep`` hands every whole result of this
     session back (``SweepSession.kept``); ``clear`` replaces ``ResultsStore.clear`` for
-    ``overwrite`` (called with the folder's lock held).
+    ``overwrite`` (called with the folder's lock held); ``headline(to run, already
+    stored)`` is the line that announces the runs (with ``progress``), once every check
+    has passed.
 
     Everything that can be checked is checked before anything runs or is written: sizes
     and every point's parameters (``preflight``), the directory (writable, not in use
@@ -218,7 +221,9 @@ def execute_plan(
         pending = jobs(sweep, stored, keep)
         planned = store.meta["planned"]
         kind = sweep.describe().get("kind", "sweep")
-        if pending and (kind == "sweep" or len(pending) < planned):
+        if pending and headline is not None:
+            _say(headline(len(pending), planned - len(pending)), progress)
+        elif pending and (kind == "sweep" or len(pending) < planned):
             base = pending[0].params
             points = "scenarios" if kind != "sweep" else "points"
             _say(f"{kind.capitalize()} '{sweep.name}': {planned:,} runs ({sweep.size():,} "
