@@ -156,9 +156,9 @@ def _stored_runs(out: Path) -> pd.DataFrame:
     from simulation.experiments.store import load_results
 
     frames = []
-    for folder in sorted((out / "runs" / "evaluate").iterdir()):
-        runs = load_results(folder).runs
-        frames.append(runs.assign(folder=folder.name))
+    for meta in sorted((out / "runs" / "evaluate").glob("*/*/metadata.json")):
+        runs = load_results(meta.parent).runs
+        frames.append(runs.assign(folder=meta.parent.parent.name, draw=meta.parent.name))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -190,7 +190,8 @@ def test_a_tiny_portfolio_end_to_end(folders, capsys):
     assert "两年后" in (out / "brief.zh.html").read_text(encoding="utf-8")
 
     # Paired seeds: within a community the programme's and the reference's runs share
-    # every (draw, seed); the two communities are separate places, on seeds of their own.
+    # every (draw, seed); the two communities are separate places, on seeds of their own,
+    # and every draw has seeds of its own (a particle drawn twice is two realisations).
     runs = _stored_runs(out)
     seeds = runs.groupby("folder")["seed"].apply(frozenset)
     assert len(seeds) == 2 and not (seeds.iloc[0] & seeds.iloc[1])
@@ -199,6 +200,7 @@ def test_a_tiny_portfolio_end_to_end(folders, capsys):
         programme = part[part["n_workers"] > 0]
         assert len(reference) == len(programme) == 6
         assert sorted(reference["seed"]) == sorted(programme["seed"])
+        assert reference["seed"].nunique() == 6
 
     # Run again: every run is stored, none is repeated.
     assert main(["portfolio", str(path), "--out", str(out), "--workers", "1", "--no-pdf",
@@ -219,7 +221,7 @@ def test_an_interrupted_evaluation_completes_without_repeating_runs(folders):
     # As if killed before community B's runs were written: its folder is gone.
     import shutil
 
-    shutil.rmtree(next((work / "runs" / "evaluate").glob("B-*")))
+    shutil.rmtree(work / "runs" / "evaluate" / "B")
     again, stats = pf.simulate(portfolio, "evaluate", options, portfolio.evaluation,
                                work / "runs", progress=False)
     assert stats.stored == 12 and stats.ran == 12
@@ -256,8 +258,8 @@ def test_the_search_keeps_to_the_budget_and_the_staff(folders, capsys):
     from simulation.experiments.store import load_results
 
     def seeds(stage: str) -> set[int]:
-        return {int(s) for f in (out / "runs" / stage).iterdir()
-                for s in load_results(f).runs["seed"]}
+        return {int(s) for f in (out / "runs" / stage).glob("*/*/metadata.json")
+                for s in load_results(f.parent).runs["seed"]}
 
     assert not seeds("search") & seeds("recheck")
 

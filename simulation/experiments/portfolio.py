@@ -14,10 +14,11 @@ draws (``experiments/calibration/abc``, weighted draws of its last generation: o
 one state of the world, shared by every community) × a few seeds per draw, each run paired
 with the same community without a programme (``scenarios/no_programme.toml``) on the same
 seed (keyed random numbers: the pair differs only where the programme parts them). A
-community's seeds derive from the portfolio's seed and its name, so communities are
-independent places and adding one leaves the others' runs alone. The runs go through the
-crash-safe store of the sweeps (``store.ResultsStore``: one results folder per community
-and design, a Parquet part per finished run), on the one process pool or Dask: a killed
+community's seeds derive from the portfolio's seed, its name and the draw, so communities
+are independent places, a particle drawn twice gives two realisations, and adding a
+community leaves the others' runs alone. The runs go through the crash-safe store of the
+sweeps (``store.ResultsStore``: one results folder per community, draw and design, a
+Parquet part per finished run), on the one process pool or Dask: a killed
 evaluation completes with the same command, repeating no finished run.
 
 Figures (per community, and for the whole portfolio, summed realisation by realisation):
@@ -451,13 +452,6 @@ def _seed(*entropy: int) -> int:
     return int(np.random.SeedSequence(list(entropy)).generate_state(1, dtype=np.uint32)[0])
 
 
-def community_seed(portfolio: Portfolio, stage: str, community: str) -> int:
-    """The master seed of ``community``'s runs in ``stage``: from the portfolio's seed and the
-    community's name, so that communities are independent places and keep their seeds
-    when others are added."""
-    return _seed(portfolio.seed, STAGES[stage], zlib.crc32(community.encode("utf-8")))
-
-
 def reference_overrides() -> dict[str, Any]:
     """What ``scenarios/no_programme.toml`` changes relative to the baseline."""
     base = load_scenario("baseline").params
@@ -468,46 +462,47 @@ def reference_overrides() -> dict[str, Any]:
 
 @dataclass
 class CommunityPlan:
-    """One community's runs in one stage: a sweep over (option or reference) × draw, its
-    replicates the seeds, with the key of every point."""
+    """One community's runs under one posterior draw in one stage: a sweep over its options
+    (and its no-programme reference), its replicates the draw's seeds, with the option of
+    every point (-1: the reference)."""
 
     community: Community
+    draw: int
     sweep: Any
-    keys: list[tuple[int, int]]  # (option index, or -1 for the reference; draw index)
+    keys: list[int]
     folder: Path
 
 
 def community_plan(portfolio: Portfolio, community: Community, stage: str,
-                   options: Sequence[Mapping[str, Any]], sample: Sequence[Mapping[str, Any]],
-                   seeds: int, root: Path) -> CommunityPlan:
-    """The sweep of ``community`` under ``options`` (the unfunded ones are its reference runs)
-    and the posterior ``sample``, ``seeds`` seeds per draw, stored under ``root``."""
+                   options: Sequence[Mapping[str, Any]], draw: int,
+                   values: Mapping[str, Any], seeds: int, root: Path) -> CommunityPlan:
+    """The sweep of ``community`` under ``options`` (the unfunded ones are its reference
+    runs) and posterior draw number ``draw`` (its ``values``), ``seeds`` seeds, stored under
+    ``root``. Every (community, draw) has seeds of its own (a particle drawn twice is two
+    realisations, not one run counted twice); the options and the reference share them."""
     from .sweep import Sweep
 
     lever_keys = sorted({k for o in options for k in o})
     base_params = portfolio.params(community, {})
-    points: list[dict[str, Any]] = []
-    keys: list[tuple[int, int]] = []
-    none = reference_overrides()
-    for d, draw in enumerate(sample):
-        points.append({**{k: base_params[k] for k in lever_keys}, **none, **draw})
-        keys.append((-1, d))
+    base_levers = {k: base_params[k] for k in lever_keys}
+    points = [{**base_levers, **reference_overrides(), **values}]
+    keys = [-1]
     for o, option in enumerate(options):
-        if not funded(option):
-            continue
-        for d, draw in enumerate(sample):
-            points.append({**{k: base_params[k] for k in lever_keys}, **option, **draw})
-            keys.append((o, d))
+        if funded(option):
+            points.append({**base_levers, **option, **values})
+            keys.append(o)
     scenario = Scenario(community.name, f"portfolio {portfolio.name}: {community.name}",
                         portfolio.path, overrides={
                             **portfolio.base.overrides, "project_weeks": portfolio.project_weeks,
                             "horizon_weeks": portfolio.horizon_weeks, **community.conditions})
-    sweep = Sweep(f"{portfolio.name}-{stage}-{community.name}", scenario, (), seeds,
-                  community_seed(portfolio, stage, community.name),
-                  description=f"portfolio {portfolio.name}, {stage}: {community.name}",
-                  explicit_points=tuple(points))
-    folder = root / stage / f"{_slug(community.name)}-{sweep.design_sha256()[:10]}"
-    return CommunityPlan(community, sweep, keys, folder)
+    master = _seed(portfolio.seed, STAGES[stage], zlib.crc32(community.name.encode("utf-8")),
+                   draw)
+    sweep = Sweep(f"{portfolio.name}-{stage}-{community.name}-draw{draw}", scenario, (), seeds,
+                  master, description=f"portfolio {portfolio.name}, {stage}: "
+                  f"{community.name}, posterior draw {draw}", explicit_points=tuple(points))
+    folder = (root / stage / _slug(community.name)
+              / f"draw-{draw:03d}-{sweep.design_sha256()[:10]}")
+    return CommunityPlan(community, draw, sweep, keys, folder)
 
 
 def _slug(name: str) -> str:
@@ -607,8 +602,8 @@ def read_plans(plans: Sequence[CommunityPlan]) -> pd.DataFrame:
         keys = np.array(plan.keys)
         frame = pd.DataFrame({
             "community": plan.community.name,
-            "option": keys[runs["point"].astype(int), 0],
-            "draw": keys[runs["point"].astype(int), 1],
+            "option": keys[runs["point"].astype(int)],
+            "draw": plan.draw,
             "replicate": runs["replicate"].astype(int).to_numpy(),
             "seed": runs["seed"].astype(np.int64).to_numpy(),
             "status": runs["status"].to_numpy(),
@@ -626,8 +621,9 @@ def simulate(portfolio: Portfolio, stage: str,
     """Run (or complete) every community's ``options`` and reference under ``settings``
     draws × seeds of ``stage``; the tidy frame of their figures and what running cost."""
     sample = posterior_draws(portfolio, stage, settings.draws)
-    plans = [community_plan(portfolio, c, stage, options[c.name], sample, settings.seeds, root)
-             for c in portfolio.communities]
+    plans = [community_plan(portfolio, c, stage, options[c.name], d, values, settings.seeds,
+                            root)
+             for c in portfolio.communities for d, values in enumerate(sample)]
     stats = run_plans(plans, workers, dask, progress, f"{portfolio.name} ({stage})")
     return read_plans(plans), stats
 
