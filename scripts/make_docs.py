@@ -815,6 +815,55 @@ def make_calibration(ctx: Context) -> dict[str, Any]:
     return {"command": command}
 
 
+PORTFOLIO_COMMAND = "sprout portfolio experiments/portfolio_example.toml --search"
+
+
+def _portfolio_file(ctx: Context, name: str) -> Path:
+    """The portfolio file, or for ``--toy`` a copy with tiny communities and searches."""
+    path = ROOT / "experiments" / f"{name}.toml"
+    if not ctx.toy:
+        return path
+    text = path.read_text()
+    text = re.sub(r"^n_residents = \d+", "n_residents = 300", text, flags=re.MULTILINE)
+    text = re.sub(r"^(draws|recheck_draws) = \d+", r"\1 = 2", text, flags=re.MULTILINE)
+    text = re.sub(r"^nfe = \d+", "nfe = 200", text, flags=re.MULTILINE)
+    text = re.sub(r"^horizon_weeks = \d+", "horizon_weeks = 8", text, flags=re.MULTILINE)
+    text = text.replace("[[community]]", "[[community]]\nn_residents = 300", 1) \
+        if "n_residents" not in text else text
+    copy = ctx.out / "toy-files" / f"{name}.toml"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(text)
+    return copy
+
+
+@target("portfolio", PORTFOLIO_COMMAND + " (and experiments/portfolio_funding.toml --search)",
+        "~4-6 min on 2 cores")
+def make_portfolio(ctx: Context) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name, block, document in (("portfolio_example", "portfolio", "README.md"),
+                                  ("portfolio_funding", "portfolio-funding",
+                                   "docs/experiments.md")):
+        out = ctx.out / "portfolio" / name
+        file = _portfolio_file(ctx, name)
+        printed = _cli(["portfolio", str(file), "--search", "--out", str(out), "--workers",
+                        str(ctx.workers), "--quiet"])
+        command = (f"sprout portfolio experiments/{name}.toml --search"
+                   + (" (toy size)" if ctx.toy else ""))
+        finding = "\n".join(line for line in printed.splitlines()
+                            if not line.startswith("Wrote "))
+        finding = finding.replace(str(out), f"out/portfolio/{name}")
+        table = (out / "evaluation.md").read_text(encoding="utf-8")
+        body = f"```\n$ {command}\n{finding.strip()}\n```\n\n{table.strip()}"
+        if document in ("README.md", "docs/experiments.md") and block in blocks(
+                (ctx.root / document).read_text(encoding="utf-8")):
+            write_block(ctx, document, block, body, command)
+        publish_image(ctx, out / "figure.en.png", f"{name}_frontier.png", command)
+        meta = json.loads((out / "portfolio.json").read_text())
+        record[name] = {"command": command, "timing": meta.get("timing"),
+                        "checks": meta.get("checks")}
+    return record
+
+
 @target("speed", "python -m benchmarks.bench_sweep --runs 200 --scaling 20 --no-write",
         "~3-6 min on 2 cores")
 def make_speed(ctx: Context) -> dict[str, Any]:
@@ -902,7 +951,7 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "funding", "discover", "morris",
-         "assumptions", "sobol", "abc", "compare-posterior", "speed")
+         "assumptions", "sobol", "abc", "compare-posterior", "portfolio", "speed")
 
 
 def check(root: Path) -> dict[str, list[str]]:

@@ -1,6 +1,6 @@
 """A foundation's portfolio: many communities, one budget, the staff it has.
 
-A portfolio file (TOML, documented in docs/experiments.md#a-foundations-portfolio) names
+A portfolio file (TOML, documented in docs/portfolio.md) names
 the communities — each with its own conditions (residents or a network file, committee
 support, neighbour familiarity, keen residents, any other community parameter of the
 registry) — the programme's levers per community, fixed or left to the search (a list of

@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
                     "a one-page brief (HTML and PDF, English and Chinese). Runs are stored as "
                     "they finish: a killed command completes when run again.",
         epilog="portfolio files: experiments/portfolio_example.toml (illustrative); the format "
-               "is in docs/experiments.md#a-foundations-portfolio")
+               "is in docs/portfolio.md")
     parser.add_argument("file", help="portfolio file (a path, or a name in experiments/)")
     parser.add_argument("--search", action="store_true",
                         help="search the levers left as lists instead of evaluating fixed ones")
