@@ -278,7 +278,10 @@ class Programme:
             + p.meeting_leader_weight * pop.leads[candidates]
             + p.meeting_member_weight * (pop.group[candidates] >= 0)
         )
-        who = world.draws.top_k("life_meeting", world.week, candidates,
+        # A resident's keyed habit of coming (week 0, not the meeting's week): the meeting
+        # has its regulars, and when meetings start later in another scenario the same
+        # residents are the ones who come.
+        who = world.draws.top_k("life_meeting", 0, candidates,
                                 p.life_meeting_capacity, weights)
         pop.known[who] = True
         pop.raise_familiarity(who, p.meeting_familiarity_gain)

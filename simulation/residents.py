@@ -38,8 +38,7 @@ def update(world: World, announced: bool) -> None:
         reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
         # The chance of hearing from k aware neighbours, looked up (k is a whole number).
         p_hear = world.hearing_chance[aware_neighbours[reached].astype(np.int64)]
-        draws = world.draws.uniform("hear", world.week, reached)
-        pop.hear_of_project(reached[draws < p_hear])
+        pop.hear_of_project(reached[pop.hearing.tick(reached, p_hear)])
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
@@ -93,7 +92,8 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
-    chosen = ready & (world.draws.uniform("found", world.week, eligible) < rate)
+    chosen = np.zeros(eligible.size, dtype=bool)
+    chosen[ready] = pop.founding.tick(eligible[ready], rate[ready])
     founders, terms = eligible[chosen], terms[chosen]
     if pioneer is not None and pioneer in founders:
         # The workers' banquet with the pioneer is the week's event: the pioneer's group

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .community import Community
-from .keyed import Draws
+from .keyed import Draws, EventClock
 from .neighbours import NeighbourCounts
 from .parameters import INTEREST_SHARES, Params
 from .text import Event
@@ -135,6 +135,10 @@ class Population:
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
         self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
+        # When each resident hears of the project from neighbours, and founds a group once
+        # ready: keyed event clocks, so that paired runs wait for the same numbers.
+        self.hearing = EventClock(draws, "hear", n)
+        self.founding = EventClock(draws, "found", n)
         # Counts of acting and aware neighbours, kept as they change once the ties are
         # known (``watch_ties``; ``simulation.neighbours``).
         self.neighbours: NeighbourCounts | None = None

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulation.keyed import Draws, poisson_inverse
+from simulation.keyed import Draws, EventClock, poisson_inverse
 from simulation.model import CommunityModel
 from simulation.scenario import load
 
@@ -52,6 +52,41 @@ def test_poisson_by_inversion(rate):
     assert abs(counts.var() - rate) < 0.05 * rate + 0.01
     # A nearby rate gives each element the same or a nearby count.
     assert (poisson_inverse(u, rate * 1.01) >= counts).all()
+
+
+def _waiting_weeks(clock: EventClock, chance: float, weeks: int) -> np.ndarray:
+    """Week of each resident's first event under a constant weekly chance (weeks if none)."""
+    everyone = np.arange(clock.left.size)
+    when = np.full(everyone.size, weeks)
+    for week in range(weeks):
+        waiting = everyone[when == weeks]
+        when[waiting[clock.tick(waiting, chance)]] = week
+    return when
+
+
+def test_an_event_clock_has_the_weekly_chances_law():
+    # At a constant weekly chance p the first event's week is geometric, as with a fresh
+    # Bernoulli draw each week: P(week = w) = (1 - p)^w p.
+    n, p, weeks = 40_000, 0.1, 12
+    when = _waiting_weeks(EventClock(Draws(5), "test", n), p, weeks)
+    expected = n * np.array([(1 - p) ** w * p for w in range(weeks)] + [(1 - p) ** weeks])
+    assert stats.chisquare(np.bincount(when, minlength=weeks + 1), expected).pvalue > 1e-3
+
+
+def test_an_event_clock_couples_paired_runs():
+    # The same clock, a higher chance: every resident's event comes no later (paired runs
+    # wait for the same numbers); a fresh draw each week would move about half of them later.
+    n = 5_000
+    low = _waiting_weeks(EventClock(Draws(5), "test", n), 0.05, 52)
+    high = _waiting_weeks(EventClock(Draws(5), "test", n), 0.08, 52)
+    assert (high <= low).all() and (high < low).mean() > 0.5
+    # Repeated events: the k-th event's number is keyed by k, so a resident's second event
+    # is the same wait in every run that has given them their first.
+    a, b = EventClock(Draws(5), "test", 3), EventClock(Draws(5), "test", 3)
+    b.left[:] = -1.0  # b's residents had their first event at once
+    b.tick(np.arange(3), 0.0)
+    a.tick(np.arange(3), 1.0)
+    assert np.array_equal(a.left, b.left) and (a.count == 1).all()
 
 
 def test_choices_without_replacement_follow_their_weights():

@@ -8,10 +8,12 @@ checkout of Sprout (e.g. the commit before the keyed random numbers) with the sa
 in a process of its own, through the API every version has (``CommunityModel(rng=seed,
 **params).run_for(weeks)``).
 
-The *floor* says how much of the runs' spread the model's own path dependence leaves to
-chance: the baseline against itself with the same state up to week W and fresh random
-numbers from then on. A condition that changes the runs from week W on cannot be paired
-more tightly than that by random numbers alone.
+The *floor* says how much of the runs' spread is settled by week W: the baseline against
+itself with the same state up to week W and fresh random numbers from then on (event clocks
+redrawn too, which their memorylessness allows). Two scenarios that part at week W and
+shared no numbers afterwards would be paired that tightly; what the shared numbers add
+beyond the floor is what keying buys, and what stays below 1 is the model's path
+dependence after the condition parts the runs.
 """
 
 from __future__ import annotations
@@ -53,7 +55,15 @@ def _groups_at(job: tuple[str, int, int, int | None]) -> int:
     name, seed, week, fresh_from = job
     model = CommunityModel(rng=seed, **load(name).params)
     if fresh_from is not None:
-        model.world.draws = FreshFrom(seed, fresh_from)
+        model.run_for(fresh_from)
+        fresh = model.world.draws = FreshFrom(seed, fresh_from)
+        pop = model.population
+        everyone = np.arange(pop.n)
+        for clock in (pop.hearing, pop.founding):
+            # What a clock still waits for is exponential again (memoryless): fresh numbers.
+            clock.draws = fresh
+            clock.left = fresh.exponential(clock.mechanism, fresh_from, everyone)
+        week -= fresh_from
     model.run_for(week)
     return int(model.groups.n_active)
 
