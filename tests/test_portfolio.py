@@ -286,3 +286,19 @@ def test_the_example_is_illustrative_and_varied():
     for name in ("n_residents", "committee_support", "neighbour_familiarity"):
         assert len({c.conditions.get(name) for c in portfolio.communities}) > 3, name
     assert any("initiative_shape_b" in c.conditions for c in portfolio.communities)
+
+
+def test_an_unfunded_option_counts_as_the_reference(folders):
+    inputs, work = folders
+    path = inputs / "search.toml"
+    path.write_text(SEARCH, encoding="utf-8")
+    portfolio = pf.load(path)
+    options = {c.name: c.options() for c in portfolio.communities}
+    assert all(not pf.funded(o[0]) for o in options.values())
+    frame, _ = pf.simulate(portfolio, "evaluate", options, pf.Settings(2, 1), work / "runs",
+                           progress=False)
+    table, checks = pf.figures(portfolio, frame, {"A": 0, "B": 1}, options)
+    a, total = table.iloc[0], table.iloc[-1]
+    assert not a["funded"] and a["added_groups"] == 0 and a["cost_total"] == 0
+    assert checks["funded"] == ["B"] and checks["staff_used"] == 1
+    assert total["realisations"] == 2

@@ -676,7 +676,9 @@ def figures(portfolio: Portfolio, frame: pd.DataFrame, choice: Mapping[str, int]
             options: Mapping[str, Sequence[Mapping[str, Any]]]
             ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Per community and in total: the table of an allocation's figures (see the module's
-    docstring for the intervals) and the totals with the budget and staff checks."""
+    docstring for the intervals) and the totals with the budget and staff checks. An
+    unfunded option (``n_workers = 0``) is its community's reference runs."""
+    choice = {c: (k if k >= 0 and funded(options[c][k]) else -1) for c, k in choice.items()}
     per = realisations(frame, choice)
     rows = []
     for community in portfolio.communities:
