@@ -378,18 +378,26 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
     keys = group_keys(active)
-    # Whether the leader steps down, whether the group would register (k = 0, 1).
-    exit_draw, registration_draw = world.draws.uniforms("leaders_and_endings", week, keys, 2)
-    steps_down = (exit_draw < p.leader_exit_rate * (1 - maturity) * exit_factor).tolist()
+    # Whether the leader steps down, whether the group would register, whether someone
+    # takes over (k = 0, 1, 2). Leaders step down for their own reasons (moving, work,
+    # family), more often once no worker shares the load; whether the group outlives them
+    # depends on how far it has learned to run itself (its maturity) and on a member willing
+    # to lead.
+    exit_draw, registration_draw, succession_draw = world.draws.uniforms(
+        "leaders_and_endings", week, keys, 3)
+    steps_down = (exit_draw < p.leader_exit_rate * exit_factor).tolist()
+    carried_on = (succession_draw < maturity).tolist()
     would_register = ((maturity >= p.registration_maturity)
                       & (registration_draw < p.registration_rate * p.committee_support)
                       ).tolist()
     min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
     registration_age, registration_size = p.registration_min_age, p.registration_min_size
     handed_over = []
-    for g, exits, registers in zip(active, steps_down, would_register):
+    for g, exits, registers, carries_on in zip(active, steps_down, would_register,
+                                               carried_on):
         if exits:
-            if registry.hand_over(g, p.successor_initiative) is None:
+            successor = registry.hand_over(g, p.successor_initiative) if carries_on else None
+            if successor is None:
                 _dissolve(world, registry, g, "no successor")
                 continue
             handed_over.append(g)

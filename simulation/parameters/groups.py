@@ -110,10 +110,13 @@ class GroupsParams(ProgrammeParams):
         " they drift away.", "groups")
     leader_exit_rate: float = param(
         0.004, "per week", 0.0, 1.0,
-        "Weekly chance a leader of an immature group steps down.", "groups")
+        "Weekly chance a group's leader steps down (moving, work, family); the group "
+        "carries on under a willing member with a chance equal to its maturity, else ends.",
+        "groups")
     post_project_exit_factor: float = param(
         2.0, "times", 0.0, 10.0,
-        "How much more often leaders of immature groups step down once workers have left.",
+        "How much more often leaders step down once workers have left (no one shares "
+        "the load).",
         "groups")
     successor_initiative: float = param(
         0.15, "initiative 0-1", 0.0, 1.0,
