@@ -35,6 +35,7 @@ stochastic uncertainty together.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -804,22 +805,36 @@ def markdown(table: pd.DataFrame, checks: Mapping[str, Any], portfolio: Portfoli
     return "\n".join(lines)
 
 
-def describe_option(option: Mapping[str, Any], keys: Sequence[str] | None = None) -> str:
-    """An option in a few words: ``3 workers × 20 h, 17 wk infiltration, 1,000-yuan grants``."""
+def describe_option(option: Mapping[str, Any], lang: str = "en") -> str:
+    """An option in a few words: ``3 workers × 20 h, 17 wk infiltration, 1,000-yuan grants``,
+    then any other lever that differs from the baseline scenario's (``lang``: "en", "zh")."""
+    zh = lang == "zh"
     if not funded(option):
-        return NOT_FUNDED
-    parts = [f"{option.get('n_workers')} workers × {option.get('worker_hours', 20):g} h"]
+        return "不资助" if zh else NOT_FUNDED
+    n = int(option.get("n_workers", 0))
+    hours = option.get("worker_hours", 20)
+    parts = [f"{n} 名社工 × 每周 {hours:g} 小时" if zh
+             else f"{n} worker{'s' if n != 1 else ''} × {hours:g} h"]
     if "infiltration_weeks" in option:
-        parts.append(f"{option['infiltration_weeks']} wk infiltration")
+        weeks = option["infiltration_weeks"]
+        parts.append(f"下渗 {weeks} 周" if zh else f"{weeks} wk infiltration")
     if "grant_size" in option:
-        parts.append(f"{option['grant_size']:,.0f}-yuan grants")
+        size = f"{option['grant_size']:,.0f}"
+        parts.append(f"每笔资助 {size} 元" if zh else f"{size}-yuan grants")
     if "grant_budget" in option:
-        parts.append(f"{option['grant_budget']:,.0f} grant budget")
+        budget = f"{option['grant_budget']:,.0f}"
+        parts.append(f"资助总额 {budget} 元" if zh else f"{budget} for grants")
     shown = {"n_workers", "worker_hours", "infiltration_weeks", "grant_size", "grant_budget"}
-    for key in keys or option:
-        if key not in shown and key in option:
-            parts.append(f"{key} {option[key]}")
-    return ", ".join(parts)
+    base = _baseline()
+    for key, value in option.items():
+        if key not in shown and base.get(key) != value:
+            parts.append(f"{key} {value}")
+    return ("，" if zh else ", ").join(parts)
+
+
+@functools.cache
+def _baseline() -> dict[str, Any]:
+    return load_scenario("baseline").params
 
 
 def _rel(path: Path) -> str:

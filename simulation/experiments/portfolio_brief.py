@@ -218,24 +218,44 @@ def _allocation_rows(table: pd.DataFrame, options: Mapping[str, Sequence[Mapping
                      choice: Mapping[str, int], lang: str) -> str:
     t = TEXT[lang]
     out = []
+    rows = table[table["community"] != "total"]
+    if len(rows) > MAX_ROWS:  # the funded first, most groups first; the rest in one line
+        ranked = rows.sort_values(["funded", "groups_horizon"], ascending=False)
+        shown = ranked.head(MAX_ROWS - 1)
+        rest = len(rows) - len(shown)
+        table = pd.concat([shown, table[table["community"] == "total"]])
+        more = (f"… and {rest} more communities (evaluation.md)" if lang == "en"
+                else f"…… 另有 {rest} 个社区（见 evaluation.md）")
+    else:
+        more = ""
     for _, r in table.iterrows():
         name = r["community"]
+        if name == "total" and more:
+            out.append(f"<tr><td colspan='6'><small>{more}</small></td></tr>")
         if name == "total":
             label, allocation = f"<b>{t['total']}</b>", ""
             stall = _n(r["stalled_communities"])
         else:
             o = choice[name]
             label = html.escape(name)
-            allocation = (html.escape(pf.describe_option(options[name][o])) if o >= 0
+            allocation = (html.escape(pf.describe_option(options[name][o], lang)) if o >= 0
                           and pf.funded(options[name][o]) else t["not_funded"])
             stall = "-" if not math.isfinite(r["stall"]) else f"{r['stall']:.0%}"
         out.append(
             f"<tr><td>{label}</td><td>{allocation}</td>"
-            f"<td>{_n(r['groups_horizon'])} <small>({_n(r['groups_horizon_low'], 0)}–"
-            f"{_n(r['groups_horizon_high'], 0)})</small></td>"
+            f"<td>{_n(r['groups_horizon'])} <small>{_range(r)}</small></td>"
             f"<td>{_n(r['added_groups'])}</td><td>{_money(r['cost_total'])}</td>"
             f"<td>{stall}</td></tr>")
     return "\n".join(out)
+
+
+MAX_ROWS = 16
+"""Communities listed in the brief's table at most (a larger portfolio: the rest in a line)."""
+
+
+def _range(r: Any) -> str:
+    low, high = _n(r["groups_horizon_low"], 0), _n(r["groups_horizon_high"], 0)
+    return "" if low == high else f"({low}–{high})"
 
 
 CSS = """
@@ -247,7 +267,7 @@ h1 { font-size: 14pt; margin: 0 0 2mm; } h2 { font-size: 10pt; margin: 3mm 0 1mm
 .flag { background: #fff3cd; border: 1px solid #e0c060; padding: 1mm 2mm; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; font-size: 7.6pt; }
 td, th { border-bottom: 1px solid #ddd; padding: 0.6mm 1.2mm; text-align: left; }
-img { width: 150mm; display: block; margin: 1mm auto; }
+img { width: 118mm; display: block; margin: 1mm auto; }
 code { font-size: 7.4pt; } small { color: #666; } .made { font-size: 7.2pt; color: #444; }
 """
 
@@ -270,7 +290,8 @@ def brief_html(lang: str, portfolio: pf.Portfolio, table: pd.DataFrame,
         low, high = calibrated()[n]
         bounds[n] = f"{low:g}" if low == high else f"{low:g}–{high:g}"
     outside = (t["outside"].format(items="; ".join(
-        f"<code>{n}</code> ({counted[n]} {'communities' if lang == 'en' else '个社区'}; "
+        f"<code>{n}</code> ({counted[n]} "
+        f"{('community' if counted[n] == 1 else 'communities') if lang == 'en' else '个社区'}; "
         f"{'calibrated' if lang == 'en' else '校准值'} {bounds[n]})" for n in outside_names))
         if outside_names else t["inside"])
     buys = t["buys_text"].format(
@@ -321,8 +342,11 @@ def write_pdf(html_path: Path, pdf_path: Path) -> str | None:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(html_path.resolve().as_uri())
-            page.pdf(path=str(pdf_path), format="A4", print_background=True,
-                     prefer_css_page_size=True)
+            for scale in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):  # one page: shrink if needed
+                page.pdf(path=str(pdf_path), format="A4", print_background=True,
+                         prefer_css_page_size=True, scale=scale)
+                if pdf_pages(pdf_path) <= 1:
+                    break
             browser.close()
     except Exception as err:  # noqa: BLE001 - a PDF is a convenience: say why, keep the HTML
         return f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"

@@ -103,6 +103,13 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     check_outputs_of(out, OUTPUTS, "portfolio.json", ("portfolio", "sprout_version"),
                      "portfolio")
     out.mkdir(parents=True, exist_ok=True)
+    from .. import __version__
+
+    # Marks the folder as a portfolio's before anything else is written: a command stopped
+    # half-way leaves a folder Sprout recognises as its own and completes when run again.
+    pf.write_json(out / "portfolio.json", {
+        "portfolio": {"name": portfolio.name, "file": portfolio.path}, "status": "running",
+        "sprout_version": __version__})
     args.on_interrupt = (f"the runs finished so far are kept in {out}/runs/; run the same "
                          "command again to complete them")
     workers = args.workers or os.cpu_count() or 1
