@@ -50,7 +50,7 @@ def _metadata(path: Path, keys: Iterable[str]) -> dict[str, Any] | None:
     return None
 
 
-def _stored_kind(folder: Path) -> str | None:
+def stored_kind(folder: Path) -> str | None:
     """The kind of plan (``"run"``, ``"compare"``…) whose results ``folder``'s
     ``metadata.json`` describes, "" for a comparison written before the results store,
     None if it describes none."""
@@ -66,13 +66,13 @@ def is_run_folder(folder: Path) -> bool:
     ``metadata.json`` of its runs while they run)."""
     return (folder.is_dir() and not folder.is_symlink()
             and (_metadata(folder / "summary.json", ("scenario", "seed", "sprout_version"))
-                 is not None or _stored_kind(folder) == "run"))
+                 is not None or stored_kind(folder) == "run"))
 
 
 def is_compare_folder(folder: Path) -> bool:
     """Whether ``folder`` is a folder ``sprout compare`` wrote (by its ``metadata.json``)."""
     return (folder.is_dir() and not folder.is_symlink()
-            and _stored_kind(folder) not in (None, "run"))
+            and stored_kind(folder) not in (None, "run"))
 
 
 def _present(path: Path) -> bool:

@@ -76,3 +76,40 @@ def test_verify_finds_any_difference_but_the_time_taken(tmp_path):
                                                   "final_runs.csv: differs"]
     (fresh / "trials.csv").unlink()
     assert any(d.startswith("trials.csv: missing") for d in differences(fresh, stored))
+
+
+def test_a_stage_runs_into_its_store_and_resumes_it(tmp_path):
+    """A stage is a plan run by the one executor into its results store: its table is read
+    back from there; ``resume`` runs only what is missing and gives the same table; the
+    rows are those of runs made one by one."""
+    from simulation.experiments import load_results
+    from simulation.experiments.calibrate import evaluate
+    from simulation.runner import replicate_seeds, run
+    from simulation.scenario import load
+
+    candidates = sample_candidates(2, 5)
+    seeds = replicate_seeds(9, 2)
+    small = {"n_residents": 400, "project_weeks": 20}
+    candidates = [{**c, **small} for c in candidates]
+    out = tmp_path / "stage"
+    first = evaluate(candidates, ("baseline",), seeds, full=False, workers=1, out=out)
+    stored = load_results(out)
+    assert len(stored.runs) == 4 and stored.metadata["sweep"]["kind"] == "calibration"
+    assert stored.runs["horizon_weeks"].eq(0).all()  # screening: the project year only
+    alone = run({**load("baseline").params, **candidates[1], "horizon_weeks": 0}, seeds[0],
+                details=False).summary
+    row = first[(first["candidate"] == 1) & (first["seed"] == seeds[0])].iloc[0]
+    assert row["groups_project_end"] == alone["groups_project_end"]
+    assert row["founded_project"] == alone["founded_project"]
+    # lose one stored run: resuming runs it alone and the table is the same
+    runs = pd.read_parquet(out / "runs.parquet")
+    runs.iloc[1:].to_parquet(out / "runs.parquet", index=False)
+    (out / "runs.parquet.sha256").unlink()
+    again = evaluate(candidates, ("baseline",), seeds, full=False, workers=1, out=out,
+                     resume=True)
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["sessions"][-1]["ran"] == 1
+    pd.testing.assert_frame_equal(first, again)
+    # without resume the stage's store is replaced: everything runs again
+    evaluate(candidates, ("baseline",), seeds, full=False, workers=1, out=out)
+    assert json.loads((out / "metadata.json").read_text())["sessions"][-1]["ran"] == 4

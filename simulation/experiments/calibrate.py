@@ -16,6 +16,12 @@ Stage 2 screens a second, local Latin hypercube in a box around stage 1's best p
 Stage 3 reruns the best screened sets over the full horizon with many seeds and keeps the
 one closest to the calibration targets. Stage 4 validates it: every scenario, fresh seeds.
 
+Every stage is a plan (``plans.ScenarioPlan``: a point per candidate and scenario, its
+seeds the replicates) run by the one executor into its own results store,
+``--out/stages/STAGE/`` (``runs.parquet``, ``series.parquet``, ``metadata.json``); the
+stage's table is read back from it. ``--resume`` completes the stores an interrupted
+calibration left (each stage's design is checked), without it they are replaced.
+
 Everything is seeded; ``DEFAULTS`` are the settings that produced the stored result in
 ``experiments/calibration/``, so ``sprout calibrate`` reproduces it. It writes into
 ``--out`` (default ``out/calibration``) and replaces the stored files only with ``--store``;
@@ -34,10 +40,9 @@ import numpy as np
 import pandas as pd
 
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
-from ..parallel import pmap
 from ..parameters import BY_NAME
-from ..runner import replicate_seeds, run
-from ..scenario import load
+from ..runner import replicate_seeds
+from ..scenario import Scenario, load
 from ..validation import CALIBRATION, HELD_OUT, calibration_checks, held_out_checks
 from .files import copy_outputs
 from .sweep import EXPERIMENTS_DIR, latin_hypercube
@@ -46,6 +51,8 @@ STORED = EXPERIMENTS_DIR / "calibration"
 """Where the accepted calibration is stored (``accepted.json`` and its runs)."""
 
 OUTPUT_FILES = ("accepted.json", "trials.csv", "final_runs.csv", "validation_runs.csv")
+STAGES = "stages"
+"""The folder (in ``--out``) of every stage's results store."""
 
 FREE: dict[str, tuple[float, float]] = {
     "initiative_shape": (0.3, 1.2),
@@ -90,29 +97,64 @@ def _own_overrides(name: str) -> dict[str, Any]:
     return {k: v for k, v in scenario.overrides.items() if base.get(k) != v}
 
 
-def _job(job: tuple[int, str, dict[str, Any], int, bool]) -> dict[str, Any]:
-    candidate, scenario, params, seed, full = job
-    if not full:
-        params = {**params, "horizon_weeks": 0}
-    # The resident-initiated share (a paired run of its own) is read only from the
-    # baseline's full runs (held-out pattern 5).
-    result = run(params, seed, scenario, details=full and scenario == "baseline")
-    return {"candidate": candidate, "scenario": scenario, "seed": seed, **result.summary}
-
-
 def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], seeds: list[int],
-             full: bool, workers: int, progress: bool = False, desc: str = "runs"
+             full: bool, workers: int, progress: bool = False, desc: str = "runs",
+             out: str | Path | None = None, resume: bool = False, dask: str | None = None
              ) -> pd.DataFrame:
-    """One row of summary figures per candidate, scenario and seed (run in ``workers``
-    processes, in order)."""
+    """One row of summary figures per candidate, scenario and seed, in that order: one plan
+    run by the one executor into the results store ``out`` (a temporary folder if None;
+    ``resume`` completes what it holds, else it is replaced) and read back from it."""
+    from .compare import _folder, execute_stored, stored_summaries
+    from .plans import scenario_plan
+
     base = load("baseline").params
     overrides = {name: _own_overrides(name) for name in scenarios if name != "baseline"}
-    jobs = []
+    points, labels = [], []
     for i, values in enumerate(candidates):
         for name in scenarios:
             params = {**base, **values, **overrides.get(name, {})}
-            jobs.extend((i, name, params, seed, full) for seed in seeds)
-    return pd.DataFrame(pmap(_job, jobs, workers, progress=progress, desc=desc))
+            if not full:
+                params["horizon_weeks"] = 0
+            points.append(Scenario(f"{name} #{i}", overrides=params))
+            labels.append((i, name))
+    # The resident-initiated share (a paired run of its own) is read only from the
+    # baseline's full runs (held-out pattern 5).
+    plan = scenario_plan("calibration", points, seeds, seeds[0] if seeds else 0, label=desc,
+                         details=tuple(full and name == "baseline" for _, name in labels))
+    with _folder(out) as folder:
+        runs, _, _ = execute_stored(plan, folder, workers, progress, resume, dask,
+                                    replace=not resume and (Path(folder) / "metadata.json"
+                                                            ).exists())
+    rows = [{"candidate": labels[point][0], "scenario": labels[point][1], "seed": seed,
+             **summary}
+            for point, seed, summary in zip(runs["point"], runs["seed"],
+                                            stored_summaries(runs))]
+    return pd.DataFrame(rows)
+
+
+STAGE_NAMES = ("global", "local", "final", "validation")
+
+
+def check_stages(out: str | Path) -> None:
+    """Before anything runs: ``UsageError`` if ``out/stages/`` or one of its stage folders
+    is there but is not Sprout's (a link, a file, a folder holding what no calibration
+    stored)."""
+    from ..errors import UsageError
+    from ..folders import check_own_files, stored_kind
+
+    folder = Path(out) / STAGES
+    if not folder.parent.is_dir():
+        return
+    check_own_files(folder.parent, [STAGES], "calibration")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {out}: {folder} is a file, where the calibration stores its "
+                         "runs; it is left alone: choose another folder")
+    for name in STAGE_NAMES:
+        stage = folder / name
+        if stage.is_dir() and any(stage.iterdir()) and stored_kind(stage) != "calibration":
+            raise UsageError(f"--out {out}: {stage} holds files that Sprout did not write "
+                             "(no metadata.json of a calibration's runs); they are left "
+                             "alone: choose another folder")
 
 
 def score(baseline: pd.DataFrame) -> float:
@@ -157,33 +199,40 @@ def _assess(candidate: int, values: dict[str, float], baseline: pd.DataFrame, st
 
 
 def _screen(candidates: list[dict[str, float]], first: int, seeds: list[int], stage: str,
-            workers: int, progress: bool) -> pd.DataFrame:
+            workers: int, progress: bool, out: Path | None = None, resume: bool = False,
+            dask: str | None = None) -> pd.DataFrame:
     runs = evaluate(candidates, ("baseline",), seeds, full=False, workers=workers,
-                    progress=progress, desc=f"{stage}: {len(candidates)} sets")
+                    progress=progress, desc=f"{stage}: {len(candidates)} sets",
+                    out=out and out / stage, resume=resume, dask=dask)
     return pd.DataFrame([_assess(first + i, values, runs[runs["candidate"] == i], stage)
                          for i, values in enumerate(candidates)])
 
 
 def calibrate(settings: Settings = DEFAULTS, out: str | Path = "out/calibration",
-              workers: int = 1, progress: bool = True) -> dict[str, Any]:
-    """Run the four stages into ``out``; return what was accepted (``accepted.json``)."""
+              workers: int = 1, progress: bool = True, resume: bool = False,
+              dask: str | None = None) -> dict[str, Any]:
+    """Run the four stages into ``out`` (each stage's runs into ``out/stages/STAGE/``,
+    completed there with ``resume``); return what was accepted (``accepted.json``)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    stages = out / STAGES
     started = time.time()
     screen_seeds = replicate_seeds(settings.seed, settings.screen_seeds)
     candidates = sample_candidates(settings.candidates, settings.seed)
-    trials = _screen(candidates, 0, screen_seeds, "global", workers, progress)
+    trials = _screen(candidates, 0, screen_seeds, "global", workers, progress, stages,
+                     resume, dask)
     centre = candidates[int(trials.sort_values("score").iloc[0]["candidate"])]
     local = sample_candidates(settings.local_candidates, settings.seed + 3,
                               local_box(centre, settings.local_width))
     trials = pd.concat([trials, _screen(local, len(candidates), screen_seeds, "local",
-                                        workers, progress)])
+                                        workers, progress, stages, resume, dask)])
     candidates += local
 
     finalists = trials.sort_values("score").head(settings.finalists)["candidate"].tolist()
     final_seeds = replicate_seeds(settings.seed + 1, settings.final_seeds)
     final = evaluate([candidates[i] for i in finalists], ("baseline",), final_seeds,
-                     full=True, workers=workers, progress=progress, desc="stage 3: finalists")
+                     full=True, workers=workers, progress=progress, desc="stage 3: finalists",
+                     out=stages / "final", resume=resume, dask=dask)
     final["candidate"] = final["candidate"].map(dict(enumerate(finalists)))
     results = sorted((_assess(i, candidates[i], final[final["candidate"] == i], "final")
                       for i in finalists), key=lambda r: r["score"])
@@ -195,7 +244,8 @@ def calibrate(settings: Settings = DEFAULTS, out: str | Path = "out/calibration"
     validation_seeds = replicate_seeds(settings.seed + 2, settings.final_seeds)
     validation = evaluate([values], ("baseline", *COUNTERFACTUALS), validation_seeds,
                           full=True, workers=workers, progress=progress,
-                          desc="stage 4: validation")
+                          desc="stage 4: validation", out=stages / "validation",
+                          resume=resume, dask=dask)
     validation.to_csv(out / "validation_runs.csv", index=False)
     baseline = validation[validation["scenario"] == "baseline"]
     calibration = calibration_checks(baseline)

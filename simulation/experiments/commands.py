@@ -183,9 +183,11 @@ def _abc_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--draws", type=count, default=abc("predictive_draws"), metavar="M",
                        help="posterior predictive runs (default %(default)s)")
     group.add_argument("--resume", action="store_true",
-                       help="continue the ABC history (abc.db) in --out")
+                       help="continue the ABC history (abc.db) in --out; without --abc, "
+                            "complete the runs an interrupted calibration stored there")
     group.add_argument("--dask", type=dask_type(), metavar="ADDRESS|local",
-                       help="sample on a Dask cluster")
+                       help="run on a Dask cluster (the ABC sampler, or the calibration's "
+                            "runs)")
 
 
 def cmd_calibrate_abc(args: argparse.Namespace) -> int:
@@ -367,16 +369,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     check_outputs_of(out, calibrate.OUTPUT_FILES, "accepted.json",
                      ("accepted", "values", "settings"), "calibration")
+    calibrate.check_stages(out)
     writable_directory(out)
     minutes = (runs * 0.3 + full * 0.8) / 60 / _workers(args)
     if not args.quiet:
         print(f"Calibrating: {runs} screening runs (one year each) and {full} full runs "
               f"on {_workers(args)} processes; about {minutes:.0f} minutes on an idle "
               f"machine; writing {out}/", file=sys.stderr, flush=True)
-    args.on_interrupt = ("calibration is not resumable: rerun the command to start again "
-                         "(the stored result is unchanged)")
+    args.on_interrupt = (f"the runs stored so far are kept in {out / calibrate.STAGES}/; "
+                         "complete them with the same command and --resume (the stored "
+                         "result is unchanged)")
     summary = calibrate.calibrate(settings, out=args.out, workers=_workers(args),
-                                  progress=not args.quiet)
+                                  progress=not args.quiet, resume=args.resume,
+                                  dask=args.dask)
     verdict = "accepted" if summary["accepted"] else "NOT accepted (calibration targets missed)"
     print(f"Calibration {verdict}: baseline {summary['validation_groups_week52_mean']:.1f} "
           f"groups at week {summary['case']['week']} on fresh seeds "
@@ -389,7 +394,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         patterns = summary[key]
         print(f"{title}: {sum(patterns.values())}/{len(patterns)} hold"
               + "".join(f"; fails {k}" for k, ok in patterns.items() if not ok))
-    print(f"Wrote {args.out}/ ({', '.join(calibrate.OUTPUT_FILES)})")
+    print(f"Wrote {args.out}/ ({', '.join(calibrate.OUTPUT_FILES)}; {calibrate.STAGES}/: "
+          "every stage's runs)")
     if args.store:
         copied = calibrate.store(args.out)
         print(f"Stored {len(copied)} files in {calibrate.STORED}/")

@@ -81,7 +81,7 @@ def execute(job: Job) -> Outcome:
 
 def jobs(plan: Plan, skip: set[str] = frozenset(), keep: bool = False) -> list[Job]:
     """The jobs of every run not in ``skip``, in the plan's order."""
-    return [Job(run, plan.params_of(run), plan.scenario_of(run), plan.details, keep,
+    return [Job(run, plan.params_of(run), plan.scenario_of(run), plan.details_of(run), keep,
                 tuple((k, v) for k, v in run.values.items() if k == "scenario"))
             for run in plan.runs() if run.run_id not in skip]
 

@@ -4,11 +4,12 @@ A plan is anything with the shape of ``sweep.Sweep``: ``runs()`` (each run's id,
 replicate, seed and varied values), ``params_of(run)`` and ``scenario_of(run)`` (what the
 run is given), ``describe()`` (what ``metadata.json`` records under ``"sweep"``: its name,
 kind, design hash, varied names, points, replicates, master seed), ``top_level()`` (keys
-written at the top of ``metadata.json``), ``preflight()``, ``size()`` and ``details`` (whether
-each run also makes its paired run for the resident-initiated figures). A sweep is one
+written at the top of ``metadata.json``), ``preflight()``, ``size()`` and ``details_of(run)``
+(whether the run also makes its paired run for the resident-initiated figures). A sweep is one
 (``sweep.load``); :class:`ScenarioPlan` is the other: ``sprout run`` (one scenario),
 ``sprout compare`` (every scenario on the same seeds) and ``compare --posterior`` (every
-scenario under the same posterior draws, draw *i* with seed *i*). ``execute.execute_plan``
+scenario under the same posterior draws, draw *i* with seed *i*) and each stage of
+``sprout calibrate`` (a point per candidate and scenario). ``execute.execute_plan``
 runs either into a results folder; ``store.load_results`` reads either back.
 """
 
@@ -30,9 +31,10 @@ class Plan(Protocol):
     name: str
     path: str
     replicates: int
-    details: bool
 
     def runs(self) -> list[Run]: ...
+
+    def details_of(self, run: Run) -> bool: ...
 
     def params_of(self, run: Run) -> dict[str, Any]: ...
 
@@ -54,19 +56,24 @@ class ScenarioPlan:
     Under a posterior, replicate *r* also takes draw *r*'s values of the free parameters,
     except those a scenario sets itself (``own``)."""
 
-    kind: str  # "run", "compare" or "compare-posterior"
+    kind: str  # "run", "compare", "compare-posterior" or "calibration"
     scenarios: tuple[Scenario, ...]
     seeds: tuple[int, ...]
     master_seed: int
     draws: tuple[dict[str, Any], ...] | None = None
     own: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # more top-level metadata
-    details: bool = True
+    details: bool | tuple[bool, ...] = True  # for every point, or point by point
     path: str = ""
+    label: str = ""  # its name, if not its kind or its one scenario's
 
     @property
     def name(self) -> str:
-        return self.kind if len(self.scenarios) > 1 else self.scenarios[0].name
+        return self.label or (self.kind if len(self.scenarios) > 1
+                              else self.scenarios[0].name)
+
+    def details_of(self, run: Run) -> bool:
+        return self.details if isinstance(self.details, bool) else self.details[run.point]
 
     @property
     def replicates(self) -> int:
@@ -104,7 +111,8 @@ class ScenarioPlan:
     def design(self) -> dict[str, Any]:
         """What determines the results: every scenario's parameters, the seeds, the draws."""
         return {"kind": self.kind, "scenarios": [[s.name, s.params] for s in self.scenarios],
-                "seeds": list(self.seeds), "draws": self.draws, "own": self.own}
+                "seeds": list(self.seeds), "draws": self.draws, "own": self.own,
+                "details": self.details}
 
     def describe(self) -> dict[str, Any]:
         text = json.dumps(self.design(), sort_keys=True, default=str)

@@ -119,8 +119,9 @@ class Sweep:
         return {**self.base.params, **self.fixed, **values}
 
     # --- as a plan (``plans.Plan``): what the executor and the store ask of it --------------
-    details = False
-    """A sweep's runs leave out the paired run for the resident-initiated figures."""
+    def details_of(self, run: Run) -> bool:
+        """A sweep's runs leave out the paired run for the resident-initiated figures."""
+        return False
 
     def params_of(self, run: Run) -> dict[str, Any]:
         return self.params(run.values)
