@@ -62,7 +62,7 @@ def stored(out: Path) -> int:
     import pyarrow.parquet as pq
 
     count = 0
-    for folder in (out / "runs" / "evaluate").glob("*/*"):
+    for folder in (out / "runs" / "evaluate").glob("*"):
         count += len(list((folder / "parts").glob("*.parquet")))
         table = folder / "runs.parquet"
         if table.exists():
@@ -134,9 +134,10 @@ def main() -> int:
     timing = meta["timing"]
     from simulation.experiments.store import load_results
 
-    runs = [load_results(meta.parent).runs
-            for meta in (results / "runs" / "evaluate").glob("*/*/metadata.json")]
-    ids = [i for r in runs for i in r["run_id"]]
+    folders = sorted(m.parent for m in (results / "runs" / "evaluate").glob("*/metadata.json"))
+    runs = [load_results(folder).runs for folder in folders]
+    # A run is its folder's (its community) and its id there.
+    ids = [(str(folder), i) for folder, r in zip(folders, runs) for i in r["run_id"]]
     inside = sum(float(r["elapsed_s"].sum()) for r in runs)
     inside_now = sum(float(r.loc[r["status"] == "done", "elapsed_s"].sum()) for r in runs)
     ran = timing["ran"]
@@ -145,6 +146,7 @@ def main() -> int:
         "wall_s": wall, "cpu_s_reaped": children_cpu() - cpu0,
         "runs_per_s": ran / wall, "runs_per_s_per_core": ran / wall / args.workers,
         "run_s_mean": inside / len(ids),
+        "cpu_s_per_run": (children_cpu() - cpu0) / max(ran, 1),
         "overhead_share": max(0.0, 1 - (inside_now * ran / len(ids)) / (wall * args.workers)),
     }
     figures["checks"] = {"stored_runs": len(ids), "unique_run_ids": len(set(ids)),

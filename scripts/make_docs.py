@@ -824,8 +824,9 @@ def _portfolio_file(ctx: Context, name: str) -> Path:
     if not ctx.toy:
         return path
     text = path.read_text()
-    text = re.sub(r"^n_residents = \d+", "n_residents = 300", text, flags=re.MULTILINE)
-    text = re.sub(r"^(draws|recheck_draws) = \d+", r"\1 = 2", text, flags=re.MULTILINE)
+    text = re.sub(r"^n_residents = \d+", "n_residents = 150", text, flags=re.MULTILINE)
+    text = re.sub(r"^project_weeks = \d+", "project_weeks = 26", text, flags=re.MULTILINE)
+    text = re.sub(r"^(draws|recheck_draws) = \d+", r"\1 = 1", text, flags=re.MULTILINE)
     text = re.sub(r"^nfe = \d+", "nfe = 200", text, flags=re.MULTILINE)
     text = re.sub(r"^horizon_weeks = \d+", "horizon_weeks = 8", text, flags=re.MULTILINE)
     text = text.replace("[[community]]", "[[community]]\nn_residents = 300", 1) \
@@ -842,7 +843,7 @@ def make_portfolio(ctx: Context) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for name, block, document in (("portfolio_example", "portfolio", "README.md"),
                                   ("portfolio_funding", "portfolio-funding",
-                                   "docs/experiments.md")):
+                                   "docs/portfolio.md")):
         out = ctx.out / "portfolio" / name
         file = _portfolio_file(ctx, name)
         printed = _cli(["portfolio", str(file), "--search", "--out", str(out), "--workers",
@@ -854,8 +855,7 @@ def make_portfolio(ctx: Context) -> dict[str, Any]:
         finding = finding.replace(str(out), f"out/portfolio/{name}")
         table = (out / "evaluation.md").read_text(encoding="utf-8")
         body = f"```\n$ {command}\n{finding.strip()}\n```\n\n{table.strip()}"
-        if document in ("README.md", "docs/experiments.md") and block in blocks(
-                (ctx.root / document).read_text(encoding="utf-8")):
+        if block in blocks((ctx.root / document).read_text(encoding="utf-8")):
             write_block(ctx, document, block, body, command)
         publish_image(ctx, out / "figure.en.png", f"{name}_frontier.png", command)
         meta = json.loads((out / "portfolio.json").read_text())

@@ -156,9 +156,9 @@ def _stored_runs(out: Path) -> pd.DataFrame:
     from simulation.experiments.store import load_results
 
     frames = []
-    for meta in sorted((out / "runs" / "evaluate").glob("*/*/metadata.json")):
+    for meta in sorted((out / "runs" / "evaluate").glob("*/metadata.json")):
         runs = load_results(meta.parent).runs
-        frames.append(runs.assign(folder=meta.parent.parent.name, draw=meta.parent.name))
+        frames.append(runs.assign(folder=meta.parent.name))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -221,7 +221,7 @@ def test_an_interrupted_evaluation_completes_without_repeating_runs(folders):
     # As if killed before community B's runs were written: its folder is gone.
     import shutil
 
-    shutil.rmtree(work / "runs" / "evaluate" / "B")
+    shutil.rmtree(next((work / "runs" / "evaluate").glob("B-*")))
     again, stats = pf.simulate(portfolio, "evaluate", options, portfolio.evaluation,
                                work / "runs", progress=False)
     assert stats.stored == 12 and stats.ran == 12
@@ -258,7 +258,7 @@ def test_the_search_keeps_to_the_budget_and_the_staff(folders, capsys):
     from simulation.experiments.store import load_results
 
     def seeds(stage: str) -> set[int]:
-        return {int(s) for f in (out / "runs" / stage).glob("*/*/metadata.json")
+        return {int(s) for f in (out / "runs" / stage).glob("*/metadata.json")
                 for s in load_results(f.parent).runs["seed"]}
 
     assert not seeds("search") & seeds("recheck")
@@ -302,3 +302,18 @@ def test_an_unfunded_option_counts_as_the_reference(folders):
     assert not a["funded"] and a["added_groups"] == 0 and a["cost_total"] == 0
     assert checks["funded"] == ["B"] and checks["staff_used"] == 1
     assert total["realisations"] == 2
+
+
+def test_make_docs_writes_the_worked_example(tmp_path):
+    from test_make_docs import make_docs
+
+    root = make_docs.copy_docs(tmp_path / "docs-copy")
+    assert make_docs.main(["portfolio", "--toy", "--root", str(root), "--workers", "1",
+                           "--out", str(tmp_path / "out")]) == 0
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- begin:portfolio ")[1].split("<!-- end:portfolio -->")[0]
+    assert "Recommended [ILLUSTRATIVE portfolio]: fund" in block
+    assert "| **total** |" in block and "Made with `sprout portfolio" in block
+    funding = (root / "docs" / "portfolio.md").read_text(encoding="utf-8")
+    assert "| The case |" in funding.split("<!-- begin:portfolio-funding")[1]
+    assert (root / "docs" / "images" / "portfolio_example_frontier.png").exists()

@@ -17,8 +17,8 @@ seed (keyed random numbers: the pair differs only where the programme parts them
 community's seeds derive from the portfolio's seed, its name and the draw, so communities
 are independent places, a particle drawn twice gives two realisations, and adding a
 community leaves the others' runs alone. The runs go through the crash-safe store of the
-sweeps (``store.ResultsStore``: one results folder per community, draw and design, a
-Parquet part per finished run), on the one process pool or Dask: a killed
+sweeps (``store.ResultsStore``: one results folder per community and design, a Parquet
+part per finished run), on the one process pool or Dask: a killed
 evaluation completes with the same command, repeating no finished run.
 
 Figures (per community, and for the whole portfolio, summed realisation by realisation):
@@ -463,47 +463,79 @@ def reference_overrides() -> dict[str, Any]:
 
 @dataclass
 class CommunityPlan:
-    """One community's runs under one posterior draw in one stage: a sweep over its options
-    (and its no-programme reference), its replicates the draw's seeds, with the option of
-    every point (-1: the reference)."""
+    """One community's runs in one stage: a sweep over its options (and its no-programme
+    reference) × the posterior draws, with the (option, draw) of every point (option -1:
+    the reference)."""
 
     community: Community
-    draw: int
     sweep: Any
-    keys: list[int]
+    keys: list[tuple[int, int]]
+    seeds_per_draw: int
     folder: Path
 
 
-def community_plan(portfolio: Portfolio, community: Community, stage: str,
-                   options: Sequence[Mapping[str, Any]], draw: int,
-                   values: Mapping[str, Any], seeds: int, root: Path) -> CommunityPlan:
-    """The sweep of ``community`` under ``options`` (the unfunded ones are its reference
-    runs) and posterior draw number ``draw`` (its ``values``), ``seeds`` seeds, stored under
-    ``root``. Every (community, draw) has seeds of its own (a particle drawn twice is two
-    realisations, not one run counted twice); the options and the reference share them."""
-    from .sweep import Sweep
+@functools.cache
+def _draw_sweep() -> type:
+    """``sweep.Sweep`` whose point for draw *d* runs replicates *d·S* … *d·S + S − 1* only
+    (S seeds per draw): each draw has seeds of its own — a particle drawn twice is two
+    realisations, not one run counted twice — while every option and the reference of a
+    draw share them (paired). Seeds and ids are the sweep's own (replicate *r* runs with
+    the *r*-th seed of the master seed; ids ``POINT-rNNN``), so the store checks and
+    resumes these runs as it does a sweep's."""
+    from ..runner import replicate_seeds
+    from .sweep import Run, Sweep, point_id
 
+    @dataclass
+    class DrawSweep(Sweep):
+        draw_of_point: tuple[int, ...] = ()
+        seeds_per_draw: int = 1
+
+        def runs(self) -> list[Run]:
+            seeds = replicate_seeds(self.seed, self.replicates)
+            out = []
+            for index, values in enumerate(self.points()):
+                pid = point_id(values)
+                first = self.draw_of_point[index] * self.seeds_per_draw
+                out += [Run(f"{pid}-r{r:03d}", index, pid, r, seeds[r], values)
+                        for r in range(first, first + self.seeds_per_draw)]
+            return out
+
+        def design(self) -> dict[str, Any]:
+            return {**super().design(), "draw_of_point": list(self.draw_of_point),
+                    "seeds_per_draw": self.seeds_per_draw}
+
+    return DrawSweep
+
+
+def community_plan(portfolio: Portfolio, community: Community, stage: str,
+                   options: Sequence[Mapping[str, Any]], sample: Sequence[Mapping[str, Any]],
+                   seeds: int, root: Path) -> CommunityPlan:
+    """The runs of ``community`` under ``options`` (the unfunded ones are its reference
+    runs) and the posterior ``sample``, ``seeds`` seeds per draw, stored under ``root``."""
     lever_keys = sorted({k for o in options for k in o})
     base_params = portfolio.params(community, {})
     base_levers = {k: base_params[k] for k in lever_keys}
-    points = [{**base_levers, **reference_overrides(), **values}]
-    keys = [-1]
-    for o, option in enumerate(options):
-        if funded(option):
-            points.append({**base_levers, **option, **values})
-            keys.append(o)
+    points: list[dict[str, Any]] = []
+    keys: list[tuple[int, int]] = []
+    for d, values in enumerate(sample):
+        points.append({**base_levers, **reference_overrides(), **values})
+        keys.append((-1, d))
+        for o, option in enumerate(options):
+            if funded(option):
+                points.append({**base_levers, **option, **values})
+                keys.append((o, d))
     scenario = Scenario(community.name, f"portfolio {portfolio.name}: {community.name}",
                         portfolio.path, overrides={
                             **portfolio.base.overrides, "project_weeks": portfolio.project_weeks,
                             "horizon_weeks": portfolio.horizon_weeks, **community.conditions})
-    master = _seed(portfolio.seed, STAGES[stage], zlib.crc32(community.name.encode("utf-8")),
-                   draw)
-    sweep = Sweep(f"{portfolio.name}-{stage}-{community.name}-draw{draw}", scenario, (), seeds,
-                  master, description=f"portfolio {portfolio.name}, {stage}: "
-                  f"{community.name}, posterior draw {draw}", explicit_points=tuple(points))
-    folder = (root / stage / _slug(community.name)
-              / f"draw-{draw:03d}-{sweep.design_sha256()[:10]}")
-    return CommunityPlan(community, draw, sweep, keys, folder)
+    master = _seed(portfolio.seed, STAGES[stage], zlib.crc32(community.name.encode("utf-8")))
+    sweep = _draw_sweep()(
+        f"{portfolio.name}-{stage}-{community.name}", scenario, (), len(sample) * seeds, master,
+        description=f"portfolio {portfolio.name}, {stage}: {community.name}",
+        explicit_points=tuple(points), draw_of_point=tuple(d for _, d in keys),
+        seeds_per_draw=seeds)
+    folder = root / stage / f"{_slug(community.name)}-{sweep.design_sha256()[:10]}"
+    return CommunityPlan(community, sweep, keys, seeds, folder)
 
 
 def _slug(name: str) -> str:
@@ -594,18 +626,19 @@ def _cpu() -> float:
 
 def read_plans(plans: Sequence[CommunityPlan]) -> pd.DataFrame:
     """The stored runs of ``plans`` as one tidy frame: community, option (-1: no programme),
-    draw, replicate, seed, status and the figures."""
+    draw, replicate (the seed within the draw), seed, status and the figures."""
     from .store import load_results
 
     frames = []
     for plan in plans:
         runs = load_results(plan.folder).runs
-        keys = np.array(plan.keys)
+        keys = np.array(plan.keys).reshape(-1, 2)
+        point = runs["point"].astype(int).to_numpy()
         frame = pd.DataFrame({
             "community": plan.community.name,
-            "option": keys[runs["point"].astype(int)],
-            "draw": plan.draw,
-            "replicate": runs["replicate"].astype(int).to_numpy(),
+            "option": keys[point, 0],
+            "draw": keys[point, 1],
+            "replicate": runs["replicate"].astype(int).to_numpy() % plan.seeds_per_draw,
             "seed": runs["seed"].astype(np.int64).to_numpy(),
             "status": runs["status"].to_numpy(),
             **{f: pd.to_numeric(runs[f], errors="coerce").to_numpy() if f in runs
@@ -622,9 +655,8 @@ def simulate(portfolio: Portfolio, stage: str,
     """Run (or complete) every community's ``options`` and reference under ``settings``
     draws × seeds of ``stage``; the tidy frame of their figures and what running cost."""
     sample = posterior_draws(portfolio, stage, settings.draws)
-    plans = [community_plan(portfolio, c, stage, options[c.name], d, values, settings.seeds,
-                            root)
-             for c in portfolio.communities for d, values in enumerate(sample)]
+    plans = [community_plan(portfolio, c, stage, options[c.name], sample, settings.seeds, root)
+             for c in portfolio.communities]
     stats = run_plans(plans, workers, dask, progress, f"{portfolio.name} ({stage})")
     return read_plans(plans), stats
 

@@ -184,6 +184,7 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
         IntegerParameter,
         Model,
         RealParameter,
+        Sample,
         ScalarOutcome,
         SequentialEvaluator,
     )
@@ -222,11 +223,14 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
     if not free:
         row = {**function(), **{f"option:{c}": 0 for c in t.communities}}
         return pd.DataFrame([row]), 1
+    start = [Sample(**{lever_names[c]: k for c, k in choice.items() if c in lever_names})
+             for choice in _feasible_starts(t, portfolio, q)]
     with tempfile.TemporaryDirectory(prefix="sprout-ema-") as folder:
         front, _ = SequentialEvaluator(model).optimize(
             nfe=settings.nfe, searchover="levers", epsilons=epsilons, constraints=constraints,
             rng=portfolio.seed, filename="archive.tar.gz", directory=folder,
-            convergence_freq=max(settings.nfe, 100), logging_freq=10_000)
+            convergence_freq=max(settings.nfe, 100), logging_freq=10_000,
+            initial_population=start)
     front = front.copy()
     for c in t.communities:
         front[f"option:{c}"] = (front[lever_names[c]].astype(int) if c in lever_names else 0)
@@ -240,6 +244,31 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
     table = pd.DataFrame(rows).drop_duplicates(ignore_index=True)
     feasible = (table["cost_p95"] <= budget) & (table["staff"] <= staff)
     return table[feasible].sort_values("cost", ignore_index=True), settings.nfe
+
+
+def _feasible_starts(t: Tables, portfolio: pf.Portfolio, percentile: int,
+                     n: int = 12) -> list[dict[str, int]]:
+    """Allocations within budget and staff to start the search from (the rest of its first
+    population is random): the cheapest, and random ones pared down, community by community,
+    to their cheapest option until they fit. Without them a search over many communities
+    can spend its first generations among allocations that all break a constraint."""
+    rng = np.random.default_rng(portfolio.seed)
+    cheapest = {c: int(np.argmin(np.nanmean(t.cost[c], axis=(1, 2)))) for c in t.communities}
+
+    def fits(choice: dict[str, int]) -> bool:
+        o = objectives(t, choice, percentile)
+        return o["cost_p95"] <= portfolio.budget and o["staff"] <= portfolio.staff
+
+    starts = [cheapest] if fits(cheapest) else []
+    for _ in range(n if starts else 0):
+        choice = {c: int(rng.integers(len(t.options[c]))) for c in t.communities}
+        for c in rng.permutation(t.communities):
+            if fits(choice):
+                break
+            choice[c] = cheapest[c]
+        if fits(choice):
+            starts.append(choice)
+    return starts
 
 
 def pick(front: pd.DataFrame, n: int) -> pd.DataFrame:
