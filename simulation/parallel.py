@@ -1,11 +1,13 @@
 """The one process pool: run a job function over jobs on local spawned processes.
 
-Everything that runs many simulations locally goes through here: replicates
-(``runner.run_replicates``), comparisons, sweeps (``experiments.execute``), calibration,
-the posterior's samplers (``executor``). :func:`completed` yields results as they finish
-and survives a worker that dies (killed, out of memory): the jobs it had in hand run again
-one at a time, and one whose worker dies again is handed to ``dead`` (a sweep records it
-as failed) or raises ``WorkerDiedError``. :func:`imap` gives the same results in the jobs'
+Everything that runs many simulations locally goes through here: the one executor
+(``experiments.execute``: every command's plan — run, compare, sweep, sensitivity, the
+calibration's stages), the posterior's samplers (``executor``), and in memory for
+notebooks and libraries ``runner.run_plan`` / ``run_replicates``, ``ema.summaries``.
+:func:`completed` yields results as they finish and survives a worker that dies (killed,
+out of memory): the jobs it had in hand run again one at a time, and one whose worker
+dies again is handed to ``dead`` (a sweep records it as failed) or raises
+``WorkerDiedError``. :func:`imap` gives the same results in the jobs'
 order. Jobs and the function must be picklable (a module-level function, plain data):
 workers are started with "spawn", a fresh interpreter each, safe beside threads and the
 same on every platform (as Mesa's ``batch_run``). Each worker exits by itself once the

@@ -182,7 +182,8 @@ Plan = list[tuple[dict[str, Any], int, str]]
 def run_plan(plan: Plan, workers: int = 1, progress: bool = True,
              label: str | None = None) -> list[RunResult]:
     """Run every (parameters, seed, scenario) of ``plan`` on the one process pool; results
-    come back in the plan's order."""
+    come back in the plan's order, in memory (notebooks, libraries). The commands run
+    their plans through ``experiments.execute.execute_plan`` into a results store."""
     from .parallel import pmap
 
     return pmap(_run_job, plan, workers, progress=progress, desc=label)

@@ -319,7 +319,8 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
     names = list(FREE)
     plot_marginals(particles, FREE, out / "marginals.png")
     sample = draws(particles, names, settings.predictive_draws, settings.seed + 1)
-    runs, band = predictive(sample, settings.seed + 2, workers, progress, fixed)
+    runs, band = predictive(sample, settings.seed + 2, workers, progress, fixed,
+                            out=out / "stages" / "predictive", resume=resume, dask=dask)
     runs.to_csv(out / "predictive_runs.csv", index=False)
     band.to_csv(out / "predictive_band.csv", index=False)
     plot_predictive(band, int({**_baseline(), **dict(fixed or {})}["project_weeks"]), len(sample),

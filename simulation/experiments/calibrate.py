@@ -132,7 +132,8 @@ def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], see
     return pd.DataFrame(rows)
 
 
-STAGE_NAMES = ("global", "local", "final", "validation")
+STAGE_NAMES = ("global", "local", "final", "validation", "predictive")
+"""The stages' stores (``predictive``: the posterior predictive runs of ``--abc``)."""
 
 
 def check_stages(out: str | Path) -> None:

@@ -201,6 +201,9 @@ def cmd_calibrate_abc(args: argparse.Namespace) -> int:
 
     check_outputs_of(out, abc.OUTPUT_FILES, "posterior.json",
                      ("method", "settings", "posterior"), "posterior calibration")
+    from .calibrate import check_stages
+
+    check_stages(out)
     db = out / abc.DB
     if args.resume and not (db.exists() or db.is_symlink()):
         raise UsageError(f"--resume: {db} does not exist, so there is nothing to continue; "

@@ -193,8 +193,9 @@ def execute_stored(plan: ScenarioPlan, out: str | Path, workers: int = 1,
 
 def stored_summaries(runs: pd.DataFrame) -> list[dict[str, Any]]:
     """Each stored run's summary figures: the columns of its row that are neither the run's
-    fields nor parameters (a figure named like one is stored as ``summary_NAME``), None
-    where a figure has no value."""
+    fields nor parameters (a figure named like one is stored as ``summary_NAME``); a figure
+    without a value is NaN, as the run's summary has it (a None of the summary is stored
+    as NaN too)."""
     from ..parameters import BY_NAME
     from .rows import RUN_COLUMNS
 
@@ -203,12 +204,8 @@ def stored_summaries(runs: pd.DataFrame) -> list[dict[str, Any]]:
     names.update({c: c.removeprefix("summary_") for c in names if c.startswith("summary_")
                   and (c.removeprefix("summary_") in BY_NAME
                        or c.removeprefix("summary_") in RUN_COLUMNS)})
-    out = []
-    for row in runs.to_dict("records"):
-        out.append({key: None if row[column] is None or (isinstance(row[column], float)
-                                                         and row[column] != row[column])
-                    else row[column] for column, key in names.items()})
-    return out
+    return [{key: row[column] for column, key in names.items()}
+            for row in runs.to_dict("records")]
 
 
 def by_scenario(plan: ScenarioPlan, runs: pd.DataFrame, series: pd.DataFrame

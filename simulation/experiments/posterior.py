@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import intervals
 from ..figures import by_name
-from ..runner import replicate_seeds, run_plan
+from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
 from .sweep import EXPERIMENTS_DIR
@@ -101,17 +101,30 @@ def _plain(value: Any) -> Any:
 # --- posterior predictive ---------------------------------------------------------------------
 
 def predictive(sample: Sequence[dict[str, float]], seed: int, workers: int = 1,
-               progress: bool = False, fixed: Mapping[str, Any] | None = None
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+               progress: bool = False, fixed: Mapping[str, Any] | None = None,
+               out: str | Path | None = None, resume: bool = False,
+               dask: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Full-horizon baseline runs, one per posterior draw with its own seed: the runs'
-    summaries and the band of active groups by week (mean, 2.5/25/50/75/97.5%)."""
-    seeds = replicate_seeds(seed, len(sample))
-    plan = [({**_baseline(), **dict(fixed or {}), **_checked(values)}, s, "baseline")
-            for values, s in zip(sample, seeds)]
-    results = run_plan(plan, workers, progress, label="posterior predictive")
-    rows = [{"draw": i, "scenario": r.scenario, "seed": r.seed, **r.summary}
-            for i, r in enumerate(results)]
-    curves = np.array([r.series["active_groups"].to_numpy() for r in results], dtype=float)
+    summaries and the band of active groups by week (mean, 2.5/25/50/75/97.5%). One plan
+    run by the one executor into the results store ``out`` (a temporary folder if None;
+    ``resume`` completes it, else it is replaced) and read back from it."""
+    from .compare import _folder, execute_stored, stored_summaries
+    from .plans import scenario_plan
+
+    baseline = Scenario("baseline", overrides={**_baseline(), **dict(fixed or {})})
+    plan = scenario_plan("calibration", [baseline], replicate_seeds(seed, len(sample)), seed,
+                         draws=tuple(_checked(values) for values in sample),
+                         label="posterior predictive")
+    with _folder(out) as folder:
+        stored, series, _ = execute_stored(
+            plan, folder, workers, progress, resume, dask,
+            replace=not resume and (Path(folder) / "metadata.json").exists())
+    rows = [{"draw": int(row["replicate"]), "scenario": "baseline", "seed": int(row["seed"]),
+             **summary}
+            for row, summary in zip(stored.to_dict("records"), stored_summaries(stored))]
+    weekly = {run_id: part.sort_values("week")["active_groups"].to_numpy()
+              for run_id, part in series.groupby("run_id", sort=False)}
+    curves = np.array([weekly[run_id] for run_id in stored["run_id"]], dtype=float)
     q = np.quantile(curves, [0.025, 0.25, 0.5, 0.75, 0.975], axis=0)
     band = pd.DataFrame({"week": np.arange(curves.shape[1]), "mean": curves.mean(axis=0),
                          "q025": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q975": q[4]})
