@@ -16,6 +16,8 @@ from test_bad_inputs import assert_clean_refusal
 
 from simulation.cli import main
 from simulation.experiments import portfolio as pf
+from simulation.experiments import portfolio_figures as pfig
+from simulation.experiments import portfolio_runs as pr
 
 TINY = """name = "tiny"
 seed = 5
@@ -214,15 +216,15 @@ def test_an_interrupted_evaluation_completes_without_repeating_runs(folders):
     path = inputs / "tiny.toml"
     path.write_text(TINY, encoding="utf-8")
     portfolio = pf.load(path)
-    choice, options = pf.fixed_choice(portfolio)
-    first, stats = pf.simulate(portfolio, "evaluate", options, portfolio.evaluation,
+    choice, options = pfig.fixed_choice(portfolio)
+    first, stats = pr.simulate(portfolio, "evaluate", options, portfolio.evaluation,
                                work / "runs", progress=False)
     assert stats.ran == 24
     # As if killed before community B's runs were written: its folder is gone.
     import shutil
 
     shutil.rmtree(next((work / "runs" / "evaluate").glob("B-*")))
-    again, stats = pf.simulate(portfolio, "evaluate", options, portfolio.evaluation,
+    again, stats = pr.simulate(portfolio, "evaluate", options, portfolio.evaluation,
                                work / "runs", progress=False)
     assert stats.stored == 12 and stats.ran == 12
     key = ["community", "option", "draw", "replicate"]
@@ -295,9 +297,9 @@ def test_an_unfunded_option_counts_as_the_reference(folders):
     portfolio = pf.load(path)
     options = {c.name: c.options() for c in portfolio.communities}
     assert all(not pf.funded(o[0]) for o in options.values())
-    frame, _ = pf.simulate(portfolio, "evaluate", options, pf.Settings(2, 1), work / "runs",
+    frame, _ = pr.simulate(portfolio, "evaluate", options, pf.Settings(2, 1), work / "runs",
                            progress=False)
-    table, checks = pf.figures(portfolio, frame, {"A": 0, "B": 1}, options)
+    table, checks = pfig.figures(portfolio, frame, {"A": 0, "B": 1}, options)
     a, total = table.iloc[0], table.iloc[-1]
     assert not a["funded"] and a["added_groups"] == 0 and a["cost_total"] == 0
     assert checks["funded"] == ["B"] and checks["staff_used"] == 1

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..provenance import line as provenance_line
 from . import portfolio as pf
+from . import portfolio_figures as pfig
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -238,7 +239,7 @@ def _allocation_rows(table: pd.DataFrame, options: Mapping[str, Sequence[Mapping
         else:
             o = choice[name]
             label = html.escape(name)
-            allocation = (html.escape(pf.describe_option(options[name][o], lang)) if o >= 0
+            allocation = (html.escape(pfig.describe_option(options[name][o], lang)) if o >= 0
                           and pf.funded(options[name][o]) else t["not_funded"])
             stall = "-" if not math.isfinite(r["stall"]) else f"{r['stall']:.0%}"
         out.append(
@@ -322,7 +323,7 @@ def brief_html(lang: str, portfolio: pf.Portfolio, table: pd.DataFrame,
 </table>
 <img src="{html.escape(figure)}" alt="frontier">
 <h2>{t['buys']}</h2><p>{buys}</p>
-<h2>{t['assumes']}</h2><p>{t['assumes_text'].format(posterior=html.escape(pf._rel(portfolio.posterior)))}
+<h2>{t['assumes']}</h2><p>{t['assumes_text'].format(posterior=html.escape(pfig._rel(portfolio.posterior)))}
 {outside}</p>
 <h2>{t['made']}</h2><p class="made">{made}</p>
 </body></html>

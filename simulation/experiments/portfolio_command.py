@@ -70,6 +70,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
     from ..folders import check_outputs_of
     from . import portfolio as pf
+    from . import portfolio_figures as pfig
 
     portfolio = pf.load(args.file)
     if args.search:
@@ -94,7 +95,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         changes = {k: v for k, v in (("draws", args.draws), ("seeds", args.seeds))
                    if v is not None}
         portfolio = replace(portfolio, evaluation=replace(portfolio.evaluation, **changes))
-        choice, _ = pf.fixed_choice(portfolio)
+        choice, _ = pfig.fixed_choice(portfolio)
         staff = sum(int(c.levers.get("n_workers", 0)) for c in portfolio.communities)
         if staff > portfolio.staff:
             raise UsageError(f"{portfolio.path}: portfolio.staff: the allocation needs {staff} "
@@ -107,7 +108,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
     # Marks the folder as a portfolio's before anything else is written: a command stopped
     # half-way leaves a folder Sprout recognises as its own and completes when run again.
-    pf.write_json(out / "portfolio.json", {
+    pfig.write_json(out / "portfolio.json", {
         "portfolio": {"name": portfolio.name, "file": portfolio.path}, "status": "running",
         "sprout_version": __version__})
     args.on_interrupt = (f"the runs finished so far are kept in {out}/runs/; run the same "
@@ -119,15 +120,16 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace, portfolio: Any, out: Path, workers: int) -> int:
-    from . import portfolio as pf
+    from . import portfolio_figures as pfig
+    from . import portfolio_runs as pr
 
-    choice, options = pf.fixed_choice(portfolio)
-    frame, stats = pf.simulate(portfolio, "evaluate", options, portfolio.evaluation,
+    choice, options = pfig.fixed_choice(portfolio)
+    frame, stats = pr.simulate(portfolio, "evaluate", options, portfolio.evaluation,
                                out / "runs", workers, args.dask, not args.quiet)
-    table, checks = pf.figures(portfolio, frame, choice, options)
+    table, checks = pfig.figures(portfolio, frame, choice, options)
     chosen = {c.name: options[c.name][0] for c in portfolio.communities}
-    domain = pf.domain_notes(portfolio, chosen)
-    text = pf.markdown(table, checks, portfolio, portfolio.evaluation, options, choice)
+    domain = pfig.domain_notes(portfolio, chosen)
+    text = pfig.markdown(table, checks, portfolio, portfolio.evaluation, options, choice)
     (out / "evaluation.md").write_text(text + "\n", encoding="utf-8")
     table.to_csv(out / "evaluation.csv", index=False)
     return _finish(args, portfolio, out, table, checks, options, choice, domain, stats.__dict__,
@@ -136,6 +138,7 @@ def _evaluate(args: argparse.Namespace, portfolio: Any, out: Path, workers: int)
 
 def _search(args: argparse.Namespace, portfolio: Any, out: Path, workers: int) -> int:
     from . import portfolio as pf
+    from . import portfolio_figures as pfig
     from . import portfolio_search as ps
 
     result = ps.search(portfolio, out / "runs", workers, args.dask, not args.quiet,
@@ -151,10 +154,10 @@ def _search(args: argparse.Namespace, portfolio: Any, out: Path, workers: int) -
         portfolio, levers, f"The allocation `{_command(args)}` recommends; evaluate it on "
         "fresh seeds with `sprout portfolio` on this file."), encoding="utf-8")
     choice = result.choice(result.recommended)
-    table, checks = pf.figures(portfolio, result.recheck_frame, choice, result.recheck_options)
-    domain = pf.domain_notes(portfolio, levers)
+    table, checks = pfig.figures(portfolio, result.recheck_frame, choice, result.recheck_options)
+    domain = pfig.domain_notes(portfolio, levers)
     settings = pf.Settings(portfolio.search.recheck_draws, portfolio.search.recheck_seeds)
-    text = pf.markdown(table, checks, portfolio, settings, result.recheck_options, choice)
+    text = pfig.markdown(table, checks, portfolio, settings, result.recheck_options, choice)
     (out / "evaluation.md").write_text(
         "Recommended allocation, re-checked on fresh draws and seeds:\n\n" + text + "\n",
         encoding="utf-8")
@@ -175,6 +178,7 @@ def _finish(args: argparse.Namespace, portfolio: Any, out: Path, table: Any, che
     from ..provenance import provenance
     from . import portfolio as pf
     from . import portfolio_brief as brief
+    from . import portfolio_figures as pfig
 
     command = _command(args)
     robust = checks["groups_robust"]
@@ -200,10 +204,10 @@ def _finish(args: argparse.Namespace, portfolio: Any, out: Path, table: Any, che
                           "illustrative": portfolio.illustrative},
             "command": command, "mode": "search" if search else "evaluate",
             "checks": checks, "domain": domain, "timing": timing,
-            "allocation": {c: pf.describe_option(options[c][k]) if k >= 0 else pf.NOT_FUNDED
+            "allocation": {c: pfig.describe_option(options[c][k]) if k >= 0 else pf.NOT_FUNDED
                            for c, k in choice.items()},
             "sprout_version": __version__, "provenance": provenance()}
-    pf.write_json(out / "portfolio.json", meta)
+    pfig.write_json(out / "portfolio.json", meta)
     if not args.quiet:
         print(text)
         print()

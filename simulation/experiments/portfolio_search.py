@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from . import portfolio as pf
+from . import portfolio_runs as pr
 
 
 @dataclass
@@ -292,7 +293,7 @@ def search(portfolio: pf.Portfolio, root: Path, workers: int = 1, dask: str | No
     else:
         options = {c.name: c.options() for c in portfolio.communities}
     start = time.perf_counter()
-    frame, stats = pf.simulate(portfolio, "search", options,
+    frame, stats = pr.simulate(portfolio, "search", options,
                                pf.Settings(settings.draws, settings.seeds), root, workers,
                                dask, progress)
     t = tables(frame, options, settings.draws, settings.seeds)
@@ -306,7 +307,7 @@ def search(portfolio: pf.Portfolio, root: Path, workers: int = 1, dask: str | No
     # Fresh draws and seeds for the options the candidates use.
     used = {c: sorted({int(k) for k in chosen[f"option:{c}"]}) for c in options}
     recheck_options = {c: [options[c][k] for k in used[c]] for c in options}
-    recheck_frame, recheck_stats = pf.simulate(
+    recheck_frame, recheck_stats = pr.simulate(
         portfolio, "recheck", recheck_options,
         pf.Settings(settings.recheck_draws, settings.recheck_seeds), root, workers, dask,
         progress)
