@@ -864,6 +864,52 @@ def make_portfolio(ctx: Context) -> dict[str, Any]:
     return record
 
 
+def portfolio_speed_table(results: list[dict[str, Any]]) -> str:
+    """The portfolio benchmark's stored measurements (``benchmarks/results/*/
+    bench_portfolio.json``) as a table, smallest first."""
+    lines = ["| size (communities × residents × draws; runs with the references) | first "
+             "session killed after | resumed: runs | wall | runs/s per core | CPU per run | "
+             "overhead | load (1 min) before → after | commit |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: r["figures"]["planned_runs"]):
+        f = r["figures"]
+        s = f["resumed_session"]
+        ok = f["checks"]["all_planned_runs_stored_once"] and f["checks"][
+            "resumed_ran_only_missing"]
+        lines.append(
+            f"| {f['communities']} × {f['residents']:,} × {f['draws']} "
+            f"({f['planned_runs']:,}) | {f.get('first_session', {}).get('killed_after_runs', '-')}"
+            f" runs | {s['ran']:,} ({'every run stored once' if ok else 'CHECK FAILED'}) | "
+            f"{s['wall_s']:,.0f} s | {s['runs_per_s_per_core']:.2f} | "
+            f"{s['cpu_s_per_run'] * 1000:,.0f} ms | {s['overhead_share']:.0%} | "
+            f"{r['load_before'][0]} → {r['load_after'][0]} | {r.get('commit')}"
+            f"{' (dirty)' if r.get('dirty') else ''} |")
+    lines.append(
+        "\nEach row: `python -m benchmarks.bench_portfolio --communities C --residents N "
+        "--draws D` — a Dask `LocalCluster` of 2 single-threaded workers runs the portfolio's "
+        "evaluation (every community with 3 workers, paired with its no-programme reference "
+        "on the same seeds), is SIGKILLed with its whole process group once 30% of the runs "
+        "are stored, and the same command completes it. Runs per second per core and CPU per "
+        "run are the resumed session's, the references (no workers: cheaper) included; "
+        "overhead is the share of the workers' wall time not spent inside a run (Dask, the "
+        "store's writes, the cluster's start, and on this shared machine waiting for a core: "
+        "read it with the load).")
+    return "\n".join(lines)
+
+
+@target("portfolio-speed", "python -m benchmarks.bench_portfolio (stored results)",
+        "seconds (reads benchmarks/results/*/bench_portfolio.json)")
+def make_portfolio_speed(ctx: Context) -> dict[str, Any]:
+    results = [json.loads(p.read_text())
+               for p in sorted((ROOT / "benchmarks" / "results").glob("*/bench_portfolio.json"))]
+    if not results:
+        raise DocsError("no benchmarks/results/*/bench_portfolio.json: run "
+                        "python -m benchmarks.bench_portfolio first")
+    command = "python -m benchmarks.bench_portfolio"
+    write_block(ctx, "README.md", "portfolio-speed", portfolio_speed_table(results), command)
+    return {"command": command, "measurements": len(results)}
+
+
 @target("speed", "python -m benchmarks.bench_sweep --runs 200 --scaling 20 --no-write",
         "~3-6 min on 2 cores")
 def make_speed(ctx: Context) -> dict[str, Any]:
@@ -951,7 +997,8 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "funding", "discover", "morris",
-         "assumptions", "sobol", "abc", "compare-posterior", "portfolio", "speed")
+         "assumptions", "sobol", "abc", "compare-posterior", "portfolio", "portfolio-speed",
+         "speed")
 
 
 def check(root: Path) -> dict[str, list[str]]:
