@@ -319,3 +319,23 @@ def test_make_docs_writes_the_worked_example(tmp_path):
     funding = (root / "docs" / "portfolio.md").read_text(encoding="utf-8")
     assert "| The case |" in funding.split("<!-- begin:portfolio-funding")[1]
     assert (root / "docs" / "images" / "portfolio_example_frontier.png").exists()
+
+
+def test_within_domain_offers_only_what_the_calibration_covered(folders):
+    from simulation.experiments.portfolio_search import restrict_to_domain
+
+    inputs, _ = folders
+    path = inputs / "domain.toml"
+    path.write_text(SEARCH.replace("n_workers = [0, 1, 2]", "n_workers = [0, 2, 3]")
+                    .replace("n_residents = 150", "n_residents = 5000")
+                    .replace("project_weeks = 6\nhorizon_weeks = 4\n", "")
+                    .replace("infiltration_weeks = 2", "infiltration_weeks = [4, 17]"),
+                    encoding="utf-8")
+    portfolio = pf.load(path)
+    kept, dropped = restrict_to_domain(portfolio)
+    # A: the case's size; only 3 workers were calibrated (2 is outside), both infiltrations
+    # were validated (one month and four).
+    assert [o["n_workers"] for o in kept["A"]] == [0, 3, 3]
+    assert dropped["A"] == 2
+    # B: 250 residents lie outside the domain whatever the levers: not funded.
+    assert [o["n_workers"] for o in kept["B"]] == [0] and dropped["B"] == 4
