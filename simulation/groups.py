@@ -380,13 +380,13 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     keys = group_keys(active)
     # Whether the leader steps down, whether the group would register, whether someone
     # takes over (k = 0, 1, 2). Leaders step down for their own reasons (moving, work,
-    # family), more often once no worker shares the load; whether the group outlives them
-    # depends on how far it has learned to run itself (its maturity) and on a member willing
-    # to lead.
+    # family), more often once no worker shares the load. While the project runs the
+    # workers help a willing member take over; after it, the group outlives its leader only
+    # as far as it has learned to run itself (its maturity).
     exit_draw, registration_draw, succession_draw = world.draws.uniforms(
         "leaders_and_endings", week, keys, 3)
     steps_down = (exit_draw < p.leader_exit_rate * exit_factor).tolist()
-    carried_on = (succession_draw < maturity).tolist()
+    carried_on = (world.in_project | (succession_draw < maturity)).tolist()
     would_register = ((maturity >= p.registration_maturity)
                       & (registration_draw < p.registration_rate * p.committee_support)
                       ).tolist()

@@ -110,8 +110,9 @@ class GroupsParams(ProgrammeParams):
         " they drift away.", "groups")
     leader_exit_rate: float = param(
         0.004, "per week", 0.0, 1.0,
-        "Weekly chance a group's leader steps down (moving, work, family); the group "
-        "carries on under a willing member with a chance equal to its maturity, else ends.",
+        "Weekly chance a group's leader steps down (moving, work, family); a willing "
+        "member takes over (after the project only with a chance equal to the group's "
+        "maturity), else the group ends.",
         "groups")
     post_project_exit_factor: float = param(
         2.0, "times", 0.0, 10.0,
