@@ -146,12 +146,6 @@ class Portfolio:
     def staff_needed(self, options: Mapping[str, Mapping[str, Any]]) -> int:
         return sum(int(options[c.name].get("n_workers", 0)) for c in self.communities)
 
-    def with_levers(self, chosen: Mapping[str, Mapping[str, Any]]) -> Portfolio:
-        """A copy with every community's levers fixed as ``chosen`` says."""
-        communities = tuple(Community(c.name, c.conditions, dict(chosen[c.name]))
-                            for c in self.communities)
-        return Portfolio(**{**self.__dict__, "communities": communities})
-
 
 # --- reading and checking a portfolio file ----------------------------------------------------
 
