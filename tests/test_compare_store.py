@@ -66,6 +66,15 @@ def test_the_comparison_is_stored_and_checked(serial):
     pd.testing.assert_frame_equal(written, again, check_dtype=False)
 
 
+def test_discovery_needs_a_sweep(serial, capsys):
+    before = sorted(p.name for p in serial.iterdir())
+    capsys.readouterr()
+    assert main(["discover", str(serial), "--target", "groups_horizon>=1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "comparison, not of a sweep" in err[0]
+    assert sorted(p.name for p in serial.iterdir()) == before
+
+
 def test_a_damaged_store_is_refused_by_name(serial, tmp_path):
     import shutil
 

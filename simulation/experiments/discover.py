@@ -199,6 +199,8 @@ def _limits(box: Any, box_init: pd.DataFrame, x: pd.DataFrame) -> dict[str, Any]
     lim = box.box_lim
     limits = {}
     for name in x.columns:
+        if name not in lim.columns:  # an input PRIM could not use restricts nothing
+            continue
         low, high = lim.loc[0, name], lim.loc[1, name]
         if isinstance(low, set):
             if set(low) != set(box_init.loc[0, name]):
@@ -396,6 +398,15 @@ def write_discovery(directory: str | Path, target: Target | str, by: str = "run"
     from .store import load_results
 
     results = load_results(directory)
+    kind = results.metadata["sweep"].get("kind", "sweep")
+    if kind != "sweep":
+        from .files import ResultsError
+
+        what = {"run": "sprout run", "compare": "comparison",
+                "compare-posterior": "comparison under the posterior",
+                "calibration": "calibration stage"}.get(kind, kind)
+        raise ResultsError(f"{directory} holds the runs of a {what}, not of a sweep: scenario "
+                           "discovery needs a sweep's varied parameters (sprout sweep FILE)")
     done = results.done
     inputs = [name for name in results.varied if done[name].nunique() > 1]
     discovery = discover(done, inputs, target, by, threshold, max_boxes)
