@@ -98,6 +98,12 @@ def hostile(tmp_path_factory) -> Path:
     (d / "abc_fifo").mkdir()
     os.mkfifo(d / "abc_fifo" / "abc.db")
     (d / "abc_none").mkdir()
+    (d / "cal_foreign" / "stages" / "global").mkdir(parents=True)  # a user's folder there
+    (d / "cal_foreign" / "stages" / "global" / "notes.txt").write_text("mine\n")
+    (d / "cal_stages_file").mkdir()
+    (d / "cal_stages_file" / "stages").write_text("a user's file\n")
+    (d / "cal_stages_link").mkdir()
+    (d / "cal_stages_link" / "stages").symlink_to(d / "abc_none")
     for i in range(1200):  # scenarios extending one another, 1,200 deep
         (d / f"chain{i}.toml").write_text(f"extends = 'chain{i + 1}.toml'\n")
     (d / "chain1200.toml").write_text("name = 'end'\n")
@@ -111,6 +117,19 @@ def sweep_results(hostile, tmp_path_factory) -> Path:
     (hostile / "sw_ok.toml").write_text(SWEEP + SMALL + "[vary]\ngrant_size = [500.0, 1000.0]\n")
     out = tmp_path_factory.mktemp("sweep") / "tiny"
     run_sweep(load(hostile / "sw_ok.toml"), out, workers=1, progress=False)
+    return out
+
+
+TINY = ("--set", "n_residents=100", "--set", "project_weeks=4", "--set", "horizon_weeks=0",
+        "--set", "infiltration_weeks=2", "--workers", "1")
+
+
+@pytest.fixture(scope="module")
+def compare_results(tmp_path_factory) -> Path:
+    """A comparison's folder: its stored runs and table."""
+    out = tmp_path_factory.mktemp("compare") / "cmp"
+    assert main(["compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out",
+                 str(out)]) == 0
     return out
 
 
@@ -260,6 +279,26 @@ CASES: list[tuple[str, ...]] = [
     ("calibrate", "--abc", "--resume", "--out", "{h}/abc_fifo"),
     *[("discover", "{results}", "--target", f"groups_horizon>={value}")
       for value in ("nan", "inf", "-inf", "1e999")],
+    # the one pipeline: every command's runs in a results store
+    ("compare", "baseline", "no_grants", "--resume", "--overwrite"),
+    ("compare", "baseline", "--dask", "nope"), ("compare", "baseline", "--dask", "tcp://h:0"),
+    ("compare", "baseline", "no_grants", "--seeds", "3", *TINY, "--out", "{compare}",
+     "--resume"),  # other seeds: another comparison's runs
+    ("compare", "baseline", "no_programme", "--seeds", "2", *TINY, "--out", "{compare}",
+     "--resume"),  # other scenarios
+    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--set", "grant_size=900",
+     "--out", "{compare}", "--resume"),  # other values
+    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{compare}"),
+    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{results}",
+     "--resume"),  # a sweep's folder
+    ("compare", "baseline", "--out", "{results}", "--overwrite"),
+    ("run", *TINY, "--out", "{results}"), ("run", *TINY, "--out", "{results}", "--overwrite"),
+    ("run", *TINY, "--out", "{compare}", "--overwrite"),
+    ("sweep", "{h}/sw_ok.toml", "--out", "{compare}", "--resume"),
+    ("discover", "{compare}", "--target", "groups_horizon>=1"),
+    ("calibrate", "--out", "{h}/cal_foreign"), ("calibrate", "--out", "{h}/cal_stages_file"),
+    ("calibrate", "--out", "{h}/cal_stages_link"),
+    ("calibrate", "--abc", "--out", "{h}/cal_foreign"),
     # results folders
     *[(command, f"{{broken:{name}}}", *extra) for name in DAMAGES
       for command, *extra in (("report",), ("discover", "--target", "groups_horizon>=1"))],
@@ -280,8 +319,9 @@ def _alarm(signum, frame):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[" ".join(c) or "(nothing)" for c in CASES])
-def test_hostile_input_is_refused_in_one_line(case, hostile, sweep_results, tmp_path,
-                                              tmp_path_factory, monkeypatch, capsys):
+def test_hostile_input_is_refused_in_one_line(case, hostile, sweep_results, compare_results,
+                                              tmp_path, tmp_path_factory, monkeypatch,
+                                              capsys):
     base = tmp_path_factory.getbasetemp() / "hostile-broken"
     base.mkdir(exist_ok=True)
     argv = []
@@ -296,6 +336,7 @@ def test_hostile_input_is_refused_in_one_line(case, hostile, sweep_results, tmp_
                 DAMAGES[name](copy, elsewhere)
             arg = str(copy)
         argv.append(arg.replace("{h}", str(hostile)).replace("{results}", str(sweep_results))
+                    .replace("{compare}", str(compare_results))
                     .replace("{s}", str(SCENARIO_DIR)))
     work = tmp_path / "cwd"
     work.mkdir()
@@ -303,7 +344,8 @@ def test_hostile_input_is_refused_in_one_line(case, hostile, sweep_results, tmp_
     import simulation.viz.commands as viz
 
     monkeypatch.setattr(viz.subprocess, "Popen", _no_server)
-    folders = [hostile, sweep_results] + [Path(a) for a in argv if a.startswith(str(base))]
+    folders = [hostile, sweep_results, compare_results] + [
+        Path(a) for a in argv if a.startswith(str(base))]
     before = _listing(folders)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)
