@@ -149,9 +149,9 @@ def test_compare_posterior_command(posterior, tmp_path, capsys, monkeypatch):
                  "--draws", "2", "--workers", "1", "--out", str(out)]) == 0
     assert "posterior draws" in capsys.readouterr().out
     assert json.loads((out / "metadata.json").read_text())["draws"] == 2
-    # The default folder is written beside it and moved into place as a whole: a file of
-    # the user's in it stops a second comparison (and stays); without it, the second
-    # replaces the first and leaves no staging folder behind.
+    # The default folder holds Sprout's outputs only: a file of the user's in it stops a
+    # second comparison (and stays); without it, the second replaces the first's outputs
+    # (a fresh store, not a resumed one) and leaves nothing hidden behind.
     monkeypatch.chdir(tmp_path)
     argv = ["compare", "baseline", "no_programme", *sets, "--posterior", str(posterior),
             "--draws", "2", "--workers", "1"]
@@ -160,9 +160,12 @@ def test_compare_posterior_command(posterior, tmp_path, capsys, monkeypatch):
     (folder / "notes.txt").write_text("mine")
     assert main(argv) == 2 and (folder / "notes.txt").read_text() == "mine"
     (folder / "notes.txt").unlink()
-    first = (folder / "metadata.json").stat().st_ino
+    meta = json.loads((folder / "metadata.json").read_text())
+    meta["sessions"][0]["earlier"] = True
+    (folder / "metadata.json").write_text(json.dumps(meta))
     assert main(argv) == 0
-    assert (folder / "metadata.json").stat().st_ino != first  # a new folder, in place
+    sessions = json.loads((folder / "metadata.json").read_text())["sessions"]
+    assert len(sessions) == 1 and "earlier" not in sessions[0]  # replaced, in place
     assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []
 
 

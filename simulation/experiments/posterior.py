@@ -310,7 +310,6 @@ def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
     import os
 
     from ..errors import UsageError
-    from ..provenance import provenance
 
     source = Path(args.posterior or STORED)
     if not (source / "particles.csv").exists():
@@ -326,13 +325,10 @@ def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
                                     dask=getattr(args, "dask", None),
                                     replace=getattr(args, "replace", False),
                                     clear=getattr(args, "clear", None))
-    from .. import __version__
-
     text = posterior_markdown(table, str(source))
-    meta = {"scenarios": [s.as_dict() for s in scenarios], "posterior": str(source),
-            "draws": args.draws, "master_seed": args.seed,
-            "seeds": replicate_seeds(args.seed, args.draws), "sprout_version": __version__,
-            "provenance": provenance()}
+    stored = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    meta = {key: stored[key] for key in ("scenarios", "posterior", "draws", "master_seed",
+                                         "seeds", "sprout_version", "provenance")}
     runs.to_csv(out / "runs.csv", index=False)
     table.to_csv(out / "compare_posterior.csv", index=False)
     (out / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
