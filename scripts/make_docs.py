@@ -852,7 +852,10 @@ def make_portfolio(ctx: Context) -> dict[str, Any]:
                    + (" (toy size)" if ctx.toy else ""))
         finding = "\n".join(line for line in printed.splitlines()
                             if not line.startswith("Wrote "))
-        finding = finding.replace(str(out), f"out/portfolio/{name}")
+        from simulation.experiments.portfolio import load as load_portfolio
+
+        # As a reader's command would print it: the default folder, out/portfolio/NAME.
+        finding = finding.replace(str(out), f"out/portfolio/{load_portfolio(file).name}")
         table = (out / "evaluation.md").read_text(encoding="utf-8")
         body = f"```\n$ {command}\n{finding.strip()}\n```\n\n{table.strip()}"
         if block in blocks((ctx.root / document).read_text(encoding="utf-8")):

@@ -80,7 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
             " is the one keeping most groups in the {q}th-percentile world within budget and"
             " staff."),
         "fig_x": "mean total cost to two years on (thousand yuan)",
-        "fig_y": "groups alive two years on, {q}th percentile over posterior draws",
+        "fig_y": "groups alive two years on\n({q}th percentile over posterior draws)",
         "fig_front": "front (search seeds)",
         "fig_cands": "re-checked on fresh seeds",
         "fig_rec": "recommended",
@@ -132,7 +132,7 @@ TEXT: dict[str, dict[str, str]] = {
             "的抽样与种子（{rd} × {rs}）上重新运行；建议方案是在预算和人员内、第 {q} 百分"
             "位情形下保留自组织最多的一个。"),
         "fig_x": "至项目后两年的平均总成本（千元）",
-        "fig_y": "两年后活跃自组织数（后验第 {q} 百分位）",
+        "fig_y": "两年后活跃自组织数\n（后验第 {q} 百分位）",
         "fig_front": "帕累托前沿（搜索种子）",
         "fig_cands": "在新种子上复核",
         "fig_rec": "建议方案",
