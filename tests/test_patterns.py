@@ -28,10 +28,6 @@ NOT_REPRODUCED: dict[str, str] = {
         "without life meetings and demonstrators the calibrated model loses a quarter to a "
         "third of the groups, not half: keen residents still found once private Q&A and "
         "peers have answered enough of their doubts"),
-    "7_some_dissolve": (
-        "of the groups alive at the project's end, the model dissolves one or two in fewer "
-        "than six runs in ten: mature groups keep meeting on sponsorship money and find a "
-        "successor when a leader steps down (the mechanisms issue)"),
     "5_late_groups_resident_initiated": (
         "judged by the paired run without the workers' personal work (simulation/effects.py),"
         " about one founder in ten founds there too: in the model nearly every founding "

@@ -146,7 +146,7 @@ class ProgrammeParams(WorkersParams):
         0.15, "credibility", 0.0, 1.0,
         "Credibility each further demonstrator adds to the most credible one's.", "programme")
     demo_doubt_reduction: float = param(
-        0.564, "share per meeting", 0.0, 1.0,
+        0.508, "share per meeting", 0.0, 1.0,
         "Share of reimbursement and direction doubt a fully credible demonstrator removes.",
         "programme", "calibration")
     demo_legitimacy_share: float = param(
@@ -168,7 +168,7 @@ class ProgrammeParams(WorkersParams):
         label=("Grant size: {value:,.0f} yuan", "单笔资金：{value:,.0f} 元"),
         control=(0, 5_000, 100))
     grant_appeal: float = param(
-        0.162, "score per 1,000 yuan", 0.0, 2.0,
+        0.093, "score per 1,000 yuan", 0.0, 2.0,
         "Founding support from an available grant, per 1,000 yuan (an extra reward).",
         "programme", "calibration")
     grant_reference: float = param(

@@ -16,7 +16,7 @@ class ResidentsParams(CommunityParams):
         0.5, "intensity 0-1", 0.05, 0.95,
         "Mean intensity of residents' latent need.", "residents")
     initiative_shape: float = param(
-        1.006, "Beta a", 0.05, 10.0,
+        1.116, "Beta a", 0.05, 10.0,
         "Shape of the heavy-tailed initiative distribution, Beta(a, 4): smaller means "
         "fewer natural leaders.", "residents", "calibration")
     initiative_shape_b: float = param(
@@ -39,7 +39,7 @@ class ResidentsParams(CommunityParams):
         0.7, "0-1", 0.0, 1.0,
         "Mean initial doubt about what to do and how.", "residents")
     doubt_weight: float = param(
-        0.396, "score per unit doubt", 0.0, 5.0,
+        0.351, "score per unit doubt", 0.0, 5.0,
         "How strongly mean doubt raises a resident's threshold to found or join.",
         "residents", "calibration")
     founding_weight_reimbursement: float = param(
@@ -53,7 +53,7 @@ class ResidentsParams(CommunityParams):
         0.3, "share of founding doubt", 0.0, 1.0,
         "Weight of the direction doubt in a founder's doubt.", "residents")
     trust_level: float = param(
-        0.398, "trust 0-1", 0.0, 1.0,
+        0.447, "trust 0-1", 0.0, 1.0,
         "Mean trust residents need before counting on the project (and founding a group).",
         "residents", "calibration")
     trust_level_sd: float = param(
@@ -82,7 +82,7 @@ class ResidentsParams(CommunityParams):
         "residents",
         choices=("fraction", "count"))
     found_threshold: float = param(
-        0.061, "score", 0.0, 5.0,
+        0.033, "score", 0.0, 5.0,
         "Score a resident's drive plus support minus doubts must reach to found a group.",
         "residents", "calibration")
     join_doubt_weight: float = param(

@@ -64,7 +64,7 @@ class WorkersParams(ResidentsParams):
         0.6, "share 0-1", 0.0, 1.0,
         "Share of legitimacy a visit keeps without a grid worker's company.", "workers")
     visit_familiarity_gain: float = param(
-        0.408, "familiarity per visit", 0.0, 1.0,
+        0.46, "familiarity per visit", 0.0, 1.0,
         "Familiarity a household visit adds (before legitimacy).", "workers", "calibration")
     deepening_bias: float = param(
         0.5, "share 0-1", 0.0, 1.0,
@@ -74,11 +74,11 @@ class WorkersParams(ResidentsParams):
         True, "", None, None,
         "After infiltration, workers answer doubts in private visits.", "workers", "case")
     qa_doubt_reduction: float = param(
-        0.141, "share per visit", 0.0, 1.0,
+        0.138, "share per visit", 0.0, 1.0,
         "Share of each doubt one private Q&A visit removes, at full familiarity.",
         "workers", "calibration")
     qa_trust_gain: float = param(
-        0.357, "share per visit", 0.0, 1.0,
+        0.252, "share per visit", 0.0, 1.0,
         "Share of the way to full trust one private visit takes a resident who knows the "
         "worker well.", "workers", "calibration")
     qa_familiarity_gain: float = param(
