@@ -140,6 +140,8 @@ def clear_outputs(out: Path, kind: str = "run") -> None:
     ``effects/`` of Sprout's CSV files."""
     for name in (RUN_OUTPUTS if kind == "run" else COMPARE_OUTPUTS):
         path = out / name
+        if name == ".lock":  # the session's own lock (clearing runs while it is held)
+            continue
         if path.is_file() and not path.is_symlink():
             path.unlink()
         elif name in ("parts", "effects") and path.is_dir() and not path.is_symlink():

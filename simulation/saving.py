@@ -43,11 +43,10 @@ def execute_run(out: Path, staging: Path | None, scenario: Scenario, master: int
     from .experiments.plans import scenario_plan
 
     plan = scenario_plan("run", [scenario], seeds, master)
-    if staging is None:
-        clear_outputs(out)
-    try:
+    try:  # Sprout's earlier outputs in ``out`` are cleared with the folder's lock held
         session = execute_plan(plan, staging or out, workers=workers, progress=progress,
-                               keep=True)
+                               keep=True, overwrite=staging is None,
+                               clear=lambda: clear_outputs(out))
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

@@ -185,3 +185,27 @@ def test_a_run_stores_its_runs_beside_its_files(tmp_path):
     assert main(["run", "--seed", "8", *SMALL, "--out", str(out), "--no-plot",
                  "--overwrite"]) == 0
     assert load_results(out).runs["seed"].tolist() == [8]
+
+
+def test_a_folder_in_use_is_left_alone(serial, tmp_path, capsys):
+    """Another session's lock stops a replacing run or comparison before it clears
+    anything: the earlier outputs stay."""
+    import os
+    import shutil
+    import socket
+
+    lock = json.dumps({"pid": os.getppid(), "host": socket.gethostname(), "started": "now"})
+    cmp = tmp_path / "cmp"
+    shutil.copytree(serial, cmp)
+    (cmp / ".lock").write_text(lock)
+    run = tmp_path / "run"
+    assert main(["run", *SMALL, "--out", str(run), "--no-plot"]) == 0
+    (run / ".lock").write_text(lock)
+    before = {folder: sorted(p.name for p in folder.iterdir()) for folder in (cmp, run)}
+    capsys.readouterr()
+    assert main(["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+                 "--workers", "1", *SMALL, "--out", str(cmp), "--overwrite"]) == 2
+    assert main(["run", *SMALL, "--out", str(run), "--no-plot", "--overwrite"]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 2 and all("in use by another sprout session" in e for e in errors)
+    assert {folder: sorted(p.name for p in folder.iterdir()) for folder in (cmp, run)} == before
