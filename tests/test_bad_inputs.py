@@ -330,6 +330,15 @@ CASES: list[tuple[str, ...]] = [
     ("animate", "--out", "x.gif", "--set", "grant_size=nan"),
     ("animate", "no_such_scenario", "--out", "x.gif"),
     ("animate", "--out", "x.gif", "--lang", "fr"), ("animate", "{d}/ties.toml", "--out", "x.gif"),
+    # portfolio (tests/test_portfolio.py holds the corpus of bad portfolio files)
+    ("portfolio",), ("portfolio", "no_such_portfolio"), ("portfolio", "{d}/binary.toml"),
+    ("portfolio", "{d}/badtoml.toml"), ("portfolio", "{d}/unknown.toml"),
+    ("portfolio", "{d}/big.toml"), ("portfolio", "portfolio_example"),
+    ("portfolio", "portfolio_example", "--search", "--draws", "0"),
+    ("portfolio", "portfolio_example", "--search", "--nfe", "5"),
+    ("portfolio", "portfolio_example", "--search", "--workers", "0"),
+    ("portfolio", "portfolio_example", "--search", "--dask", "nohost"),
+    ("portfolio", "portfolio_example", "--search", "--out", ""),
 ]
 
 
