@@ -75,6 +75,24 @@ def test_discovery_needs_a_sweep(serial, capsys):
     assert sorted(p.name for p in serial.iterdir()) == before
 
 
+def test_a_run_stored_under_another_scenario_is_refused(serial, tmp_path):
+    import shutil
+
+    from simulation.experiments.files import checked_parquet
+    from simulation.experiments.store import ResultsError
+
+    copy = tmp_path / "copy"
+    shutil.copytree(serial, copy)
+    runs = pd.read_parquet(copy / "runs.parquet")
+    runs["scenario"] = runs["scenario"].replace({"baseline": "no_grants",
+                                                 "no_grants": "baseline"})
+    checked_parquet(runs, copy / "runs.parquet")  # a consistent checksum: no damage seen
+    with pytest.raises(ResultsError, match="stored as scenario"):
+        load_results(copy)
+    assert main(["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+                 "--workers", "1", *SMALL, "--out", str(copy), "--resume"]) == 2
+
+
 def test_a_damaged_store_is_refused_by_name(serial, tmp_path):
     import shutil
 

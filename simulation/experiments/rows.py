@@ -39,9 +39,9 @@ def numeric_if_possible(column: pd.Series) -> pd.Series:
 
 def check_identity(directory: str | Path, runs: pd.DataFrame, series: pd.DataFrame,
                    meta: dict[str, Any]) -> None:
-    """``ResultsError`` unless every stored run belongs to the sweep that ``metadata.json``
-    describes (its id, point, replicate and seed), no run is stored twice, and every
-    finished run has its weekly series."""
+    """``ResultsError`` unless every stored run belongs to the plan that ``metadata.json``
+    describes (its id, point, replicate and seed; a comparison's run its point's
+    scenario), no run is stored twice, and every finished run has its weekly series."""
     if not len(runs):
         return
     from ..runner import replicate_seeds
@@ -74,6 +74,13 @@ def check_identity(directory: str | Path, runs: pd.DataFrame, series: pd.DataFra
         if not ok:
             raise ResultsError(f"{where}: run {row.run_id!r} (point {row.point}, replicate "
                                f"{row.replicate}, seed {row.seed}) is not one of its runs")
+    named = sweep.get("scenarios")
+    if isinstance(named, list) and named:  # a run's or comparison's: point p is scenario p
+        stored = runs["scenario"] if "scenario" in runs else pd.Series([None] * len(runs))
+        for point, scenario, run_id in zip(runs["point"], stored, runs["run_id"]):
+            if not (0 <= int(point) < len(named) and scenario == named[int(point)]):
+                raise ResultsError(f"{where}: run {run_id!r} is stored as scenario "
+                                   f"{scenario!r}, not as the folder's point {point}")
     if runs["run_id"].duplicated().any():
         raise ResultsError(f"{where}: a run is stored twice")
     done = set(runs.loc[runs["status"] == "done", "run_id"])
