@@ -66,12 +66,13 @@ def test_the_comparison_is_stored_and_checked(serial):
     pd.testing.assert_frame_equal(written, again, check_dtype=False)
 
 
-def test_discovery_needs_a_sweep(serial, capsys):
+def test_discovery_and_the_report_need_a_sweep(serial, capsys):
     before = sorted(p.name for p in serial.iterdir())
     capsys.readouterr()
     assert main(["discover", str(serial), "--target", "groups_horizon>=1"]) == 2
+    assert main(["report", str(serial)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "comparison, not of a sweep" in err[0]
+    assert len(err) == 2 and all("comparison, not of a sweep" in e for e in err)
     assert sorted(p.name for p in serial.iterdir()) == before
 
 

@@ -295,7 +295,7 @@ CASES: list[tuple[str, ...]] = [
     ("run", *TINY, "--out", "{results}"), ("run", *TINY, "--out", "{results}", "--overwrite"),
     ("run", *TINY, "--out", "{compare}", "--overwrite"),
     ("sweep", "{h}/sw_ok.toml", "--out", "{compare}", "--resume"),
-    ("discover", "{compare}", "--target", "groups_horizon>=1"),
+    ("discover", "{compare}", "--target", "groups_horizon>=1"), ("report", "{compare}"),
     ("calibrate", "--out", "{h}/cal_foreign"), ("calibrate", "--out", "{h}/cal_stages_file"),
     ("calibrate", "--out", "{h}/cal_stages_link"),
     ("calibrate", "--abc", "--out", "{h}/cal_foreign"),

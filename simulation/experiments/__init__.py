@@ -6,7 +6,8 @@ Built on the model's runner; the model never imports this package.
 from importlib import import_module
 from typing import Any
 
-_EXPORTS = {"run_sweep": "execute", "SweepResults": "store", "load_results": "store",
+_EXPORTS = {"run_sweep": "execute", "execute_plan": "execute", "SweepResults": "store",
+            "load_results": "store",
             "EXPERIMENTS_DIR": "sweep", "Sweep": "sweep", "load": "sweep"}
 __all__ = sorted(_EXPORTS)
 

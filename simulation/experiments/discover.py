@@ -398,15 +398,7 @@ def write_discovery(directory: str | Path, target: Target | str, by: str = "run"
     from .store import load_results
 
     results = load_results(directory)
-    kind = results.metadata["sweep"].get("kind", "sweep")
-    if kind != "sweep":
-        from .files import ResultsError
-
-        what = {"run": "sprout run", "compare": "comparison",
-                "compare-posterior": "comparison under the posterior",
-                "calibration": "calibration stage"}.get(kind, kind)
-        raise ResultsError(f"{directory} holds the runs of a {what}, not of a sweep: scenario "
-                           "discovery needs a sweep's varied parameters (sprout sweep FILE)")
+    results.require_sweep(directory, "scenario discovery")
     done = results.done
     inputs = [name for name in results.varied if done[name].nunique() > 1]
     discovery = discover(done, inputs, target, by, threshold, max_boxes)

@@ -273,6 +273,7 @@ def write_report(directory: str | Path, results: SweepResults | None = None) -> 
 
     directory = Path(directory)
     results = load_results(directory) if results is None else results
+    results.require_sweep(directory, "the report")
     check_own_files(directory, (*OUTPUTS, "effects_incremental.csv", OUT_DIR))
     _discovery_section(directory)  # read (and checked) before anything is written
     figures_dir = directory / "figures"

@@ -375,6 +375,18 @@ class SweepResults:
         """Planned runs not stored (yet): the sweep stopped before it finished."""
         return max(0, (self.planned or 0) - len(self.runs))
 
+    def require_sweep(self, directory: str | Path, purpose: str) -> None:
+        """``ResultsError`` unless these are a sweep's results (not a run's, a comparison's
+        or a calibration stage's runs): ``purpose`` needs a sweep's varied parameters."""
+        kind = self.metadata.get("sweep", {}).get("kind", "sweep")
+        if kind != "sweep":
+            what = {"run": "sprout run", "compare": "comparison",
+                    "compare-posterior": "comparison under the posterior",
+                    "calibration": "calibration stage"}.get(kind, kind)
+            raise ResultsError(f"{directory} holds the runs of a {what}, not of a sweep: "
+                               f"{purpose} needs a sweep's varied parameters (sprout sweep "
+                               "FILE)")
+
 
 def load_results(directory: str | Path, verify: bool = True) -> SweepResults:
     """Load a sweep's results (finished or not) as tidy DataFrames, ordered by point and
