@@ -9,9 +9,9 @@ differs only where the programme parts them). A community's seeds derive from th
 portfolio's seed, the stage and its name, and each draw has seeds of its own: communities
 are independent places, a particle drawn twice is two realisations, and adding a community
 leaves the others' runs alone. The runs go through the store of the sweeps
-(``store.ResultsStore``: one results folder per community, stage and design, a Parquet part
-per finished run) on the one process pool or Dask, as one batch: a killed evaluation
-completes with the same command, repeating no finished run.
+(``store.ResultsStore``: one results folder per community, stage, design and version of the
+model's code, a Parquet part per finished run) on the one process pool or Dask, as one
+batch: a killed evaluation completes with the same command, repeating no finished run.
 """
 
 from __future__ import annotations
@@ -140,8 +140,23 @@ def community_plan(portfolio: Portfolio, community: Community, stage: str,
         description=f"portfolio {portfolio.name}, {stage}: {community.name}",
         explicit_points=tuple(points), draw_of_point=tuple(d for _, d in keys),
         seeds_per_draw=seeds)
-    folder = root / stage / f"{_slug(community.name)}-{sweep.design_sha256()[:10]}"
+    folder = (root / stage
+              / f"{_slug(community.name)}-{sweep.design_sha256()[:10]}-{model_code()[:8]}")
     return CommunityPlan(community, sweep, keys, seeds, folder)
+
+
+@functools.cache
+def model_code() -> str:
+    """A hash of the model's code (the package's own modules and parameters, not the
+    experiments or the views): stored runs are reused only while it is unchanged, so a
+    changed rule never hides behind runs of the rules before it."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("parameters/*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _slug(name: str) -> str:
