@@ -2,20 +2,18 @@
 
 Residents are numbered so that every household, building and courtyard is a contiguous
 block of indices; the model's vectorised rules rely on that. Ties are held as a symmetric
-sparse matrix (for neighbour counts) and handed to Mesa as a networkx graph.
+sparse matrix (for neighbour counts); a community made from a given network comes from
+``simulation.networks``, and Mesa's view of the ties from ``simulation.space``. Nothing here
+imports networkx: the weekly engine runs without it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .keyed import Draws
 
@@ -86,16 +84,7 @@ class Community:
         before = np.cumsum(sizes) - sizes  # where each block begins in the result
         return np.repeat(first - before, sizes) + np.arange(sizes.sum())
 
-    def graph(self) -> nx.Graph:
-        """The ties as a networkx graph with nodes 0..n-1."""
-        graph = nx.Graph()
-        graph.add_nodes_from(range(self.n))
-        coo = sp.triu(self.adjacency, k=1).tocoo()
-        graph.add_edges_from(zip(coo.row.tolist(), coo.col.tolist()))
-        return graph
-
-
-def _symmetric(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+def symmetric_ties(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     keep = rows != cols
     rows, cols = rows[keep], cols[keep]
     data = np.ones(rows.size * 2, dtype=np.float64)  # float64: matvecs need no conversion
@@ -152,7 +141,7 @@ def _ties_by_interest(
     return rows, cols
 
 
-def _layout(
+def layout(
     household: np.ndarray, building: np.ndarray, courtyard: np.ndarray, draws: Draws
 ) -> np.ndarray:
     """Map positions: courtyards on a grid, buildings inside them, residents inside those."""
@@ -229,186 +218,16 @@ def generate(
     ):
         parts_r.append(r)
         parts_c.append(c)
-    adjacency = _symmetric(n_residents, np.concatenate(parts_r), np.concatenate(parts_c))
-    positions = _layout(household, building, courtyard, draws)
+    adjacency = symmetric_ties(n_residents, np.concatenate(parts_r), np.concatenate(parts_c))
+    positions = layout(household, building, courtyard, draws)
     return Community(household, building, courtyard, adjacency, positions)
 
 
-def from_graph(
-    graph: nx.Graph,
-    draws: Draws,
-    household_size: float = 1.0,
-    households_per_building: int = 24,
-    buildings_per_courtyard: int = 5,
-) -> Community:
-    """Build a community from a given network.
-
-    Nodes with ``household``, ``building`` and ``courtyard`` attributes keep them. A graph
-    whose nodes are the integers 0..n-1 keeps its numbering (resident i is node i) and is
-    cut into households, buildings and courtyards in that order. Otherwise nodes are
-    ordered so that neighbours sit close together (reverse Cuthill-McKee) and cut the same
-    way, so that neighbours tend to share a building.
-    """
-    nodes = list(graph.nodes)
-    numbered = set(nodes) == set(range(len(nodes)))
-    if numbered:
-        nodes = list(range(len(nodes)))
-    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, format="csr")
-    keys = ("household", "building", "courtyard")
-    has_structure = bool(nodes) and all(
-        all(key in graph.nodes[v] for key in keys) for v in nodes
-    )
-    if has_structure:
-        labels = np.array([[int(graph.nodes[v][k]) for k in reversed(keys)] for v in nodes])
-        order = np.lexsort(labels.T[::-1])
-        ordered = labels[order]
-        courtyard = np.unique(ordered[:, 0], return_inverse=True)[1].ravel()
-        building = np.unique(ordered[:, :2], axis=0, return_inverse=True)[1].ravel()
-        household = np.unique(ordered, axis=0, return_inverse=True)[1].ravel()
-    else:
-        if numbered:
-            order = np.arange(len(nodes))
-        else:
-            order = reverse_cuthill_mckee(matrix, symmetric_mode=True) if nodes else np.arange(0)
-        per_household = max(int(round(household_size)), 1)
-        household = np.arange(len(nodes)) // per_household
-        building = household // households_per_building
-        courtyard = building // buildings_per_courtyard
-    permuted = matrix[order][:, order].tocoo()
-    adjacency = _symmetric(len(nodes), permuted.row.astype(np.int64),
-                           permuted.col.astype(np.int64))
-    positions = _layout(household, building, courtyard, draws)
-    return Community(household, building, courtyard, adjacency, positions)
-
-
-NETWORK_FORMATS = {".graphml": "GraphML", ".edgelist": "edge list", ".edges": "edge list",
-                   ".txt": "edge list", ".tsv": "edge list"}
-"""Known network file formats by suffix."""
-
-
-def build(draws: Draws, params: Any, interest: np.ndarray,
-          graph: nx.Graph | None = None) -> Community:
-    """The community of a run: generated from ``params``, or made from ``graph``."""
+def build(draws: Draws, params: Any, interest: np.ndarray) -> Community:
+    """The community of a run generated from ``params`` (a given network is made into one
+    by ``simulation.networks.community_of``)."""
     p = params
-    if graph is None:
-        return generate(draws, interest.size, interest, p.household_size,
-                        p.households_per_building, p.buildings_per_courtyard,
-                        p.neighbour_familiarity, p.building_ties, p.courtyard_ties,
-                        p.interest_ties)
-    return from_graph(graph, draws, p.household_size, p.households_per_building,
-                      p.buildings_per_courtyard)
-
-
-def load_network(path: str | Path) -> nx.Graph:
-    """The network of a file, read once per process while the file is unchanged (the
-    checks before a run and the model share it; callers must not modify it). See
-    ``_read_network``."""
-    path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        return _read_network(path)
-    return _cached_network(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=4)
-def _cached_network(path: str, size: int, mtime_ns: int) -> nx.Graph:
-    return _read_network(Path(path))
-
-
-def _read_network(path: str | Path) -> nx.Graph:
-    """Read a network from GraphML (``.graphml``) or a whitespace edge list (``.edgelist``,
-    ``.edges``, ``.txt``, ``.tsv``: one tie a line, two node names, ``#`` comments).
-
-    The file must be a regular file of at most ``limits.MAX_NETWORK_BYTES``, in one of those
-    formats, with at least one tie and as many nodes as ``n_residents`` allows; anything else
-    raises ``NetworkFileError`` (``FileNotFoundError`` if it does not exist) naming the file.
-    """
-    from .limits import MAX_NETWORK_BYTES, NetworkFileError
-    from .parameters import BY_NAME
-
-    path = Path(path)
-    kind = check_network_file(path)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_NETWORK_BYTES + 1)
-    except OSError as err:
-        raise NetworkFileError(f"network file {path}: cannot read it: {err.strerror}") from None
-    if len(data) > MAX_NETWORK_BYTES:
-        raise NetworkFileError(f"network file {path}: larger than the limit of "
-                               f"{MAX_NETWORK_BYTES:,} bytes")
-    graph = _parse_graphml(path, data) if kind == "GraphML" else _parse_edgelist(path, data)
-    loops = nx.number_of_selfloops(graph)
-    if loops:
-        raise NetworkFileError(f"network file {path}: {loops:,} ties of a resident with "
-                               "themselves (self-loops); a tie joins two residents")
-    if graph.number_of_edges() == 0:
-        raise NetworkFileError(f"network file {path}: no ties in it")
-    allowed = BY_NAME["n_residents"]
-    if not allowed.low <= graph.number_of_nodes() <= allowed.high:
-        raise NetworkFileError(f"network file {path}: {graph.number_of_nodes():,} residents; "
-                               f"expected {allowed.low:,.0f} to {allowed.high:,.0f}")
-    return graph
-
-
-def check_network_file(path: str | Path) -> str:
-    """The format of a network file that exists, is a regular file of bounded size and has a
-    known suffix (what can be checked without reading it); ``NetworkFileError`` (or
-    ``FileNotFoundError``) otherwise."""
-    import stat
-
-    from .limits import MAX_NETWORK_BYTES, NetworkFileError
-
-    path = Path(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"network file not found: {path}") from None
-    except OSError as err:
-        raise NetworkFileError(f"network file {path}: cannot read it: {err.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise NetworkFileError(f"network file {path}: not a regular file")
-    kind = NETWORK_FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise NetworkFileError(f"network file {path}: unknown format; expected one of "
-                               + ", ".join(NETWORK_FORMATS))
-    if info.st_size > MAX_NETWORK_BYTES:
-        raise NetworkFileError(f"network file {path}: {info.st_size:,} bytes, more than the "
-                               f"limit of {MAX_NETWORK_BYTES:,}")
-    return kind
-
-
-def _parse_graphml(path: Path, data: bytes) -> nx.Graph:
-    from xml.etree.ElementTree import ParseError
-
-    from .limits import NetworkFileError
-
-    try:
-        graph = nx.parse_graphml(data)
-    except (ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise NetworkFileError(f"network file {path}: not valid GraphML: {reason}") from None
-    return nx.Graph(graph)
-
-
-def _parse_edgelist(path: Path, data: bytes) -> nx.Graph:
-    from .limits import NetworkFileError
-
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise NetworkFileError(f"network file {path}: not UTF-8 text (byte {err.start})"
-                               ) from None
-    graph = nx.Graph()
-    for number, line in enumerate(text.splitlines(), 1):
-        tokens = line.split("#", 1)[0].split()
-        if not tokens:
-            continue
-        if len(tokens) != 2:
-            raise NetworkFileError(f"network file {path}: line {number}: expected two node "
-                                   f"names (one tie), got {len(tokens)} fields")
-        if graph.has_edge(*tokens):
-            raise NetworkFileError(f"network file {path}: line {number}: the tie "
-                                   f"{tokens[0]} - {tokens[1]} again (each tie once)")
-        graph.add_edge(*tokens)
-    return graph
+    return generate(draws, interest.size, interest, p.household_size,
+                    p.households_per_building, p.buildings_per_courtyard,
+                    p.neighbour_familiarity, p.building_ties, p.courtyard_ties,
+                    p.interest_ties)

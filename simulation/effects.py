@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .model import CommunityModel
+from .engine import Engine
+from .headless import make_engine
 from .state import RELIEF_SOURCES
 
 PERSONAL_WORK_OFF: dict[str, Any] = {
@@ -52,7 +53,7 @@ class Trace:
     groups: list[dict[str, Any]] = field(default_factory=list)
 
 
-def trace(model: CommunityModel, weeks: int) -> Trace:
+def trace(model: Engine, weeks: int) -> Trace:
     """Run ``model`` for ``weeks`` weeks and record who founded, joined and stopped
     doubting, when."""
     pop = model.population
@@ -87,8 +88,8 @@ def trace(model: CommunityModel, weeks: int) -> Trace:
 def paired(params_a: dict[str, Any], params_b: dict[str, Any], seed: int,
            weeks: int | None = None) -> tuple[Trace, Trace]:
     """Trace two scenarios on the same seed (their random numbers are shared)."""
-    a = CommunityModel(rng=seed, **params_a)
-    b = CommunityModel(rng=seed, **params_b)
+    a = make_engine(params_a, seed)
+    b = make_engine(params_b, seed)
     horizon = weeks if weeks is not None else a.p.project_weeks + a.p.horizon_weeks
     return trace(a, horizon), trace(b, horizon)
 
@@ -137,7 +138,7 @@ def initiated_by_residents(founded: dict[int, int], twin: dict[int, int],
     return {f: f in twin and abs(twin[f] - week) <= tolerance for f, week in founded.items()}
 
 
-def project_founders(model: CommunityModel) -> dict[int, int]:
+def project_founders(model: Engine) -> dict[int, int]:
     """The groups founded during the project: founder -> week (counted from 1)."""
     weeks = model.p.project_weeks
     out: dict[int, int] = {}
@@ -150,10 +151,8 @@ def project_founders(model: CommunityModel) -> dict[int, int]:
 def twin_founders(params: dict[str, Any], seed: int) -> dict[int, int]:
     """Founders (-> first founding week) in the paired run without the workers' personal
     work, up to the project's end plus the tolerance."""
-    twin = CommunityModel(rng=seed, **{**params, **PERSONAL_WORK_OFF})
-    weeks = min(twin.p.project_weeks + TOLERANCE_WEEKS,
-                twin.p.project_weeks + twin.p.horizon_weeks)
-    twin.run_for(weeks)
+    twin = make_engine({**params, **PERSONAL_WORK_OFF}, seed)
+    twin.run(min(twin.p.project_weeks + TOLERANCE_WEEKS, twin.horizon))
     out: dict[int, int] = {}
     for g in twin.groups:
         if g.origin != "initial":
@@ -161,7 +160,7 @@ def twin_founders(params: dict[str, Any], seed: int) -> dict[int, int]:
     return out
 
 
-def resident_initiated_share(model: CommunityModel, params: dict[str, Any],
+def resident_initiated_share(model: Engine, params: dict[str, Any],
                              seed: int) -> float:
     """The share of the groups founded during the project in ``model`` (run with
     ``params`` and ``seed``) that residents initiated themselves (module docstring); NaN

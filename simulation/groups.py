@@ -378,11 +378,9 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     maturity = np.array([g.maturity for g in active], dtype=np.float64)
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
     keys = group_keys(active)
-    # Whether the leader steps down, whether the group would register, whether someone
-    # takes over (k = 0, 1, 2). Leaders step down for their own reasons (moving, work,
-    # family), more often once no worker shares the load. While the project runs the
-    # workers help a willing member take over; after it, the group outlives its leader only
-    # as far as it has learned to run itself (its maturity).
+    # Whether the leader steps down (for their own reasons, more often once no worker
+    # shares the load), the group would register, someone takes over (k = 0, 1, 2): during
+    # the project the workers help a willing member to; after it, only in mature groups.
     exit_draw, registration_draw, succession_draw = world.draws.uniforms(
         "leaders_and_endings", week, keys, 3)
     steps_down = (exit_draw < p.leader_exit_rate * exit_factor).tolist()

@@ -154,13 +154,13 @@ def read_json(path: Path, what: str = "JSON file", inside: Path | None = None,
 
 def check_network(path: str | Path) -> tuple[int, int]:
     """A network file's residents and ties, once it is known to be usable: what
-    ``community.load_network`` checks (a regular file of bounded size, a known format, at
+    ``networks.load_network`` checks (a regular file of bounded size, a known format, at
     least one tie, a number of residents ``n_residents`` allows) and, here, that no tie
     joins a resident to themself and no tie is listed twice (the model would drop both
     without a word: a file of 200 self-loops would run as 200 residents and one tie).
     ``NetworkFileError`` naming the file and the line otherwise."""
-    from .community import check_network_file, load_network
     from .limits import MAX_NETWORK_BYTES, NetworkFileError
+    from .networks import check_network_file, load_network
 
     path = Path(path)
     kind = check_network_file(path)

@@ -3,77 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from mesa import DataCollector
 
 from .case import CASE_WEEK
-from .groups import Group, GroupRegistry
-from .parameters import INTEREST_CATEGORIES, Params
-from .programme import GrantFund, Programme
+from .groups import Group
+from .parameters import Params
+from .programme import Programme
 from .residents import FOUNDING_TERMS
-from .state import DOUBTS, State, World
-from .workers import ACTIVITIES
+from .weekly import SERIES, measure
+
+__all__ = ["SERIES", "STALL_GROUPS", "measure", "series_frame", "summarise"]
 
 STALL_GROUPS = 10
 """A run with fewer new groups than this by week 52 has stalled (a measurement convention,
 reported as the share of runs)."""
-
-SERIES: tuple[str, ...] = (
-    "week", "in_project",
-    "latent", "aware", "trusting", "acting", "leading",
-    "active_groups", "founded", "dissolved", "registered",
-    *(f"groups_{name}" for name in INTEREST_CATEGORIES),
-    "grants_paid", "grants_awarded", "budget_left",
-    *(f"hours_{a}" for a in ACTIVITIES), "hours_per_group",
-    "mean_trust", "mean_doubt", "doubt_reimbursement", "doubt_legitimacy", "doubt_direction",
-    "buildings_reached", "infiltration_depth", "needs_known", "cost", "contacts",
-    "groups_mutual_aid", "groups_affairs",
-)
-"""Columns of the weekly series, in order."""
-
-
-def measure(world: World, registry: GroupRegistry, fund: GrantFund, hours: dict[str, float],
-            coverage: np.ndarray, depth: np.ndarray, cost: float, contacts: int
-            ) -> dict[str, Any]:
-    """The week's figures (one row of the weekly series)."""
-    pop = world.population
-    n_active = registry.n_active
-    counts = pop.state_counts()
-    by_interest = np.bincount([g.interest for g in registry.active],
-                              minlength=len(INTEREST_CATEGORIES))
-    # einsum adds the rows in order, as ``mean(axis=0)`` does, in a sixth of its time.
-    doubts = np.einsum("ij->j", pop.doubt) / pop.n if pop.n else np.zeros(3)
-    return {
-        "week": world.week,
-        "in_project": world.week <= world.params.project_weeks,
-        **{s.name.lower(): int(c) for s, c in zip(State, counts)},
-        "active_groups": n_active,
-        "founded": registry.founded,
-        "dissolved": registry.dissolved,
-        "registered": registry.registered,
-        **{f"groups_{name}": int(c) for name, c in zip(INTEREST_CATEGORIES, by_interest)},
-        "grants_paid": fund.paid,
-        "grants_awarded": fund.count,
-        "budget_left": fund.budget,
-        **{f"hours_{a}": hours[a] for a in ACTIVITIES},
-        "hours_per_group": hours["accompaniment"] / n_active if n_active else 0.0,
-        "mean_trust": float(pop.trust.mean()) if pop.n else 0.0,
-        "mean_doubt": float(doubts.mean()),
-        **{f"doubt_{name}": float(doubts[k]) for k, name in enumerate(DOUBTS)},
-        "buildings_reached": (np.count_nonzero(coverage > 0) / coverage.size
-                              if coverage.size else float("nan")),
-        "infiltration_depth": float(depth.mean()) if depth.size else 0.0,
-        "needs_known": np.count_nonzero(pop.known) / pop.n if pop.n else 0.0,
-        "cost": cost + fund.paid,
-        "contacts": contacts,
-        # What the active groups are for (simulation.purposes), beyond recreation.
-        "groups_mutual_aid": sum(g.purpose == "mutual_aid" for g in registry.active),
-        "groups_affairs": sum(g.purpose == "affairs" for g in registry.active),
-    }
 
 
 def _phases(new: list, infiltration: int, first_demo: int | None) -> dict[str, list]:
@@ -102,35 +48,20 @@ def _purposes(series: pd.DataFrame, week: int) -> dict[str, float]:
             for k in ("mutual_aid", "affairs")}
 
 
-class WeeklySeries(DataCollector):
-    """Mesa's DataCollector with a reporter for each column of ``SERIES``. The week's
-    figures are plain numbers measured together (``measure``, into ``model.stats``), so a
-    week's row is stored as it is, not figure by figure through a reporter and a deep copy."""
-
-    def __init__(self) -> None:
-        super().__init__(model_reporters={name: partial(_read_stat, name) for name in SERIES})
-
-    def collect(self, model: Any) -> None:
-        self._collection_steps.append(model.time)
-        row = model.stats
-        for name, column in self.model_vars.items():
-            column.append(row[name])
-
-
-def _read_stat(name: str, model: Any) -> Any:
-    """Reporter of one weekly figure (a module function, so that it pickles)."""
-    return model.stats[name]
+def series_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A run's weekly rows as a table indexed by week (the columns of ``SERIES``)."""
+    return pd.DataFrame(rows, columns=list(SERIES)).set_index("week")
 
 
 class FinishedRun(Protocol):
-    """What :func:`summarise` reads of a finished run (a ``CommunityModel`` has it all)."""
+    """What :func:`summarise` reads of a finished run (an ``Engine`` or a
+    ``CommunityModel``)."""
 
     p: Params
     week: int
     contacts: int
     groups: Iterable[Group]
-
-    def series(self) -> pd.DataFrame: ...
+    rows: list[dict[str, Any]]  # the weekly series, a row a week (``weekly.measure``)
 
     @property
     def programme(self) -> Programme: ...
@@ -143,7 +74,7 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
     run without the workers' personal work founds too (``simulation.effects``); without it
     the resident-initiated figures are left empty (NaN)."""
     p = model.p
-    series = model.series()
+    series = series_frame(model.rows)
     end = min(p.project_weeks, model.week)
     horizon = model.week
     groups = list(model.groups)

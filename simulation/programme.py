@@ -18,7 +18,7 @@ from . import workers as worker_rules
 from .demonstrations import Demonstrator, rungs
 from .groups import Group, GroupRegistry
 from .state import ANNOUNCEMENTS, DEMONSTRATIONS, MONEY, REIMBURSEMENT, WORKERS, World
-from .workers import Outreach, SocialWorker, legitimacy, words
+from .workers import Outreach, Worker, legitimacy, words
 
 
 class GrantFund:
@@ -83,7 +83,7 @@ class Programme:
         self.fund = GrantFund(p.grant_budget, p.grant_size)
 
     # --- the week ----------------------------------------------------------------------
-    def run_week(self, workers: list[SocialWorker], hours: dict[str, float]) -> float:
+    def run_week(self, workers: list[Worker], hours: dict[str, float]) -> float:
         """The workers' week during the project, booked into ``hours``: infiltration first;
         then the announcement, training, the pioneer, life meetings, groups, private Q&A
         and, with the hours left, household visits. Returns what its events cost."""

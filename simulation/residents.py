@@ -1,20 +1,17 @@
-"""Residents: the Mesa agents, and the weekly rules of what residents hear, feel and decide.
+"""Residents: the weekly rules of what residents hear, feel and decide.
 
-Their state is a row of the ``Population`` arrays (``simulation.state``); each ``Resident``
-Mesa agent is a thin view on one row, for inspection, the map and anyone who wants to
-reason about one person. The rules below update every resident at once.
+Their state is a row of the ``Population`` arrays (``simulation.state``); the rules below
+update every resident at once. The Mesa model shows each resident as a
+``simulation.agents.Resident``, a thin view on one row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-from mesa.discrete_space import FixedAgent
 
-from .parameters import INTEREST_CATEGORIES
-from .state import DOUBTS, NOT_MONEY, PEERS, RELIEF_SOURCES, Population, State, World
+from .state import NOT_MONEY, PEERS, RELIEF_SOURCES, World
 
 FOUNDING_TERMS: tuple[str, ...] = (
     "drive", "grant", "doubt_at_start",
@@ -161,53 +158,3 @@ def joiners(
                 continue
         chosen.append((int(r), target))
     return chosen
-
-
-# --- the agent ------------------------------------------------------------------------
-
-
-class Resident(FixedAgent):
-    """One resident, living at a node of the community network.
-
-    The resident's state is a row of the ``Population`` arrays; the model updates all
-    residents at once, and these properties read the current values.
-    """
-
-    def __init__(self, model: Any, cell: Any, index: int, population: Population) -> None:
-        super().__init__(model)
-        self.cell = cell
-        self.index = index
-        self.population = population
-
-    @property
-    def interest(self) -> str:
-        return INTEREST_CATEGORIES[self.population.interest[self.index]]
-
-    @property
-    def need(self) -> float:
-        return float(self.population.need[self.index])
-
-    @property
-    def initiative(self) -> float:
-        return float(self.population.initiative[self.index])
-
-    @property
-    def doubts(self) -> dict[str, float]:
-        return {name: float(v) for name, v in zip(DOUBTS, self.population.doubt[self.index])}
-
-    @property
-    def familiarity(self) -> float:
-        return float(self.population.familiarity[self.index])
-
-    @property
-    def trust(self) -> float:
-        return float(self.population.trust[self.index])
-
-    @property
-    def state(self) -> State:
-        return self.population.state_of(self.index)
-
-    @property
-    def group(self) -> int | None:
-        g = int(self.population.group[self.index])
-        return None if g < 0 else g

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .model import CommunityModel
-from .outputs import summarise
+from .engine import Engine
+from .headless import make_engine
+from .outputs import series_frame, summarise
 from .parameters import Params
 from .provenance import provenance
 from .scenario import Scenario
@@ -90,7 +91,7 @@ def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, 
     }
 
 
-def groups_frame(model: CommunityModel) -> pd.DataFrame:
+def groups_frame(model: Engine) -> pd.DataFrame:
     """One row per group ever founded."""
     from .parameters import INTEREST_CATEGORIES
 
@@ -143,8 +144,7 @@ def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> Run
         from .effects import twin_founders
 
         twin = twin_founders(params, seed)
-    model = CommunityModel(rng=seed, **params)
-    model.run_for(model.p.project_weeks + model.p.horizon_weeks)
+    model = make_engine(params, seed).run()
     used = model.p.as_dict()
     if used.get("network_file"):  # the network decides how many residents there are
         used["n_residents"] = int(model.population.n)
@@ -157,7 +157,7 @@ def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> Run
         scenario=scenario,
         seed=int(seed),
         params=used,
-        series=model.series(),
+        series=series_frame(model.rows),
         summary=summarise(model, initiated),
         events=[e.as_dict() for e in model.events] if details else [],
         groups=groups_frame(model) if details else None,

@@ -135,8 +135,7 @@ class Population:
         self.last_push = np.full(n, -10_000, dtype=np.int64)  # week of last worker push
         self.qa_visits = np.zeros(n, dtype=np.int64)  # private Q&A visits received
         self.referral = np.full(n, -1, dtype=np.int64)  # group a worker pointed to this week
-        # When each resident hears of the project from neighbours, and founds a group once
-        # ready: keyed event clocks, so that paired runs wait for the same numbers.
+        # Keyed event clocks: when each hears from neighbours, founds once ready.
         self.hearing = EventClock(draws, "hear", n)
         self.founding = EventClock(draws, "found", n)
         # Counts of acting and aware neighbours, kept as they change once the ties are
@@ -185,8 +184,7 @@ class Population:
         self.leads[resident] = False
 
     def acting_counts_hold(self) -> bool:
-        """Whether the kept counts of acting and aware neighbours are what counting again
-        gives."""
+        """Whether the kept counts of acting and aware neighbours are right (recounted)."""
         return self._counts().hold(self.group >= 0, self.aware)
 
     def trusting(self) -> np.ndarray:
@@ -211,8 +209,7 @@ class Population:
         return State.TRUSTING if self.trust[i] >= self.trust_need[i] else State.AWARE
 
     def state_counts(self) -> np.ndarray:
-        """How many residents are in each state (as ``states`` would count them, without
-        making every resident's code)."""
+        """How many residents are in each state (as ``states`` counts them, cheaper)."""
         leading = self.leads
         in_group = self.group >= 0
         acting = np.count_nonzero(in_group & ~leading)

@@ -1,17 +1,15 @@
 """Social workers: where they go, what a visit does, how their hours split in a week.
 
-Workers are Mesa agents; what they have covered together (households visited, courtyards
-reached) is the team's ``Outreach``. The week's activities — infiltration visits,
+A ``Worker`` is one worker's state and what a visit does (the Mesa model shows each as a
+``simulation.agents.SocialWorker``); what they have covered together (households visited,
+courtyards reached) is the team's ``Outreach``. The week's activities — infiltration visits,
 accompanying groups with referrals, private Q&A, post-project contacts — are the functions
 below; each returns the hours it took.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from mesa import Agent
 
 from .groups import Group, GroupRegistry, group_keys
 from .parameters import Params
@@ -92,11 +90,10 @@ class Outreach:
         return self.building_coverage() * fam
 
 
-class SocialWorker(Agent):
+class Worker:
     """A social worker on the project; each week works in one building of the community."""
 
-    def __init__(self, model: Any, hours: float, outreach: Outreach) -> None:
-        super().__init__(model)
+    def __init__(self, hours: float, outreach: Outreach) -> None:
         self.hours = hours
         self.outreach = outreach
         self.building: int | None = None  # where the worker is this week (for the map)
@@ -178,7 +175,7 @@ class SocialWorker(Agent):
 # --- the week's activities ----------------------------------------------------------------
 
 
-def infiltrate(workers: list[SocialWorker], hours: float | None = None,
+def infiltrate(workers: list[Worker], hours: float | None = None,
                occasion: str = "infiltration") -> float:
     """Each worker visits a building no colleague has taken this week, with all their hours
     or an equal part of ``hours``; return the hours used. ``occasion`` keys the draws
@@ -251,7 +248,7 @@ def _closest_keenest(world: World, group: Group, free: np.ndarray) -> np.ndarray
     return free[order[: world.params.referrals_per_visit]]
 
 
-def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float:
+def private_qa(world: World, workers: list[Worker], hours: float) -> float:
     """Answer the doubts of residents the workers know, the most promising first.
 
     A private visit settles doubts only as far as the resident already knows the worker.
@@ -287,7 +284,7 @@ def private_qa(world: World, workers: list[SocialWorker], hours: float) -> float
     return float(who.size * p.visit_hours)
 
 
-def _place(workers: list[SocialWorker], visited: np.ndarray, buildings: np.ndarray) -> None:
+def _place(workers: list[Worker], visited: np.ndarray, buildings: np.ndarray) -> None:
     """Show each worker in the building of the first resident they visited this week."""
     for i, worker in enumerate(workers):
         mine = visited[i:: len(workers)]

@@ -7,9 +7,9 @@ import pytest
 
 from simulation import groups as group_rules
 from simulation import workers as worker_rules
+from simulation.agents import Resident
 from simulation.model import CommunityModel
 from simulation.programme import Demonstrator
-from simulation.residents import Resident
 from simulation.scenario import load
 from simulation.state import DEMONSTRATIONS, State
 
@@ -20,7 +20,7 @@ def test_visit_raises_familiarity_and_reveals_needs():
     model = CommunityModel(rng=3, visit_familiarity_gain=0.8, **SMALL)
     pop = model.population
     assert pop.familiarity.max() == 0 and not pop.known.any()
-    worker = model.workers.to_list()[0]
+    worker = model.engine.workers[0]
     used = worker.infiltrate(10.0, set())
     assert used > 0
     building = worker.building
@@ -43,7 +43,7 @@ def test_grid_worker_company_makes_visits_count_more():
     gains = []
     for grid in (True, False):
         model = CommunityModel(rng=3, grid_worker_accompaniment=grid, **SMALL)
-        model.workers.to_list()[0].infiltrate(10.0, set())
+        model.engine.workers[0].infiltrate(10.0, set())
         gains.append(model.population.familiarity.sum())
     assert gains[0] > gains[1]
 
@@ -57,7 +57,7 @@ def _meeting_model(demonstrations: bool) -> CommunityModel:
     prog = model.programme
     prog.first_meeting_week = model.week
     leader = int(np.argmax(pop.initiative))
-    group = model._found(leader, "pioneer")
+    group = model.engine.found(leader, "pioneer")
     if demonstrations:
         prog.demonstrators.append(Demonstrator(leader, group.id, level=3))
     return model
@@ -110,7 +110,7 @@ def test_private_qa_settles_doubts_only_with_familiarity():
     pop.familiarity[:20] = 0.9
     pop.familiarity[20:40] = 0.0
     before = pop.doubt.copy()
-    worker_rules.private_qa(model.world, list(model.workers), 40 * model.p.visit_hours)
+    worker_rules.private_qa(model.world, model.engine.workers, 40 * model.p.visit_hours)
     drop_familiar = (before[:20] - pop.doubt[:20]).mean()
     drop_stranger = (before[20:40] - pop.doubt[20:40]).mean()
     assert drop_familiar > 2 * drop_stranger > 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import mesa
+import networkx as nx
 import pandas as pd
 from mesa.discrete_space import Network
 
+from simulation.agents import Resident, SocialWorker
 from simulation.model import CommunityModel
-from simulation.residents import Resident
-from simulation.workers import SocialWorker
 
 
 def test_batch_run_drives_the_model_reproducibly():
@@ -61,7 +61,8 @@ def test_residents_appear_when_first_looked_at_as_if_made_at_the_start():
 
 def test_network_from_the_sparse_ties_is_the_one_networkx_would_give():
     model = CommunityModel(rng=4, n_residents=300, horizon_weeks=0)
-    expected = Network(model.community.graph(), capacity=1, random=model.random, layout=None)
+    graph = nx.from_scipy_sparse_array(model.community.adjacency)
+    expected = Network(graph, capacity=1, random=model.random, layout=None)
     got = model.grid
     assert sorted(got._cells) == sorted(expected._cells)
     for node, cell in expected._cells.items():

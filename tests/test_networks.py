@@ -63,17 +63,17 @@ def test_generated_ties_are_dense_within_buildings(degree):
 
 
 def test_a_network_file_is_read_once_per_process_while_unchanged(tmp_path, monkeypatch):
-    from simulation import community
+    from simulation import networks
     from simulation.inputs import check_network
 
     path = tmp_path / "ties.edgelist"
     path.write_text("".join(f"{i} {i + 1}\n" for i in range(40)))
     reads = []
-    real = community._read_network
-    monkeypatch.setattr(community, "_read_network", lambda p: reads.append(p) or real(p))
-    community._cached_network.cache_clear()
+    real = networks._read_network
+    monkeypatch.setattr(networks, "_read_network", lambda p: reads.append(p) or real(p))
+    networks._cached_network.cache_clear()
     check_network(path)  # the check before a run...
     CommunityModel(rng=1, network_file=str(path), horizon_weeks=0)  # ...and the model
     assert len(reads) == 1
     path.write_text(path.read_text() + "40 41\n")  # changed: read again
-    assert community.load_network(path).number_of_nodes() == 42 and len(reads) == 2
+    assert networks.load_network(path).number_of_nodes() == 42 and len(reads) == 2

@@ -16,8 +16,12 @@ MODEL_LAYER = {
     "simulation.community", "simulation.parameters", "simulation.registry",
     "simulation.text", "simulation.space", "simulation.neighbours", "simulation.limits",
     "simulation.case", "simulation.keyed", "simulation.demonstrations",
-    "simulation.purposes",
+    "simulation.purposes", "simulation.engine", "simulation.weekly", "simulation.agents",
+    "simulation.networks", "simulation.headless",
 }
+OUTSIDE_THE_ENGINE = ("mesa", "pandas", "networkx")
+"""What the weekly engine never imports: Mesa is its wrapper's, pandas the outputs', networkx
+the network files' (``simulation.networks``)."""
 
 
 def _module_name(path: Path) -> str:
@@ -79,6 +83,33 @@ def test_model_never_imports_views_or_experiments():
         for target in nx.descendants(graph, module):
             assert not target.startswith(("simulation.viz", "simulation.experiments")), (
                 f"{module} reaches {target}")
+
+
+def _third_party(path: Path) -> set[str]:
+    """Top-level packages outside ``simulation`` that a module imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found - {"simulation"}
+
+
+def test_the_engine_imports_neither_mesa_nor_pandas_nor_networkx():
+    graph = import_graph()
+    # ``from . import residents`` names the package too; its ``__init__`` imports the model
+    # only when ``simulation.CommunityModel`` is asked for (``test_engine.py`` checks what a
+    # headless run really loads).
+    graph.remove_node("simulation")
+    reached = {"simulation.engine", *nx.descendants(graph, "simulation.engine")}
+    for module in reached:
+        path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = PACKAGE.parent / module.replace(".", "/") / "__init__.py"
+        assert not _third_party(path) & set(OUTSIDE_THE_ENGINE), (
+            f"{module} (reached from the engine) imports {_third_party(path)}")
+    assert "simulation.model" not in reached and "simulation.outputs" not in reached
 
 
 def test_files_stay_readable():

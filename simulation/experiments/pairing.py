@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ..headless import make_engine
 from ..keyed import Draws
-from ..model import CommunityModel
 from ..parallel import pmap
 from ..scenario import load
 
@@ -53,9 +53,9 @@ class FreshFrom(Draws):
 
 def _groups_at(job: tuple[str, int, int, int | None]) -> int:
     name, seed, week, fresh_from = job
-    model = CommunityModel(rng=seed, **load(name).params)
+    model = make_engine(load(name).params, seed)
     if fresh_from is not None:
-        model.run_for(fresh_from)
+        model.run(fresh_from)
         fresh = model.world.draws = FreshFrom(seed, fresh_from)
         pop = model.population
         everyone = np.arange(pop.n)
@@ -64,7 +64,7 @@ def _groups_at(job: tuple[str, int, int, int | None]) -> int:
             clock.draws = fresh
             clock.left = fresh.exponential(clock.mechanism, fresh_from, everyone)
         week -= fresh_from
-    model.run_for(week)
+    model.run(week)
     return int(model.groups.n_active)
 
 
