@@ -107,28 +107,29 @@ def overhead(runs: int, out: Path) -> dict[str, Any]:
     """Per run, in this process: the CPU of everything a sweep does for a run (``execute``:
     the run and its results encoded as a part; pickling the part for the pool; writing it)
     beside the CPU of the model's set-up and simulation within that same call."""
-    from simulation import runner
+    from simulation import headless
     from simulation.experiments.execute import execute, jobs
     from simulation.experiments.store import ResultsStore
 
     spent = {"setup": 0.0, "simulate": 0.0}
 
-    class Timed(runner.CommunityModel):  # the model, timing its set-up and simulation
+    class Timed(headless.Engine):  # the engine, timing its set-up and simulation
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             start = time.process_time()
             super().__init__(*args, **kwargs)
             spent["setup"] += time.process_time() - start
 
-        def run_for(self, steps: int) -> None:
+        def run(self, weeks: int | None = None) -> Any:
             start = time.process_time()
-            super().run_for(steps)
+            done = super().run(weeks)
             spent["simulate"] += time.process_time() - start
+            return done
 
     sweep = sweep_of(runs)
     store = ResultsStore(out / "overhead")
     shutil.rmtree(store.dir, ignore_errors=True)
     store.begin(sweep, False, {"executor": "benchmark"})
-    original, runner.CommunityModel = runner.CommunityModel, Timed
+    original, headless.Engine = headless.Engine, Timed
     rows = []
     try:
         for job in [jobs(sweep)[0], *jobs(sweep)]:  # the first one warms up
@@ -145,7 +146,7 @@ def overhead(runs: int, out: Path) -> dict[str, Any]:
                          "execute_s": execute_s, "pickle_and_write_s": after_s,
                          "beyond_model_s": execute_s - model_s + after_s})
     finally:
-        runner.CommunityModel = original
+        headless.Engine = original
     rows = rows[1:]
     figures = {key: median([r[key] for r in rows]) for key in rows[0]}
     figures["setup_and_simulation_s"] = figures["setup_s"] + figures["simulate_s"]
