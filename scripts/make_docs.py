@@ -960,6 +960,30 @@ BEFORE_KEYED = "ee9505f"
 PAIRING_SEEDS = 100
 
 
+SCALE_SEEDS = 10
+
+
+@target("scale", "python scripts/make_docs.py scale (simulation/experiments/scale.py)",
+        "~4 min on 2 cores")
+def make_scale(ctx: Context) -> dict[str, Any]:
+    from simulation.experiments import scale
+    from simulation.runner import replicate_seeds
+
+    n = ctx.seeds(SCALE_SEEDS)
+    seeds = replicate_seeds(20261207, n)
+    rows = scale.measure(seeds, workers=ctx.workers,
+                         sizes=scale.SIZES[:4] if ctx.toy else scale.SIZES)
+    summary = scale.table(rows)
+    checked = scale.checks(summary)
+    command = TARGETS["scale"].command
+    write_block(ctx, "docs/ODD.md", "scale", scale.markdown(summary, checked, n), command)
+    png = ctx.out / "scale.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    scale.figure(summary, str(png))
+    publish_image(ctx, png, "scale.png", command)
+    return {"seeds": n, "checks": checked, "summary": summary}
+
+
 @target("pairing", "python scripts/make_docs.py pairing (simulation/experiments/pairing.py)",
         "~3 min on 2 cores")
 def make_pairing(ctx: Context) -> dict[str, Any]:
@@ -999,9 +1023,9 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     return {"seeds": n, "now": now, "before": before, "floor": floor}
 
 
-ORDER = ("params", "calibration", "run", "compare", "pairing", "funding", "discover", "morris",
-         "assumptions", "sobol", "abc", "compare-posterior", "portfolio", "portfolio-speed",
-         "speed")
+ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "funding", "discover",
+         "morris", "assumptions", "sobol", "abc", "compare-posterior", "portfolio",
+         "portfolio-speed", "speed")
 
 
 def check(root: Path) -> dict[str, list[str]]:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import community as community_rules
+from . import group_life, limits, purposes
 from . import groups as group_rules
-from . import limits, purposes
 from . import residents as resident_rules
 from . import workers as worker_rules
 from .community import Community
@@ -130,7 +130,7 @@ class Engine:
                 self.found(resident, "new")
             else:
                 self.groups.add_member(self.groups.groups[group], resident)
-        for group in group_rules.live_week(world, self.groups):
+        for group in group_life.live_week(world, self.groups):
             self.programme.leader_changed(group)
         purposes.shift(world, self.groups)
         if world.week + 1 == p.project_weeks and p.n_workers > 0:

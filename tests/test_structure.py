@@ -17,7 +17,7 @@ MODEL_LAYER = {
     "simulation.text", "simulation.space", "simulation.neighbours", "simulation.limits",
     "simulation.case", "simulation.keyed", "simulation.demonstrations",
     "simulation.purposes", "simulation.engine", "simulation.weekly", "simulation.agents",
-    "simulation.networks", "simulation.headless",
+    "simulation.networks", "simulation.headless", "simulation.group_life",
 }
 OUTSIDE_THE_ENGINE = ("mesa", "pandas", "networkx")
 """What the weekly engine never imports: Mesa is its wrapper's, pandas the outputs', networkx

@@ -1,0 +1,142 @@
+"""Groups' weekly life: meeting or idling, members drifting away, leaders stepping down,
+groups ending or registering.
+
+Each group's chances are drawn on its own key (``groups.Group.key``), so the same group has
+the same luck in both runs of a paired comparison.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .groups import Group, GroupRegistry, group_keys
+from .state import World
+
+
+def live_week(world: World, registry: GroupRegistry) -> list[Group]:
+    """Groups meet or idle, members drift away, leaders step down, groups end or register.
+
+    Returns the groups whose leader handed over to a successor this week.
+    """
+    _meet_or_idle(world, registry.active)
+    _drift_away(world, registry)
+    return _leaders_and_endings(world, registry)
+
+
+def _meet_or_idle(world: World, active: list[Group]) -> None:
+    """Each group meets (gaining cohesion and maturity, spending on the activity, perhaps
+    holding a festival) or idles (cohesion fades); mature groups draw sponsorship and may win
+    a sponsor. Each group's chances are drawn on its own key (``Group.key``)."""
+    if not active:
+        return
+    p = world.params
+    cohesion = np.array([g.cohesion for g in active], dtype=np.float64)
+    maturity = np.array([g.maturity for g in active], dtype=np.float64)
+    funds = np.array([g.funds for g in active], dtype=np.float64)
+    sponsored = np.array([g.sponsored for g in active], dtype=bool)
+    p_meet = (p.activity_base + p.activity_cohesion_weight * cohesion
+              + p.activity_maturity_weight * maturity
+              + p.activity_funds_weight * (funds >= p.activity_cost))
+    maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
+    keys = group_keys(active)
+    week = world.week
+    # The week's chances of each group: meeting, a festival, a sponsor (k = 0, 1, 2).
+    meet_draw, festival_draw, sponsor_draw = world.draws.uniforms("group_week", week, keys, 3)
+    meets = meet_draw < p_meet
+    festival = (meets & (maturity_if_met >= p.festival_maturity)
+                & (festival_draw < p.festival_chance))
+    could_win = ~sponsored & (np.where(meets, maturity_if_met, maturity) >= p.sponsor_maturity)
+    sponsor = could_win & (sponsor_draw < p.sponsor_chance)
+    met = meets.tolist()
+    funds = np.where(meets, funds - np.minimum(funds, p.activity_cost), funds)
+    cohesion = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
+                        cohesion * p.idle_cohesion_retention)
+    maturity = np.where(meets, maturity_if_met, maturity)
+    funds = np.where(maturity >= p.sponsorship_maturity, funds + p.sponsorship * maturity,
+                     funds)
+    funds = np.where(sponsor, funds + p.sponsor_gift, funds)
+    for g, c, m, f, meets, festive, sponsors in zip(
+            active, cohesion.tolist(), maturity.tolist(), funds.tolist(), met,
+            festival.tolist(), sponsor.tolist()):
+        g.cohesion, g.maturity, g.funds = c, m, f
+        if meets:
+            g.activities += 1
+            g.last_activity_week = week
+        if festive:
+            g.festivals += 1
+            world.log("festival", interest=g.interest)
+        if sponsors:
+            g.sponsored = True
+            world.log("sponsor", interest=g.interest)
+
+
+def _drift_away(world: World, registry: GroupRegistry) -> None:
+    """Members drift away when the group holds together loosely and their need is weak."""
+    p = world.params
+    pop = world.population
+    members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
+    if members.size == 0:
+        return
+    cohesion = np.array([g.cohesion for g in registry.groups])
+    p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
+        p.dropout_need_offset - pop.need[members]
+    )
+    for r in members[world.draws.uniform("drift_away", world.week, members) < p_leave]:
+        registry.remove_member(registry.groups[pop.group[r]], int(r))
+
+
+def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
+    """Leaders step down (a willing member takes over, or the group ends); groups too small
+    or idle too long end; mature groups may register. Returns the groups handed over."""
+    p = world.params
+    week = world.week
+    active = registry.active
+    if not active:
+        return []
+    maturity = np.array([g.maturity for g in active], dtype=np.float64)
+    exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
+    keys = group_keys(active)
+    # Whether the leader steps down (for their own reasons, more often once no worker
+    # shares the load), the group would register, someone takes over (k = 0, 1, 2): during
+    # the project the workers help a willing member to; after it, only in mature groups.
+    exit_draw, registration_draw, succession_draw = world.draws.uniforms(
+        "leaders_and_endings", week, keys, 3)
+    steps_down = (exit_draw < p.leader_exit_rate * exit_factor).tolist()
+    carried_on = (world.in_project | (succession_draw < maturity)).tolist()
+    would_register = ((maturity >= p.registration_maturity)
+                      & (registration_draw < p.registration_rate * p.committee_support)
+                      ).tolist()
+    min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
+    registration_age, registration_size = p.registration_min_age, p.registration_min_size
+    handed_over = []
+    for g, exits, registers, carries_on in zip(active, steps_down, would_register,
+                                               carried_on):
+        if exits:
+            successor = registry.hand_over(g, p.successor_initiative) if carries_on else None
+            if successor is None:
+                _dissolve(world, registry, g, "no successor")
+                continue
+            handed_over.append(g)
+        age = week - g.founded_week
+        size = len(g.members)
+        if size < min_size and (age >= grace_weeks or size == 0):
+            _dissolve(world, registry, g, "too small")
+            continue
+        if week - max(g.last_activity_week, g.founded_week) >= inactive_weeks:
+            _dissolve(world, registry, g, "inactive")
+            continue
+        if (
+            g.registered_week is None
+            and age >= registration_age
+            and size >= registration_size
+            and registers
+        ):
+            registry.register(g, week + 1)
+            world.log("registered", interest=g.interest, size=g.size)
+    return handed_over
+
+
+def _dissolve(world: World, registry: GroupRegistry, group: Group, cause: str) -> None:
+    age = world.week - group.founded_week
+    registry.dissolve(group, world.week + 1, cause)
+    world.log("dissolved", interest=group.interest, cause=cause, age=age)
