@@ -960,6 +960,23 @@ BEFORE_KEYED = "ee9505f"
 PAIRING_SEEDS = 100
 
 
+DOCKING_SEEDS = 30
+
+
+@target("docking", "python scripts/make_docs.py docking (simulation/experiments/docking.py)",
+        "~2 min on 2 cores")
+def make_docking(ctx: Context) -> dict[str, Any]:
+    from simulation.experiments import docking
+    from simulation.runner import replicate_seeds
+
+    n = ctx.seeds(DOCKING_SEEDS)
+    runs = docking.agent_runs(replicate_seeds(20261208, n), workers=ctx.workers)
+    fitted, rows = docking.compare(runs)
+    write_block(ctx, "docs/experiments.md", "docking", docking.markdown(fitted, rows, n),
+                TARGETS["docking"].command)
+    return {"seeds": n, "fit": fitted, "rows": rows}
+
+
 SCALE_SEEDS = 10
 
 
@@ -1023,8 +1040,8 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     return {"seeds": n, "now": now, "before": before, "floor": floor}
 
 
-ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "funding", "discover",
-         "morris", "assumptions", "sobol", "abc", "compare-posterior", "portfolio",
+ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",
+         "discover", "morris", "assumptions", "sobol", "abc", "compare-posterior", "portfolio",
          "portfolio-speed", "speed")
 
 
