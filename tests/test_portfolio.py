@@ -86,6 +86,7 @@ BAD: dict[str, str] = {
     "too_many_residents": TINY.replace("n_residents = 150", "n_residents = 5000000"),
     "draws_zero": TINY.replace("draws = 3\nseeds = 2", "draws = 0\nseeds = 2"),
     "percentile": TINY.replace("candidates = 3", "candidates = 3\npercentile = 90"),
+    "stall_cap": TINY.replace("candidates = 3", "candidates = 3\nmax_stall_risk = 2"),
     "staff_short": TINY.replace("staff = 4", "staff = 2"),
     "search_staff_short": SEARCH.replace("n_workers = [0, 1, 2]", "n_workers = [1, 2]").replace(
         "staff = 4", "staff = 1"),
@@ -339,3 +340,20 @@ def test_within_domain_offers_only_what_the_calibration_covered(folders):
     assert dropped["A"] == 2
     # B: 250 residents lie outside the domain whatever the levers: not funded.
     assert [o["n_workers"] for o in kept["B"]] == [0] and dropped["B"] == 4
+
+
+def test_a_stall_risk_ceiling_binds_the_search_and_the_recommendation(folders):
+    from simulation.experiments import portfolio_search as ps
+
+    inputs, work = folders
+    path = inputs / "search.toml"
+    # Tiny communities stall whenever they are funded: under a ceiling of 0 only leaving
+    # them unfunded is allowed.
+    path.write_text(SEARCH.replace("candidates = 3", "candidates = 3\nmax_stall_risk = 0.0"),
+                    encoding="utf-8")
+    portfolio = pf.load(path)
+    assert portfolio.search.max_stall_risk == 0.0
+    result = ps.search(portfolio, work / "runs", progress=False)
+    assert (result.front["stall_risk"] <= 0).all()
+    chosen = result.candidates.iloc[result.recommended]
+    assert chosen["stall_risk"] <= 0 and chosen["within_stall_risk"]

@@ -79,6 +79,9 @@ class SearchSettings:
     recheck_seeds: int = 1
     candidates: int = 6
     percentile: int = 10
+    max_stall_risk: float = 1.0
+    """At most this stall risk (the robust share of funded communities that stall): a
+    constraint of the search and of the recommendation; 1 leaves it free."""
 
 
 @dataclass(frozen=True)
@@ -370,9 +373,15 @@ def _search(source: str, raw: Any) -> SearchSettings:
         if key not in defaults:
             raise _unknown(source, f"search.{key}", list(defaults))
     ranges = {"nfe": (100, 1_000_000), "percentile": (1, 50), "candidates": (1, 50)}
-    checked = {k: _integer(source, f"search.{k}", values.get(k, d), *ranges.get(k, (1, 10_000)))
-               for k, d in defaults.items()}
-    return SearchSettings(**checked)
+    checked: dict[str, Any] = {
+        k: _integer(source, f"search.{k}", values.get(k, d), *ranges.get(k, (1, 10_000)))
+        for k, d in defaults.items() if k != "max_stall_risk"}
+    cap = values.get("max_stall_risk", 1.0)
+    if (isinstance(cap, bool) or not isinstance(cap, (int, float)) or not math.isfinite(cap)
+            or not 0 <= cap <= 1):
+        raise _fail(source, "search.max_stall_risk", f"expected a share from 0 to 1, got "
+                    f"{cap!r}")
+    return SearchSettings(**checked, max_stall_risk=float(cap))
 
 
 def _preflight(portfolio: Portfolio) -> None:

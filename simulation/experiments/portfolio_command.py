@@ -146,8 +146,9 @@ def _search(args: argparse.Namespace, portfolio: Any, out: Path, workers: int) -
     result.front.to_csv(out / "front.csv", index=False)
     if result.candidates.empty or result.recommended is None:
         raise UsageError(f"{portfolio.path}: no allocation within the budget "
-                         f"({portfolio.budget:,.0f} yuan, 95th percentile of cost) and the staff "
-                         f"({portfolio.staff}) was found; see {out}/front.csv")
+                         f"({portfolio.budget:,.0f} yuan, 95th percentile of cost), the staff "
+                         f"({portfolio.staff}) and the stall-risk ceiling "
+                         f"({portfolio.search.max_stall_risk:g}) was found; see {out}/front.csv")
     result.candidates.to_csv(out / "candidates.csv", index=False)
     levers = ps.chosen_levers(result, result.recommended)
     (out / "recommended.toml").write_text(ps.allocation_toml(

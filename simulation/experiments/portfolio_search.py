@@ -21,7 +21,8 @@ How (``search``):
    - *stall risk*: the ``100 - percentile``-th percentile over draws of the expected share
      of funded communities that stall, minimised;
    - constraints: the 95th percentile of the total cost over realisations within the
-     budget; the social workers within the staff.
+     budget; the social workers within the staff; with ``max_stall_risk``, the stall risk
+     at most that.
 
    Why a percentile over draws: a posterior draw is one state of the world consistent
    with the case; the 10th percentile is what the allocation delivers in all but the
@@ -39,8 +40,8 @@ How (``search``):
    not funded).
 
 The recommendation: among re-checked candidates within the budget (95th percentile of
-cost) and the staff, the one with the most robust groups; ties go to lower stall risk,
-then lower cost.
+cost), the staff and the stall-risk ceiling (``max_stall_risk``, when set), the one with
+the most robust groups; ties go to lower stall risk, then lower cost.
 """
 
 from __future__ import annotations
@@ -220,6 +221,10 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
                    function=lambda x: max(0.0, float(x) - budget)),
         Constraint("staff", outcome_names="staff", function=lambda x: max(0.0, float(x) - staff)),
     ]
+    cap = settings.max_stall_risk
+    if cap < 1:
+        constraints.append(Constraint("stall", outcome_names="stall_risk",
+                                      function=lambda x: max(0.0, float(x) - cap)))
     epsilons = [max(budget / 200, 1.0), 0.5, 0.02]
     if not free:
         row = {**function(), **{f"option:{c}": 0 for c in t.communities}}
@@ -243,7 +248,8 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
         rows.append({**objectives(t, choice, q), **{f"option:{c}": choice[c]
                                                     for c in t.communities}})
     table = pd.DataFrame(rows).drop_duplicates(ignore_index=True)
-    feasible = (table["cost_p95"] <= budget) & (table["staff"] <= staff)
+    feasible = ((table["cost_p95"] <= budget) & (table["staff"] <= staff)
+                & (table["stall_risk"] <= settings.max_stall_risk))
     return table[feasible].sort_values("cost", ignore_index=True), settings.nfe
 
 
@@ -258,7 +264,8 @@ def _feasible_starts(t: Tables, portfolio: pf.Portfolio, percentile: int,
 
     def fits(choice: dict[str, int]) -> bool:
         o = objectives(t, choice, percentile)
-        return o["cost_p95"] <= portfolio.budget and o["staff"] <= portfolio.staff
+        return (o["cost_p95"] <= portfolio.budget and o["staff"] <= portfolio.staff
+                and o["stall_risk"] <= portfolio.search.max_stall_risk)
 
     starts = [cheapest] if fits(cheapest) else []
     for _ in range(n if starts else 0):
@@ -327,13 +334,15 @@ def search(portfolio: pf.Portfolio, root: Path, workers: int = 1, dask: str | No
             **fresh,
             "within_budget": fresh["cost_p95"] <= portfolio.budget,
             "within_staff": fresh["staff"] <= portfolio.staff,
+            "within_stall_risk": fresh["stall_risk"] <= settings.max_stall_risk,
             "communities_outside_domain": sum(bool(v) for v in notes.values()),
             "outside_domain": ", ".join(outside_names),
             **{f"option:{c}": choice[c] for c in options},
         })
     candidates = pd.DataFrame(rows)
     candidates["frontier"] = _nondominated(candidates)
-    ok = candidates[candidates["within_budget"] & candidates["within_staff"]]
+    ok = candidates[candidates["within_budget"] & candidates["within_staff"]
+                    & candidates["within_stall_risk"]]
     recommended = None
     if len(ok):
         recommended = int(ok.sort_values(["groups_robust", "stall_risk", "cost"],
