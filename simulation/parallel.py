@@ -108,28 +108,37 @@ def completed[J, R](function: Callable[[J], R], jobs: Iterable[J], workers: int 
     window = 2 * workers  # jobs handed to the pool at once (the suspects if it breaks)
     while queue:
         suspects: list[tuple[int, J]] = []
+        broken = False
         pool = executor(min(workers, len(queue)))
         running: dict[Any, tuple[int, J]] = {}
         try:
-            while queue or running:
+            while (queue or running) and not broken:
                 while queue and len(running) < window:
                     index, job = queue.popleft()
-                    running[pool.submit(function, job)] = (index, job)
+                    try:
+                        running[pool.submit(function, job)] = (index, job)
+                    except BrokenProcessPool:  # a worker died while jobs were handed out
+                        queue.appendleft((index, job))  # not started: not a suspect
+                        broken = True
+                        break
+                if broken:
+                    suspects = list(running.values())
+                    break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     try:
                         result = future.result()
                     except BrokenProcessPool:
-                        suspects = list(running.values())
+                        suspects, broken = list(running.values()), True
                         break
                     index, _job = running.pop(future)
                     yield index, result
-                if suspects:
-                    break
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        if suspects:
+        if broken:
             events.worker_deaths += 1
+            if not suspects and queue:  # broken with nothing in hand: the next runs alone
+                suspects = [queue.popleft()]
             for index, job in suspects:
                 yield index, _alone(index, job, function, events, dead)
 

@@ -286,3 +286,41 @@ def test_metadata_written_before_checksums_still_loads(whole, tmp_path):
     assert ResultsStore(copy).stored_ids() == set(load_results(whole).runs["run_id"])
 
 
+
+
+class _BreaksOnThirdSubmit:
+    """A stand-in for the process pool: runs jobs at once, and the first pool breaks (as
+    when a worker dies) while the third job is being handed to it."""
+
+    made = 0
+
+    def __init__(self, workers: int) -> None:
+        type(self).made += 1
+        self.first, self.submitted = type(self).made == 1, 0
+
+    def submit(self, function, job):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted += 1
+        if self.first and self.submitted == 3:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        future: Future = Future()
+        future.set_result(function(job))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None: ...
+
+
+def test_a_pool_that_breaks_while_jobs_are_handed_out_goes_on(monkeypatch):
+    """A worker that dies while the pool is being given jobs (``submit`` raises) is a
+    broken pool like one that dies with a job: the jobs in hand run again alone, the rest
+    on a new pool, every result once."""
+    from simulation import parallel
+
+    monkeypatch.setattr(parallel, "executor", _BreaksOnThirdSubmit)
+    events = parallel.Events()
+    results = dict(parallel.completed(abs, [-1, -2, -3, -4, -5, -6], workers=2,
+                                      events=events))
+    assert results == {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6}
+    assert events.worker_deaths == 1 and events.rerun_alone == [0, 1]
