@@ -104,7 +104,7 @@ def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], see
     """One row of summary figures per candidate, scenario and seed, in that order: one plan
     run by the one executor into the results store ``out`` (a temporary folder if None;
     ``resume`` completes what it holds, else it is replaced) and read back from it."""
-    from .compare import _folder, execute_stored, stored_summaries
+    from .compare import execute_stored, results_folder, stored_summaries
     from .plans import scenario_plan
 
     base = load("baseline").params
@@ -121,7 +121,7 @@ def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], see
     # baseline's full runs (held-out pattern 5).
     plan = scenario_plan("calibration", points, seeds, seeds[0] if seeds else 0, label=desc,
                          details=tuple(full and name == "baseline" for _, name in labels))
-    with _folder(out) as folder:
+    with results_folder(out) as folder:
         runs, _, _ = execute_stored(plan, folder, workers, progress, resume, dask,
                                     replace=not resume and (Path(folder) / "metadata.json"
                                                             ).exists())

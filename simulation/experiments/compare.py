@@ -159,7 +159,7 @@ def markdown(frame: pd.DataFrame, n_seeds: int, figures: Sequence[str] = COMPARE
 
 
 @contextlib.contextmanager
-def _folder(out: str | Path | None) -> Iterator[Path]:
+def results_folder(out: str | Path | None) -> Iterator[Path]:
     """``out``, or (for a comparison made in a notebook or a test) a temporary folder."""
     if out is not None:
         yield Path(out)
@@ -187,7 +187,8 @@ def execute_stored(plan: ScenarioPlan, out: str | Path, workers: int = 1,
         first = failed.iloc[0]
         raise ResultsError(f"{len(failed)} of {len(stored.runs)} runs failed (e.g. "
                            f"{first['scenario']!r}, seed {first['seed']}: {first['error']}); "
-                           f"their errors are in {out}/runs.parquet")
+                           f"their errors are in {out}/runs.parquet (failed runs stay stored: "
+                           "once the cause is fixed, rerun with --overwrite)")
     return stored.runs, stored.series, stored.metadata
 
 
@@ -237,7 +238,7 @@ def run_comparison(scenarios: Sequence[Scenario], seeds: int = 10, master_seed: 
     seed_list = replicate_seeds(master_seed, seeds)
     plan = scenario_plan("compare", scenarios, seed_list, master_seed,
                          extra={"intervals": INTERVALS})
-    with _folder(out) as folder:
+    with results_folder(out) as folder:
         runs, series, meta = execute_stored(plan, folder, workers, progress, resume, dask,
                                             replace, clear, headline)
     summaries, curves = by_scenario(plan, runs, series)

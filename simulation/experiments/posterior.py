@@ -108,14 +108,14 @@ def predictive(sample: Sequence[dict[str, float]], seed: int, workers: int = 1,
     summaries and the band of active groups by week (mean, 2.5/25/50/75/97.5%). One plan
     run by the one executor into the results store ``out`` (a temporary folder if None;
     ``resume`` completes it, else it is replaced) and read back from it."""
-    from .compare import _folder, execute_stored, stored_summaries
+    from .compare import execute_stored, results_folder, stored_summaries
     from .plans import scenario_plan
 
     baseline = Scenario("baseline", overrides={**_baseline(), **dict(fixed or {})})
     plan = scenario_plan("calibration", [baseline], replicate_seeds(seed, len(sample)), seed,
                          draws=tuple(_checked(values) for values in sample),
                          label="posterior predictive")
-    with _folder(out) as folder:
+    with results_folder(out) as folder:
         stored, series, _ = execute_stored(
             plan, folder, workers, progress, resume, dask,
             replace=not resume and (Path(folder) / "metadata.json").exists())
@@ -225,7 +225,7 @@ def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED
     difference from the first scenario, paired by draw)."""
     from ..inputs import MAX_JSON_BYTES, regular_file
     from .calibrate import FREE
-    from .compare import _folder, execute_stored, stored_summaries
+    from .compare import execute_stored, results_folder, stored_summaries
     from .plans import scenario_plan
 
     regular_file(Path(source) / "particles.csv", MAX_JSON_BYTES, "posterior's particles file")
@@ -236,7 +236,7 @@ def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED
                          seed, draws=sample,
                          own={s.name: _own_overrides(s) for s in scenarios},
                          extra={"posterior": str(source), "draws": n_draws})
-    with _folder(out) as folder:
+    with results_folder(out) as folder:
         stored, _, _ = execute_stored(plan, folder, workers, progress, resume, dask, replace,
                                       clear)
     runs = pd.DataFrame([{"draw": int(row["replicate"]), "scenario": row["scenario"],
