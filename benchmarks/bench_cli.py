@@ -5,9 +5,11 @@
 Times ``sprout --version``, ``sprout --help``, ``sprout run`` (with its PNG) and ``sprout run
 --no-plot`` as child processes (CPU from ``getrusage(RUSAGE_CHILDREN)``, user + system),
 alternating the commands round by round and reporting medians. For scale it also times
-``python -c "import mesa"`` (the model's framework, with pandas, scipy and networkx: a
-floor no ``sprout run`` can go below), ``python -c "import numpy, scipy.sparse"`` (the floor of
-any program doing the model's arithmetic with them, Mesa or not) and a bare interpreter.
+``python -c "import mesa"`` (the Mesa model's framework, with pandas, scipy and networkx:
+what the workshop and notebooks start from; a headless ``sprout run`` no longer imports it),
+the libraries a headless ``sprout run --no-plot`` needs (numpy, scipy.special and .sparse,
+pandas, pyarrow's Parquet: the floor under it), ``python -c "import numpy, scipy.sparse"``
+(the floor of any program doing the model's arithmetic with them) and a bare interpreter.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def main() -> None:
         "python": [sys.executable, "-c", "pass"],
         "import_mesa": [sys.executable, "-c", "import mesa"],
         "import_numpy_scipy": [sys.executable, "-c", "import numpy, scipy.sparse"],
+        "import_run_libraries": [sys.executable, "-c", "import numpy, scipy.special, "
+                                 "scipy.sparse, pandas, pyarrow.parquet"],
         "version": [*sprout, "--version"],
         "help": [*sprout, "--help"],
         "run": [*sprout, "run", "--overwrite", "--out", str(work / "run")],
