@@ -94,13 +94,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                          f"the runs stored so far are in {out}/ (add --overwrite to rerun)")
     from .saving import clean, execute_run, save_run
 
-    results = execute_run(out, staging, scenario, master, seeds, workers,
-                          progress=args.seeds > 1 and not args.json)
-    summaries, latest = save_run(out, staging, scenario, master, seeds, results, args.plot)
+    results, record = execute_run(out, staging, scenario, master, seeds, workers,
+                                  progress=args.seeds > 1 and not args.json)
+    summaries, latest = save_run(out, staging, scenario, master, seeds, results, args.plot,
+                                 record)
     p = results[0].params
     _domain_note(scenario)
     if args.json:
-        payload: dict[str, Any] = {**results[0].metadata(), "seeds": seeds, "out": str(out)}
+        payload: dict[str, Any] = {**results[0].metadata(record), "seeds": seeds,
+                                   "out": str(out)}
         if staging is not None:
             payload["latest"] = str(latest)
         if len(results) == 1:

@@ -33,16 +33,19 @@ class RunResult:
     events: list[dict[str, Any]] = field(default_factory=list)
     groups: pd.DataFrame | None = None
 
-    def metadata(self) -> dict[str, Any]:
-        return run_metadata(self.scenario, self.seed, self.params)
+    def metadata(self, record: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What identifies the run (``run_metadata``; ``record``: its provenance, if
+        already recorded)."""
+        return run_metadata(self.scenario, self.seed, self.params, record)
 
     def event_lines(self, lang: str = "en") -> list[str]:
         from .text import Event
 
         return [Event(**e).line(lang) for e in self.events]
 
-    def save(self, directory: str | Path) -> Path:
-        """Write series, summary, events, groups and metadata into ``directory``."""
+    def save(self, directory: str | Path, record: dict[str, Any] | None = None) -> Path:
+        """Write series, summary, events, groups and metadata into ``directory``
+        (``record``: the provenance already recorded for the command, else recorded now)."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         series = self.series.reset_index()
@@ -52,7 +55,7 @@ class RunResult:
         if self.groups is not None:
             self.groups.to_csv(out / "groups.csv", index=False)
         (out / "summary.json").write_text(
-            json.dumps({**self.metadata(), "summary": _jsonable(self.summary)}, indent=2)
+            json.dumps({**self.metadata(record), "summary": _jsonable(self.summary)}, indent=2)
         )
         (out / "events.txt").write_text(
             f"# scenario {self.scenario}, seed {self.seed}, sprout {__version__}\n"
@@ -75,10 +78,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def run_metadata(scenario: str, seed: int, params: dict[str, Any]) -> dict[str, Any]:
+def run_metadata(scenario: str, seed: int, params: dict[str, Any],
+                 record: dict[str, Any] | None = None) -> dict[str, Any]:
     """What identifies a run: scenario, seed, every parameter, package version, and where
-    it came from (``provenance``: its commit and dirty flag are repeated at the top)."""
-    record = provenance()
+    it came from (``provenance``, or the ``record`` the command already made — its results
+    store's —; its commit and dirty flag are repeated at the top)."""
+    record = record or provenance()
     return {
         "scenario": scenario,
         "seed": int(seed),

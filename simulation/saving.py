@@ -33,11 +33,13 @@ def staged(out: Path, staging: Path | None) -> Iterator[Path]:
 
 
 def execute_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
-                seeds: list[int], workers: int = 1, progress: bool = True) -> list[Any]:
+                seeds: list[int], workers: int = 1, progress: bool = True
+                ) -> tuple[list[Any], dict[str, Any]]:
     """Run ``scenario`` on ``seeds`` as one plan through the one executor into the results
     store of ``staging`` (or of ``out``, replacing Sprout's earlier outputs there, as
     ``folders.check_replaceable`` allowed); return every run's whole result in seed order
-    (``runner.RunResult``: events and groups too, for the files ``save_run`` writes)."""
+    (``runner.RunResult``: events and groups too, for the files ``save_run`` writes) and
+    the provenance the store recorded (the files repeat it rather than record it again)."""
     from .experiments.execute import execute_plan
     from .experiments.files import ResultsError
     from .experiments.plans import scenario_plan
@@ -61,32 +63,34 @@ def execute_run(out: Path, staging: Path | None, scenario: Scenario, master: int
             shutil.rmtree(staging, ignore_errors=True)
         raise ResultsError(f"{len(failed)} of {len(results)} runs failed (e.g. seed "
                            f"{failed['seed'].iloc[0] if len(failed) else '?'}: {error})")
-    return results
+    return results, session.metadata["provenance"]
 
 
 def save_run(out: Path, staging: Path | None, scenario: Scenario, master: int,
-             seeds: list[int], results: list[Any], plot: bool = True
+             seeds: list[int], results: list[Any], plot: bool = True,
+             record: dict[str, Any] | None = None
              ) -> tuple[list[dict[str, Any]], Path | None]:
     """Write the run's files into ``out`` beside its stored runs (``execute_run``):
     directly, or (with ``staging``) into ``staging`` moved into place as ``out`` with
     ``latest`` beside it. Returns the runs' summaries and the ``latest`` link (None
     without staging)."""
     with staged(out, staging) as target:
-        summaries = write_run(target, scenario, master, seeds, results, plot)
+        summaries = write_run(target, scenario, master, seeds, results, plot, record)
     return summaries, (point_latest(out) if staging is not None else None)
 
 
 def write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
-               results: list[Any], plot: bool = True) -> list[dict[str, Any]]:
+               results: list[Any], plot: bool = True, record: dict[str, Any] | None = None
+               ) -> list[dict[str, Any]]:
     """Write one run, or every replicate (``replicate-001/``… with its seed in its
     ``summary.json``) and their summary, into ``out``; return the summaries. ``plot``
     draws groups_over_time.png (and only then imports matplotlib)."""
     out.mkdir(parents=True, exist_ok=True)
     if len(results) == 1:
-        results[0].save(out)
+        results[0].save(out, record)
     else:
         for number, result in enumerate(results, 1):
-            folder = result.save(out / replicate_name(number, len(results)))
+            folder = result.save(out / replicate_name(number, len(results)), record)
             summary = json.loads((folder / "summary.json").read_text())
             summary = {"replicate": number, **summary}
             (folder / "summary.json").write_text(json.dumps(summary, indent=2))
@@ -99,7 +103,7 @@ def write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
                          title=f"Active groups — {scenario.name}")
     summaries = [r.summary for r in results]
     if len(results) > 1:
-        write_replicate_summary(out, scenario, master, seeds, summaries, p)
+        write_replicate_summary(out, scenario, master, seeds, summaries, p, record)
     return summaries
 
 
@@ -115,11 +119,12 @@ def clean(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_replicate_summary(out: Path, scenario: Scenario, master: int, seeds: list[int],
-                             summaries: list[dict[str, Any]], params: dict[str, Any]) -> None:
+                             summaries: list[dict[str, Any]], params: dict[str, Any],
+                             record: dict[str, Any] | None = None) -> None:
     from .runner import run_metadata
     from .tables import INTERVALS_NOTE, interval_dict
 
-    payload = {**run_metadata(scenario.name, master, params), "seeds": seeds,
+    payload = {**run_metadata(scenario.name, master, params, record), "seeds": seeds,
                "replicates": [{"replicate": i, "seed": seed,
                                "folder": replicate_name(i, len(seeds))}
                               for i, seed in enumerate(seeds, 1)],

@@ -199,11 +199,36 @@ def test_a_run_stores_its_runs_beside_its_files(tmp_path):
     summary = json.loads((out / "summary.json").read_text())["summary"]
     assert summary["groups_week52"] == runs["groups_week52"].iloc[0] or (
         summary["groups_week52"] is None and pd.isna(runs["groups_week52"].iloc[0]))
+    # provenance is recorded once, by the store, and repeated in the run's files
+    record = json.loads((out / "metadata.json").read_text())["provenance"]
+    assert json.loads((out / "summary.json").read_text())["provenance"] == record
     # a second run needs --overwrite, which replaces the store with the files
     assert main(["run", "--seed", "8", *SMALL, "--out", str(out), "--no-plot"]) == 2
     assert main(["run", "--seed", "8", *SMALL, "--out", str(out), "--no-plot",
                  "--overwrite"]) == 0
     assert load_results(out).runs["seed"].tolist() == [8]
+
+
+def test_replicates_repeat_the_one_provenance_record(tmp_path, monkeypatch):
+    from simulation import provenance as provenance_module
+    from simulation.experiments import store
+
+    calls = []
+    real = provenance_module.provenance
+
+    def counted():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "provenance", counted)
+    monkeypatch.setattr("simulation.runner.provenance", counted)
+    out = tmp_path / "reps"
+    assert main(["run", "--seeds", "3", *SMALL, "--workers", "1", "--out", str(out),
+                 "--no-plot"]) == 0
+    assert len(calls) == 1  # the store's, at the session's start
+    record = json.loads((out / "metadata.json").read_text())["provenance"]
+    for path in [out / "summary.json", *out.glob("replicate-*/summary.json")]:
+        assert json.loads(path.read_text())["provenance"] == record, path
 
 
 def test_a_folder_in_use_is_left_alone(serial, tmp_path, capsys):
