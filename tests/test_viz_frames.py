@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 
 import numpy as np
 import pytest
@@ -32,15 +31,12 @@ def test_the_layout_is_sent_once_and_a_week_is_small(run) -> None:
     assert plan["n"] == model.community.n == 5000
     assert len(plan["positions"]) == 2 * plan["n"]
     assert len(plan["buildings"]) == 4 * model.community.n_buildings
-    began = time.perf_counter()
     frame = frames.map_frame(model, [3, 1])
-    elapsed = time.perf_counter() - began
     assert len(frame["states"]) == len(frame["rings"]) == 5000
     assert set(frame["states"]) <= set("01234")
     assert len(frame["groups"]) == len([g for g in model.groups.active if g.members])
     assert frame["labels"] == [1, 3]
     assert len(json.dumps(frame)) < 40_000  # kilobytes a week, not a picture
-    assert elapsed < 0.2
 
 
 def test_key_moments_are_the_story_in_order(run) -> None:
