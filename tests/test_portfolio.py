@@ -357,3 +357,21 @@ def test_a_stall_risk_ceiling_binds_the_search_and_the_recommendation(folders):
     assert (result.front["stall_risk"] <= 0).all()
     chosen = result.candidates.iloc[result.recommended]
     assert chosen["stall_risk"] <= 0 and chosen["within_stall_risk"]
+
+
+def test_a_dask_local_cluster_gives_the_process_pools_runs(folders):
+    pytest.importorskip("distributed")
+    inputs, work = folders
+    path = inputs / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    portfolio = pf.load(path)
+    _, options = pfig.fixed_choice(portfolio)
+    settings = pf.Settings(2, 1)
+    pool, _ = pr.simulate(portfolio, "evaluate", options, settings, work / "pool",
+                          progress=False)
+    dask, stats = pr.simulate(portfolio, "evaluate", options, settings, work / "dask",
+                              workers=1, dask="local", progress=False)
+    assert stats.ran == 8 and stats.failed == 0
+    key = ["community", "option", "draw", "replicate"]
+    pd.testing.assert_frame_equal(pool.sort_values(key, ignore_index=True),
+                                  dask.sort_values(key, ignore_index=True))
