@@ -132,9 +132,14 @@ def main() -> int:
         raise SystemExit(f"sprout portfolio exited with {code}")
     meta = json.loads((results / "portfolio.json").read_text())
     timing = meta["timing"]
+    from simulation.experiments.portfolio_runs import model_code
     from simulation.experiments.store import load_results
 
-    folders = sorted(m.parent for m in (results / "runs" / "evaluate").glob("*/metadata.json"))
+    # The folders of the model's code now: if another commit changed it between the two
+    # sessions, the killed session's runs sit in folders of the old code and are (by
+    # design) not reused; the checks below then say so.
+    every = sorted(m.parent for m in (results / "runs" / "evaluate").glob("*/metadata.json"))
+    folders = [f for f in every if f.name.endswith(model_code()[:8])]
     runs = [load_results(folder).runs for folder in folders]
     # A run is its folder's (its community) and its id there.
     ids = [(str(folder), i) for folder, r in zip(folders, runs) for i in r["run_id"]]
@@ -152,7 +157,8 @@ def main() -> int:
     figures["checks"] = {"stored_runs": len(ids), "unique_run_ids": len(set(ids)),
                          "all_planned_runs_stored_once": len(ids) == len(set(ids)) == planned,
                          "resumed_ran_only_missing": ran == planned - timing["stored"],
-                         "killed_then_stored": killed_at}
+                         "killed_then_stored": killed_at,
+                         "model_code_changed_between_sessions": len(every) > len(folders)}
     figures["finding"] = meta.get("checks", {})
     write("bench_portfolio", args.label, tree, figures, load_before, args.no_write)
     if not args.out:

@@ -877,12 +877,17 @@ def portfolio_speed_table(results: list[dict[str, Any]]) -> str:
     for r in sorted(results, key=lambda r: r["figures"]["planned_runs"]):
         f = r["figures"]
         s = f["resumed_session"]
-        ok = f["checks"]["all_planned_runs_stored_once"] and f["checks"][
-            "resumed_ran_only_missing"]
+        checks = f["checks"]
+        ok = checks["all_planned_runs_stored_once"] and checks["resumed_ran_only_missing"]
+        fresh = checks.get("model_code_changed_between_sessions") or (
+            s["already_stored"] == 0 and f.get("first_session"))
+        verdict = ("every run stored once" if ok else
+                   "all afresh: the model's code changed between the sessions, and runs of "
+                   "other code are not reused" if fresh else "CHECK FAILED")
         lines.append(
             f"| {f['communities']} × {f['residents']:,} × {f['draws']} "
             f"({f['planned_runs']:,}) | {f.get('first_session', {}).get('killed_after_runs', '-')}"
-            f" runs | {s['ran']:,} ({'every run stored once' if ok else 'CHECK FAILED'}) | "
+            f" runs | {s['ran']:,} ({verdict}) | "
             f"{s['wall_s']:,.0f} s | {s['runs_per_s_per_core']:.2f} | "
             f"{s['cpu_s_per_run'] * 1000:,.0f} ms | {s['overhead_share']:.0%} | "
             f"{r['load_before'][0]} → {r['load_after'][0]} | {r.get('commit')}"
