@@ -26,6 +26,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
+
+LEDGER = {"doubt_added": "added_by_resident", "doubt_removed": "removed_by_resident",
+          "log_relief": "log_relief_by_resident"}
+"""The doubt ledger's arrays by their names in trees before ``simulation.doubts``."""
+
+
+def _array(pop: Any, name: str) -> Any:
+    """A population's array by its old name, wherever this tree keeps it."""
+    if hasattr(pop, name):
+        return getattr(pop, name)
+    return getattr(pop.doubts, LEDGER[name])
+
+
 def fingerprints(seeds: int, weeks: int | None) -> dict[str, str]:
     """In this process (whose ``simulation`` is the checkout measured): run -> hash."""
     import numpy as np
@@ -48,7 +61,7 @@ def fingerprints(seeds: int, weeks: int | None) -> dict[str, str]:
             for name in ("doubt", "doubt_baseline", "doubt_added", "doubt_removed",
                          "log_relief", "trust", "familiarity", "skills", "group", "leads",
                          "aware", "known"):
-                h.update(np.ascontiguousarray(getattr(pop, name)).tobytes())
+                h.update(np.ascontiguousarray(_array(pop, name)).tobytes())
             h.update(repr(model.rng.bit_generator.state).encode())
             for g in model.groups:
                 # Numbers by their bits, whatever their type (a Python or a numpy float).

@@ -12,8 +12,9 @@ from typing import Any
 from mesa import Agent
 from mesa.discrete_space import FixedAgent
 
+from .doubts import DOUBTS
 from .parameters import INTEREST_CATEGORIES
-from .state import DOUBTS, Population, State
+from .state import Population, State
 from .workers import Worker
 
 

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .doubts import RELIEF_SOURCES
 from .engine import Engine
 from .headless import make_engine
-from .state import RELIEF_SOURCES
 
 PERSONAL_WORK_OFF: dict[str, Any] = {
     "private_qa": False,
@@ -58,7 +58,7 @@ def trace(model: Engine, weeks: int) -> Trace:
     doubting, when."""
     pop = model.population
     out = Trace()
-    start = pop.founding_doubt_at_start(pop.founding_weights)
+    start = pop.doubts.at_start(pop.founding_weights)
     weights = pop.founding_weights
     joined = np.zeros(pop.n, dtype=bool)  # the weeks are kept in ``out``; these say whether
     dissolved = np.zeros(pop.n, dtype=bool)
@@ -68,11 +68,11 @@ def trace(model: Engine, weeks: int) -> Trace:
         new_members = np.flatnonzero((pop.group >= 0) & ~joined)
         joined[new_members] = True
         out.joined.update(dict.fromkeys(new_members.tolist(), week))
-        doubt = pop.founding_doubt()
+        doubt = pop.doubts.founding()
         new = np.flatnonzero((doubt <= DISSOLVED * start) & (start > 0) & ~dissolved)
         dissolved[new] = True
         if new.size:
-            relief = pop.relief(weights, new)
+            relief = pop.doubts.relief(weights, new)
             for r, row in zip(new.tolist(), relief):
                 out.dissolved[r] = (week, RELIEF_SOURCES[int(np.argmax(row))])
     for g in model.groups:

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .doubts import GROUPS
 from .parameters import INTEREST_CATEGORIES, INTEREST_KIND
-from .state import GROUPS, Population, World
+from .state import Population, World
 
 
 @dataclass
@@ -231,7 +232,7 @@ def _seed_existing(world: World, registry: GroupRegistry) -> None:
             registry.add_member(group, int(r))
         # The existing groups know and trust each other: doubts are what hold others back.
         members = np.array(sorted(group.members))
-        pop.reduce_doubts(members, 1.0 - p.initial_member_doubt, GROUPS)
+        pop.doubts.reduce(members, 1.0 - p.initial_member_doubt, GROUPS)
 
 
 def found(world: World, registry: GroupRegistry, leader: int, origin: str,
@@ -267,7 +268,7 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
     willing = world.draws.uniform("core_accepts", week, pool, 0, key)
-    accept = willing < pop.need[pool] * (1 - pop.joining_doubt(pool))
+    accept = willing < pop.need[pool] * (1 - pop.doubts.joining(pool))
     for r in pool[accept][: p.founding_core]:
         registry.add_member(group, int(r))
 

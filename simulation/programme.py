@@ -16,8 +16,9 @@ from . import demonstrations as demo_rules
 from . import groups as group_rules
 from . import workers as worker_rules
 from .demonstrations import Demonstrator, rungs
+from .doubts import ANNOUNCEMENTS, DEMONSTRATIONS, MONEY, REIMBURSEMENT, WORKERS
 from .groups import Group, GroupRegistry
-from .state import ANNOUNCEMENTS, DEMONSTRATIONS, MONEY, REIMBURSEMENT, WORKERS, World
+from .state import World
 from .workers import Outreach, Worker, legitimacy, words
 
 
@@ -157,7 +158,7 @@ class Programme:
         pop.known[who[told < pop.familiarity[who]]] = True
         shares = np.array([0.0, p.training_legitimacy_doubt_reduction * legit,
                            p.training_direction_doubt_reduction])
-        pop.reduce_doubts(who, belief[:, None] * shares, ANNOUNCEMENTS)
+        pop.doubts.reduce(who, belief[:, None] * shares, ANNOUNCEMENTS)
         pop.raise_trust(who, p.training_trust_gain * legit * belief)
         self.trainings_held += 1
         world.log("training", attendees=int(who.size))
@@ -217,7 +218,7 @@ class Programme:
             self.pioneer = None
             return 0.0
         who = np.array([self.pioneer])
-        pop.reduce_doubts(who, p.pioneer_doubt_reduction, WORKERS)
+        pop.doubts.reduce(who, p.pioneer_doubt_reduction, WORKERS)
         pop.raise_trust(who, p.pioneer_trust_gain)
         pop.raise_familiarity(who, p.pioneer_familiarity_gain)
         pop.skills[who] += p.pioneer_skill_gain * (1 - pop.skills[who])
@@ -295,7 +296,7 @@ class Programme:
             c = min(1.0, best + p.extra_sharer_credibility * (len(sharers) - 1))
             r = p.demo_doubt_reduction * c
             # A real case answers the doubts: money comes back, it is allowed, here is how.
-            pop.reduce_doubts(who, np.array([r, p.demo_legitimacy_share * r, r]),
+            pop.doubts.reduce(who, np.array([r, p.demo_legitimacy_share * r, r]),
                               DEMONSTRATIONS)
             pop.raise_trust(who, p.meeting_trust_gain + p.demo_trust_gain * c)
             # How to find sponsors, how to match what people need with project money.
@@ -307,7 +308,7 @@ class Programme:
         else:
             # No one to show a real case yet: the workers answer the questions themselves.
             reach = p.worker_meeting_doubt_reduction * legitimacy(p) * pop.reassurance(who)
-            pop.reduce_doubts(who, reach[:, None] * words(p), WORKERS)
+            pop.doubts.reduce(who, reach[:, None] * words(p), WORKERS)
             pop.raise_trust(who, p.meeting_trust_gain)
             world.log("life_meeting_quiet", attendees=int(who.size))
         group_rules.refer(world, self.groups, who[pop.group[who] < 0], pushed=False)
@@ -364,7 +365,7 @@ class Programme:
         falls."""
         p = self.world.params
         members = np.fromiter(group.members, dtype=np.int64, count=group.size)
-        self.world.population.add_doubts(members, MONEY, p.failed_reimbursement_doubt)
+        self.world.population.doubts.add(members, MONEY, p.failed_reimbursement_doubt)
         group.cohesion *= p.failed_reimbursement_cohesion
         self.world.log("grant_unavailable", interest=group.interest)
 
@@ -381,7 +382,7 @@ class Programme:
             else:
                 # Money advanced and never repaid: members' reimbursement doubts come back.
                 if members.size:
-                    world.population.add_doubts(members, MONEY,
+                    world.population.doubts.add(members, MONEY,
                                                 p.failed_reimbursement_doubt)
                 group.cohesion *= p.failed_reimbursement_cohesion
                 world.log("reimbursement_failed", interest=group.interest, amount=amount)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .state import NOT_MONEY, PEERS, RELIEF_SOURCES, World
+from .doubts import NOT_MONEY, PEERS, RELIEF_SOURCES
+from .state import World
 
 FOUNDING_TERMS: tuple[str, ...] = (
     "drive", "grant", "doubt_at_start",
@@ -42,12 +43,12 @@ def update(world: World, announced: bool) -> None:
         acting = pop.acting_neighbours
         near_acting = np.flatnonzero(acting > 0)  # for the others the share is 0
         share = acting[near_acting] / world.community.degree_or_one[near_acting]
-        pop.reduce_doubts_of_many(near_acting, p.peer_doubt_effect * share, PEERS,
+        pop.doubts.reduce_many(near_acting, p.peer_doubt_effect * share, PEERS,
                                   doubts=NOT_MONEY)
     idle = ~(pop.contacted | (pop.group >= 0))
     np.multiply(pop.trust, 1.0 - p.trust_decay, out=pop.trust, where=idle)
     # Reassurance wears off: without contact, doubts creep back toward where they began.
-    pop.relapse(np.where(idle, p.doubt_relapse, 0.0))
+    pop.doubts.relapse(np.where(idle, p.doubt_relapse, 0.0))
     np.multiply(pop.familiarity, 1.0 - p.familiarity_decay_share * p.trust_decay,
                 out=pop.familiarity, where=idle)
 
@@ -63,8 +64,8 @@ def founding_terms(world: World, grant_support: np.ndarray,
     return np.column_stack([
         pop.need[rows] * pop.initiative[rows],
         grant_support,
-        -p.doubt_weight * pop.founding_doubt_at_start(weights, who),
-        p.doubt_weight * pop.relief(weights, who),
+        -p.doubt_weight * pop.doubts.at_start(weights, who),
+        p.doubt_weight * pop.doubts.relief(weights, who),
     ])
 
 
@@ -137,7 +138,7 @@ def joiners(
         exposure = matching[who] / world.community.degree_or_one[who]
     score = exposure + p.referral_boost * referred[who]
     if p.join_doubt_weight > 0:
-        score = score - p.join_doubt_weight * pop.joining_doubt(who)
+        score = score - p.join_doubt_weight * pop.doubts.joining(who)
     ready = score >= pop.threshold[who]
     adj = world.community.adjacency
     chosen = []

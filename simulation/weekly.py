@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from .doubts import DOUBTS
 from .groups import GroupRegistry
 from .parameters import INTEREST_CATEGORIES
 from .programme import GrantFund
-from .state import DOUBTS, State, World
+from .state import State, World
 from .workers import ACTIVITIES
 
 SERIES: tuple[str, ...] = (

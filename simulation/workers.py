@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .doubts import WORKERS
 from .groups import Group, GroupRegistry, group_keys
 from .parameters import Params
-from .state import WORKERS, World
+from .state import World
 
 ACTIVITIES: tuple[str, ...] = ("infiltration", "qa", "pioneer", "accompaniment", "meetings")
 """What worker hours are spent on; reported weekly."""
@@ -263,7 +264,7 @@ def private_qa(world: World, workers: list[Worker], hours: float) -> float:
     if n_visits == 0 or candidates.size == 0:
         return 0.0
     drive = pop.need[candidates] * pop.initiative[candidates]
-    doubt = pop.founding_doubt(candidates)
+    doubt = pop.doubts.founding(candidates)
     noise = world.draws.lognormal("qa_priority", world.week, candidates, p.qa_priority_noise)
     priority = (drive + p.qa_drive_floor) * (doubt + p.qa_doubt_floor) * noise
     if candidates.size > n_visits:
@@ -272,7 +273,7 @@ def private_qa(world: World, workers: list[Worker], hours: float) -> float:
     else:
         who = candidates
     legit = legitimacy(p)
-    pop.reduce_doubts(who, (p.qa_doubt_reduction * pop.reassurance(who))[:, None] * words(p),
+    pop.doubts.reduce(who, (p.qa_doubt_reduction * pop.reassurance(who))[:, None] * words(p),
                       WORKERS)
     # Trust grows as far as the resident already knows the worker; each visit also makes
     # the worker a little more familiar.

@@ -8,10 +8,11 @@ import pytest
 from simulation import groups as group_rules
 from simulation import workers as worker_rules
 from simulation.agents import Resident
+from simulation.doubts import DEMONSTRATIONS
 from simulation.model import CommunityModel
 from simulation.programme import Demonstrator
 from simulation.scenario import load
-from simulation.state import DEMONSTRATIONS, State
+from simulation.state import State
 
 SMALL = {"n_residents": 600, "horizon_weeks": 0}
 
@@ -93,7 +94,7 @@ def test_life_meeting_lowers_doubts(demonstrations):
     if demonstrations:
         # Reimbursement and direction doubts fall: the demonstrator shows a real case.
         assert drop[0] > 0.05 and drop[2] > 0.05
-        demonstrations = pop.relief(pop.founding_weights)[changed, DEMONSTRATIONS]
+        demonstrations = pop.doubts.relief(pop.founding_weights)[changed, DEMONSTRATIONS]
         assert (demonstrations > 0).all()
     else:
         # Without a demonstrator the workers answer questions: a little, reimbursement least.
@@ -247,7 +248,7 @@ def test_founding_terms_sum_to_the_score():
     pop = model.population
     terms = residents.founding_terms(model.world, model.programme.grant_support())
     score = (pop.need * pop.initiative + model.programme.grant_support()
-             - model.p.doubt_weight * pop.founding_doubt())
+             - model.p.doubt_weight * pop.doubts.founding())
     assert np.allclose(terms.sum(axis=1), score)
     founded = [g for g in model.groups if g.founding]
     assert founded

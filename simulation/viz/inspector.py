@@ -1,8 +1,8 @@
 """Click a group or a resident on the map: its story, in the page's language, read from
 what the run records — the group's founder, week and origin, who joined it and when (the
 page notes each week's new members, :class:`Joins`), and for a resident (or a group's
-founder) which doubts dissolved and by whose doing (the population's doubt ledger:
-``doubt_removed``, ``log_relief``, ``doubt_baseline``, ``doubt_added``)."""
+founder) which doubts dissolved and by whose doing (the residents' doubt ledger,
+``simulation.doubts``)."""
 
 from __future__ import annotations
 
@@ -60,9 +60,9 @@ def _interest(code: int, lang: str) -> str:
 def doubt_lines(model: Any, i: int, lang: str) -> list[str]:
     """Each doubt of resident ``i``: how much of it is gone, and who removed it."""
     pop = model.population
-    start = np.asarray(pop.doubt_baseline[i]) + np.asarray(pop.doubt_added[i])
-    removed = np.asarray(pop.doubt_removed[i])
-    relief = np.asarray(pop.log_relief[i])  # doubts x sources
+    start = np.asarray(pop.doubt_baseline[i]) + np.asarray(pop.doubts.added_by_resident[i])
+    removed = np.asarray(pop.doubts.removed_by_resident[i])
+    relief = np.asarray(pop.doubts.log_relief_by_resident[i])  # doubts x sources
     out = []
     for k, key in enumerate(DOUBT_KEYS):
         gone = removed[k] / start[k] if start[k] > 0 else 0.0

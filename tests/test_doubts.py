@@ -1,0 +1,63 @@
+"""The residents' doubts: each way to move them against its definition, on small cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation.doubts import DOUBTS, LEGITIMACY, MONEY, NOT_MONEY, PEERS, WORKERS, Doubts
+
+
+def _doubts(n: int = 40) -> Doubts:
+    rng = np.random.default_rng(1)
+    return Doubts(rng.uniform(0.2, 0.9, (n, len(DOUBTS))), np.array([0.4, 0.3, 0.3]))
+
+
+def test_reduce_removes_the_share_and_credits_its_source():
+    d = _doubts()
+    before = d.level.copy()
+    who = np.array([3, 7])
+    d.reduce(who, 0.25, WORKERS, NOT_MONEY)
+    assert np.allclose(d.level[who, 1:], 0.75 * before[who, 1:])
+    assert np.array_equal(d.level[who, 0], before[who, 0])  # the money doubt untouched
+    others = np.setdiff1d(np.arange(d.n), who)
+    assert np.array_equal(d.level[others], before[others])
+    relief = d.relief(d.weights, who)
+    assert np.allclose(relief[:, WORKERS], (0.25 * before[who, 1:]) @ d.weights[1:])
+    assert np.allclose(np.delete(relief, WORKERS, axis=1), 0.0)
+
+
+@pytest.mark.parametrize("count", [3, 30])  # row by row, and in whole columns
+def test_reduce_many_is_reduce(count):
+    a, b = _doubts(), _doubts()
+    who = np.arange(count)
+    shares = np.linspace(0.0, 0.5, count)
+    a.reduce_many(who, shares, PEERS, NOT_MONEY)
+    b.reduce(who[shares > 0], shares[shares > 0][:, None], PEERS, NOT_MONEY)
+    assert np.array_equal(a.level, b.level)
+    assert np.array_equal(a.relief(a.weights), b.relief(b.weights))
+
+
+def test_add_moves_doubts_toward_full_and_relapse_toward_where_they_began():
+    d = _doubts()
+    start = d.level.copy()
+    d.add(np.array([1]), MONEY, 0.5)
+    assert d.level[1, 0] == pytest.approx(start[1, 0] + 0.5 * (1 - start[1, 0]))
+    d.reduce(np.array([2]), 0.5, WORKERS)
+    rate = np.zeros(d.n)
+    rate[[1, 2]] = 0.1
+    moved = d.level.copy()
+    d.relapse(rate)
+    assert np.allclose(d.level[[1, 2]], moved[[1, 2]] + 0.1 * (d.baseline[[1, 2]]
+                                                               - moved[[1, 2]]))
+    assert np.array_equal(d.level[3:], start[3:])  # nobody else moves
+
+
+def test_a_first_impression_moves_where_doubts_settle():
+    d = _doubts()
+    start = d.level.copy()
+    d.first_impression(np.array([5]), np.array([0.5]))
+    assert d.level[5, LEGITIMACY] == pytest.approx(start[5, LEGITIMACY]
+                                                   + 0.5 * (1 - start[5, LEGITIMACY]))
+    assert np.array_equal(d.baseline[5], d.level[5])
+    assert d.level[5, 2] == start[5, 2]  # direction: a stranger's offer says nothing of it
