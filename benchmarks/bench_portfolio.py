@@ -140,9 +140,9 @@ def main() -> int:
     # design) not reused; the checks below then say so.
     every = sorted(m.parent for m in (results / "runs" / "evaluate").glob("*/metadata.json"))
     folders = [f for f in every if f.name.endswith(model_code()[:8])]
-    runs = [load_results(folder).runs for folder in folders]
+    runs = [r for r in (load_results(folder).runs for folder in folders) if len(r)]
     # A run is its folder's (its community) and its id there.
-    ids = [(str(folder), i) for folder, r in zip(folders, runs) for i in r["run_id"]]
+    ids = [(n, i) for n, r in enumerate(runs) for i in r["run_id"]]
     inside = sum(float(r["elapsed_s"].sum()) for r in runs)
     inside_now = sum(float(r.loc[r["status"] == "done", "elapsed_s"].sum()) for r in runs)
     ran = timing["ran"]
