@@ -20,7 +20,7 @@ def make_engine(params: Params | dict[str, Any], seed: int | np.integer) -> Engi
     p = params if isinstance(params, Params) else Params.of(params)
     seed = int(seed)
     if p.network_file:
-        from .networks import community_of, load_network  # networkx, for the file alone
+        from .networks import community_of  # networkx, for the file alone
 
-        return Engine(p, seed, community_of(load_network(p.network_file), seed, p))
+        return Engine(p, seed, community_of(None, seed, p))
     return Engine(p, seed)

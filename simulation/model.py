@@ -24,7 +24,7 @@ from .agents import Resident, SocialWorker
 from .community import Community
 from .engine import Engine
 from .groups import GroupRegistry
-from .networks import community_of, load_network
+from .networks import community_of
 from .outputs import SERIES
 from .parameters import Params
 from .programme import Programme
@@ -64,11 +64,8 @@ class CommunityModel(LazyResidents, Model):
         seed = (int(rng) if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)
                 else int(self.rng.integers(0, 2**63)))
         p = Params.of(params)
-        graph = network
-        if graph is None and p.network_file:
-            graph = load_network(p.network_file)
-        community = None if graph is None else community_of(graph, seed, p)
-        self.engine = Engine(p, seed, community, thresholds, initial_actors)
+        self.engine = Engine(p, seed, community_of(network, seed, p), thresholds,
+                             initial_actors)
 
         # Residents are Mesa agents on a topological Network (map positions come from
         # ``community.positions``), made when first looked at (``simulation.space``).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -20,8 +21,14 @@ from .community import Community, layout, symmetric_ties
 from .keyed import Draws
 
 
-def community_of(graph: nx.Graph, seed: int, params: object) -> Community:
-    """The community of a run on ``graph`` (``params``: household size and block sizes)."""
+def community_of(graph: nx.Graph | None, seed: int, params: Any) -> Community | None:
+    """The community of a run on ``graph``, or on ``params.network_file`` when no graph is
+    given (``params`` also gives household size and block sizes); None when the run has
+    neither, and the engine generates its community."""
+    if graph is None and params.network_file:
+        graph = load_network(params.network_file)
+    if graph is None:
+        return None
     return from_graph(graph, Draws(seed), params.household_size,
                       params.households_per_building, params.buildings_per_courtyard)
 
