@@ -5,15 +5,17 @@
 and a ledger of who moved them. There is one way each to lower them (``reduce``: a source
 answers a share of them), to raise them (``add``: a failed reimbursement; and the first
 impression of hearing of the project from a stranger, ``first_impression``), and to let them
-relapse (``relapse``: without contact they creep back). ``reduce_many`` is ``reduce`` for a
-large part of the community at once, the same numbers in whole columns (the peers' weekly
-effect reaches thousands of residents). Founding and joining weigh them (``founding``,
+relapse (``relapse``: without contact they creep back). The two rules run every week
+over many residents are compiled kernels (``_reduce``, ``_relapse``, numba), each the
+rule's only implementation, checked against its definition in ``tests/test_doubts.py``.
+Founding and joining weigh them (``founding``,
 ``joining``); ``relief`` says which source removed how much of a resident's founding doubt.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 DOUBTS: tuple[str, ...] = ("reimbursement", "legitimacy", "direction")
 REIMBURSEMENT, LEGITIMACY, DIRECTION = range(len(DOUBTS))
@@ -65,14 +67,10 @@ class Doubts:
         self._added = self._ledger[0:3]
         self._removed = self._ledger[3:6]
         self._log_relief = self._ledger[6:].reshape(3, sources, n)
-        # Which rows anything was ever written to: a row still all zeros stays so under
-        # relapse, so relapse passes over runs of written rows only (in a run some
-        # sources never touch some doubts).
-        self._written = np.zeros(len(self._ledger), dtype=bool)
-        self._written_runs: list[slice] = []
-        # Whose doubts someone has moved (``reduce``, ``add``): for everyone
-        # else the doubts are where they began and the ledger is empty, so that relapse
-        # leaves them as they are, and in a large community most are never reached.
+        # Whose doubts someone has moved (``reduce``, ``add``): for everyone else the
+        # doubts are where they began and the ledger is empty, so relapse would leave them
+        # exactly as they are and passes them by (in a large community most are never
+        # reached).
         self._moved = np.zeros(n, dtype=bool)
 
     def founding(self, who: np.ndarray | None = None) -> np.ndarray:
@@ -119,50 +117,19 @@ class Doubts:
         return np.einsum("nks,nk,k->ns", shares, removed, weights)
 
     def reduce(self, who: np.ndarray, shares: np.ndarray | float, source: int,
-                      doubts: slice = slice(0, 3)) -> None:
-        """Remove a share of each doubt (one share, one per doubt, or one row each),
-        crediting ``source`` (a ``RELIEF_SOURCES`` index); ``doubts`` limits it to some of
-        the three (the shares then are theirs). ``who`` holds each resident once."""
-        width = len(range(3)[doubts])
+               doubts: slice = slice(0, 3)) -> None:
+        """Remove a share of each doubt, crediting ``source`` (a ``RELIEF_SOURCES``
+        index): one share for all, one per doubt (a 1-d array as long as ``doubts``), or a
+        row per resident of ``who`` (2-d; a single column is every doubt's). ``doubts``
+        limits it to some of the three. ``who`` holds each resident once."""
+        first, width = range(3)[doubts][0], len(range(3)[doubts])
         shares = np.asarray(shares, dtype=np.float64)
         if shares.ndim == 1 and shares.size != width:
-            shares = shares[:, None]
-        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
-        relief = np.log1p(-shares)
-        shares = np.broadcast_to(shares, (len(who), width))
-        doubt = self.level[who, doubts]
-        self._moved[who] = True
-        self._write(doubts, source)
-        self._removed[doubts, who] += (shares * doubt).T
-        self.level[who, doubts] = doubt * (1.0 - shares)
-        self._log_relief[doubts, source, who] -= np.broadcast_to(relief, (len(who), width)).T
-
-    def reduce_many(self, who: np.ndarray, shares: np.ndarray, source: int,
-                              doubts: slice) -> None:
-        """Remove ``shares`` (one per resident of ``who``, in increasing order, for each of
-        ``doubts``), crediting ``source``: the same as :meth:`reduce`, bit for bit,
-        but when a good part of the community is touched, in whole columns rather than
-        scattered rows (for everyone else a share of 0 changes nothing)."""
-        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
-        moved = shares > 0
-        if not moved.all():
-            who, shares = who[moved], shares[moved]
-        if who.size < self.n // 8:
-            self.reduce(who, shares[:, None], source, doubts)
-            return
-        self._moved[who] = True
-        self._write(doubts, source)
-        relief = np.zeros(self.n)
-        relief[who] = np.log1p(-shares)
-        kept = np.ones(self.n)
-        kept[who] -= shares
-        everyone = np.zeros(self.n)
-        everyone[who] = shares
-        for k in range(3)[doubts]:
-            doubt = self.level[:, k]
-            self._removed[k] += everyone * doubt
-            doubt *= kept
-            self._log_relief[k, source] -= relief
+            raise ValueError(f"one share per doubt expected ({width}), got {shares.size}")
+        shares = np.clip(np.broadcast_to(shares, (len(who), width)), 0.0, 1.0 - 1e-12)
+        # numpy's log1p, not numba's: they differ in the last bit.
+        _reduce(self.level, self._removed, self._log_relief[:, source], who, shares,
+                np.log1p(-shares), first, self._moved)
 
     def add(self, who: np.ndarray, columns: slice, shares: np.ndarray | float) -> None:
         """Move doubts a share of the way back to full doubt (``columns`` of the three)."""
@@ -170,43 +137,12 @@ class Doubts:
         added = shares * (1.0 - part)
         self.level[who, columns] = part + added
         self._moved[who] = True
-        self._write(columns, None)
         self._added[columns, who] += added.T
 
     def relapse(self, rate: np.ndarray) -> None:
         """Doubts drift back toward where they began, at ``rate`` per resident; the ledger
         shrinks alike."""
-        drifting = np.flatnonzero(self._moved & (rate != 0))
-        if drifting.size < self.n // 8:  # a few: row by row
-            rate = rate[drifting]
-            for k in range(3):
-                doubt = self.level[drifting, k]
-                self.level[drifting, k] = doubt + rate * (self.baseline[drifting, k]
-                                                          - doubt)
-            kept = 1.0 - rate
-            for rows in self._written_runs:
-                self._ledger[rows, drifting] *= kept
-            return
-        # Many: everyone at once (for the others it changes nothing), doubt by doubt in long
-        # runs over the residents.
-        for k in range(3):
-            doubt = self.level[:, k]
-            doubt += rate * (self.baseline[:, k] - doubt)
-        kept = 1.0 - rate
-        for rows in self._written_runs:
-            self._ledger[rows] *= kept
-
-    def _write(self, doubts: slice, source: int | None) -> None:
-        """Note the ledger rows about to be written: what is added to ``doubts`` (``source``
-        None), or what ``source`` removes from them."""
-        rows = (list(range(3)[doubts]) if source is None else
-                [3 + k for k in range(3)[doubts]]
-                + [6 + k * len(RELIEF_SOURCES) + source for k in range(3)[doubts]])
-        if self._written[rows].all():
-            return
-        self._written[rows] = True
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], self._written.astype(int), [0]))))
-        self._written_runs = [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+        _relapse(self.level, self.baseline, self._ledger, rate, self._moved)
 
     def first_impression(self, who: np.ndarray, suspicion: np.ndarray) -> None:
         """Hearing of the project from a stranger raises the money and legitimacy doubts by
@@ -216,3 +152,38 @@ class Doubts:
             raised = suspicion * (1.0 - self.level[who, k])
             self.level[who, k] += raised
             self.baseline[who, k] += raised
+
+
+# --- the kernels: the rules above, compiled, one implementation each ---------------------
+
+
+@njit(cache=True, nogil=True)
+def _reduce(level: np.ndarray, removed: np.ndarray, log_relief: np.ndarray, who: np.ndarray,
+            shares: np.ndarray, relief: np.ndarray, first: int, moved: np.ndarray) -> None:
+    """``Doubts.reduce``: resident ``who[i]`` loses ``shares[i, j]`` of doubt ``first + j``;
+    the ledger books what was removed and the source's log-reduction (``relief``)."""
+    for i in range(who.size):
+        r = who[i]
+        moved[r] = True
+        for j in range(shares.shape[1]):
+            k = first + j
+            doubt = level[r, k]
+            removed[k, r] += shares[i, j] * doubt
+            level[r, k] = doubt * (1.0 - shares[i, j])
+            log_relief[k, r] -= relief[i, j]
+
+
+@njit(cache=True, nogil=True)
+def _relapse(level: np.ndarray, baseline: np.ndarray, ledger: np.ndarray, rate: np.ndarray,
+             moved: np.ndarray) -> None:
+    """``Doubts.relapse``: each moved resident's doubts go ``rate`` of the way back to
+    their baseline, and every entry of their ledger shrinks by the same factor."""
+    for r in range(level.shape[0]):
+        if not moved[r] or rate[r] == 0.0:
+            continue
+        for k in range(3):
+            doubt = level[r, k]
+            level[r, k] = doubt + rate[r] * (baseline[r, k] - doubt)
+        kept = 1.0 - rate[r]
+        for row in range(ledger.shape[0]):
+            ledger[row, r] *= kept

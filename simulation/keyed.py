@@ -29,18 +29,16 @@ every scenario.
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import numpy as np
 import scipy.special as special
+from numba import njit
 
 MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15  # 2^64 / golden ratio: SplitMix64's increment
 SECOND = 0xD1B54A32D192ED03  # another odd constant with good bit mixing, for ``k``
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
-_U1, _U2 = np.uint64(_M1), np.uint64(_M2)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
-_S11 = np.uint64(11)
-_GOLDEN, _SECOND = np.uint64(GOLDEN), np.uint64(SECOND)
 _TO_UNIT = 2.0 ** -53
 
 
@@ -51,14 +49,38 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def _mix_array(z: np.ndarray) -> np.ndarray:
-    """The same finaliser on a uint64 array, in place (multiplications wrap modulo 2^64)."""
-    z ^= z >> _S30
-    z *= _U1
-    z ^= z >> _S27
-    z *= _U2
-    z ^= z >> _S31
-    return z
+@njit(cache=True, nogil=True)
+def _mixed(z: np.uint64) -> np.uint64:
+    """SplitMix64's finaliser on one uint64 (multiplications wrap modulo 2^64)."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_M2)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def _hash_bits(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarray:
+    """Each identity's 64 bits: mixed with the stream's key, then with its ``k + 1``
+    (``fold``: one for all, or one per identity)."""
+    out = np.empty(ids.size, dtype=np.uint64)
+    one = fold.size == 1
+    for i in range(ids.size):
+        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
+        f = fold[0] if one else fold[i]
+        out[i] = _mixed(z ^ (f * np.uint64(SECOND)))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _hash_uniform(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarray:
+    """``_hash_bits`` as uniform numbers in (0, 1): the top 53 bits, centred."""
+    out = np.empty(ids.size, dtype=np.float64)
+    one = fold.size == 1
+    for i in range(ids.size):
+        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
+        f = fold[0] if one else fold[i]
+        z = _mixed(z ^ (f * np.uint64(SECOND)))
+        out[i] = (np.float64(z >> np.uint64(11)) + 0.5) * _TO_UNIT
+    return out
 
 
 _CODES: dict[str, int] = {}
@@ -101,33 +123,36 @@ class Draws:
         """64 random bits per element of ``ids`` (and of ``k``, broadcast with it): the
         element's identity is mixed with the stream's key, then ``k`` is folded in and
         mixed again (``k + 1``, so that ``k = 0`` is a key like any other)."""
-        key = self.stream(mechanism, week, *keys)
-        if np.ndim(ids) == 0 and np.ndim(k) == 0:  # one number: in Python integers
-            z = _mix((int(ids) * GOLDEN + key) & MASK)
-            return np.uint64(_mix(z ^ (((int(k) + 1) * SECOND) & MASK)))
-        z = np.asarray(ids).astype(np.uint64, copy=True)
-        z *= _GOLDEN
-        z += np.uint64(key)
-        _mix_array(z)
-        if np.ndim(k) == 0:
-            z ^= np.uint64(((int(k) + 1) * SECOND) & MASK)
-        else:
-            z = z ^ (np.asarray(k).astype(np.uint64) + np.uint64(1)) * _SECOND
-        return _mix_array(z)
+        return self._hashed(mechanism, week, ids, k, keys, _hash_bits)
 
     def uniform(self, mechanism: str, week: int, ids: np.ndarray | int,
                 k: np.ndarray | int = 0, *keys: int) -> np.ndarray:
-        """Uniform numbers in the open interval (0, 1), one per element of ``ids``."""
-        z = self.bits(mechanism, week, ids, k, *keys)
-        return ((z >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
+        """Uniform numbers in the open interval (0, 1), one per element of ``ids``: the top
+        53 of the element's 64 bits, centred in their interval."""
+        return self._hashed(mechanism, week, ids, k, keys, _hash_uniform)
+
+    def _hashed(self, mechanism: str, week: int, ids: np.ndarray | int, k: np.ndarray | int,
+                keys: tuple[int, ...], kernel: Any) -> Any:
+        key = np.uint64(self.stream(mechanism, week, *keys))
+        if np.ndim(ids) == 0 and np.ndim(k) == 0:  # one number
+            return kernel(np.array([int(ids) & MASK], dtype=np.uint64), key,
+                          np.array([(int(k) + 1) & MASK], dtype=np.uint64))[0]
+        ids = np.asarray(ids)
+        if ids.dtype != np.uint64:
+            ids = ids.astype(np.int64, copy=False).view(np.uint64)
+        if np.ndim(k) == 0:
+            fold = np.array([(int(k) + 1) & MASK], dtype=np.uint64)
+            return kernel(ids.ravel(), key, fold).reshape(ids.shape)
+        ids, k = np.broadcast_arrays(ids, np.asarray(k).astype(np.int64, copy=False))
+        fold = k.view(np.uint64) + np.uint64(1)
+        return kernel(ids.ravel(), key, fold.ravel()).reshape(ids.shape)
 
     def uniforms(self, mechanism: str, week: int, ids: np.ndarray, count: int) -> np.ndarray:
         """``count`` uniform numbers per element of ``ids`` (rows ``k = 0 .. count - 1``) in
         one pass: the same numbers as ``uniform(mechanism, week, ids, k)`` row by row."""
         ids = np.asarray(ids)
-        k = np.arange(count)[:, None]
-        z = self.bits(mechanism, week, np.broadcast_to(ids, (count, ids.size)), k)
-        return ((z >> _S11).astype(np.float64) + 0.5) * _TO_UNIT
+        return self.uniform(mechanism, week, np.broadcast_to(ids, (count, ids.size)),
+                            np.arange(count)[:, None])
 
     def exponential(self, mechanism: str, week: int, ids: np.ndarray,
                     k: np.ndarray | int = 0) -> np.ndarray:

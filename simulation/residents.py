@@ -43,8 +43,8 @@ def update(world: World, announced: bool) -> None:
         acting = pop.acting_neighbours
         near_acting = np.flatnonzero(acting > 0)  # for the others the share is 0
         share = acting[near_acting] / world.community.degree_or_one[near_acting]
-        pop.doubts.reduce_many(near_acting, p.peer_doubt_effect * share, PEERS,
-                                  doubts=NOT_MONEY)
+        pop.doubts.reduce(near_acting, (p.peer_doubt_effect * share)[:, None], PEERS,
+                          doubts=NOT_MONEY)
     idle = ~(pop.contacted | (pop.group >= 0))
     np.multiply(pop.trust, 1.0 - p.trust_decay, out=pop.trust, where=idle)
     # Reassurance wears off: without contact, doubts creep back toward where they began.

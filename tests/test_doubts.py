@@ -27,15 +27,43 @@ def test_reduce_removes_the_share_and_credits_its_source():
     assert np.allclose(np.delete(relief, WORKERS, axis=1), 0.0)
 
 
-@pytest.mark.parametrize("count", [3, 30])  # row by row, and in whole columns
-def test_reduce_many_is_reduce(count):
-    a, b = _doubts(), _doubts()
-    who = np.arange(count)
-    shares = np.linspace(0.0, 0.5, count)
-    a.reduce_many(who, shares, PEERS, NOT_MONEY)
-    b.reduce(who[shares > 0], shares[shares > 0][:, None], PEERS, NOT_MONEY)
-    assert np.array_equal(a.level, b.level)
-    assert np.array_equal(a.relief(a.weights), b.relief(b.weights))
+def test_reduce_kernel_follows_its_definition():
+    """Each resident loses their own share of each doubt named; the ledger books the amount
+    removed and the source's log-reduction; nobody else and no other doubt moves."""
+    d = _doubts()
+    before = d.level.copy()
+    who = np.array([0, 4, 9, 31])
+    shares = np.random.default_rng(2).uniform(0.0, 0.6, (who.size, 2))
+    d.reduce(who, shares, PEERS, NOT_MONEY)
+    assert np.array_equal(d.level[who, 1:], before[who, 1:] * (1.0 - shares))
+    assert np.array_equal(d.level[who, 0], before[who, 0])
+    others = np.setdiff1d(np.arange(d.n), who)
+    assert np.array_equal(d.level[others], before[others])
+    assert np.array_equal(d.removed_by_resident[who, 1:], shares * before[who, 1:])
+    assert np.array_equal(d.log_relief_by_resident[who, 1:, PEERS], -np.log1p(-shares))
+    assert not d.log_relief_by_resident[others].any()
+
+
+def test_shares_per_doubt_must_name_each_doubt():
+    with pytest.raises(ValueError, match="one share per doubt"):
+        _doubts().reduce(np.arange(3), np.array([0.1, 0.2, 0.3]), PEERS, NOT_MONEY)
+
+
+def test_relapse_kernel_follows_its_definition():
+    """Moved residents' doubts go the rate's share of the way back to their baseline and
+    their whole ledger shrinks by the same factor; the unmoved stay exactly as they are."""
+    d = _doubts()
+    d.reduce(np.array([1, 2, 3]), 0.4, WORKERS)
+    d.add(np.array([2]), MONEY, 0.5)
+    level, ledger = d.level.copy(), d._ledger.copy()
+    rate = np.random.default_rng(3).uniform(0.0, 0.3, d.n)
+    rate[3] = 0.0
+    d.relapse(rate)
+    for r in (1, 2):
+        assert np.array_equal(d.level[r], level[r] + rate[r] * (d.baseline[r] - level[r]))
+        assert np.array_equal(d._ledger[:, r], ledger[:, r] * (1.0 - rate[r]))
+    assert np.array_equal(d.level[3:], level[3:])  # not moved, or not drifting this week
+    assert np.array_equal(d._ledger[:, 3], ledger[:, 3])
 
 
 def test_add_moves_doubts_toward_full_and_relapse_toward_where_they_began():
