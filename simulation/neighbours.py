@@ -5,15 +5,15 @@ counts are kept as they change: joining and leaving are noted (``joined``, ``lef
 booked together when a count is next read; awareness is compared with what was last counted
 when the count is read, so that whoever sets a resident's ``aware`` needs to tell no one.
 Ties weigh 1 and are symmetric, so the counts are whole numbers and exact, whatever the
-order of the changes: the same numbers, bit for bit, as a product through the network.
+order of the changes: the same numbers, bit for bit, as a product through the network. The
+two walks along the ties are compiled kernels (numba).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-
-from .community import Community
+from numba import njit
 
 
 class NeighbourCounts:
@@ -51,11 +51,8 @@ class NeighbourCounts:
 
     def aware(self, aware: np.ndarray) -> np.ndarray:
         """Neighbours who know of the project, ``aware`` being who does now (read only)."""
-        changed = np.flatnonzero(aware != self._aware_counted)
-        if changed.size:
-            now = aware[changed]
-            add_to_neighbours(self.ties, self._aware, changed, np.where(now, 1.0, -1.0))
-            self._aware_counted[changed] = now
+        _follow_awareness(self.ties.indptr, self.ties.indices, aware, self._aware_counted,
+                          self._aware)
         return self._aware
 
     def hold(self, acting: np.ndarray, aware: np.ndarray) -> bool:
@@ -73,13 +70,29 @@ class NeighbourCounts:
         self._changes.clear()
         for ties, counts in ((self.ties, self._acting),
                              (self.same_interest_ties, self._matching_acting)):
-            add_to_neighbours(ties, counts, residents, changes)
+            add_to_neighbours(ties.indptr, ties.indices, counts, residents, changes)
 
 
-def add_to_neighbours(ties: sp.csr_matrix, counts: np.ndarray, residents: np.ndarray,
-                      changes: np.ndarray) -> None:
-    """Add each resident's change to the counts of their neighbours along ``ties``
-    (symmetric, weight 1: a resident's row lists the neighbours whose count moves)."""
-    first = ties.indptr[residents]
-    ties_of = Community.members_of(ties.indptr, residents)
-    np.add.at(counts, ties.indices[ties_of], np.repeat(changes, ties.indptr[residents + 1] - first))
+@njit(cache=True, nogil=True)
+def add_to_neighbours(indptr: np.ndarray, indices: np.ndarray, counts: np.ndarray,
+                      residents: np.ndarray, changes: np.ndarray) -> None:
+    """Add each resident's change to the counts of their neighbours along the ties
+    ``indptr``/``indices`` (a symmetric, weight-1 network's rows: a resident's row lists the
+    neighbours whose count moves)."""
+    for i in range(residents.size):
+        r = residents[i]
+        for t in range(indptr[r], indptr[r + 1]):
+            counts[indices[t]] += changes[i]
+
+
+@njit(cache=True, nogil=True)
+def _follow_awareness(indptr: np.ndarray, indices: np.ndarray, aware: np.ndarray,
+                      counted: np.ndarray, counts: np.ndarray) -> None:
+    """Bring the aware neighbours' ``counts`` up to date with who is ``aware`` now, from
+    who was when last ``counted``."""
+    for r in range(aware.size):
+        if aware[r] != counted[r]:
+            change = 1.0 if aware[r] else -1.0
+            for t in range(indptr[r], indptr[r + 1]):
+                counts[indices[t]] += change
+            counted[r] = aware[r]
