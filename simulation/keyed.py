@@ -83,6 +83,18 @@ def _hash_uniform(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarr
     return out
 
 
+@njit(cache=True, nogil=True)
+def _hash_uniform_rows(ids: np.ndarray, key: np.uint64, count: int) -> np.ndarray:
+    """``_hash_uniform`` for ``k = 0 .. count - 1``: one row per ``k``."""
+    out = np.empty((count, ids.size), dtype=np.float64)
+    for i in range(ids.size):
+        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
+        for k in range(count):
+            f = _mixed(z ^ (np.uint64(k + 1) * np.uint64(SECOND)))
+            out[k, i] = (np.float64(f >> np.uint64(11)) + 0.5) * _TO_UNIT
+    return out
+
+
 _CODES: dict[str, int] = {}
 
 
@@ -151,8 +163,10 @@ class Draws:
         """``count`` uniform numbers per element of ``ids`` (rows ``k = 0 .. count - 1``) in
         one pass: the same numbers as ``uniform(mechanism, week, ids, k)`` row by row."""
         ids = np.asarray(ids)
-        return self.uniform(mechanism, week, np.broadcast_to(ids, (count, ids.size)),
-                            np.arange(count)[:, None])
+        if ids.dtype != np.uint64:
+            ids = ids.astype(np.int64, copy=False).view(np.uint64)
+        return _hash_uniform_rows(ids.ravel(), np.uint64(self.stream(mechanism, week)),
+                                  int(count))
 
     def exponential(self, mechanism: str, week: int, ids: np.ndarray,
                     k: np.ndarray | int = 0) -> np.ndarray:
