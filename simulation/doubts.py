@@ -177,16 +177,17 @@ def _reduce(level: np.ndarray, removed: np.ndarray, log_relief: np.ndarray, who:
 def _relapse(level: np.ndarray, baseline: np.ndarray, ledger: np.ndarray, rate: np.ndarray,
              moved: np.ndarray) -> None:
     """``Doubts.relapse``: each moved resident's doubts go ``rate`` of the way back to
-    their baseline, and every entry of their ledger shrinks by the same factor (for the
-    others the factor is 1: nothing changes)."""
-    n = level.shape[0]
-    kept = np.ones(n)
-    for r in range(n):
+    their baseline, and every entry of their ledger shrinks by the same factor."""
+    drifting = np.empty(level.shape[0], dtype=np.int64)
+    count = 0
+    for r in range(level.shape[0]):
         if moved[r] and rate[r] != 0.0:
             for k in range(3):
                 doubt = level[r, k]
                 level[r, k] = doubt + rate[r] * (baseline[r, k] - doubt)
-            kept[r] = 1.0 - rate[r]
-    for row in range(ledger.shape[0]):  # row by row: long runs over contiguous memory
-        for r in range(n):
-            ledger[row, r] *= kept[r]
+            drifting[count] = r
+            count += 1
+    for row in range(ledger.shape[0]):  # row by row: the ledger's rows are contiguous
+        for i in range(count):
+            r = drifting[i]
+            ledger[row, r] *= 1.0 - rate[r]
