@@ -1,16 +1,26 @@
-"""What a model parameter is: name, default, unit, range, meaning, source, labels.
+"""What a model parameter is, and how the parameters are declared: one table per section.
 
-``simulation.parameters`` declares the model's parameters as the fields of one frozen
-dataclass, each field carrying a :class:`Parameter` in its metadata; this module holds the
-descriptor and the checks every entry point (scenario files, ``--set``, sweeps, sliders)
-shares.
+A section of ``simulation.parameters`` is a table written as a class body, one row per
+parameter, each row its name, its type and :func:`P`, every column named::
+
+    class Residents(Section, name="residents"):
+        need_mean: float = P(
+            default=0.5, unit="intensity 0-1", low=0.05, high=0.95,
+            meaning="Mean intensity of residents' latent need.")
+
+The section's name is given once, on the class; :func:`table` hands its rows back as
+:class:`Parameter` descriptors (name and section filled in), in the order written.
+:func:`parameters_dataclass` turns a class whose bases are such tables into one frozen,
+slotted dataclass with a field per row (``simulation.parameters.Params``). This module also
+holds the checks every entry point (scenario files, ``--set``, sweeps, sliders) shares.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, dataclass_transform
 
 SOURCES = ("case", "literature", "census", "calibration", "assumption")
 """Where a default comes from; a source may add detail in brackets, e.g. "case (4 months)"."""
@@ -111,23 +121,109 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}"
 
 
-def param(
-    default: Any,
-    unit: str,
-    low: float | None,
-    high: float | None,
-    meaning: str,
-    section: str,
-    source: str = "assumption",
+def P(  # noqa: N802 - a table's column header, short on purpose
     *,
-    label: tuple[str, str] = ("", ""),
-    control: tuple[float, float, float] | None = None,
+    default: Any,
+    meaning: str,
+    unit: str = "",
+    low: float | None = None,
+    high: float | None = None,
     choices: tuple[str, ...] | None = None,
+    source: str = "assumption",
+    label_en: str = "",
+    label_zh: str = "",
+    control: tuple[float, float, float] | None = None,
 ) -> Any:
-    """A dataclass field whose metadata describes the parameter (its name is the field's)."""
-    info = Parameter(
-        name="", default=default, kind=type(default), unit=unit, meaning=meaning,
-        section=section, low=low, high=high, choices=choices, source=source,
-        label_en=label[0], label_zh=label[1], control=control,
+    """One row of a section's table: the parameter's default and what describes it, every
+    column named (its name and section come from the table). Typed ``Any`` so that
+    ``x: float = P(default=0.5, ...)`` reads as the field it becomes."""
+    return Parameter(
+        name="", default=default, kind=type(default), unit=unit, meaning=meaning, section="",
+        low=low, high=high, choices=choices, source=source, label_en=label_en,
+        label_zh=label_zh, control=control,
     )
-    return field(default=default, metadata={"parameter": info})
+
+
+KINDS: dict[str, type] = {"int": int, "float": float, "bool": bool, "str": str}
+"""The types a parameter can have, by the name an annotation gives them."""
+
+
+def _rows(cls: type, section: str) -> tuple[Parameter, ...]:
+    """The table ``cls`` declares, checked: every row annotated with its default's type and
+    its default allowed by its own range; the rows leave the class (only their types stay)."""
+    where = f"{cls.__qualname__} (section {section!r})"
+    rows = []
+    for key, annotation in inspect.get_annotations(cls).items():
+        row = cls.__dict__.get(key)
+        if not isinstance(row, Parameter):
+            raise TypeError(f"{where}: {key} is not declared as {key}: TYPE = P(default=..., ...)")
+        kind = KINDS.get(annotation, annotation) if isinstance(annotation, str) else annotation
+        if kind is not row.kind:
+            raise TypeError(f"{where}: {key} is annotated {annotation} but its default "
+                            f"{row.default!r} is a {row.kind.__name__}")
+        row = replace(row, name=key, section=section)
+        if row.source.split(" (")[0] not in SOURCES:
+            raise ValueError(f"{where}: {key}'s source {row.source!r} is none of {SOURCES} "
+                             "(detail may follow in brackets)")
+        try:
+            row.check(row.default)
+        except ValueError as err:
+            raise ValueError(f"{where}: {key}'s default is not allowed: {err}") from None
+        rows.append(row)
+        delattr(cls, key)
+    stray = [k for k, v in vars(cls).items() if isinstance(v, Parameter)]
+    if stray:
+        raise TypeError(f"{where}: {', '.join(stray)} declared without a type annotation")
+    return tuple(rows)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(P,))
+class SectionType(type):
+    """Class of the section tables and of ``Params``: ``name=`` makes a class body a table
+    (its rows kept for :func:`table`, the class left with only their typed names and empty
+    ``__slots__``, so that the slotted dataclass built on the tables has no ``__dict__``).
+    Type checkers read the tables as dataclass fields (PEP 681)."""
+
+    def __new__(mcls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any],
+                name: str | None = None) -> SectionType:
+        if name is None:  # Params, or a class the dataclass machinery remakes
+            return super().__new__(mcls, cls_name, bases, namespace)
+        chained = [b.__qualname__ for b in bases if b is not Section]
+        if chained:
+            raise TypeError(f"section {name!r} ({cls_name}) builds on {', '.join(chained)}: a "
+                            "section's table stands alone (class X(Section, name=...))")
+        namespace.setdefault("__slots__", ())
+        cls = super().__new__(mcls, cls_name, bases, namespace)
+        cls._table = _rows(cls, name)  # type: ignore[attr-defined]
+        return cls
+
+
+class Section(metaclass=SectionType):
+    """Base of a section's table: ``class Residents(Section, name="residents"): ...``."""
+
+    __slots__ = ()
+
+
+def table(section: type) -> tuple[Parameter, ...]:
+    """The rows a section class declares, in order (not those of its bases)."""
+    rows = vars(section).get("_table")
+    if rows is None:
+        raise TypeError(f"{section.__qualname__} is not a section table (no name=...)")
+    return rows
+
+
+def parameters_dataclass[T](cls: type[T]) -> type[T]:
+    """Make ``cls``, declared with section tables as its bases, one frozen, slotted dataclass
+    with a field per row of those tables, section after section in the order of the bases;
+    each field's metadata ``"parameter"`` is its row."""
+    rows = [row for base in cls.__bases__ for row in table(base)]
+    seen: dict[str, str] = {}
+    for row in rows:
+        if row.name in seen:
+            raise TypeError(f"parameter {row.name!r} declared in sections {seen[row.name]!r} "
+                            f"and {row.section!r}")
+        seen[row.name] = row.section
+    cls.__annotations__ = {row.name: row.kind for row in rows}
+    for row in rows:
+        setattr(cls, row.name, field(default=row.default, metadata={"parameter": row}))
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)

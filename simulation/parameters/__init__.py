@@ -1,18 +1,27 @@
 """The model's parameters: one definition each, used everywhere.
 
-Every number a rule uses is a field of :class:`Params`, with a default, unit, allowed range,
-meaning and source (the case, a census or paper, the calibration, or an assumption). The
-model reads a frozen ``Params``; scenario files, ``--set``, sweeps, the workshop sliders and
-the metadata saved beside every result are all checked against and described by it.
+Every number a rule uses is a row of one section's table (this package's modules: time,
+community, residents, workers, programme, groups, costs), with its type, default, unit,
+allowed range, meaning and source (the case, a census or paper, the calibration, or an
+assumption). ``PARAMETERS`` lists the rows in that order; :class:`Params`, the frozen object
+the model reads, has a field per row. Scenario files, ``--set``, sweeps, the workshop
+sliders and the metadata saved beside every result are all checked against and described
+by them.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, replace
 from typing import Any
 
-from ..registry import Parameter
-from .costs import CostsParams
+from ..registry import Parameter, parameters_dataclass, table
+from .community import Community
+from .costs import Costs
+from .groups import Groups
+from .programme import Programme
+from .residents import Residents
+from .time import Time
+from .workers import Workers
 
 INTEREST_CATEGORIES: tuple[str, ...] = (
     "dance",
@@ -40,13 +49,11 @@ INTEREST_KIND: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Params(CostsParams):
-    """Every parameter of one run, typed and checked (see ``Params.of``).
-
-    The fields are declared section by section in this package's modules (time, community,
-    residents, workers, programme, groups, costs), each with its unit, range, meaning and
-    source; ``PARAMETERS`` lists them in that order.
+@parameters_dataclass
+class Params(Time, Community, Residents, Workers, Programme, Groups, Costs):
+    """Every parameter of one run, typed and checked (see ``Params.of``): a frozen, slotted
+    dataclass with one field per row of the section tables it is declared on, section
+    after section in this order (``p.need_mean`` is ``Residents``' row ``need_mean``).
     """
 
     @classmethod
@@ -62,14 +69,10 @@ class Params(CostsParams):
         return asdict(self)
 
 
-def _described(name: str, info: Parameter) -> Parameter:
-    return replace(info, name=name)
-
-
 PARAMETERS: tuple[Parameter, ...] = tuple(
-    _described(f.name, f.metadata["parameter"]) for f in fields(Params)
+    row for section in Params.__bases__ for row in table(section)
 )
-"""Every parameter, in the order of its section."""
+"""Every parameter, section after section, each section's in the order of its table."""
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 SECTIONS_ORDER: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in PARAMETERS))

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..registry import param
-from .groups import GroupsParams
+from ..registry import P, Section
 
 
-@dataclass(frozen=True, slots=True)
-class CostsParams(GroupsParams):
-    """Parameters of the costs section (see ``simulation.parameters.Params``)."""
-
-    worker_hourly_cost: float = param(
-        60.0, "yuan per hour", 0.0, 10_000.0,
-        "Cost of one social-worker hour.", "costs")
-    training_session_cost: float = param(
-        800.0, "yuan", 0.0, 1_000_000.0,
-        "Cost of one training session.", "costs")
-    life_meeting_cost: float = param(
-        300.0, "yuan", 0.0, 1_000_000.0,
-        "Cost of one life meeting.", "costs")
+class Costs(Section, name="costs"):
+    worker_hourly_cost: float = P(
+        default=60.0, unit="yuan per hour", low=0.0, high=10_000.0,
+        meaning="Cost of one social-worker hour.")
+    training_session_cost: float = P(
+        default=800.0, unit="yuan", low=0.0, high=1_000_000.0,
+        meaning="Cost of one training session.")
+    life_meeting_cost: float = P(
+        default=300.0, unit="yuan", low=0.0, high=1_000_000.0,
+        meaning="Cost of one life meeting.")

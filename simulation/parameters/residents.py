@@ -2,121 +2,107 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..registry import param
-from .community import CommunityParams
+from ..registry import P, Section
 
 
-@dataclass(frozen=True, slots=True)
-class ResidentsParams(CommunityParams):
-    """Parameters of the residents section (see ``simulation.parameters.Params``)."""
-
-    need_mean: float = param(
-        0.5, "intensity 0-1", 0.05, 0.95,
-        "Mean intensity of residents' latent need.", "residents")
-    initiative_shape: float = param(
-        1.116, "Beta a", 0.05, 10.0,
-        "Shape of the heavy-tailed initiative distribution, Beta(a, 4): smaller means "
-        "fewer natural leaders.", "residents", "calibration")
-    initiative_shape_b: float = param(
-        4.0, "Beta b", 0.5, 20.0,
-        "Second shape of the initiative distribution, Beta(a, b).", "residents")
-    need_concentration: float = param(
-        4.0, "Beta a+b", 0.5, 100.0,
-        "Concentration of latent needs around their mean, Beta(c*mean, c*(1-mean)).", "residents")
-    doubt_sd: float = param(
-        0.15, "0-1", 0.0, 1.0,
-        "Spread of initial doubts across residents around each doubt's mean.", "residents")
-    doubt_reimbursement: float = param(
-        0.7, "0-1", 0.0, 1.0,
-        "Mean initial doubt that advanced money will be reimbursed.", "residents")
-    doubt_legitimacy: float = param(
-        0.6, "0-1", 0.0, 1.0,
-        "Mean initial doubt that action is allowed and backed by the community.",
-        "residents")
-    doubt_direction: float = param(
-        0.7, "0-1", 0.0, 1.0,
-        "Mean initial doubt about what to do and how.", "residents")
-    doubt_weight: float = param(
-        0.351, "score per unit doubt", 0.0, 5.0,
-        "How strongly mean doubt raises a resident's threshold to found or join.",
-        "residents", "calibration")
-    founding_weight_reimbursement: float = param(
-        0.4, "share of founding doubt", 0.0, 1.0,
-        "Weight of the reimbursement doubt in a founder's doubt: a founder advances money before "
-        "any grant is repaid.", "residents")
-    founding_weight_legitimacy: float = param(
-        0.3, "share of founding doubt", 0.0, 1.0,
-        "Weight of the legitimacy doubt in a founder's doubt.", "residents")
-    founding_weight_direction: float = param(
-        0.3, "share of founding doubt", 0.0, 1.0,
-        "Weight of the direction doubt in a founder's doubt.", "residents")
-    trust_level: float = param(
-        0.447, "trust 0-1", 0.0, 1.0,
-        "Mean trust residents need before counting on the project (and founding a group).",
-        "residents", "calibration")
-    trust_level_sd: float = param(
-        0.2, "trust 0-1", 0.0, 0.5,
-        "Spread across residents of the trust they need before counting on the project: some "
-        "act on a little trust, others need to know the workers well.",
-        "residents")
-    trust_headroom: float = param(
-        0.2, "trust 0-1", 0.0, 1.0,
-        "How far trust can run ahead of familiarity with the workers.", "residents")
-    stranger_effect: float = param(
-        0.1, "share 0-1", 0.0, 1.0,
-        "Share of a worker's reassurance that reaches a resident who does not know the worker at "
-        "all (it grows linearly to 1 at full familiarity).", "residents")
-    threshold_mean: float = param(
-        0.15, "share of neighbours", 0.0, 1.0,
-        "Mean fractional threshold (Watts phi): share of neighbours acting in a matching "
-        "group needed to join.", "residents", "literature (Watts 2002)")
-    threshold_sd: float = param(
-        0.08, "share of neighbours", 0.0, 0.5,
-        "Spread of fractional thresholds across residents.", "residents")
-    threshold_kind: str = param(
-        "fraction", "", None, None,
-        "How joining thresholds count acting neighbours: 'fraction' of all ties (Watts 2002) or "
-        "'count' of neighbours (Granovetter 1978).",
-        "residents",
-        choices=("fraction", "count"))
-    found_threshold: float = param(
-        0.033, "score", 0.0, 5.0,
-        "Score a resident's drive plus support minus doubts must reach to found a group.",
-        "residents", "calibration")
-    join_doubt_weight: float = param(
-        0.3, "score per unit doubt", 0.0, 5.0,
-        "How strongly legitimacy and direction doubts raise the threshold to join a group.",
-        "residents", "assumption")
-    referral_boost: float = param(
-        0.35, "share of neighbours", 0.0, 1.0,
-        "Exposure a worker's or a meeting's introduction to a matching group adds.",
-        "residents")
-    found_rate: float = param(
-        0.1, "per week", 0.0, 1.0,
-        "Chance per week that a resident above the founding threshold actually founds: being "
-        "ready is not yet acting (finding a place, a date, the first few people takes weeks).",
-        "residents")
-    trust_decay: float = param(
-        0.02, "per week", 0.0, 1.0,
-        "Weekly loss of trust and familiarity without contact.", "residents")
-    familiarity_decay_share: float = param(
-        0.2, "share of trust decay", 0.0, 1.0,
-        "Familiarity fades at this share of the rate trust fades without contact.", "residents")
-    first_impression: float = param(
-        0.5, "share 0-1", 0.0, 1.0,
-        "How much hearing the project's offer from strangers raises reimbursement and "
-        "legitimacy doubts (scaled by unfamiliarity with the workers).", "residents")
-    doubt_relapse: float = param(
-        0.01, "share per week", 0.0, 1.0,
-        "Weekly share by which an uncontacted resident's doubts drift back to where they "
-        "began.", "residents")
-    word_of_mouth: float = param(
-        0.01, "per aware neighbour per week", 0.0, 1.0,
-        "Chance an aware neighbour passes the news of the project on each week.",
-        "residents")
-    peer_doubt_effect: float = param(
-        0.1, "per week", 0.0, 1.0,
-        "Weekly drop in legitimacy and direction doubts per share of neighbours acting.",
-        "residents")
+class Residents(Section, name="residents"):
+    need_mean: float = P(
+        default=0.5, unit="intensity 0-1", low=0.05, high=0.95,
+        meaning="Mean intensity of residents' latent need.")
+    initiative_shape: float = P(
+        default=1.116, unit="Beta a", low=0.05, high=10.0, source="calibration",
+        meaning="Shape of the heavy-tailed initiative distribution, Beta(a, 4): smaller means "
+                "fewer natural leaders.")
+    initiative_shape_b: float = P(
+        default=4.0, unit="Beta b", low=0.5, high=20.0,
+        meaning="Second shape of the initiative distribution, Beta(a, b).")
+    need_concentration: float = P(
+        default=4.0, unit="Beta a+b", low=0.5, high=100.0,
+        meaning="Concentration of latent needs around their mean, Beta(c*mean, c*(1-mean)).")
+    doubt_sd: float = P(
+        default=0.15, unit="0-1", low=0.0, high=1.0,
+        meaning="Spread of initial doubts across residents around each doubt's mean.")
+    doubt_reimbursement: float = P(
+        default=0.7, unit="0-1", low=0.0, high=1.0,
+        meaning="Mean initial doubt that advanced money will be reimbursed.")
+    doubt_legitimacy: float = P(
+        default=0.6, unit="0-1", low=0.0, high=1.0,
+        meaning="Mean initial doubt that action is allowed and backed by the community.")
+    doubt_direction: float = P(
+        default=0.7, unit="0-1", low=0.0, high=1.0,
+        meaning="Mean initial doubt about what to do and how.")
+    doubt_weight: float = P(
+        default=0.351, unit="score per unit doubt", low=0.0, high=5.0, source="calibration",
+        meaning="How strongly mean doubt raises a resident's threshold to found or join.")
+    founding_weight_reimbursement: float = P(
+        default=0.4, unit="share of founding doubt", low=0.0, high=1.0,
+        meaning="Weight of the reimbursement doubt in a founder's doubt: a founder advances "
+                "money before any grant is repaid.")
+    founding_weight_legitimacy: float = P(
+        default=0.3, unit="share of founding doubt", low=0.0, high=1.0,
+        meaning="Weight of the legitimacy doubt in a founder's doubt.")
+    founding_weight_direction: float = P(
+        default=0.3, unit="share of founding doubt", low=0.0, high=1.0,
+        meaning="Weight of the direction doubt in a founder's doubt.")
+    trust_level: float = P(
+        default=0.447, unit="trust 0-1", low=0.0, high=1.0, source="calibration",
+        meaning="Mean trust residents need before counting on the project (and founding a "
+                "group).")
+    trust_level_sd: float = P(
+        default=0.2, unit="trust 0-1", low=0.0, high=0.5,
+        meaning="Spread across residents of the trust they need before counting on the project: "
+                "some act on a little trust, others need to know the workers well.")
+    trust_headroom: float = P(
+        default=0.2, unit="trust 0-1", low=0.0, high=1.0,
+        meaning="How far trust can run ahead of familiarity with the workers.")
+    stranger_effect: float = P(
+        default=0.1, unit="share 0-1", low=0.0, high=1.0,
+        meaning="Share of a worker's reassurance that reaches a resident who does not know the "
+                "worker at all (it grows linearly to 1 at full familiarity).")
+    threshold_mean: float = P(
+        default=0.15, unit="share of neighbours", low=0.0, high=1.0,
+        source="literature (Watts 2002)",
+        meaning="Mean fractional threshold (Watts phi): share of neighbours acting in a "
+                "matching group needed to join.")
+    threshold_sd: float = P(
+        default=0.08, unit="share of neighbours", low=0.0, high=0.5,
+        meaning="Spread of fractional thresholds across residents.")
+    threshold_kind: str = P(
+        default="fraction", choices=("fraction", "count"),
+        meaning="How joining thresholds count acting neighbours: 'fraction' of all ties (Watts "
+                "2002) or 'count' of neighbours (Granovetter 1978).")
+    found_threshold: float = P(
+        default=0.033, unit="score", low=0.0, high=5.0, source="calibration",
+        meaning="Score a resident's drive plus support minus doubts must reach to found a group.")
+    join_doubt_weight: float = P(
+        default=0.3, unit="score per unit doubt", low=0.0, high=5.0,
+        meaning="How strongly legitimacy and direction doubts raise the threshold to join a "
+                "group.")
+    referral_boost: float = P(
+        default=0.35, unit="share of neighbours", low=0.0, high=1.0,
+        meaning="Exposure a worker's or a meeting's introduction to a matching group adds.")
+    found_rate: float = P(
+        default=0.1, unit="per week", low=0.0, high=1.0,
+        meaning="Chance per week that a resident above the founding threshold actually founds: "
+                "being ready is not yet acting (finding a place, a date, the first few people "
+                "takes weeks).")
+    trust_decay: float = P(
+        default=0.02, unit="per week", low=0.0, high=1.0,
+        meaning="Weekly loss of trust and familiarity without contact.")
+    familiarity_decay_share: float = P(
+        default=0.2, unit="share of trust decay", low=0.0, high=1.0,
+        meaning="Familiarity fades at this share of the rate trust fades without contact.")
+    first_impression: float = P(
+        default=0.5, unit="share 0-1", low=0.0, high=1.0,
+        meaning="How much hearing the project's offer from strangers raises reimbursement and "
+                "legitimacy doubts (scaled by unfamiliarity with the workers).")
+    doubt_relapse: float = P(
+        default=0.01, unit="share per week", low=0.0, high=1.0,
+        meaning="Weekly share by which an uncontacted resident's doubts drift back to where "
+                "they began.")
+    word_of_mouth: float = P(
+        default=0.01, unit="per aware neighbour per week", low=0.0, high=1.0,
+        meaning="Chance an aware neighbour passes the news of the project on each week.")
+    peer_doubt_effect: float = P(
+        default=0.1, unit="per week", low=0.0, high=1.0,
+        meaning="Weekly drop in legitimacy and direction doubts per share of neighbours acting.")

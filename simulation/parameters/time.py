@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..registry import param
+from ..registry import P, Section
 
 
-@dataclass(frozen=True, slots=True)
-class TimeParams:
-    """Parameters of the time section (see ``simulation.parameters.Params``)."""
-
-    project_weeks: int = param(
-        52, "weeks", 1, 520,
-        "Length of the project period; one step is one week.", "time", "case")
-    horizon_weeks: int = param(
-        104, "weeks", 0, 1040,
-        "Weeks simulated after the project ends, to see survival and registration.", "time",
-        "case")
+class Time(Section, name="time"):
+    project_weeks: int = P(
+        default=52, unit="weeks", low=1, high=520, source="case",
+        meaning="Length of the project period; one step is one week.")
+    horizon_weeks: int = P(
+        default=104, unit="weeks", low=0, high=1040, source="case",
+        meaning="Weeks simulated after the project ends, to see survival and registration.")
