@@ -1,5 +1,5 @@
 """Posterior calibration (ABC-SMC with pyabc): a toy model whose answer is known, resuming,
-the process pool, the case's distance, and the command at toy size."""
+the same posterior on every executor, the case's distance, and the command at toy size."""
 
 from __future__ import annotations
 
@@ -50,25 +50,45 @@ def test_tiny_abc_recovers_a_known_parameter(tmp_path):
                                                                     "weight", "distance"}
 
 
-def test_a_stopped_run_resumes_from_its_history(tmp_path):
+def _particles(history, out: Path) -> pd.DataFrame:
+    out.mkdir(exist_ok=True)
+    return abc.export(history, out)[1]
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory) -> pd.DataFrame:
+    """Three generations of 40 particles in this process: what any executor must give."""
+    out = tmp_path_factory.mktemp("one")
+    return _particles(_run(out / "toy.db", generations=3, population=40), out / "x")
+
+
+def test_a_stopped_run_resumes_from_its_history(tmp_path, one_process):
     db = tmp_path / "toy.db"
-    assert _run(db, generations=2, population=60).max_t == 1
+    assert _run(db, generations=2, population=40).max_t == 1
     with pytest.raises(FileExistsError):
-        _run(db, generations=3, population=60)
-    history = _run(db, generations=3, resume=True, population=60)
+        _run(db, generations=3, population=40)
+    history = _run(db, generations=3, resume=True, population=40)
     assert history.max_t == 2  # one more generation, the first two kept
     assert history.n_populations == 3
+    # and it goes on as the uninterrupted calibration did
+    pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
 
 
-def test_the_process_pool_samples_too(tmp_path):
-    history = _run(tmp_path / "pool.db", generations=2, workers=2, population=40)
-    assert history.max_t == 1
+def test_the_process_pool_gives_the_same_posterior(tmp_path, one_process):
+    history = _run(tmp_path / "pool.db", generations=3, workers=2, population=40)
+    pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
 
 
-def test_dask_samples_too(tmp_path):
-    history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "dask.db", 30,
-                          2, workers=2, dask="local", seed=1)
-    assert history.max_t == 1
+def test_dask_gives_the_same_posterior(tmp_path, one_process):
+    history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "dask.db", 40,
+                          3, workers=2, dask="local", seed=3)
+    pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
+
+
+def test_another_seed_gives_another_posterior(tmp_path, one_process):
+    history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "s.db", 40,
+                          3, seed=4)
+    assert not _particles(history, tmp_path / "x")["mu"].equals(one_process["mu"])
 
 
 def test_the_case_distance_is_zero_only_when_every_target_holds():

@@ -20,8 +20,8 @@ Why pyabc rather than the EMA Workbench: the Workbench explores and optimises (a
 PRIM is used for scenario discovery, ``discover.py``) but has no ABC sampler; pyabc is a
 maintained ABC-SMC library with adaptive thresholds and transition kernels, weighted
 posterior populations, an SQLite history that a killed run resumes from
-(``--resume``), and samplers for any ``concurrent.futures`` executor (the project's spawn
-process pool, ``parallel.executor``) and Dask.
+(``--resume``), and a sampler interface through which its particles run on Sprout's one
+executor loop (the local process pool or Dask; ``abc_sampler.py``), reproducibly.
 
 What it writes into ``--out`` (``--store`` copies it to ``experiments/calibration/abc/``,
 never touching the point calibration's files):
@@ -43,6 +43,7 @@ stochastic uncertainty together.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -195,25 +196,6 @@ def prior(ranges: Mapping[str, tuple[float, float]]):
                                  for k, (lo, hi) in ranges.items()})
 
 
-def sampler(workers: int = 1, dask: str | None = None):
-    """pyabc's sampler: in this process, on the project's spawn process pool, or on Dask."""
-    pyabc = _pyabc()
-    if dask:
-        from distributed import Client, LocalCluster
-
-        if dask == "local":
-            client = Client(LocalCluster(n_workers=workers, threads_per_worker=1,
-                                         processes=True, dashboard_address=":0"))
-        else:
-            client = Client(dask)
-        return pyabc.sampler.DaskDistributedSampler(client, client_max_jobs=2 * workers)
-    if workers <= 1:
-        return pyabc.sampler.SingleCoreSampler()
-    from ..parallel import executor
-
-    return pyabc.sampler.ConcurrentFutureSampler(executor(workers), client_max_jobs=2 * workers)
-
-
 def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             ranges: Mapping[str, tuple[float, float]], x0: Mapping[str, float],
             distance_function: Callable[[Mapping, Mapping], float], db: str | Path,
@@ -221,18 +203,27 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             max_runs: float = math.inf, minutes: float | None = None, workers: int = 1,
             resume: bool = False, dask: str | None = None, seed: int = 0):
     """ABC-SMC of ``model`` against ``x0`` into the SQLite history ``db`` (continuing it when
-    ``resume``); returns pyabc's ``History``."""
+    ``resume``); returns pyabc's ``History``. The particles run on the one executor loop
+    (``abc_sampler.LoopSampler``: this process, the local pool, or Dask: ``"local"`` or a
+    scheduler's address), the same for every ``workers`` and executor given ``seed``."""
     pyabc = _pyabc()
     db = Path(db).resolve()
     if db.exists() and not resume:
         raise FileExistsError(f"{db} holds an ABC history; add --resume to continue it, "
                               "or choose another --out")
-    np.random.seed(seed)  # pyabc draws its first population from numpy's global state
-    chosen = sampler(workers, dask)
-    abc = pyabc.ABCSMC(model, prior(ranges), distance_function, population_size=population,
-                       sampler=chosen, eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
-    url = f"sqlite:///{db}"
-    try:
+    from ..parallel import Pool
+    from .abc_sampler import LoopSampler
+    from .execute import dask_client
+
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask, workers)) if dask else None
+        pool = stack.enter_context(Pool(workers)) if client is None and workers > 1 else None
+        np.random.seed(seed)  # whatever pyabc draws in this process
+        abc = pyabc.ABCSMC(model, prior(ranges), distance_function,
+                           population_size=population,
+                           sampler=LoopSampler(workers, client, seed, pool),
+                           eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
+        url = f"sqlite:///{db}"
         if db.exists():
             abc.load(url, 1)
             done = abc.history.max_t + 1
@@ -244,26 +235,7 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             abc.run(minimum_epsilon=min_epsilon, max_nr_populations=left,
                     max_total_nr_simulations=max_runs,
                     max_walltime=timedelta(minutes=minutes) if minutes else None)
-    finally:
-        _close(chosen)
     return abc.history
-
-
-def _close(chosen: Any) -> None:
-    """Stop the sampler's workers: the process pool, or the Dask client (and a local
-    cluster it started)."""
-    client = getattr(chosen, "client", None) or getattr(chosen, "my_client", None)
-    if client is None:
-        return
-    from concurrent.futures import Executor
-
-    if isinstance(client, Executor):  # the process pool
-        client.shutdown(wait=True, cancel_futures=True)
-        return
-    cluster = getattr(client, "cluster", None)
-    client.close()
-    if cluster is not None and cluster.__class__.__name__ == "LocalCluster":
-        cluster.close()
 
 
 def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

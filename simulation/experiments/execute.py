@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import limits
-from ..parallel import WORKER_DIED, Events, completed
+from ..parallel import Events, completed
 from ..runner import run as run_model
 from ..scenario import ScenarioError
 from .plans import Plan
@@ -86,13 +86,12 @@ def jobs(plan: Plan, skip: set[str] = frozenset(), keep: bool = False) -> list[J
             for run in plan.runs() if run.run_id not in skip]
 
 
-def _local(pending: list[Job], workers: int, events: Events | None = None,
-           function: Callable[[Job], Outcome] | None = None) -> Iterator[Outcome]:
-    """Outcomes as they finish on the one process pool (``parallel.completed``): a run
-    whose worker dies twice comes back failed."""
-    for _, outcome in completed(function or execute, pending, workers, events,
-                                dead=lambda job: failed_outcome(job, WORKER_DIED)):
-        yield outcome
+def outcomes(pending: list[Job], workers: int, client: Any = None,
+             events: Events | None = None) -> Iterator[tuple[int, Outcome]]:
+    """``(index, outcome)`` of every job as it finishes, on the one executor loop
+    (``parallel.completed``: the local pool, or the Dask ``client``): a run whose worker
+    dies (twice, locally) or that the cluster loses comes back failed."""
+    return completed(execute, pending, workers, events, dead=failed_outcome, client=client)
 
 
 def check_dask_address(address: str) -> str:
@@ -127,21 +126,6 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
                            ) from None
     with client:
         yield client
-
-
-def _dask(pending: list[Job], client: Any, events: Events) -> Iterator[Outcome]:
-    from distributed import as_completed as dask_completed
-
-    futures = {client.submit(execute, job, key=f"sprout-run-{job.run.run_id}"): job
-               for job in pending}
-    for future in dask_completed(list(futures)):
-        try:
-            outcome = future.result()
-        except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the run failed
-            events.worker_deaths += 1
-            outcome = failed_outcome(futures[future], f"{type(err).__name__}: {err}")
-        future.release()
-        yield outcome
 
 
 @dataclass
@@ -230,15 +214,13 @@ def execute_plan(
                  f"{points} × {sweep.replicates} replicates), {planned - len(pending):,} "
                  f"already stored; now {limits.plan(len(pending), base, workers)}", progress)
         events = Events()
-        outcomes = (_dask(pending, client, events) if client is not None
-                    else _local(pending, workers, events))
         failed = 0
         kept: dict[str, Any] = {}
         start = time.perf_counter()
         with tqdm(total=planned, initial=planned - len(pending), desc=sweep.name, unit="run",
                   disable=not progress or planned <= 1, dynamic_ncols=True,
                   leave=kind == "sweep") as bar:
-            for outcome in outcomes:
+            for _, outcome in outcomes(pending, workers, client, events):
                 store.write(outcome)
                 if outcome.result is not None:
                     kept[outcome.run_id] = outcome.result
@@ -246,8 +228,7 @@ def execute_plan(
                 bar.update()
                 if failed:
                     bar.set_postfix(failed=failed)
-        alone = ([pending[i].run.run_id for i in events.rerun_alone] if client is None
-                 else [])
+        alone = [pending[i].run.run_id for i in events.rerun_alone]
         extra = ({"worker_deaths": events.worker_deaths, "rerun_alone": alone}
                  if events.worker_deaths else {})
         meta = store.finish(ran=len(pending), extra=extra)

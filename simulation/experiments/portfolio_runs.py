@@ -177,15 +177,15 @@ class RunStats:
 
 def run_plans(plans: Sequence[CommunityPlan], workers: int = 1, dask: str | None = None,
               progress: bool = True, label: str = "portfolio") -> RunStats:
-    """Run every plan's missing runs as one batch (local processes, or Dask: ``"local"`` or
-    a scheduler's address), each run stored in its community's folder as it finishes. A
-    killed batch loses only the runs in progress; the same call completes it."""
+    """Run every plan's missing runs as one batch on the one executor loop
+    (``execute.outcomes``: local processes, or Dask: ``"local"`` or a scheduler's address),
+    each run stored in its community's folder as it finishes. A killed batch loses only
+    the runs in progress; the same call completes it."""
     import time
 
     from tqdm import tqdm
 
-    from ..parallel import WORKER_DIED, Events, completed
-    from .execute import dask_client, execute, failed_outcome, jobs
+    from .execute import dask_client, jobs, outcomes
     from .store import ResultsStore
 
     stats = RunStats()
@@ -206,29 +206,12 @@ def run_plans(plans: Sequence[CommunityPlan], workers: int = 1, dask: str | None
             pending += [(index, job) for job in jobs(plan.sweep, stored)]
         bar = stack.enter_context(tqdm(total=stats.planned, initial=stats.stored, desc=label,
                                        unit="run", disable=not progress, dynamic_ncols=True))
-        if pending and dask:
-            from distributed import as_completed as dask_completed
-
-            client = stack.enter_context(dask_client(dask, workers))
-            futures = {client.submit(execute, job, key=f"sprout-portfolio-{i}-{job.run.run_id}"
-                                     ): (i, job) for i, job in pending}
-            for future in dask_completed(list(futures)):
-                i, job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the run failed
-                    outcome = failed_outcome(job, f"{type(err).__name__}: {err}")
-                future.release()
-                stores[i].write(outcome)
-                stats.failed += outcome.failed
-                bar.update()
-        elif pending:
-            events = Events()
-            for n, outcome in completed(execute, [job for _, job in pending], workers, events,
-                                        dead=lambda job: failed_outcome(job, WORKER_DIED)):
-                stores[pending[n][0]].write(outcome)
-                stats.failed += outcome.failed
-                bar.update()
+        client = (stack.enter_context(dask_client(dask, workers)) if pending and dask
+                  else None)
+        for n, outcome in outcomes([job for _, job in pending], workers, client):
+            stores[pending[n][0]].write(outcome)
+            stats.failed += outcome.failed
+            bar.update()
         stats.ran = len(pending)
         for store in stores:
             store.finish(ran=0)
