@@ -205,7 +205,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.residents:
         from .experiments.compare import write_effects
 
-        effects = write_effects(scenarios, comparison.seeds[0], out)
+        effects = write_effects(scenarios, comparison.seeds[0], out, workers, args.dask)
     for scenario in scenarios:
         _domain_note(scenario)
     if args.json:

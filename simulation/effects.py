@@ -85,13 +85,27 @@ def trace(model: Engine, weeks: int) -> Trace:
     return out
 
 
+def traced(job: tuple[dict[str, Any], int, int | None]) -> Trace:
+    """A scenario's trace (``trace``) on a seed, for ``weeks`` weeks (None: its project
+    and horizon): ``(params, seed, weeks)``, a job for the one executor loop
+    (``parallel.completed``; module-level, so it pickles)."""
+    params, seed, weeks = job
+    model = make_engine(params, seed)
+    return trace(model, weeks if weeks is not None else horizon(model))
+
+
+def horizon(model: Engine) -> int:
+    """The weeks a run lasts: the project and the horizon after it."""
+    return model.p.project_weeks + model.p.horizon_weeks
+
+
 def paired(params_a: dict[str, Any], params_b: dict[str, Any], seed: int,
            weeks: int | None = None) -> tuple[Trace, Trace]:
-    """Trace two scenarios on the same seed (their random numbers are shared)."""
+    """Trace two scenarios on the same seed (their random numbers are shared), for
+    ``weeks`` weeks (None: the first scenario's project and horizon)."""
     a = make_engine(params_a, seed)
-    b = make_engine(params_b, seed)
-    horizon = weeks if weeks is not None else a.p.project_weeks + a.p.horizon_weeks
-    return trace(a, horizon), trace(b, horizon)
+    weeks = weeks if weeks is not None else horizon(a)
+    return trace(a, weeks), traced((params_b, seed, weeks))
 
 
 def residents_frame(a: Trace, b: Trace) -> pd.DataFrame:

@@ -62,3 +62,29 @@ def test_compare_residents_needs_two_scenarios_and_no_posterior(argv, tmp_path, 
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--residents" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_traces_do_not_depend_on_the_number_of_workers(tmp_path):
+    """``write_effects`` traces each scenario once on the one executor loop: on two
+    processes it writes what the paired runs in this process say."""
+    from simulation.experiments.compare import write_effects
+    from simulation.scenario import resolve
+
+    sets = [f"{k}={v}" for k, v in SMALL.items()]
+    scenarios = [resolve(n, sets) for n in ("baseline", "no_pioneer_support", "no_grants")]
+    lines = write_effects(scenarios, 3, tmp_path, workers=2)
+    assert len(lines) == 2
+    for other in scenarios[1:]:
+        a, b = effects.paired(scenarios[0].params, other.params, seed=3)
+        tag = f"baseline-vs-{other.name}-seed3"
+        pd.testing.assert_frame_equal(
+            pd.read_csv(tmp_path / "effects" / f"residents-{tag}.csv"),
+            pd.read_csv(_csv(effects.residents_frame(a, b), tmp_path / "r.csv")))
+        pd.testing.assert_frame_equal(
+            pd.read_csv(tmp_path / "effects" / f"groups-{tag}.csv"),
+            pd.read_csv(_csv(effects.groups_frame(a, b), tmp_path / "g.csv")))
+
+
+def _csv(frame: pd.DataFrame, path):
+    frame.to_csv(path, index=False)
+    return path

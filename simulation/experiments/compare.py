@@ -266,18 +266,33 @@ def write_comparison(comparison: Comparison, out: str | Path) -> dict[str, Path]
     return paths
 
 
-def write_effects(scenarios: Sequence[Scenario], seed: int, out: str | Path) -> list[str]:
+def write_effects(scenarios: Sequence[Scenario], seed: int, out: str | Path,
+                  workers: int = 1, dask: str | None = None) -> list[str]:
     """Per resident and per group, what differs between each scenario and the first on one
     seed (their random numbers are shared, so the differences are the conditions'):
     ``effects/residents-<A>-vs-<B>-seed<S>.csv`` and ``groups-…csv``. Returns one line per
-    pair saying what differs."""
-    from ..effects import groups_frame, paired, residents_frame
+    pair saying what differs. Each scenario is traced once, over the first's weeks, the
+    traces run on the one executor loop (``parallel.completed``: ``workers`` local
+    processes, or Dask)."""
+    import contextlib
 
+    from ..effects import groups_frame, residents_frame, traced
+    from ..parallel import completed
+    from ..parameters import Params
+    from .execute import dask_client
+
+    first = scenarios[0]
+    p = Params.of(first.params)
+    weeks = p.project_weeks + p.horizon_weeks
+    jobs = [(s.params, int(seed), weeks) for s in scenarios]
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(dask_client(dask, workers)) if dask else None
+        traces = dict(completed(traced, jobs, min(workers, len(jobs)), client=client))
     folder = Path(out) / "effects"
     folder.mkdir(parents=True, exist_ok=True)
-    first, lines = scenarios[0], []
-    for other in scenarios[1:]:
-        a, b = paired(first.params, other.params, seed)
+    lines = []
+    for index, other in enumerate(scenarios[1:], start=1):
+        a, b = traces[0], traces[index]
         residents, groups = residents_frame(a, b), groups_frame(a, b)
         tag = f"{first.name}-vs-{other.name}-seed{seed}"
         residents.to_csv(folder / f"residents-{tag}.csv", index=False)
