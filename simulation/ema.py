@@ -15,8 +15,9 @@ as the mean over replications), and its replications are seeds derived from one 
 
 Every value EMA samples (numpy integers and floats, numpy booleans) is turned into the
 plain Python number the registry checks, so nothing needs casting. ``evaluate`` is the
-function EMA calls; ``summaries`` runs a batch of (parameters, seed) pairs on Sprout's one
-process pool and returns one row of summary figures per run; ``SummaryModel`` is the model
+function EMA calls; ``summaries`` runs a batch of (parameters, seed) pairs as one plan
+through the commands' executor (the process pool or Dask, into a results store) and returns
+one row of summary figures per run; ``SummaryModel`` is the model
 for ``mesa.batch_run`` whose last row carries the summary figures.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -199,23 +201,43 @@ def _say_domain(varied: Sequence[Any], constants: Mapping[str, Any]) -> None:
 
 
 def summaries(parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any],
-              seeds: Sequence[int], workers: int = 1, progress: bool = False) -> Any:
-    """Every (parameter set, seed) pair run on Sprout's one process pool: a DataFrame with
-    one row per run (its parameters as given, ``seed``, then every summary figure) — the
-    summary figures ``mesa.batch_run`` cannot give (it returns the weekly series)."""
+              seeds: Sequence[int], workers: int = 1, progress: bool = False,
+              out: str | Path | None = None, dask: str | None = None,
+              resume: bool = False) -> Any:
+    """Every (parameter set, seed) pair as one plan, run by the commands' one executor into
+    a results store (``out``, or a temporary folder; ``resume`` completes an interrupted
+    batch there; ``dask``: ``"local"`` or a scheduler's address): a DataFrame with one row
+    per run in the order of the sets, then the seeds (its parameters as given, ``seed``,
+    then every summary figure, NaN where a run has none) — the summary figures
+    ``mesa.batch_run`` cannot give (it returns the weekly series). Values are checked by
+    the registry first; a run that fails raises ``ResultsError`` (its error is stored)."""
     import pandas as pd
 
-    from .parallel import pmap
+    from .experiments.compare import execute_stored, results_folder, stored_summaries
+    from .experiments.domain import outside
+    from .experiments.plans import scenario_plan
+    from .scenario import Scenario
 
-    sets = [parameters] if isinstance(parameters, Mapping) else list(parameters)
-    jobs = [(plain_params(values), int(plain(seed))) for values in sets for seed in seeds]
-    rows = pmap(_summary_job, jobs, workers, progress=progress, desc="runs")
+    sets = [plain_params(values) for values in ([parameters] if isinstance(parameters, Mapping)
+                                                else parameters)]
+    seed_list = [int(plain(seed)) for seed in seeds]
+    scenarios = [Scenario(f"set-{i}").with_values(values, "ema.summaries")
+                 for i, values in enumerate(sets)]
+    plan = scenario_plan("summaries", scenarios, seed_list, 0, details=False,
+                         label="ema-summaries")
+    with results_folder(None if out is None else Path(out)) as folder:
+        runs, _, _ = execute_stored(plan, folder, workers, progress, resume, dask)
+    rows = []
+    for row, summary in zip(runs.to_dict("records"), stored_summaries(runs)):
+        values = sets[int(row["point"])]
+        figures = {name: _number(summary.get(name)) for name in FIGURES}
+        figures[OUTSIDE] = float(len(outside({**_DEFAULTS, **values})))
+        rows.append({**values, "seed": int(row["seed"]), **figures})
     return pd.DataFrame(rows)
 
 
-def _summary_job(job: tuple[dict[str, Any], int]) -> dict[str, Any]:
-    params, seed = job
-    return {**params, "seed": seed, **evaluate(seed, **params)}
+def _number(value: Any) -> float:
+    return math.nan if value is None or _missing(value) else float(value)
 
 
 def summary_model() -> type:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("ema_workbench")
@@ -83,6 +84,27 @@ def test_summaries_returns_every_runs_figures():
     assert table["groups_horizon"].notna().all()
     first = run(TINY, 1, details=False).summary["groups_horizon"]
     assert math.isclose(table["groups_horizon"].iloc[0], first)
+    # each row is what EMA's own evaluate gives for that run
+    sets = [TINY, TINY, {**TINY, "grant_size": 2000.0}, {**TINY, "grant_size": 2000.0}]
+    for row, values in zip(table.to_dict("records"), sets):
+        direct = ema.evaluate(row["seed"], **values)
+        assert all(row[k] == v or (v != v and row[k] != row[k]) for k, v in direct.items())
+
+
+def test_summaries_are_a_plan_run_into_a_store(tmp_path):
+    """The batch is one plan through the executor: stored with its provenance, the same on
+    two processes, and a stored batch is completed, not run again."""
+    from simulation.experiments import load_results
+
+    sets = [TINY, {**TINY, "grant_size": 2000.0}]
+    one = ema.summaries(sets, seeds=[1, 2], out=tmp_path / "one")
+    two = ema.summaries(sets, seeds=[1, 2], workers=2, out=tmp_path / "two")
+    pd.testing.assert_frame_equal(one, two)
+    stored = load_results(tmp_path / "one")
+    assert len(stored.runs) == 4 and stored.metadata["provenance"]["git_commit"] is not None
+    again = ema.summaries(sets, seeds=[1, 2], out=tmp_path / "one", resume=True)
+    pd.testing.assert_frame_equal(again, one)
+    assert load_results(tmp_path / "one").metadata["sessions"][-1]["already_stored"] == 4
 
 
 def test_mesa_batch_run_returns_the_summary_figures():

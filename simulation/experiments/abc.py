@@ -274,8 +274,8 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
     generations, plot the marginals and the posterior predictive band; return the summary
     written to ``posterior.json``. ``fixed`` sets other parameters for every run (tests use
     a small community)."""
-    from ..provenance import provenance
     from .calibrate import FREE
+    from .store import load_results
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -323,7 +323,8 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
         "abc_minutes": round(abc_seconds / 60, 1),
         "total_minutes": round((time.time() - started) / 60, 1),
         "cpu_minutes": round((_cpu_seconds() - cpu0) / 60, 1),
-        "provenance": provenance(),
+        # recorded once, by the store of this session's predictive runs
+        "provenance": load_results(out / "stages" / "predictive").metadata["provenance"],
     }
     (out / "posterior.json").write_text(json.dumps(_plain(summary), indent=2))
     return summary
