@@ -74,6 +74,31 @@ def test_a_stopped_run_resumes_from_its_history(tmp_path, one_process):
     pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
 
 
+def test_a_history_resumes_only_with_the_settings_it_was_started_with(tmp_path):
+    from simulation.experiments.files import ResultsError
+
+    db = tmp_path / "toy.db"
+    abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, db, 20, 1, seed=3)
+    assert json.loads((tmp_path / "toy.json").read_text())["seed"] == 3
+    for changed in ({"seed": 4}, {"population": 30}):
+        options = {"population": 20, "seed": 3, **changed}
+        with pytest.raises(ResultsError, match="started with other settings"):
+            abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, db,
+                        options["population"], 2, seed=options["seed"], resume=True)
+    assert abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, db, 20, 2, seed=3,
+                       resume=True).max_t == 1
+
+
+def test_a_file_sprout_did_not_write_is_left_alone(tmp_path):
+    from simulation.experiments.files import ResultsError
+
+    (tmp_path / "toy.json").write_text('{"my": "notes"}')
+    with pytest.raises(ResultsError, match="not the identity"):
+        abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "toy.db", 20, 1)
+    assert (tmp_path / "toy.json").read_text() == '{"my": "notes"}'
+    assert not (tmp_path / "toy.db").exists()
+
+
 def test_the_process_pool_gives_the_same_posterior(tmp_path, one_process):
     history = _run(tmp_path / "pool.db", generations=3, workers=2, population=40)
     pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
@@ -214,3 +239,14 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, t
     assert thresholds[6:] == drawn
     seeds = runs["seed"].tolist()
     assert seeds[:3] == seeds[3:6] == seeds[6:]  # draw i runs with seed i in every scenario
+
+
+def test_resuming_with_other_settings_is_refused_in_one_line(posterior, capsys):
+    from simulation.cli import main
+
+    before = {p.name: p.stat().st_mtime_ns for p in posterior.iterdir()}
+    assert main(["calibrate", "--abc", "--resume", "--out", str(posterior), "--seed", "5",
+                 "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "started with other settings" in err and "seed" in err
+    assert {p.name: p.stat().st_mtime_ns for p in posterior.iterdir()} == before

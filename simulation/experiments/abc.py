@@ -26,7 +26,8 @@ executor loop (the local process pool or Dask; ``abc_sampler.py``), reproducibly
 What it writes into ``--out`` (``--store`` copies it to ``experiments/calibration/abc/``,
 never touching the point calibration's files):
 
-- ``abc.db``: pyabc's history (every generation: particles, weights, distances, ε);
+- ``abc.db``: pyabc's history (every generation: particles, weights, distances, ε), and
+  ``abc.json`` what it was started with (``check_identity``: a resume must match);
 - ``generations.csv``: per generation ε, runs tried, particles accepted, acceptance rate,
   effective sample size, wall time;
 - ``particles.csv``: every generation's particles with weight and distance;
@@ -62,7 +63,7 @@ import pandas as pd
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from ..figures import SUMMARY
 from ..runner import run
-from .files import copy_outputs
+from .files import ResultsError, copy_outputs
 from .posterior import (
     STORED,
     _baseline,
@@ -201,16 +202,22 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             distance_function: Callable[[Mapping, Mapping], float], db: str | Path,
             population: int, generations: int, min_epsilon: float = 0.0,
             max_runs: float = math.inf, minutes: float | None = None, workers: int = 1,
-            resume: bool = False, dask: str | None = None, seed: int = 0):
+            resume: bool = False, dask: str | None = None, seed: int = 0,
+            identity: Mapping[str, Any] | None = None):
     """ABC-SMC of ``model`` against ``x0`` into the SQLite history ``db`` (continuing it when
     ``resume``); returns pyabc's ``History``. The particles run on the one executor loop
     (``abc_sampler.LoopSampler``: this process, the local pool, or Dask: ``"local"`` or a
-    scheduler's address), the same for every ``workers`` and executor given ``seed``."""
+    scheduler's address), the same for every ``workers`` and executor given ``seed``.
+    ``identity`` (what else determines the history) is kept beside it
+    (``check_identity``), with ``seed``, ``population`` and ``x0``."""
     pyabc = _pyabc()
     db = Path(db).resolve()
     if db.exists() and not resume:
         raise FileExistsError(f"{db} holds an ABC history; add --resume to continue it, "
                               "or choose another --out")
+    identity = {"seed": int(seed), "population": int(population), "observed": dict(x0),
+                **dict(identity or {})}
+    check_identity(db, identity, resume and db.exists())
     from ..parallel import Pool
     from .abc_sampler import LoopSampler
     from .execute import dask_client
@@ -229,6 +236,7 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             done = abc.history.max_t + 1
         else:
             abc.new(url, dict(x0))
+            _identity_file(db).write_text(json.dumps(_plain(identity), indent=1))
             done = 0
         left = generations - done
         if left > 0:
@@ -236,6 +244,36 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
                     max_total_nr_simulations=max_runs,
                     max_walltime=timedelta(minutes=minutes) if minutes else None)
     return abc.history
+
+
+def _identity_file(db: Path) -> Path:
+    return db.with_suffix(".json")
+
+
+def check_identity(db: Path, identity: Mapping[str, Any], resuming: bool) -> None:
+    """Resuming: ``ResultsError`` unless the history was started with the same
+    ``identity`` (seed, population, targets, priors, statistics, fixed values: a history
+    continued with others would be no calibration's); a history from before identities
+    were kept is continued as it is. Starting: ``ResultsError`` if the identity file's
+    place holds a file Sprout did not write."""
+    from ..inputs import read_json
+
+    path = _identity_file(db)
+    if not (path.exists() or path.is_symlink()):
+        return
+    kept = read_json(path, "ABC history's identity", inside=db.parent, limit=1_000_000)
+    if not isinstance(kept, dict) or not {"seed", "population"} <= set(kept):
+        raise ResultsError(f"{path}: not the identity of an ABC history that Sprout wrote; "
+                           "it is left alone: choose another --out")
+    if not resuming:
+        return
+    mine = json.loads(json.dumps(_plain(dict(identity))))
+    differ = sorted(k for k in set(kept) | set(mine) if kept.get(k) != mine.get(k))
+    if differ:
+        shown = "; ".join(f"{k}: {kept.get(k)!r} there, {mine.get(k)!r} now"
+                          for k in differ[:3])
+        raise ResultsError(f"--resume: {db} was started with other settings ({shown}); "
+                           "resume with the same ones, or choose another --out")
 
 
 def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -285,7 +323,9 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
     history = run_abc(model, FREE, observed(stats), distance, out / DB,
                       settings.population, settings.generations, settings.min_epsilon,
                       settings.max_runs, settings.minutes, workers, resume, dask,
-                      settings.seed)
+                      settings.seed, {"fixed": dict(fixed or {}),
+                                      "priors": {k: list(v) for k, v in FREE.items()},
+                                      "statistics": [asdict(s) for s in stats]})
     abc_seconds = time.time() - started
     generations, particles = export(history, out)
     names = list(FREE)
