@@ -54,6 +54,17 @@ def plain(value: Any) -> Any:
     return value
 
 
+def check_seed(value: Any, what: str = "seed") -> int:
+    """A seed as EMA or numpy may hand it (a numpy integer too): a whole number from 0 to
+    2^63 - 1, never a float (``1.5`` is refused, not cut to 1) nor a bool."""
+    from .limits import MAX_SEED
+
+    value = plain(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ValueError(f"{what}: expected an integer from 0 to 2^63 - 1, got {value!r}")
+    return value
+
+
 def plain_params(values: Mapping[str, Any]) -> dict[str, Any]:
     """Parameter values with numpy scalars turned into Python numbers, an integer
     parameter's whole float into an int (EMA may hand ``25.0`` for an ``IntegerParameter``
@@ -132,7 +143,7 @@ def evaluate(seed: Any = 1, **params: Any) -> dict[str, float]:
     from .runner import run
 
     values = plain_params(params)
-    result = run(values, int(plain(seed)), "ema", details=False)
+    result = run(values, check_seed(seed), "ema", details=False)
     figures = {name: (math.nan if result.summary.get(name) is None
                       else float(result.summary[name])) for name in FIGURES}
     # How many parameters lie outside the calibrated domain (0: within it), so that an
@@ -158,8 +169,9 @@ def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
     from .runner import replicate_seeds
     from .scenario import check_value
 
-    seed_list = (replicate_seeds(master_seed, int(seeds)) if isinstance(seeds, (int, np.integer))
-                 else [int(plain(s)) for s in seeds])
+    seed_list = (replicate_seeds(check_seed(master_seed, "master_seed"), int(seeds))
+                 if isinstance(seeds, (int, np.integer)) else
+                 [check_seed(s, "seeds") for s in seeds])
     if not seed_list:
         raise ValueError("seeds: at least one replication is needed")
     sprout = ReplicatorModel(name, function=evaluate)
@@ -216,11 +228,15 @@ def summaries(parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     from .experiments.compare import execute_stored, results_folder, stored_summaries
     from .experiments.domain import outside
     from .experiments.plans import scenario_plan
+    from .limits import MAX_RUNS, count
     from .scenario import Scenario
 
     sets = [plain_params(values) for values in ([parameters] if isinstance(parameters, Mapping)
                                                 else parameters)]
-    seed_list = [int(plain(seed)) for seed in seeds]
+    seed_list = [check_seed(s, "seeds") for s in seeds]
+    if not sets or not seed_list:
+        raise ValueError("ema.summaries: give at least one parameter set and one seed")
+    count("ema.summaries: runs (parameter sets × seeds)", len(sets) * len(seed_list), MAX_RUNS)
     scenarios = [Scenario(f"set-{i}").with_values(values, "ema.summaries")
                  for i, values in enumerate(sets)]
     plan = scenario_plan("summaries", scenarios, seed_list, 0, details=False,

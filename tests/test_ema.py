@@ -128,3 +128,25 @@ def test_experiments_outside_the_calibrated_domain_are_named_in_one_line(capsys)
     lines = [line for line in capsys.readouterr().err.splitlines() if "calibrated" in line]
     assert len(lines) == 1 and "n_workers" in lines[0]
     assert ema.evaluate(seed=1, horizon_weeks=0)[ema.OUTSIDE] == 0.0
+
+
+@pytest.mark.parametrize(("sets", "seeds", "message"), [
+    ([TINY], [1.5], "seeds: expected an integer"),  # not cut to 1
+    ([TINY], [-1], "seeds: expected an integer"),
+    ([TINY], [True], "seeds: expected an integer"),
+    ([TINY], [], "at least one parameter set and one seed"),
+    ([], [1], "at least one parameter set and one seed"),
+    ([{**TINY, "grant_size": np.float64("nan")}], [1], "grant_size"),
+    ([{"bogus": 1}], [1], "bogus: unknown parameter"),
+])
+def test_summaries_refuse_what_they_cannot_run(sets, seeds, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        ema.summaries(sets, seeds, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_float_seed_is_refused_by_the_model_and_evaluate_too():
+    with pytest.raises(ValueError, match="seeds: expected an integer"):
+        ema.model(seeds=[1, 2.0])
+    with pytest.raises(ValueError, match="seed: expected an integer"):
+        ema.evaluate(seed=2.5, **TINY)
