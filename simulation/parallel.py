@@ -133,8 +133,8 @@ def completed[J, R](function: Callable[[J], R], jobs: Iterable[J], workers: int 
     given, else started for this call), or on the Dask ``client``'s cluster. If a worker
     dies, the pool is replaced; the jobs it had in hand run again alone, and one whose
     worker dies again gives ``dead(job, reason)`` (``WorkerDiedError`` without
-    ``dead``); on Dask a job the cluster loses gives ``dead`` at once. Stopping the
-    iteration cancels the jobs not yet started."""
+    ``dead``); on Dask a job that fails there gives ``dead`` at once (its error raised
+    without ``dead``). Stopping the iteration cancels the jobs not yet started."""
     events = events if events is not None else Events()
     pending = list(jobs)
     if client is not None:
@@ -199,10 +199,10 @@ def _on_dask[J, R](function: Callable[[J], R], pending: list[J], client: Any, ev
             index, job = futures.pop(future)
             try:
                 result = future.result()
-            except Exception as err:  # noqa: BLE001 - e.g. KilledWorker: the cluster lost it
-                events.worker_deaths += 1
-                if dead is None:
-                    raise WorkerDiedError(f"{type(err).__name__}: {err}") from err
+            except Exception as err:
+                if dead is None:  # the job's own error, or the cluster's (KilledWorker)
+                    raise
+                events.worker_deaths += 1  # e.g. KilledWorker: the cluster lost it
                 result = dead(job, f"{type(err).__name__}: {err}")
             future.release()
             yield index, result

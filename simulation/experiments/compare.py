@@ -273,7 +273,8 @@ def write_effects(scenarios: Sequence[Scenario], seed: int, out: str | Path,
     ``effects/residents-<A>-vs-<B>-seed<S>.csv`` and ``groups-…csv``. Returns one line per
     pair saying what differs. Each scenario is traced once, over the first's weeks, the
     traces run on the one executor loop (``parallel.completed``: ``workers`` local
-    processes, or Dask)."""
+    processes, or the Dask scheduler at address ``dask``; with ``"local"``, local processes
+    rather than a second local cluster for a few jobs)."""
     import contextlib
 
     from ..effects import groups_frame, residents_frame, traced
@@ -286,7 +287,8 @@ def write_effects(scenarios: Sequence[Scenario], seed: int, out: str | Path,
     weeks = p.project_weeks + p.horizon_weeks
     jobs = [(s.params, int(seed), weeks) for s in scenarios]
     with contextlib.ExitStack() as stack:
-        client = stack.enter_context(dask_client(dask, workers)) if dask else None
+        client = (stack.enter_context(dask_client(dask, workers))
+                  if dask and dask != "local" else None)
         traces = dict(completed(traced, jobs, min(workers, len(jobs)), client=client))
     folder = Path(out) / "effects"
     folder.mkdir(parents=True, exist_ok=True)
