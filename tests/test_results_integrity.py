@@ -324,3 +324,19 @@ def test_a_pool_that_breaks_while_jobs_are_handed_out_goes_on(monkeypatch):
                                       events=events))
     assert results == {0: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6}
     assert events.worker_deaths == 1 and events.rerun_alone == [0, 1]
+
+
+def test_the_executor_loop_runs_jobs_on_dask_as_on_the_pool():
+    """One loop for the pool and Dask: results in the jobs' order, a job's own error
+    raised where no failed result is recorded, recorded through ``dead`` where one is."""
+    from simulation import parallel
+
+    with execute_mod.dask_client("local", 1) as client:
+        assert parallel.pmap(abs, [-1, -2, -3], client=client) == [1, 2, 3]
+        with pytest.raises(TypeError):
+            parallel.pmap(abs, [-1, "x"], client=client)
+        events = parallel.Events()
+        results = dict(parallel.completed(abs, [-1, "x"], 1, events, client=client,
+                                          dead=lambda job, why: why))
+    assert results[0] == 1 and results[1].startswith("TypeError")
+    assert events.worker_deaths == 1
