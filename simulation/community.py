@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 
 from .keyed import Draws
 
@@ -85,15 +86,55 @@ class Community:
         return np.repeat(first - before, sizes) + np.arange(sizes.sum())
 
 def symmetric_ties(n: int, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
-    keep = rows != cols
-    rows, cols = rows[keep], cols[keep]
-    data = np.ones(rows.size * 2, dtype=np.float64)  # float64: matvecs need no conversion
-    matrix = sp.coo_matrix(
-        (data, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n)
-    ).tocsr()
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
+    """The network of the ties ``rows[i]``–``cols[i]``: symmetric, weight 1, no self-loops, a
+    tie listed twice counted once; each resident's neighbours in increasing order (the
+    canonical form scipy's ``tocsr`` and ``sum_duplicates`` give, built by ``_tie_lists``)."""
+    indptr, indices = _tie_lists(n, np.asarray(rows, dtype=np.int64),
+                                 np.asarray(cols, dtype=np.int64))
+    index = np.int32 if indices.size < 2**31 and n < 2**31 else np.int64
+    matrix = sp.csr_matrix((np.ones(indices.size), indices.astype(index, copy=False),
+                            indptr.astype(index, copy=False)), shape=(n, n))
+    matrix.has_sorted_indices = True  # float64 data: matvecs need no conversion
     return matrix
+
+
+@njit(cache=True, nogil=True)
+def _tie_lists(n: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each resident's neighbours, sorted and without repeats, as CSR row pointers and
+    column indices (both ends of every tie but self-loops)."""
+    degree = np.zeros(n + 1, dtype=np.int64)
+    for i in range(rows.size):
+        if rows[i] != cols[i]:
+            degree[rows[i] + 1] += 1
+            degree[cols[i] + 1] += 1
+    start = np.cumsum(degree)
+    filled = start[:-1].copy()
+    ends = np.empty(start[-1], dtype=np.int64)
+    for i in range(rows.size):
+        a, b = rows[i], cols[i]
+        if a != b:
+            ends[filled[a]] = b
+            filled[a] += 1
+            ends[filled[b]] = a
+            filled[b] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    indices = np.empty(ends.size, dtype=np.int64)
+    k = 0
+    for r in range(n):
+        lo, hi = start[r], start[r + 1]
+        for j in range(lo + 1, hi):  # insertion sort: a resident has a few dozen ties
+            value = ends[j]
+            i = j - 1
+            while i >= lo and ends[i] > value:
+                ends[i + 1] = ends[i]
+                i -= 1
+            ends[i + 1] = value
+        for j in range(lo, hi):
+            if j == lo or ends[j] != ends[j - 1]:
+                indices[k] = ends[j]
+                k += 1
+        indptr[r + 1] = k
+    return indptr, indices[:k].copy()
 
 
 def _stubs(draws: Draws, mechanism: str, n: int, mean_ties: float
