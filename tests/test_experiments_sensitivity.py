@@ -83,7 +83,17 @@ def test_outputs_without_values_are_skipped(small, tmp_path):
 
 
 @pytest.mark.parametrize("change, key, words", [
-    (('{ uniform = [0.3, 0.9] }', "[0.3, 0.9]"), "vary.demo_doubt_reduction", "uniform"),
+    (('{ uniform = [0.3, 0.9] }', "{ normal = [0.5, 0.1] }"), "vary.demo_doubt_reduction",
+     "uniform"),
+    (('{ uniform = [0.3, 0.9] }', "[0.3]"), "vary.demo_doubt_reduction", "two options"),
+    (("sobol_samples = 4", 'sobol_samples = 4\nposterior = ["nope"]'),
+     "sensitivity.posterior", "allowed: "),
+    (("sobol_samples = 4", 'sobol_samples = 4\nposterior = ["demo_doubt_reduction"]'),
+     "sensitivity.posterior", "also in [vary]"),
+    (("sobol_samples = 4", 'sobol_samples = 4\nposterior = 3'), "sensitivity.posterior",
+     "expected true or a list"),
+    (("sobol_samples = 4", 'sobol_samples = 4\nposterior = true\nfree = true'),
+     "sensitivity.posterior", "exclude each other"),
     (('"cost_total"', '"costs"'), "sensitivity.outputs", "unknown figures"),
     (("sobol_samples = 4", "sobol_samples = 6"), "sensitivity.sobol_samples", "power of two"),
     (("morris_trajectories = 3", "trajectories = 3"), "sensitivity.trajectories",
@@ -165,3 +175,62 @@ def test_stored_sobol_analysis_gives_its_indices_again():
         assert widest == pytest.approx(float(row["widest_ST_interval"]))
         assert bool(row["under_target"]) == (widest < 0.1)
         assert widest < 0.1, f"{output}: widest total-order interval {widest:.3f}"
+
+
+LEVERS = """\
+name = "levers"
+scenario = "baseline"
+seed = 5
+replicates = 2
+[set]
+n_residents = 300
+project_weeks = 20
+horizon_weeks = 8
+infiltration_weeks = 4
+[vary]
+n_workers = [0, 2, 3]
+worker_hourly_cost = { uniform = [30.0, 90.0] }
+[sensitivity]
+posterior = ["found_threshold"]
+outputs = ["founded_project", "cost_total"]
+sobol_samples = 4
+"""
+
+
+def test_posterior_ranges_options_and_kinds(tmp_path):
+    """A posterior factor spans the stored posterior's 95% interval (weighted quantiles of
+    its last generation); a list gives options drawn with equal chance; a programme's
+    parameter is a lever, a posterior one uncertain."""
+    from simulation.experiments.posterior import STORED, describe_posterior
+
+    path = tmp_path / "levers.toml"
+    path.write_text(LEVERS)
+    design = load_design(path)
+    assert design.names == ["found_threshold", "n_workers", "worker_hourly_cost"]
+    stored = describe_posterior(pd.read_csv(STORED / "particles.csv"), ["found_threshold"])
+    axis = design.sweep.axes[0]
+    assert axis.bounds == pytest.approx((stored["found_threshold"]["low"],
+                                         stored["found_threshold"]["high"]))
+    factors = design.factors().set_index("parameter")
+    assert factors.loc["found_threshold", ["kind", "origin"]].tolist() == ["uncertain",
+                                                                          "posterior"]
+    assert factors.loc["n_workers", ["kind", "origin"]].tolist() == ["lever", "options"]
+    assert design.problem()["bounds"][1] == [0.0, 1.0]
+    u = (np.arange(300) + 0.5) / 300
+    picked = pd.Series([design.values(np.array([0.05, x, 50.0]))["n_workers"] for x in u])
+    assert picked.value_counts().to_dict() == {0: 100, 2: 100, 3: 100}
+    assert design.runs("sobol") == 4 * (3 + 2) * 2
+
+
+def test_sobol_with_replicates_reports_seed_noise(tmp_path):
+    path = tmp_path / "levers.toml"
+    path.write_text(LEVERS)
+    analysis = run_sensitivity(load_design(path), "sobol", tmp_path / "sobol", progress=False)
+    noise = pd.read_csv(tmp_path / "sobol" / "seed_noise.csv").set_index("output")
+    # the cost depends on the seed only through what residents do; with no worker no
+    # group is founded: the seed share is a share, within [0, 1] up to sampling noise
+    assert noise.loc["founded_project", "replicates"] == 2
+    assert 0 <= noise.loc["founded_project", "seed_share"] <= 1.5
+    assert "Seed noise" in analysis.text()
+    kinds = analysis.indices.drop_duplicates("parameter").set_index("parameter")["kind"]
+    assert kinds["n_workers"] == "lever" and kinds["found_threshold"] == "uncertain"

@@ -1,18 +1,23 @@
 """Sensitivity of the headline figures: Morris screening and Sobol indices (SALib).
 
 A sensitivity file is a sweep file whose ``[vary]`` gives every parameter a
-``{ uniform = [low, high] }`` range, with a ``[sensitivity]`` table::
+``{ uniform = [low, high] }`` range or a list of options (a programme's real choices, each
+drawn with equal chance), with a ``[sensitivity]`` table::
 
     [sensitivity]
     outputs = ["groups_week52", "groups_horizon"]   # summary figures to explain
+    posterior = ["found_threshold"]   # ranges: the stored posterior's 95% intervals
     morris_trajectories = 10     # Morris: trajectories, runs = r (k + 1)
     morris_levels = 4
     sobol_samples = 64           # Sobol (Saltelli): base samples N, a power of two;
-                                 # runs = N (k + 2)
+                                 # runs = N (k + 2) × replicates
 
+(``sensitivity_ranges`` says where each range comes from and which factors are levers.)
 SALib draws the sample from the file's seed; each sample row becomes a sweep point (integer
 parameters rounded), so runs go through the same crash-safe, resumable machinery as any
-sweep. Each point's figure is its mean over the file's replicates.
+sweep. Each point runs the file's ``replicates``, replicate *r* with the same seed on every
+point (common random numbers); its figure is the mean over them, and the spread between
+them gives the seed-noise share of the variance (``seed_noise``: ``seed_noise.csv``).
 
 Sobol indices come with 95% percentile bootstrap intervals (``BOOTSTRAP`` resamples of the
 sample's rows, SALib's ``keep_resamples``): ``S1_low``/``S1_high``, ``ST_low``/``ST_high``.
@@ -26,27 +31,24 @@ replicates. ``resolution()`` reports the widest total-order interval per output,
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .. import limits  # noqa: E402
-from ..figures import SUMMARY, label  # noqa: E402
-from ..parameters import BY_NAME  # noqa: E402
-from ..plots import save  # noqa: E402
-from ..scenario import ScenarioError  # noqa: E402
-from .execute import run_sweep  # noqa: E402
-from .store import load_results  # noqa: E402
-from .sweep import Axis, Sweep, point_id  # noqa: E402
-from .sweep import load as load_sweep  # noqa: E402
+from .. import limits
+from ..figures import SUMMARY, label
+from ..parameters import BY_NAME
+from ..scenario import ScenarioError
+from . import seed_noise
+from . import sensitivity_ranges as ranges
+from .execute import run_sweep
+from .sensitivity_plot import plot_indices
+from .store import load_results
+from .sweep import Axis, Sweep, point_id
+from .sweep import load as load_sweep
 
 BOOTSTRAP = 1000
 """Bootstrap resamples for the Sobol indices' intervals."""
@@ -60,11 +62,13 @@ SETTINGS: dict[str, Any] = {
     "morris_levels": 4,
     "sobol_samples": 64,
     "free": False,
+    "posterior": False,
 }
 """Settings of the ``[sensitivity]`` table and their defaults. ``free = true`` adds the
 calibration's free parameters (``calibrate.FREE``) over their calibration ranges to the
 ``[vary]`` table (a parameter given there keeps the file's range): the file follows the
-calibration when it changes."""
+calibration when it changes. ``posterior = [names]`` (or ``true``: all) adds parameters of
+the stored ABC posterior over its 95% intervals (``sensitivity_ranges``)."""
 
 LIMITS = {"morris_trajectories": limits.MAX_SAMPLES, "morris_levels": limits.MAX_MORRIS_LEVELS,
           "sobol_samples": limits.MAX_SAMPLES}
@@ -80,10 +84,25 @@ class Design:
     morris_trajectories: int
     morris_levels: int
     sobol_samples: int
+    origins: dict[str, str] = field(default_factory=dict)
+    """Where each factor's range comes from: ``posterior``, ``calibration``, ``options`` or
+    ``range`` (``sensitivity_ranges``)."""
 
     @property
     def names(self) -> list[str]:
         return [axis.name for axis in self.sweep.axes]
+
+    def factors(self) -> pd.DataFrame:
+        """One row per factor: its kind (lever or uncertain), where its range comes from,
+        and the range."""
+        rows = []
+        for axis in self.sweep.axes:
+            origin = self.origins.get(axis.name) or ("options" if ranges.is_options(axis)
+                                                     else "range")
+            rows.append({"parameter": axis.name,
+                         "kind": ranges.kind_of(axis.name, origin, self.sweep.conditions),
+                         "origin": origin, "range": ranges.describe(axis)})
+        return pd.DataFrame(rows, columns=["parameter", "kind", "origin", "range"])
 
     def runs(self, method: str) -> int:
         """Runs of ``method``'s sample at most (rows × replicates), known before sampling:
@@ -100,7 +119,7 @@ class Design:
     def problem(self) -> dict[str, Any]:
         """The SALib problem: names and bounds."""
         return {"num_vars": len(self.names), "names": self.names,
-                "bounds": [list(axis.bounds) for axis in self.sweep.axes]}
+                "bounds": [list(ranges.bounds(axis)) for axis in self.sweep.axes]}
 
     def sample(self, method: str) -> np.ndarray:
         """SALib's sample for ``method``, drawn from the file's seed."""
@@ -115,11 +134,15 @@ class Design:
                             seed=self.sweep.seed)
 
     def values(self, row: np.ndarray) -> dict[str, Any]:
-        """One sample row as checked parameter values (integers rounded)."""
+        """One sample row as checked parameter values (integers rounded, options picked)."""
         out = {}
-        for name, x in zip(self.names, row):
-            parameter = BY_NAME[name]
-            out[name] = parameter.check(round(float(x)) if parameter.kind is int else float(x))
+        for axis, x in zip(self.sweep.axes, row):
+            parameter = BY_NAME[axis.name]
+            if ranges.is_options(axis):
+                out[axis.name] = ranges.option_value(axis, x)
+            else:
+                out[axis.name] = parameter.check(round(float(x)) if parameter.kind is int
+                                                 else float(x))
         return out
 
     def sweep_for(self, method: str, sample: np.ndarray) -> Sweep:
@@ -138,22 +161,41 @@ def load_design(name: str | Path) -> Design:
     if "sensitivity" not in sweep.extra:
         raise ScenarioError(source, "sensitivity", "missing: a sensitivity file needs a "
                             "[sensitivity] table (outputs, morris_trajectories, ...)")
-    free = sweep.extra["sensitivity"].get("free", False)
+    table = sweep.extra["sensitivity"]
+    free = table.get("free", False)
     if not isinstance(free, bool):
         raise ScenarioError(source, "sensitivity.free", f"expected true or false, got {free!r}")
+    for axis in sweep.axes:
+        if axis.distribution != "uniform" and not ranges.is_options(axis):
+            raise ScenarioError(source, f"vary.{axis.name}", "expected a range { uniform = "
+                                "[low, high] } or a list of options [a, b, ...]")
+        if ranges.is_options(axis) and len(axis.values) < 2:
+            raise ScenarioError(source, f"vary.{axis.name}", "expected at least two options")
+    given = {axis.name for axis in sweep.axes}
+    origins = {}
+    if table.get("posterior", False) is not False:
+        if free:
+            raise ScenarioError(source, "sensitivity.posterior", "free = true and posterior "
+                                "exclude each other: keep one")
+        from .posterior import STORED
+
+        names = ranges.posterior_names(source, "sensitivity.posterior", table["posterior"],
+                                       STORED)
+        both = [n for n in names if n in given]
+        if both:
+            raise ScenarioError(source, "sensitivity.posterior", f"{', '.join(both)} also "
+                                "in [vary]; keep one")
+        sweep = replace(sweep, axes=ranges.posterior_axes(source, names, STORED) + sweep.axes)
+        origins = dict.fromkeys(names, "posterior")
     if free:
         from .calibrate import FREE
 
-        given = {axis.name for axis in sweep.axes}
         extra = tuple(Axis(k, distribution="uniform", bounds=(float(lo), float(hi)))
                       for k, (lo, hi) in FREE.items() if k not in given)
         sweep = replace(sweep, axes=extra + sweep.axes)
+        origins = {axis.name: "calibration" for axis in extra}
     if len(sweep.axes) < 2:
         raise ScenarioError(source, "vary", "expected at least two parameters to vary")
-    for axis in sweep.axes:
-        if axis.distribution != "uniform":
-            raise ScenarioError(source, f"vary.{axis.name}",
-                                "expected a range { uniform = [low, high] }")
     settings = dict(SETTINGS)
     for key, value in sweep.extra["sensitivity"].items():
         full = f"sensitivity.{key}"
@@ -171,9 +213,8 @@ def load_design(name: str | Path) -> Design:
             if twice:
                 raise ScenarioError(source, full, f"{', '.join(twice)} named more than "
                                     "once; name each figure once")
-        elif key == "free":
-            if not isinstance(value, bool):
-                raise ScenarioError(source, full, f"expected true or false, got {value!r}")
+        elif key in ("free", "posterior"):
+            pass  # checked above
         elif (isinstance(value, bool) or not isinstance(value, int)
               or not 2 <= value <= LIMITS[key]):
             raise ScenarioError(source, full, f"expected an integer from 2 to "
@@ -182,7 +223,7 @@ def load_design(name: str | Path) -> Design:
             raise ScenarioError(source, full, f"expected a power of two, got {value}")
         settings[key] = value
     design = Design(sweep, tuple(settings["outputs"]), settings["morris_trajectories"],
-                    settings["morris_levels"], settings["sobol_samples"])
+                    settings["morris_levels"], settings["sobol_samples"], origins)
     for method in ("morris", "sobol"):
         try:
             design.check_size(method)
@@ -200,6 +241,8 @@ class Analysis:
     skipped: dict[str, str]
     out: Path
     plot: Path | None
+    noise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per output: the seed-noise shares (``seed_noise.seed_table``), Sobol only."""
 
     @property
     def warnings(self) -> list[str]:
@@ -242,7 +285,8 @@ class Analysis:
                         f"{c} {row[c]:6.3f} [{row[c + '_low']:6.3f}, {row[c + '_high']:6.3f}]"
                         + ("?" if not row[c + "_resolved"] else " ") for c in ("S1", "ST"))
                     extra = ""
-                lines.append(f"    {row['parameter']:<32} {cells}{extra}")
+                kind = f" ({row['kind']})" if "kind" in row and row["kind"] == "lever" else ""
+                lines.append(f"    {row['parameter'] + kind:<32} {cells}{extra}")
         for output, reason in self.skipped.items():
             lines.append(f"  {output}: skipped ({reason})")
         warnings = self.warnings
@@ -256,6 +300,9 @@ class Analysis:
             verdict = "under" if row["under_target"] else "NOT under"
             lines.append(f"  {label(row['output'])}: widest total-order interval "
                          f"{row['widest_ST_interval']:.3f}, {verdict} {ST_WIDTH_TARGET}")
+        if not self.noise.empty:
+            lines += ["Seed noise (run-to-run chance, common seeds on every row):",
+                      *seed_noise.text(self.noise)]
         return "\n".join(lines)
 
 
@@ -331,47 +378,6 @@ def _with_intervals(frame: pd.DataFrame, result: Any) -> pd.DataFrame:
     return frame
 
 
-def plot_indices(indices: pd.DataFrame, method: str, path: str | Path) -> Path:
-    """One panel per output: horizontal bars of mu* (Morris) or S1 and ST (Sobol), with
-    their 95% confidence intervals, most influential parameter on top."""
-    outputs = list(dict.fromkeys(indices["output"]))
-    columns = min(len(outputs), 2)
-    rows = math.ceil(len(outputs) / columns)
-    height = 1.2 + 0.3 * indices["parameter"].nunique()
-    fig, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, height * rows), dpi=100,
-                             squeeze=False)
-    bars = ("mu_star",) if method == "morris" else ("S1", "ST")
-    for ax, output in zip(axes.flat, outputs):
-        table = indices[indices["output"] == output].sort_values(bars[-1])
-        y = np.arange(len(table))
-        width = 0.8 / len(bars)
-        for k, column in enumerate(bars):
-            if f"{column}_low" in table:
-                err = [table[column] - table[f"{column}_low"], table[f"{column}_high"]
-                       - table[column]]
-                err = np.clip(np.asarray(err, dtype=float), 0, None)
-            else:
-                err = table[f"{column}_conf"]
-            ax.barh(y + (k - (len(bars) - 1) / 2) * width, table[column], height=width,
-                    xerr=err, capsize=2, label=column)
-        if "note" in table:
-            unresolved = table["note"] != ""
-            ticks = [f"{p} ?" if u else p for p, u in zip(table["parameter"], unresolved)]
-            ax.set_yticks(y, ticks, fontsize=8)
-            ax.axvline(0, color="black", lw=0.6)
-        if "note" not in table:
-            ax.set_yticks(y, table["parameter"], fontsize=8)
-        ax.set_title(label(output), fontsize=9)
-        ax.grid(alpha=0.3, axis="x")
-        ax.legend(fontsize=7, loc="lower right")
-    for ax in axes.flat[len(outputs):]:
-        ax.axis("off")
-    fig.suptitle("Morris screening (mu*, 95% interval)" if method == "morris"
-                 else "Sobol indices: first order and total, 95% bootstrap interval "
-                      "(?: does not resolve)")
-    return save(fig, path)
-
-
 def run_sensitivity(design: Design, method: str, out: str | Path, workers: int = 1,
                     resume: bool = False, dask: str | None = None,
                     progress: bool = True, overwrite: bool = False) -> Analysis:
@@ -381,15 +387,26 @@ def run_sensitivity(design: Design, method: str, out: str | Path, workers: int =
 
     out = Path(out)
     check_own_files(out, ("sample.csv", "indices.csv", f"{method}.png", "resolution.csv",
-                          "warnings.txt"))
+                          "warnings.txt", "seed_noise.csv", "factors.csv"))
     sample = design.sample(method)
     run_sweep(design.sweep_for(method, sample), out, workers=workers, resume=resume,
               dask=dask, progress=progress, overwrite=overwrite)
     pd.DataFrame(sample, columns=design.names).to_csv(out / "sample.csv", index=False)
-    indices, skipped = analyse(design, method, sample, load_results(out).runs)
+    runs = load_results(out).runs
+    indices, skipped = analyse(design, method, sample, runs)
+    factors = design.factors()
+    factors.to_csv(out / "factors.csv", index=False)
+    if not indices.empty:
+        indices.insert(2, "kind", indices["parameter"].map(
+            factors.set_index("parameter")["kind"]))
     indices.to_csv(out / "indices.csv", index=False)
     plot = None if indices.empty else plot_indices(indices, method, out / f"{method}.png")
-    analysis = Analysis(method, indices, skipped, out, plot)
+    noise = pd.DataFrame()
+    if method == "sobol":
+        ids = [point_id(design.values(row)) for row in sample]
+        noise = seed_noise.seed_table(runs, design.outputs, ids, seed=design.sweep.seed)
+        noise.to_csv(out / "seed_noise.csv", index=False)
+    analysis = Analysis(method, indices, skipped, out, plot, noise)
     if method == "sobol" and not indices.empty:
         analysis.resolution().to_csv(out / "resolution.csv", index=False)
         (out / "warnings.txt").write_text("\n".join(analysis.warnings) + "\n",
