@@ -18,8 +18,13 @@ reaches the threshold.
 
 Each run is one case by default (density is then the chance that a community in the box
 meets the target); ``by="point"`` uses each point's mean over its replicates instead.
+Each restriction of a box is judged (``discover_checks``): its quasi-p-value, how often
+PRIM finds it again on random halves of the cases, and whether it changes the target's
+share on its own — a one-line warning when it does not.
+
 Results go to ``DIR/discovery/``: ``boxes.csv``, ``boxes.md``, ``trajectory.csv``,
-``discovery.png`` and ``discovery.json``; the sweep's report shows them.
+``trajectory.png`` (the peeling trajectory), ``discovery.png`` and ``discovery.json``; the
+sweep's report shows them.
 """
 
 from __future__ import annotations
@@ -35,16 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from ..figures import label  # noqa: E402
-from ..plots import save  # noqa: E402
-from .analysis import SHORT_NAMES, value_label  # noqa: E402
+from . import discover_checks as checks
+from .analysis import SHORT_NAMES, value_label
+from .discover_plot import _short, plot
 
 OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
              "==": operator.eq, "!=": operator.ne}
@@ -98,6 +99,12 @@ class Box:
     mass: float
     cases: int
     limits: dict[str, tuple[Any, Any] | list[Any]] = field(default_factory=dict)
+    restrictions: list[checks.Restriction] = field(default_factory=list)
+    """Each restriction judged (``discover_checks``): qp, resampling, effect alone."""
+
+    @property
+    def warnings(self) -> list[str]:
+        return [item.warning for item in self.restrictions if item.warning]
 
     def describe(self) -> str:
         """The box's restrictions as plain text."""
@@ -124,25 +131,30 @@ class Discovery:
     inputs: list[str]
     boxes: list[Box]
     trajectories: pd.DataFrame
+    resamples: int = checks.RESAMPLES
 
     def table(self) -> pd.DataFrame:
-        """One row per box and restricted parameter."""
+        """One row per box and restricted parameter, with the restriction's checks."""
         rows = []
+        judged = ["qp_lower", "qp_upper", "reproduce_coverage", "reproduce_density",
+                  "density_alone", "density_outside", "cases_alone", "p_alone", "warning"]
         for box in self.boxes:
             base = {"box": box.number, "coverage": box.coverage, "density": box.density,
                     "mass": box.mass, "cases": box.cases}
             if not box.limits:
                 rows.append({**base, "parameter": "", "low": None, "high": None,
                              "values": ""})
+            found = {item.parameter: item.as_dict() for item in box.restrictions}
             for name, lim in box.limits.items():
+                extra = {k: found.get(name, {}).get(k) for k in judged}
                 if isinstance(lim, list):
                     rows.append({**base, "parameter": name, "low": None, "high": None,
-                                 "values": ", ".join(value_label(v) for v in lim)})
+                                 "values": ", ".join(value_label(v) for v in lim), **extra})
                 else:
                     rows.append({**base, "parameter": name, "low": lim[0], "high": lim[1],
-                                 "values": ""})
+                                 "values": "", **extra})
         return pd.DataFrame(rows, columns=["box", "coverage", "density", "mass", "cases",
-                                           "parameter", "low", "high", "values"])
+                                           "parameter", "low", "high", "values", *judged])
 
     def markdown(self) -> str:
         """The boxes as a Markdown table with a line saying what it shows."""
@@ -160,13 +172,17 @@ class Discovery:
             f"boxes chosen for the greatest coverage at density ≥ {self.threshold:.0%}.")
         if not self.boxes:
             lines.insert(2, "| - | no box found | | | |")
-        return "\n".join(lines) + "\n"
+        judged = checks.markdown(self.boxes, self.resamples)
+        return "\n".join(lines) + "\n" + ("\n" + judged if judged else "")
 
     def as_dict(self) -> dict[str, Any]:
         return {"target": str(self.target), "by": self.by, "cases": self.cases,
                 "hits": self.hits, "threshold": self.threshold, "inputs": self.inputs,
+                "resamples": self.resamples,
                 "boxes": [{"box": b.number, "coverage": b.coverage, "density": b.density,
-                           "mass": b.mass, "cases": b.cases, "where": b.describe()}
+                           "mass": b.mass, "cases": b.cases, "where": b.describe(),
+                           "restrictions": [r.as_dict() for r in b.restrictions],
+                           "warnings": b.warnings}
                           for b in self.boxes]}
 
 
@@ -215,13 +231,6 @@ def _limits(box: Any, box_init: pd.DataFrame, x: pd.DataFrame) -> dict[str, Any]
     return limits
 
 
-def _short(value: Any) -> str:
-    """A limit as short text: switches and names as they are, numbers to 3 digits."""
-    if isinstance(value, (float, np.floating)) and not float(value).is_integer():
-        return f"{float(value):.3g}"
-    return value_label(value)
-
-
 def _number(value: Any) -> float | int:
     value = value.item() if isinstance(value, np.generic) else value
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -229,9 +238,12 @@ def _number(value: Any) -> float | int:
 
 def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes: int = 3,
                mass_min: float = 0.05, peel_alpha: float = 0.05,
-               paste_alpha: float = 0.05) -> tuple[list[Box], pd.DataFrame]:
+               paste_alpha: float = 0.05, resamples: int = checks.RESAMPLES,
+               seed: int = 1) -> tuple[list[Box], pd.DataFrame]:
     """PRIM's boxes for the cases ``y`` (booleans) over the inputs ``x``, and the peeling
-    trajectory of each (coverage, density, mass, restricted dimensions, ``chosen``)."""
+    trajectory of each (coverage, density, mass, restricted dimensions, ``chosen``). Each
+    box's restrictions are judged (``discover_checks``: qp, resampling stability over
+    ``resamples`` halves drawn from ``seed``, effect alone)."""
     prim = _prim_module()
     data = _prepared(x)
     y = np.asarray(y, dtype=bool)
@@ -262,10 +274,13 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, max_boxes
         if number > 1 and chosen["density"] < threshold:
             break
         inside = np.asarray(box.yi)
+        limits = _limits(box, finder.box_init, data)
+        among = np.asarray(box.yi_initial)
+        judged = checks.restrictions(box, int(best), data.loc[among].reset_index(drop=True),
+                                     y[among], limits, resamples, seed + number)
         boxes.append(Box(number, float(y[inside].sum() / total_hits),
                          float(y[inside].mean()) if inside.size else 0.0,
-                         float(inside.size / len(y)), int(inside.size),
-                         _limits(box, finder.box_init, data)))
+                         float(inside.size / len(y)), int(inside.size), limits, judged))
         trajectories.append(path.assign(box=number, chosen=path.index == best))
         if chosen["density"] < threshold or y[finder.yi_remaining].sum() == 0:
             break
@@ -290,89 +305,16 @@ def cases(runs: pd.DataFrame, inputs: Sequence[str], target: Target,
 
 
 def discover(runs: pd.DataFrame, inputs: Sequence[str], target: Target | str, by: str = "run",
-             threshold: float = 0.8, max_boxes: int = 3) -> Discovery:
+             threshold: float = 0.8, max_boxes: int = 3,
+             resamples: int = checks.RESAMPLES) -> Discovery:
     """Run PRIM for ``target`` over the finished ``runs`` of a sweep varying ``inputs``."""
     target = Target.parse(target) if isinstance(target, str) else target
     if not inputs:
         raise TargetError("the sweep varies nothing: no lever or condition to discover")
     x, y = cases(runs, inputs, target, by)
-    boxes, trajectory = prim_boxes(x, y, threshold, max_boxes)
+    boxes, trajectory = prim_boxes(x, y, threshold, max_boxes, resamples=resamples)
     return Discovery(target, by, len(y), int(y.sum()), threshold, list(inputs), boxes,
-                     trajectory)
-
-
-def plot(discovery: Discovery, x_ranges: dict[str, tuple[Any, Any] | list[Any]],
-         path: str | Path) -> Path:
-    """Left: PRIM's peeling trajectories (coverage against density), the chosen boxes
-    marked. Right: each box's limits on every varied parameter, as a share of its range."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 1.8 + 0.45 * len(x_ranges)),
-                                      dpi=100, gridspec_kw={"width_ratios": [1, 1.4]})
-    traj = discovery.trajectories
-    for number, part in (traj.groupby("box") if len(traj) else []):
-        (line,) = left.plot(part["coverage"], part["density"], "-o", ms=3,
-                            label=f"box {number}")
-        chosen = part[part["chosen"]]
-        left.scatter(chosen["coverage"], chosen["density"], s=90, facecolors="none",
-                     edgecolors=line.get_color(), linewidths=2)
-    left.axhline(discovery.threshold, color="grey", ls="--", lw=1)
-    left.set_xlabel("coverage")
-    left.set_ylabel("density")
-    left.set_xlim(0, 1.02)
-    left.set_ylim(0, 1.02)
-    left.grid(alpha=0.3)
-    left.set_title("PRIM's trade-off (circled: chosen)", fontsize=9)
-    if not discovery.boxes:
-        message = (f"no case meets the target ({discovery.cases} cases)" if not discovery.hits
-                   else "no box found")
-        for ax in (left, right):
-            ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
-                    color="grey")
-    if len(traj):
-        left.legend(fontsize=8)
-    names = list(x_ranges)
-    width = 0.8 / max(len(discovery.boxes), 1)
-    for k, box in enumerate(discovery.boxes):
-        for i, name in enumerate(names):
-            full, lim = x_ranges[name], box.limits.get(name)
-            if lim is None:
-                low, high = 0.0, 1.0
-            elif isinstance(lim, list):
-                values = list(full)
-                low = min(values.index(v) for v in lim) / max(len(values), 1)
-                high = (max(values.index(v) for v in lim) + 1) / max(len(values), 1)
-            else:
-                span = (full[1] - full[0]) or 1.0
-                low, high = (lim[0] - full[0]) / span, (lim[1] - full[0]) / span
-            if high - low < 0.03:  # one value: a visible sliver
-                low, high = max(low - 0.015, 0.0), min(high + 0.015, 1.0)
-            y = i + (k - (len(discovery.boxes) - 1) / 2) * width
-            right.barh(y, high - low, left=low, height=width * 0.9, color=f"C{k}",
-                       alpha=0.8 if lim is not None else 0.15,
-                       label=f"box {box.number}: coverage {box.coverage:.0%}, density "
-                             f"{box.density:.0%}" if i == 0 else None)
-            if lim is not None:
-                text = (", ".join(value_label(v) for v in lim) if isinstance(lim, list)
-                        else f"{_short(lim[0])}–{_short(lim[1])}")
-                right.text(min(high, 0.98), y, " " + text, va="center", fontsize=7,
-                           ha="right" if high > 0.7 else "left")
-    right.set_yticks(range(len(names)), [_range_label(n, x_ranges[n]) for n in names],
-                     fontsize=8)
-    right.set_xlim(0, 1)
-    right.set_xlabel("share of the parameter's range in the sweep (faint: not restricted)")
-    right.grid(alpha=0.3, axis="x")
-    right.invert_yaxis()
-    if discovery.boxes:
-        right.legend(fontsize=7, loc="lower right")
-    fig.suptitle(f"Scenario discovery: where {label(discovery.target.figure)} "
-                 f"{discovery.target.op} {discovery.target.value:g}", fontsize=10)
-    return save(fig, path, title_room=True)
-
-
-def _range_label(name: str, full: Any) -> str:
-    short = SHORT_NAMES.get(name, name)
-    if isinstance(full, list):
-        return f"{short} ({', '.join(value_label(v) for v in full)})"
-    return f"{short} ({_short(full[0])}–{_short(full[1])})"
+                     trajectory, resamples)
 
 
 def input_ranges(x: pd.DataFrame) -> dict[str, tuple[Any, Any] | list[Any]]:
@@ -412,6 +354,9 @@ def write_discovery(directory: str | Path, target: Target | str, by: str = "run"
     (out / "boxes.md").write_text(discovery.markdown(), encoding="utf-8")
     x, _ = cases(done, inputs, discovery.target, by)
     plot(discovery, input_ranges(x), out / "discovery.png")
+    checks.plot_trajectory(discovery.trajectories, discovery.threshold,
+                           f"PRIM's peeling trajectory: where {discovery.target} "
+                           "(circled: chosen)", out / "trajectory.png")
     payload = {**discovery.as_dict(), "sweep": results.metadata["sweep"]["name"],
                "provenance": provenance()}
     (out / "discovery.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False,

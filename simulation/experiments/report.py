@@ -367,6 +367,7 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
 def _discovery_section(directory: Path) -> list[str]:
     """What ``sprout discover`` found, if it was run on these results."""
     from ..inputs import read_json
+    from .discover_checks import report_html
 
     path = directory / "discovery" / "discovery.json"
     if not (path.exists() or path.is_symlink()):
@@ -385,6 +386,7 @@ def _discovery_section(directory: Path) -> list[str]:
         "<code>discovery/boxes.md</code>.</p>",
         "<img src='discovery/discovery.png'>",
         _table(rows) if len(rows) else "<p>No box found.</p>",
+        *report_html(found),
     ]
 
 
