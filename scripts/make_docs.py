@@ -287,16 +287,30 @@ def make_funding(ctx: Context) -> dict[str, Any]:
 
 
 @target("discover", f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"',
-        "~1 min (after funding)")
+        "~1-2 min (after funding: its 576 runs, ~3 CPU-min, are resumed or run)")
 def make_discover(ctx: Context) -> dict[str, Any]:
     out, _ = _funding_dir(ctx)
     _cli(["discover", str(out), "--target", DISCOVER_TARGET])
     command = f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"'
     boxes = (out / "discovery" / "boxes.md").read_text()
-    for document in ("README.md", "docs/experiments.md"):
-        write_block(ctx, document, "discover", boxes, command)
+    write_block(ctx, "docs/experiments.md", "discover", boxes, command)
+    write_block(ctx, "README.md", "discover", discover_summary(boxes), command)
     publish_image(ctx, out / "discovery" / "discovery.png", "funding_discovery.png", command)
-    return {"command": command}
+    publish_image(ctx, out / "discovery" / "trajectory.png", "funding_trajectory.png",
+                  command)
+    found = json.loads((out / "discovery" / "discovery.json").read_text())
+    return {"command": command, "boxes": len(found["boxes"]),
+            "warnings": [w for b in found["boxes"] for w in b.get("warnings", [])]}
+
+
+def discover_summary(boxes: str) -> str:
+    """The boxes' table and their warnings, without the table of restrictions (the
+    README's short version of ``boxes.md``; docs/experiments.md has it whole)."""
+    head, _, rest = boxes.partition("| box | restriction |")
+    warnings = [line for line in rest.splitlines() if line.startswith("**Warning")]
+    return head.rstrip() + ("\n\n" + "\n\n".join(warnings) if warnings else "") + (
+        "\n\nEach restriction's quasi-p-value, resampling stability and effect on its own: "
+        "[docs/experiments.md](docs/experiments.md#where-the-target-holds-scenario-discovery).")
 
 
 def _sensitivity(ctx: Context, name: str, method: str) -> tuple[Path, str]:
@@ -313,8 +327,36 @@ def _true(value: Any) -> bool:
     return value is True or str(value).strip().lower() in ("true", "1")
 
 
-def sobol_markdown(indices, resolution) -> str:
-    """Sobol indices with their bootstrap intervals, most influential first."""
+def sobol_factors(factors) -> str:
+    """The factors: lever or uncertain, the range, and where the range comes from."""
+    origin = {"posterior": "stored ABC posterior, 95% interval",
+              "options": "the programme's options, equal chance each",
+              "range": "uniform range of the file", "calibration": "calibration range"}
+    lines = ["| factor | kind | range | from |", "|---|---|---|---|"]
+    for _, r in factors.iterrows():
+        lines.append(f"| `{r['parameter']}` | {r['kind']} | {r['range']} | "
+                     f"{origin.get(r['origin'], r['origin'])} |")
+    return "\n".join(lines)
+
+
+def seed_line(noise, output: str) -> str:
+    """The seed-noise share of one output, in words."""
+    import math
+
+    if noise is None or output not in set(noise["output"]):
+        return ""
+    r = noise[noise["output"] == output].iloc[0]
+    if not math.isfinite(float(r["seed_share"])):
+        return f"Seed noise: not estimated ({r['note']})."
+    return (f"Seed noise (run-to-run chance, same seeds on every row): {r['seed_share']:.0%} "
+            f"[{r['seed_share_low']:.0%}, {r['seed_share_high']:.0%}] of one run's variance; "
+            f"{r['in_means']:.0%} [{r['in_means_low']:.0%}, {r['in_means_high']:.0%}] of the "
+            f"variance of the {int(r['replicates'])}-replicate means that the indices split.")
+
+
+def sobol_markdown(indices, resolution, noise=None) -> str:
+    """Sobol indices with their bootstrap intervals, most influential first, each factor's
+    kind, and the seed-noise share."""
     import numpy as np
 
     from simulation.figures import label
@@ -322,8 +364,8 @@ def sobol_markdown(indices, resolution) -> str:
     lines = []
     for output, table in indices.groupby("output", sort=False):
         lines += [f"**{label(output)}**", "",
-                  "| parameter | first order S1 [95%] | total ST [95%] | resolves |",
-                  "|---|---|---|---|"]
+                  "| parameter | kind | first order S1 [95%] | total ST [95%] | resolves |",
+                  "|---|---|---|---|---|"]
         for _, r in table.sort_values("ST", ascending=False).iterrows():
             why = [w for w, bad in (("S1 negative", r["S1"] < 0),
                                     ("S1 interval wider than S1",
@@ -331,9 +373,9 @@ def sobol_markdown(indices, resolution) -> str:
                                     ("ST interval wider than ST", not _true(r["ST_resolved"])))
                    if bad]
             ok = "yes" if not why else "no: " + "; ".join(why)
-            lines.append(f"| `{r['parameter']}` | {r['S1']:.3f} [{r['S1_low']:.3f}, "
-                         f"{r['S1_high']:.3f}] | {r['ST']:.3f} [{r['ST_low']:.3f}, "
-                         f"{r['ST_high']:.3f}] | {ok} |")
+            lines.append(f"| `{r['parameter']}` | {r.get('kind', '')} | {r['S1']:.3f} "
+                         f"[{r['S1_low']:.3f}, {r['S1_high']:.3f}] | {r['ST']:.3f} "
+                         f"[{r['ST_low']:.3f}, {r['ST_high']:.3f}] | {ok} |")
         row = resolution[resolution["output"] == output].iloc[0]
         widest = float(row["widest_ST_interval"])
         # Interval widths shrink as 1/sqrt(N): the factor by which N must grow, rounded up
@@ -343,13 +385,16 @@ def sobol_markdown(indices, resolution) -> str:
                       f"({'under' if row['under_target'] else 'NOT under'} 0.1"
                       + ("" if row["under_target"] else
                          f"; about {factor}× the sample's N would bring it under") + "); "
-                      f"{row['unresolved']} of {row['parameters']} parameters do not resolve.",
-                  ""]
+                      f"{row['unresolved']} of {row['parameters']} parameters do not resolve. "
+                      + seed_line(noise, output), ""]
     return "\n".join(lines)
 
 
-def sobol_reading(indices) -> str:
-    """The Sobol result in plain words, from the indices (no number typed by hand)."""
+def sobol_reading(indices, noise=None) -> str:
+    """The Sobol result in plain words, from the indices and the seed noise (no number
+    typed by hand)."""
+    import math
+
     from simulation.figures import label
 
     lines = []
@@ -361,10 +406,41 @@ def sobol_reading(indices) -> str:
         text = (f"- **{label(output)}**: `{top['parameter']}` matters most — knowing it exactly "
                 f"would remove about {top['ST']:.0%} of the variation — followed by "
                 + ", ".join(f"`{r['parameter']}` ({r['ST']:.0%})" for _, r in
-                            table.iloc[1:4].iterrows())
-                + f". The parameters on their own explain about {min(first, 1):.0%} of the "
-                "variation; the rest comes from their interactions and from run-to-run chance "
-                "(each point runs once).")
+                            table.iloc[1:4].iterrows()) + ".")
+        sure = 0 <= first <= 1 and bool(table["S1_resolved"].map(_true).sum() >= 1)
+        if "kind" in table:
+            levers = table[table["kind"] == "lever"]
+            uncertain = table[table["kind"] != "lever"]
+            if len(levers) and len(uncertain):
+                best = levers.iloc[0]
+                text += f" Among the programme's levers `{best['parameter']}` matters most " \
+                        f"(total {best['ST']:.0%})"
+                text += (f"; the levers' first-order indices add up to about "
+                         f"{levers['S1'].clip(lower=0).sum():.0%}, the uncertain parameters' "
+                         f"to about {uncertain['S1'].clip(lower=0).sum():.0%}." if sure else ".")
+        row = None
+        if noise is not None and output in set(noise["output"]):
+            row = noise[noise["output"] == output].iloc[0]
+        seeds = row is not None and math.isfinite(float(row["seed_share"]))
+        if seeds:
+            text += (f" Seed noise is {row['seed_share']:.0%} of a single run's variance and "
+                     f"{row['in_means']:.0%} of that of the {int(row['replicates'])}-replicate "
+                     "means the indices split.")
+        if sure:
+            text += f" The factors on their own explain about {first:.0%}"
+            text += (f"; the rest, about {max(0.0, 1 - first - float(row['in_means'])):.0%}, "
+                     "comes from their interactions." if seeds else
+                     "; the rest comes from their interactions and from run-to-run chance "
+                     "(one run per point: the two cannot be told apart).")
+        else:
+            text += (f" The first-order indices add up to {first:.0%}, which sampling noise "
+                     "alone explains at this N: how much the factors explain on their own, "
+                     "and how much only together, is not resolved.")
+        widest = float((table["ST_high"] - table["ST_low"]).max())
+        if widest >= 0.1:
+            text += (f" At this N the intervals are wide (the widest total-order interval "
+                     f"spans {widest:.2f}): read the ranking of the clearly separated factors, "
+                     "not the digits.")
         if small:
             text += (" Within their ranges " + ", ".join(f"`{n}`" for n in small)
                      + " can stay at the assumed value: even the upper end of the total "
@@ -383,7 +459,7 @@ def sobol_reading(indices) -> str:
 
 
 @target("sobol", "sprout sensitivity experiments/sobol.toml --method sobol",
-        "N (k + 2) runs: 18,432 at N = 2,048, k = 7 — ~1 h on 2 free cores")
+        "N (k + 2) x R runs: 4,096 at most at N = 128, k = 14, R = 2 — ~17 CPU-min")
 def make_sobol(ctx: Context) -> dict[str, Any]:
     import pandas as pd
 
@@ -391,26 +467,41 @@ def make_sobol(ctx: Context) -> dict[str, Any]:
     indices = pd.read_csv(out / "indices.csv", keep_default_na=False, na_values=[""])
     indices["note"] = indices["note"].fillna("")
     resolution = pd.read_csv(out / "resolution.csv")
+    noise = pd.read_csv(out / "seed_noise.csv", keep_default_na=False, na_values=[""])
+    factors = pd.read_csv(out / "factors.csv")
     meta = json.loads((out / "metadata.json").read_text())
     rows = len(pd.read_csv(out / "sample.csv"))
     k = indices["parameter"].nunique()
-    body = sobol_markdown(indices, resolution) + (
-        f"\n{meta.get('done'):,} runs: the distinct points of Saltelli's sample of N × (k + 2) "
-        f"= {rows // (k + 2):,} × {k + 2} = {rows:,} rows (integer parameters rounded), one run "
-        "each; intervals: 95% percentile bootstrap (1,000 resamples).")
+    replicates = int(meta["sweep"].get("replicates", 1))
+    from simulation.experiments.store import load_results
+
+    runs = load_results(out).runs
+    seconds = float(pd.to_numeric(runs["elapsed_s"], errors="coerce").sum())
+    scale = "" if not ctx.toy else " (TOY SIZE: not a result)"
+    body = (sobol_factors(factors) + "\n\n" + sobol_markdown(indices, resolution, noise)
+            + f"\n{meta.get('done'):,} runs{scale}: the distinct points of Saltelli's sample of "
+            f"N × (k + 2) = {rows // (k + 2):,} × {k + 2} = {rows:,} rows (integer parameters "
+            f"rounded, options repeat), {replicates} replicates each, replicate r with the same "
+            "seed on every row; the indices split each row's mean over its replicates; "
+            "intervals: 95% percentile bootstrap (1,000 resamples). The runs took "
+            f"{seconds / 60:,.0f} minutes summed over runs (each run's wall clock, on a shared "
+            "machine: an upper bound of their CPU time).")
     write_block(ctx, "docs/experiments.md", "sobol", body, command)
     if "sobol-reading" in blocks((ctx.root / "docs" / "experiments.md").read_text("utf-8")):
-        write_block(ctx, "docs/experiments.md", "sobol-reading", sobol_reading(indices),
+        write_block(ctx, "docs/experiments.md", "sobol-reading", sobol_reading(indices, noise),
                     command)
     publish_image(ctx, out / "sobol.png", "sobol.png", command)
     stored = store_sobol(ctx, out, meta)
-    return {"command": command, "runs": meta.get("done"), "stored": stored}
+    return {"command": command, "runs": meta.get("done"), "stored": stored,
+            "run_seconds_summed": round(seconds, 1)}
 
 
 def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
     """Keep the analysis in the repository (``experiments/sobol_analysis/``): the indices,
-    the resolution table, the warnings, and every sample row with its outputs in Saltelli's
-    order, from which SALib's ``sobol.analyze`` gives the indices again without a run."""
+    the resolution table, the warnings, the seed noise, the factors, and every sample row
+    with its outputs in Saltelli's order (the mean over replicates, and each replicate's as
+    ``OUTPUT_rR``), from which SALib's ``sobol.analyze`` gives the indices again, and
+    ``seed_noise.seed_share`` the seed noise, without a run."""
     import pandas as pd
 
     from simulation.experiments.files import copy_outputs
@@ -420,7 +511,8 @@ def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
     from simulation.provenance import provenance
 
     target = ctx.root / "experiments" / "sobol_analysis"
-    copy_outputs(out, target, ("indices.csv", "resolution.csv", "warnings.txt", "sobol.png"))
+    copy_outputs(out, target, ("indices.csv", "resolution.csv", "warnings.txt", "sobol.png",
+                               "seed_noise.csv", "factors.csv"))
     design = load_design(ctx.out / "toy-files" / "sobol.toml" if ctx.toy
                          else ROOT / "experiments" / "sobol.toml")
     sample = pd.read_csv(out / "sample.csv")
@@ -428,13 +520,18 @@ def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
     done = runs[runs["status"] == "done"]
     rows = sample.copy()
     ids = [point_id(design.values(row)) for row in sample.to_numpy()]
+    from simulation.experiments.seed_noise import replicate_table
+
     for output in design.outputs:
         rows[output] = pd.to_numeric(done[output]).groupby(done["point_id"]).mean() \
             .reindex(ids).to_numpy()
+        for r, column in enumerate(replicate_table(done, output, ids).T):
+            rows[f"{output}_r{r}"] = column
     rows.to_csv(target / "sample_outputs.csv.gz", index=False, float_format="%.10g",
                 compression={"method": "gzip", "mtime": 0})  # the same bytes each time
     record = {"command": "sprout sensitivity experiments/sobol.toml --method sobol",
               "runs": meta.get("done"), "sample_rows": len(rows), "seed": design.sweep.seed,
+              "replicates": design.sweep.replicates,
               "parameters": design.names, "outputs": design.outputs,
               "sessions": [{k: s.get(k) for k in ("started", "ended", "workers", "ran")}
                            for s in meta.get("sessions", [])],
