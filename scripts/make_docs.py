@@ -351,7 +351,10 @@ def seed_line(noise, output: str) -> str:
     return (f"Seed noise (run-to-run chance, same seeds on every row): {r['seed_share']:.0%} "
             f"[{r['seed_share_low']:.0%}, {r['seed_share_high']:.0%}] of one run's variance; "
             f"{r['in_means']:.0%} [{r['in_means_low']:.0%}, {r['in_means_high']:.0%}] of the "
-            f"variance of the {int(r['replicates'])}-replicate means that the indices split.")
+            f"variance of the {int(r['replicates'])}-replicate means that the indices split "
+            f"(the seed's effect common to every row, {r['common']:.0%} of the within-row "
+            f"variance, rests on {int(r['replicates'])} seeds: the intervals cover the rows' "
+            "sampling, not the seeds').")
 
 
 def sobol_markdown(indices, resolution, noise=None) -> str:

@@ -38,7 +38,12 @@ def test_common_random_numbers_noise_that_only_the_seed_sets_is_seed_noise():
     parameters): all the variance lies within rows."""
     seeds_effect = np.array([3.0, 7.0])
     values = np.tile(seeds_effect, (50, 1))
-    assert seed_share(values, resamples=20)["seed_share"] == pytest.approx(1, abs=0.03)
+    found = seed_share(values, resamples=20)
+    assert found["seed_share"] == pytest.approx(1, abs=0.03)
+    assert found["common"] == pytest.approx(1)  # all of it common to every row
+    rng = np.random.default_rng(3)
+    independent = seed_share(rng.normal(size=(2000, 2)), resamples=5)
+    assert independent["common"] < 0.05  # seeds that differ by row share nothing
 
 
 def test_one_replicate_cannot_separate_seed_noise():

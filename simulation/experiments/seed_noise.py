@@ -11,7 +11,10 @@ effect shifts every row alike and only its interaction with the parameters (divi
 ``R``) is left in the differences between the means: its share of the variance of the
 means, **in the means**, is the part of ``1 − ΣS1`` (and of every total index) that is
 chance rather than the parameters. Both come with 95% percentile bootstrap intervals over
-the rows (see ``_shares`` for the decomposition).
+the rows (see ``_shares`` for the decomposition). They cover the sampling of rows, not
+that of the seeds: the seed's own effect, common to every row (``common``: its share of the
+within-row variance), is estimated from ``R`` seeds only (``R − 1`` degrees of freedom), so
+where it is large, more replicates, not more rows, narrow what the seed share means.
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ def replicate_table(runs: pd.DataFrame, output: str, ids: Sequence[str]) -> np.n
     return table.reindex(list(ids)).to_numpy(dtype=float)
 
 
+def _parts(values: np.ndarray) -> tuple[float, float, float, float]:
+    """A rows × replicates table's within-row variance, interaction (residual mean square
+    of the two-way table), variance of the row means and of the replicate means."""
+    n, replicates = values.shape
+    within = float(np.mean(np.var(values, axis=1, ddof=1)))
+    row_means = values.mean(axis=1)
+    residual = values - row_means[:, None] - values.mean(axis=0)[None, :] + values.mean()
+    interaction = float(np.sum(residual ** 2)) / ((n - 1) * (replicates - 1))
+    return (within, interaction, float(np.var(row_means, ddof=1)),
+            float(np.var(values.mean(axis=0), ddof=1)))
+
+
 def _shares(values: np.ndarray) -> tuple[float, float]:
     """(seed share of one run's variance, seed share of the variance of row means).
 
@@ -44,12 +59,8 @@ def _shares(values: np.ndarray) -> tuple[float, float]:
     two-way table (what neither the row's nor the replicate's mean explains) holds the
     interaction, the only seed noise left in the differences between row means. The
     parameters' variance is that of the row means less the interaction's share in them."""
-    n, replicates = values.shape
-    within = float(np.mean(np.var(values, axis=1, ddof=1)))
-    row_means = values.mean(axis=1)
-    means = float(np.var(row_means, ddof=1))
-    residual = values - row_means[:, None] - values.mean(axis=0)[None, :] + values.mean()
-    interaction = float(np.sum(residual ** 2)) / ((n - 1) * (replicates - 1))
+    replicates = values.shape[1]
+    within, interaction, means, _ = _parts(values)
     parameters = max(means - interaction / replicates, 0.0)
     total = parameters + within
     single = within / total if total > 0 else float("nan")
@@ -69,7 +80,8 @@ def seed_share(values: np.ndarray, resamples: int = BOOTSTRAP,
     out: dict[str, Any] = {"replicates": int(values.shape[1]), "rows": int(len(rows)),
                            "seed_share": np.nan, "seed_share_low": np.nan,
                            "seed_share_high": np.nan, "in_means": np.nan,
-                           "in_means_low": np.nan, "in_means_high": np.nan, "note": ""}
+                           "in_means_low": np.nan, "in_means_high": np.nan,
+                           "common": np.nan, "note": ""}
     if values.shape[1] < 2:
         out["note"] = "one replicate per row: seed noise cannot be told from the parameters"
         return out
@@ -77,6 +89,9 @@ def seed_share(values: np.ndarray, resamples: int = BOOTSTRAP,
         out["note"] = "fewer than two rows with every replicate finished"
         return out
     single, in_means = _shares(rows)
+    within, interaction, _, columns = _parts(rows)
+    common = max(columns - interaction / len(rows), 0.0)
+    out["common"] = min(common / within, 1.0) if within > 0 else np.nan
     rng = np.random.default_rng(seed)
     draws = np.array([_shares(rows[rng.integers(0, len(rows), len(rows))])
                       for _ in range(resamples)])
@@ -115,5 +130,6 @@ def text(table: pd.DataFrame) -> list[str]:
             f"[{row['seed_share_low']:.0%}, {row['seed_share_high']:.0%}] of one run's "
             f"variance; {row['in_means']:.0%} [{row['in_means_low']:.0%}, "
             f"{row['in_means_high']:.0%}] of the variance of the means over "
-            f"{row['replicates']} replicates that the indices split")
+            f"{row['replicates']} replicates that the indices split; the seed's effect common "
+            f"to every row is {row['common']:.0%} of the within-row variance")
     return lines
