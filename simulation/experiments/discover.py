@@ -30,7 +30,6 @@ sweep's report shows them.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import operator
 import re
@@ -186,12 +185,7 @@ class Discovery:
                           for b in self.boxes]}
 
 
-def _prim_module():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "ipyparallel not installed": not needed here
-        from ema_workbench.analysis import prim
-    logging.getLogger("EMA").setLevel(logging.WARNING)
-    return prim
+_prim_module = checks.prim_module
 
 
 def _prepared(x: pd.DataFrame) -> pd.DataFrame:

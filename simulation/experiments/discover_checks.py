@@ -8,10 +8,10 @@ For each restricted parameter of a box (``discover.prim_boxes``):
   the density of the same box with that restriction dropped. A small qp: the restriction
   adds density beyond chance; above ``QP_LEVEL`` it may be noise. A parameter restricted
   on both sides has one for each limit (lower, upper), judged apart.
-- **stability** — ``PrimBox.resample``: PRIM rerun on ``resamples`` random halves of the
-  cases; the share of reruns whose box (at the nearest coverage, and at the nearest
-  density) restricts the parameter too. A restriction few reruns find is an accident of
-  the sample.
+- **stability** — as ``PrimBox.resample`` (``box_stability``): PRIM rerun on
+  ``resamples`` random halves of the cases; the share of reruns whose box (at the nearest
+  coverage, and at the nearest density) restricts the parameter too. A restriction few
+  reruns find is an accident of the sample.
 - **alone** — the target's share (density) among the cases meeting this restriction with
   every other parameter free, against the cases outside it, and Fisher's exact test of the
   difference. When it is not beyond noise (p ≥ ``ALONE_LEVEL``) the box says so in one
@@ -24,7 +24,6 @@ are optimistic when the seed matters little (``--by point`` is stricter).
 
 from __future__ import annotations
 
-import logging
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -62,6 +61,17 @@ class Restriction:
     def as_dict(self) -> dict[str, Any]:
         return {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
                 for k, v in asdict(self).items()}
+
+
+def prim_module() -> Any:
+    """The Workbench's PRIM, imported quietly ("ipyparallel not installed": not needed)."""
+    import logging
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+    logging.getLogger("EMA").setLevel(logging.WARNING)
+    return prim
 
 
 def inside(data: pd.DataFrame, name: str, limit: Any) -> np.ndarray:
@@ -102,19 +112,42 @@ def box_qp(box: Any, i: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def box_stability(box: Any, i: int, resamples: int, seed: int) -> pd.DataFrame:
-    """The Workbench's resampling scores of entry ``i`` (shares 0-1; index: parameter)."""
-    if resamples <= 0:
-        return pd.DataFrame(columns=["reproduce coverage", "reproduce density"])
+def box_stability(box: Any, i: int, data: pd.DataFrame, y: np.ndarray, resamples: int,
+                  seed: int) -> pd.DataFrame:
+    """Resampling scores of entry ``i`` (shares 0-1; index: parameter), as the Workbench's
+    ``PrimBox.resample`` computes them — PRIM on random halves of the cases the box was
+    found among (``data``, ``y``), counting the reruns whose box nearest in coverage, and
+    nearest in density, restricts each parameter — but on those cases' own positions
+    (``resample`` indexes them by their labels among all cases, which fails for every box
+    after the first) and with coverage relative to their hits."""
+    columns = ["reproduce coverage", "reproduce density"]
+    if resamples <= 0 or len(data) < 4:
+        return pd.DataFrame(columns=columns)
+    prim = prim_module()
+    y = np.asarray(y, dtype=int)
+    path = box.peeling_trajectory
+    coverage = float(path.loc[i, "k"]) / max(int(y.sum()), 1)
+    density = float(path.loc[i, "density"])
+    counts = pd.DataFrame(0.0, index=list(data.columns), columns=columns)
+    rng = np.random.default_rng(seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        level = logging.getLogger("EMA").level
-        logging.getLogger("EMA").setLevel(logging.WARNING)
-        try:
-            scores = box.resample(i, iterations=resamples, p=0.5, rng=seed)
-        finally:
-            logging.getLogger("EMA").setLevel(level)
-    return (scores / 100.0).clip(0.0, 1.0).round(6)
+        for _ in range(resamples):
+            index = rng.choice(len(data), size=len(data) // 2, replace=False)
+            if not y[index].any():
+                continue
+            found = prim.Prim(data.iloc[index].reset_index(drop=True), y[index],
+                              peel_alpha=box.prim.peel_alpha,
+                              paste_alpha=box.prim.paste_alpha).find_box()
+            if found is None:
+                continue
+            trajectory = found.peeling_trajectory
+            nearest = ((trajectory["coverage"] - coverage).abs().idxmin(),
+                       (trajectory["density"] - density).abs().idxmin())
+            for column, entry in zip(columns, nearest):
+                for name in found.p_values[entry]:
+                    counts.loc[name, column] += 1 / resamples
+    return counts.clip(0.0, 1.0).round(6)
 
 
 def restrictions(box: Any, i: int, data: pd.DataFrame, y: np.ndarray, limits: dict[str, Any],
@@ -122,7 +155,7 @@ def restrictions(box: Any, i: int, data: pd.DataFrame, y: np.ndarray, limits: di
     """Every restriction of a chosen box (entry ``i`` of its trajectory) judged: qp,
     resampling stability and its effect alone, on the cases the box was found among."""
     qp = box_qp(box, i)
-    scores = box_stability(box, i, resamples, seed)
+    scores = box_stability(box, i, data, y, resamples, seed)
     out = []
     for name, limit in limits.items():
         share_in, share_out, n_in, p = alone(data, y, name, limit)
@@ -178,11 +211,11 @@ def markdown(boxes: list[Any], resamples: int) -> str:
         f"\nqp: quasi-p-value of each limit within its box (Bryant & Lempert 2010; EMA "
         f"Workbench's `PrimBox.inspect`; – where not restricted, a set of values has one), "
         f"flagged at ≥ {QP_LEVEL:g}. Found again: share of {resamples} PRIM reruns on random "
-        "halves of the cases (`PrimBox.resample`) whose box, at the nearest coverage or the "
-        "nearest density, restricts the parameter too (a box covering every case compares "
-        "with the reruns' unrestricted start: 0% at its coverage). Alone: the target's share "
-        "among the cases meeting this restriction only, against those outside it (Fisher's "
-        "exact test).")
+        "halves of the cases (as the Workbench's `PrimBox.resample`) whose box, at the "
+        "nearest coverage or the nearest density, restricts the parameter too. Alone: the "
+        "target's share among the cases meeting this restriction only, against those outside "
+        "it (Fisher's exact test). Each box is judged among the cases it was found among "
+        "(from box 2 on: those outside the earlier boxes).")
     flagged = [(box.number, item) for box in boxes for item in box.restrictions
                if item.warning]
     for number, item in flagged:
