@@ -244,9 +244,13 @@ def plot_trajectory(trajectory: pd.DataFrame, threshold: float, title: str,
 
     fig, ax = plt.subplots(figsize=(6.5, 5), dpi=100)
     if len(trajectory):
+        most = int(trajectory["res_dim"].max())
+        colours = plt.get_cmap("viridis", most + 1)
         points = ax.scatter(trajectory["coverage"], trajectory["density"],
-                            c=trajectory["res_dim"], cmap="viridis", s=22, zorder=3)
-        fig.colorbar(points, ax=ax, label="parameters restricted")
+                            c=trajectory["res_dim"], cmap=colours, vmin=-0.5,
+                            vmax=most + 0.5, s=22, zorder=3)
+        fig.colorbar(points, ax=ax, label="parameters restricted",
+                     ticks=range(most + 1))
         for number, part in trajectory.groupby("box"):
             ax.plot(part["coverage"], part["density"], "-", color="grey", lw=0.8, zorder=2)
             chosen = part[part["chosen"]]
