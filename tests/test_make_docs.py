@@ -71,3 +71,46 @@ def test_toy_run_rewrites_a_copy_with_provenance(tmp_path):
 def test_toy_refuses_to_write_the_real_documents():
     with pytest.raises(SystemExit):
         make_docs.main(["run", "--toy"])
+
+
+def _indices(s1: list[float]):
+    import pandas as pd
+
+    names = ["n_workers", "found_threshold", "grant_size"]
+    return pd.DataFrame({
+        "output": "groups_horizon", "parameter": names,
+        "kind": ["lever", "uncertain", "lever"], "S1": s1, "S1_low": [x - 0.05 for x in s1],
+        "S1_high": [x + 0.05 for x in s1], "ST": [0.5, 0.3, 0.01],
+        "ST_low": [0.45, 0.25, 0.0], "ST_high": [0.55, 0.35, 0.02],
+        "S1_resolved": [True, True, False], "ST_resolved": [True, True, False]})
+
+
+def test_sobol_reading_comes_from_the_numbers():
+    import pandas as pd
+
+    noise = pd.DataFrame([{"output": "groups_horizon", "replicates": 2, "seed_share": 0.3,
+                           "seed_share_low": 0.2, "seed_share_high": 0.4, "in_means": 0.1,
+                           "in_means_low": 0.05, "in_means_high": 0.15, "common": 0.2,
+                           "note": ""}])
+    text = make_docs.sobol_reading(_indices([0.4, 0.2, 0.0]), noise)
+    assert "`n_workers` matters most" in text
+    assert "levers' first-order indices add up to about 40%" in text
+    assert "Seed noise is 30% of a single run's variance and 10%" in text
+    assert "about 30%, comes from their interactions" in text  # 1 - 0.6 - 0.1
+    assert "`grant_size` can stay" in text
+    # first-order indices adding up to more than 1 are noise: nothing is claimed from them
+    noisy = make_docs.sobol_reading(_indices([0.9, 0.6, 0.0]), noise)
+    assert "is not resolved" in noisy and "interactions." not in noisy
+    table = make_docs.sobol_markdown(_indices([0.4, 0.2, 0.0]), pd.DataFrame([{
+        "output": "groups_horizon", "widest_ST_interval": 0.1, "under_target": False,
+        "unresolved": 1, "parameters": 3}]), noise)
+    assert "| `n_workers` | lever |" in table and "30% [20%, 40%] of one run's" in table
+
+
+def test_the_readme_gets_the_boxes_and_warnings_not_the_restrictions():
+    boxes = ("| box | where |\n|---|---|\n| 1 | a |\n\nPRIM over 10 runs.\n\n"
+             "| box | restriction | qp |\n|---|---|---|\n| 1 | a | 0.3 |\n\nqp: ...\n\n"
+             "**Warning (box 1)**: on its own the restriction on a changes nothing.\n")
+    short = make_docs.discover_summary(boxes)
+    assert "| 1 | a |" in short and "PRIM over 10 runs." in short
+    assert "| restriction |" not in short and "**Warning (box 1)**" in short
