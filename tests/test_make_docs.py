@@ -96,7 +96,7 @@ def test_sobol_reading_comes_from_the_numbers():
     assert "`n_workers` matters most" in text
     assert "levers' first-order indices add up to about 40%" in text
     assert "Seed noise is 30% of a single run's variance and 10%" in text
-    assert "about 30%, comes from their interactions" in text  # 1 - 0.6 - 0.1
+    assert "roughly 30%, comes from their interactions" in text  # 1 - 0.6 - 0.1
     assert "`grant_size` can stay" in text
     # first-order indices adding up to more than 1 are noise: nothing is claimed from them
     noisy = make_docs.sobol_reading(_indices([0.9, 0.6, 0.0]), noise)
