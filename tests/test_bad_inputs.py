@@ -123,9 +123,13 @@ FILES: dict[str, str | bytes] = {
                                         "committee_support = { uniform = [0.3, 0.9] }\n",
     "se_one_axis.toml": SWEEP + SMALL + "[vary]\ngrant_size = { uniform = [1.0, 2.0] }\n"
                                         "[sensitivity]\n",
-    "se_list_axis.toml": SWEEP + SMALL + "[vary]\ngrant_size = [1.0, 2.0]\n"
-                                         "committee_support = { uniform = [0.3, 0.9] }\n"
-                                         "[sensitivity]\n",
+    "se_one_option.toml": SWEEP + SMALL + "[vary]\ngrant_size = [1.0]\n"
+                                          "committee_support = { uniform = [0.3, 0.9] }\n"
+                                          "[sensitivity]\n",
+    "se_normal_axis.toml": SWEEP + SMALL + "[vary]\ngrant_size = { normal = [1.0, 0.1] }\n"
+                                           "committee_support = { uniform = [0.3, 0.9] }\n"
+                                           "[sensitivity]\n",
+    "se_posterior_unknown.toml": SENSITIVITY + 'posterior = ["nope"]\n',
     "se_unknown.toml": SENSITIVITY + "colour = 1\n",
     "se_levels_float.toml": SENSITIVITY + "morris_levels = 1e9\n",
     "se_levels_huge.toml": SENSITIVITY + "morris_levels = 1000000000\n",
