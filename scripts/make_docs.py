@@ -538,9 +538,15 @@ def store_sobol(ctx: Context, out: Path, meta: dict[str, Any]) -> str:
               "runs": meta.get("done"), "sample_rows": len(rows), "seed": design.sweep.seed,
               "replicates": design.sweep.replicates,
               "parameters": design.names, "outputs": design.outputs,
-              "sessions": [{k: s.get(k) for k in ("started", "ended", "workers", "ran")}
+              "sessions": [{k: s.get(k) for k in ("started", "ended", "workers", "ran",
+                                                   "git_commit", "git_dirty")}
                            for s in meta.get("sessions", [])],
-              "runs_commit": meta.get("git_commit"), "runs_dirty": meta.get("git_dirty"),
+              # the commits of the sessions that ran runs (a later resumed session ran none)
+              "runs_commit": ", ".join(dict.fromkeys(
+                  str(x.get("git_commit")) for x in meta.get("sessions", []) if x.get("ran")))
+              or meta.get("git_commit"),
+              "runs_dirty": any(x.get("git_dirty") for x in meta.get("sessions", [])
+                                if x.get("ran")),
               "runs_made_with": meta.get("provenance"),
               "stored_with": provenance(), "toy": ctx.toy}
     (target / "provenance.json").write_text(json.dumps(record, indent=1, default=str) + "\n")
