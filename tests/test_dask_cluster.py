@@ -20,6 +20,8 @@ pytest.importorskip("distributed")
 
 from simulation.experiments import load, load_results, run_sweep  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a scheduler and two workers, each a process of its own
+
 ROOT = Path(__file__).resolve().parent.parent
 SWEEP = """\
 name = "cluster"

@@ -104,6 +104,7 @@ def test_the_process_pool_gives_the_same_posterior(tmp_path, one_process):
     pd.testing.assert_frame_equal(_particles(history, tmp_path / "x"), one_process)
 
 
+@pytest.mark.slow
 def test_dask_gives_the_same_posterior(tmp_path, one_process):
     history = abc.run_abc(toy, RANGES, {"m": TRUE_MU}, toy_distance, tmp_path / "dask.db", 40,
                           3, workers=2, dask="local", seed=3)

@@ -11,6 +11,7 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["quickstart", "funding_strategies", "sensitivity"])
 def test_notebook_runs_at_small_size(name, tmp_path, monkeypatch):
     monkeypatch.setenv("SPROUT_NOTEBOOK_SMALL", "1")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 
 from simulation.model import CommunityModel
+from simulation.parallel import pmap
 from simulation.scenario import available, load
 
 FIXTURE = Path(__file__).parent / "fixtures" / "series_hashes.json"
@@ -56,11 +58,29 @@ def all_hashes() -> dict[str, dict[str, str]]:
 CASES = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else {}
 
 
+def _hash_or_error(job: tuple[str, int]) -> str:
+    """One scenario's run hash for one seed (in a pool worker), or the error it raised."""
+    name, seed = job
+    try:
+        return run_hash(load(name).params, seed)
+    except Exception:  # noqa: BLE001 - reported by that scenario's test, not by all of them
+        return "error:\n" + traceback.format_exc()
+
+
+@pytest.fixture(scope="module")
+def hashes() -> dict[str, dict[str, str]]:
+    """Every pinned scenario's hashes, its runs spread over the session's process pool."""
+    jobs = [(name, seed) for name in sorted(CASES) for seed in SEEDS]
+    got = pmap(_hash_or_error, jobs, 2)
+    table: dict[str, dict[str, str]] = {}
+    for (name, seed), value in zip(jobs, got, strict=True):
+        table.setdefault(name, {})[str(seed)] = value
+    return table
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_series_unchanged(name: str) -> None:
-    scenario = load(name)
-    got = {str(s): run_hash(scenario.params, s) for s in SEEDS}
-    assert got == CASES[name]
+def test_series_unchanged(name: str, hashes: dict[str, dict[str, str]]) -> None:
+    assert hashes[name] == CASES[name]
 
 
 def test_every_scenario_is_pinned() -> None:

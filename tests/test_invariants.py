@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,11 +66,10 @@ def _series(seed: int) -> pd.DataFrame:
     return run({**load("baseline").params, **SMALL}, seed=seed).series
 
 
-def test_same_results_in_one_process_or_several():
+def test_same_results_in_one_process_or_several(process_pool):
     seeds = replicate_seeds(42, 4)
     alone = [_series(s) for s in seeds]
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
-        together = list(pool.map(_series, seeds))
+    together = list(process_pool.map(_series, seeds))  # two spawned workers
     for a, b in zip(alone, together):
         pd.testing.assert_frame_equal(a, b)
 

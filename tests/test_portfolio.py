@@ -307,6 +307,7 @@ def test_an_unfunded_option_counts_as_the_reference(folders):
     assert total["realisations"] == 2
 
 
+@pytest.mark.slow
 def test_make_docs_writes_the_worked_example(tmp_path):
     from test_make_docs import make_docs
 

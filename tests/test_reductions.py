@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from simulation.model import CommunityModel
+from simulation.parallel import pmap
 from simulation.reductions import CONTAGION
 
 
@@ -70,14 +71,18 @@ def watts_cascade(n: int, mean_degree: float, seed: int, phi: float = 0.18) -> f
     return acting_until_still(model) / n
 
 
+def _watts_trial(trial: tuple[int, float, int]) -> float:
+    return watts_cascade(*trial)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mean_degree", [2, 3, 4, 5, 7, 10])
 def test_watts_cascade_window(mean_degree):
     """Watts (2002): for phi = 0.18, one seed triggers global cascades (> 10% of the
     network) in most trials at mean degree 2-5 and in none from about 7 on; global
     cascades, when they happen, take most of the network."""
-    sizes = np.array([watts_cascade(10_000, mean_degree, 100 * mean_degree + t)
-                      for t in range(20)])
+    trials = [(10_000, mean_degree, 100 * mean_degree + t) for t in range(20)]
+    sizes = np.array(pmap(_watts_trial, trials, 2))  # on the session's process pool
     frequency = (sizes > 0.1).mean()
     if mean_degree <= 5:
         assert frequency > 0.5, sizes

@@ -41,6 +41,7 @@ def test_a_taken_port_is_refused_with_status_2_before_any_address() -> None:
     assert "already in use" in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_stopping_sprout_ui_by_its_pid_frees_the_port(sig: signal.Signals) -> None:
     port = free_port()
@@ -93,6 +94,7 @@ def _server_pids(parent: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_killing_sprout_ui_outright_stops_its_server() -> None:
     """SIGKILL cannot be caught: the server is told by the kernel that its parent died."""
     port = free_port()
@@ -123,6 +125,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_an_unknown_cdn_path_is_refused_without_leaving_the_machine() -> None:
     """Solara fetches assets it lacks from its CDN setting: ``sprout ui`` sets a scheme no
     client speaks, so the fetch fails in the server and nothing leaves the machine."""
@@ -153,6 +156,7 @@ def _stale_font_cache(config: Path) -> None:
     cache.write_text(json.dumps(data))
 
 
+@pytest.mark.slow
 def test_animate_in_chinese_mends_a_stale_font_cache_quietly(tmp_path: Path) -> None:
     from matplotlib import font_manager
 

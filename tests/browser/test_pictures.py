@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_workshop import LOAD_MS, WAIT_MS, by, jump_to, open_workshop, pause, week
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NS = "{http://www.w3.org/2000/svg}"
 
