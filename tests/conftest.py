@@ -92,3 +92,14 @@ def process_pool(session_pool: SessionPool) -> Iterator[Lease]:
     lease = session_pool.lease(SIZE)
     yield lease
     lease.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture
+def dask_in_process() -> Iterator[str]:
+    """The address of a Dask scheduler with one single-threaded worker in this process: the
+    Dask executor's path without starting worker processes (``dask="local"``, which starts
+    them, has its own tests in test_experiments_execute and test_results_integrity)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        yield cluster.scheduler_address

@@ -108,10 +108,10 @@ def test_a_damaged_store_is_refused_by_name(serial, tmp_path):
         load_results(copy)
 
 
-def test_the_executor_does_not_change_the_comparison(serial, tmp_path):
+def test_the_executor_does_not_change_the_comparison(serial, tmp_path, dask_in_process):
     two = run_comparison(scenarios(), 3, 1, workers=2, progress=False, out=tmp_path / "two")
     dask = run_comparison(scenarios(), 3, 1, workers=2, progress=False, out=tmp_path / "dask",
-                          dask="local")
+                          dask=dask_in_process)
     runs, series = stored(serial)
     for out in (tmp_path / "two", tmp_path / "dask"):
         other_runs, other_series = stored(out)

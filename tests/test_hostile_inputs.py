@@ -363,15 +363,21 @@ def _listing(folders: list[Path]) -> dict[str, tuple[str, int]]:
     """Every entry under ``folders`` with its kind and (for regular files) size, never
     opening one (pipes stay closed)."""
     seen: dict[str, tuple[str, int]] = {}
+
+    def walk(folder: str) -> None:  # as os.walk: links to folders are listed, not entered
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    seen[entry.path] = ("link", 0)
+                elif entry.is_dir():
+                    seen[entry.path] = ("dir", 0)
+                    walk(entry.path)
+                else:
+                    seen[entry.path] = ("file", entry.stat().st_size)
+
     for folder in folders:
-        if folder.is_symlink() or not folder.is_dir():
-            continue
-        for root, dirs, files in os.walk(folder):
-            for name in dirs + files:
-                path = Path(root) / name
-                info = path.lstat()
-                kind = "link" if path.is_symlink() else "dir" if path.is_dir() else "file"
-                seen[str(path)] = (kind, info.st_size if kind == "file" else 0)
+        if not folder.is_symlink() and folder.is_dir():
+            walk(str(folder))
     return seen
 
 

@@ -360,8 +360,7 @@ def test_a_stall_risk_ceiling_binds_the_search_and_the_recommendation(folders):
     assert chosen["stall_risk"] <= 0 and chosen["within_stall_risk"]
 
 
-def test_a_dask_local_cluster_gives_the_process_pools_runs(folders):
-    pytest.importorskip("distributed")
+def test_dask_gives_the_process_pools_runs(folders, dask_in_process):
     inputs, work = folders
     path = inputs / "tiny.toml"
     path.write_text(TINY, encoding="utf-8")
@@ -371,7 +370,7 @@ def test_a_dask_local_cluster_gives_the_process_pools_runs(folders):
     pool, _ = pr.simulate(portfolio, "evaluate", options, settings, work / "pool",
                           progress=False)
     dask, stats = pr.simulate(portfolio, "evaluate", options, settings, work / "dask",
-                              workers=1, dask="local", progress=False)
+                              workers=1, dask=dask_in_process, progress=False)
     assert stats.ran == 8 and stats.failed == 0
     key = ["community", "option", "draw", "replicate"]
     pd.testing.assert_frame_equal(pool.sort_values(key, ignore_index=True),
