@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from inprocess import sprout as in_process
 
 from simulation.experiments import load, load_results, run_sweep
 from simulation.experiments.store import ResultsError, read_part
@@ -184,8 +185,7 @@ def test_killed_sweep_resumes_without_repeating_runs(tmp_path):
     planned = 24
     assert 4 <= len(before) < planned
 
-    resumed = subprocess.run([*sprout, "--workers", "1", "--resume"], capture_output=True,
-                             text=True)
+    resumed = in_process(*sprout[1:], "--workers", "1", "--resume")  # the kill was the point
     assert resumed.returncode == 0, resumed.stderr
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["sessions"][-1]["already_stored"] == len(before)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from inprocess import sprout
 
 from simulation.cli import main
 from simulation.experiments import load, load_results, run_sweep
@@ -126,11 +125,6 @@ def test_strategies_are_ranked_within_conditions_and_robust_ones_flagged():
     assert table.loc["lever A", "cost_per_group"] == pytest.approx(100_000 / 21)
     assert table["frontier"].to_dict() == {"lever A": True, "lever B": False,
                                            "lever C": False, "lever D": True}
-
-
-def sprout(*args: str) -> subprocess.CompletedProcess:
-    command = [str(Path(sys.executable).parent / "sprout"), *args]
-    return subprocess.run(command, capture_output=True, text=True)
 
 
 def test_cli_sweep_and_report(tmp_path):
