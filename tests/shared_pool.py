@@ -22,6 +22,16 @@ SIZE = 2
 of that many."""
 
 
+IGNORED = frozenset({
+    "PYTEST_CURRENT_TEST",  # pytest names the running test here
+    # set by libraries in this process when imported (pyabc) or starting a Dask cluster:
+    # thread counts and allocator settings for their own workers, not the model's input
+    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "KMP_INIT_AT_FORK",
+    "MALLOC_TRIM_THRESHOLD_", "PYTHONHASHSEED", "__DASK_PARENT_PID",
+})
+"""Environment variables whose change does not call for a new pool."""
+
+
 def in_folder(folder: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` run in ``folder`` (in a worker: where the test was when it
     handed the job over, as a worker spawned then would have been)."""
@@ -43,7 +53,7 @@ class SessionPool:
 
     def lease(self, workers: int) -> Lease:
         size = max(SIZE, workers)
-        environment = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+        environment = {k: v for k, v in os.environ.items() if k not in IGNORED}
         if (self._pool is None or self._pool._broken or size > self._size
                 or environment != self._environment):
             self.discard()
