@@ -11,6 +11,14 @@ from shared_pool import SIZE, Lease, SessionPool
 from simulation import parallel
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last, in their order. Each page they open starts the workshop's
+    background runs (20 seeds a run, in a worker process of the server), which go on after
+    the page is closed until the server stops at the end of the session: run first, they
+    would take the CPU from every test after them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def session_pool() -> Iterator[SessionPool]:
     """Every ``parallel.executor`` call in the session leases the one pool. Tests about the
