@@ -312,7 +312,7 @@ def test_make_docs_writes_the_worked_example(tmp_path):
     from test_make_docs import make_docs
 
     root = make_docs.copy_docs(tmp_path / "docs-copy")
-    assert make_docs.main(["portfolio", "--toy", "--root", str(root), "--workers", "1",
+    assert make_docs.main(["portfolio", "--toy", "--root", str(root), "--workers", "2",
                            "--out", str(tmp_path / "out")]) == 0
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- begin:portfolio ")[1].split("<!-- end:portfolio -->")[0]
