@@ -19,6 +19,8 @@ looks like this week), ``week_feed`` (the week's data for every part, in one mes
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import solara
 import solara.lab
 
@@ -50,12 +52,24 @@ def _present_from_url(search: str | None) -> bool:
     return False
 
 
+def _stop_background_runs_on_close() -> Callable[[], None]:
+    """When the page's session ends (the tab closed, its kernel culled, the server
+    stopping), Solara unmounts the page: its background runs stop too, rather than running
+    on for nobody (``Workshop.close``)."""
+    def stop() -> None:
+        current = workshop.value
+        if current is not None:
+            current.close()
+    return stop
+
+
 @solara.component
 def Page() -> None:
     lang = language.value
     router = solara.use_router()
     solara.use_effect(lambda: present.set(_present_from_url(router.search)), [router.search])
     solara.use_effect(lambda: start(setup.value) if workshop.value is None else None, [])
+    solara.use_effect(_stop_background_runs_on_close, [])
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
     solara.Title(t("title", lang))
     solara.Style(CSS + HIDE_BADGE_CSS + (PRESENT_CSS if present.value else ""))
