@@ -58,28 +58,34 @@ def _mixed(z: np.uint64) -> np.uint64:
 
 
 @njit(cache=True, nogil=True)
+def _bits_of(identity: np.uint64, key: np.uint64, fold: np.uint64) -> np.uint64:
+    """One identity's 64 bits: mixed with the stream's key, then with its ``k + 1``."""
+    return _mixed(_mixed(identity * np.uint64(GOLDEN) + key) ^ (fold * np.uint64(SECOND)))
+
+
+@njit(cache=True, nogil=True)
+def _to_unit(bits: np.uint64) -> float:
+    """The top 53 bits as a uniform number in (0, 1), centred in their interval."""
+    return (np.float64(bits >> np.uint64(11)) + 0.5) * _TO_UNIT
+
+
+@njit(cache=True, nogil=True)
 def _hash_bits(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarray:
-    """Each identity's 64 bits: mixed with the stream's key, then with its ``k + 1``
-    (``fold``: one for all, or one per identity)."""
+    """``_bits_of`` each identity (``fold``: one ``k + 1`` for all, or one per identity)."""
     out = np.empty(ids.size, dtype=np.uint64)
     one = fold.size == 1
     for i in range(ids.size):
-        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
-        f = fold[0] if one else fold[i]
-        out[i] = _mixed(z ^ (f * np.uint64(SECOND)))
+        out[i] = _bits_of(ids[i], key, fold[0] if one else fold[i])
     return out
 
 
 @njit(cache=True, nogil=True)
 def _hash_uniform(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarray:
-    """``_hash_bits`` as uniform numbers in (0, 1): the top 53 bits, centred."""
+    """``_hash_bits`` as uniform numbers in (0, 1)."""
     out = np.empty(ids.size, dtype=np.float64)
     one = fold.size == 1
     for i in range(ids.size):
-        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
-        f = fold[0] if one else fold[i]
-        z = _mixed(z ^ (f * np.uint64(SECOND)))
-        out[i] = (np.float64(z >> np.uint64(11)) + 0.5) * _TO_UNIT
+        out[i] = _to_unit(_bits_of(ids[i], key, fold[0] if one else fold[i]))
     return out
 
 
@@ -87,11 +93,9 @@ def _hash_uniform(ids: np.ndarray, key: np.uint64, fold: np.ndarray) -> np.ndarr
 def _hash_uniform_rows(ids: np.ndarray, key: np.uint64, count: int) -> np.ndarray:
     """``_hash_uniform`` for ``k = 0 .. count - 1``: one row per ``k``."""
     out = np.empty((count, ids.size), dtype=np.float64)
-    for i in range(ids.size):
-        z = _mixed(ids[i] * np.uint64(GOLDEN) + key)
-        for k in range(count):
-            f = _mixed(z ^ (np.uint64(k + 1) * np.uint64(SECOND)))
-            out[k, i] = (np.float64(f >> np.uint64(11)) + 0.5) * _TO_UNIT
+    for k in range(count):
+        for i in range(ids.size):
+            out[k, i] = _to_unit(_bits_of(ids[i], key, np.uint64(k + 1)))
     return out
 
 
