@@ -1,34 +1,57 @@
 """How fast the command line answers: CPU seconds of whole ``sprout`` processes.
 
-    python -m benchmarks.bench_cli [--rounds 5]
+    python -m benchmarks.bench_cli [--rounds 5] [--against DIR]
 
 Times ``sprout --version``, ``sprout --help``, ``sprout run`` (with its PNG) and ``sprout run
---no-plot`` as child processes (CPU from ``getrusage(RUSAGE_CHILDREN)``, user + system),
-alternating the commands round by round and reporting medians. For scale it also times
-``python -c "import mesa"`` (the Mesa model's framework, with pandas, scipy and networkx:
-what the workshop and notebooks start from; a headless ``sprout run`` no longer imports it),
-the libraries a headless ``sprout run --no-plot`` needs (numpy, scipy.special and .sparse,
-pandas, pyarrow's Parquet: the floor under it), ``python -c "import numpy, scipy.sparse"``
-(the floor of any program doing the model's arithmetic with them) and a bare interpreter.
-"""
+--no-plot`` as child processes (CPU from ``getrusage(RUSAGE_CHILDREN)``, user + system,
+grandchildren such as ``git`` included), alternating the commands round by round and
+reporting medians. For scale it also times the floors under them: ``python -c "import mesa"``
+(the Mesa model's framework, with pandas, scipy and networkx: what the workshop and notebooks
+start from; a headless ``sprout run`` does not import it), the libraries a headless ``sprout
+run --no-plot`` imports (numpy, scipy.special and .sparse, pandas, pyarrow's Parquet),
+``import numpy, numba`` (under any process that runs the compiled kernels), the run's
+libraries plus numba's loading of a first cached kernel (what a run pays before it
+simulates), ``import matplotlib.pyplot`` (what the picture adds before drawing), ``import
+numpy, scipy.sparse`` and a bare interpreter.
 
+``--against DIR`` times ``sprout run`` and ``sprout run --no-plot`` of another checkout (e.g.
+``git archive`` of main) in the same rounds, so that before and after are paired under the
+same load (figures ``against_run``, ``against_run_no_plot``; the README's table ignores them).
+"""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the benchmarks importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Clock, arguments, load, paired, use_tree, write  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    ROOT,
+    Clock,
+    arguments,
+    commit,
+    load,
+    paired,
+    use_tree,
+    write,
+)
+
+FIRST_KERNEL = ("import numpy, scipy.sparse, pandas, pyarrow.parquet; "
+                "from simulation.keyed import Draws; Draws(1).uniform('x', 0, numpy.arange(3))")
+"""The run's libraries and numba's loading of one cached kernel (the first load sets up
+numba's typing and target registries, which later loads reuse)."""
 
 
-def timed(command: list[str], cwd: Path) -> dict[str, float]:
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None
+          ) -> dict[str, float]:
     clock = Clock()
     with clock.measure():
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
     return {"cpu_s": clock.children, "wall_s": clock.wall}
@@ -37,6 +60,10 @@ def timed(command: list[str], cwd: Path) -> dict[str, float]:
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", default=None,
+                        help="another checkout whose sprout run is timed in the same rounds")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated figures to time (e.g. run,run_no_plot)")
     args = parser.parse_args()
     tree = use_tree(args.tree)
     load_before = load()
@@ -50,6 +77,9 @@ def main() -> None:
         "import_numpy_scipy": [sys.executable, "-c", "import numpy, scipy.sparse"],
         "import_run_libraries": [sys.executable, "-c", "import numpy, scipy.special, "
                                  "scipy.sparse, pandas, pyarrow.parquet"],
+        "import_numba": [sys.executable, "-c", "import numpy, numba"],
+        "first_kernel": [sys.executable, "-c", FIRST_KERNEL],
+        "import_matplotlib": [sys.executable, "-c", "import matplotlib.pyplot"],
         "version": [*sprout, "--version"],
         "help": [*sprout, "--help"],
         "run": [*sprout, "run", "--overwrite", "--out", str(work / "run")],
@@ -57,16 +87,30 @@ def main() -> None:
     if "--no-plot" in help_text:
         commands["run_no_plot"] = [*sprout, "run", "--no-plot", "--overwrite", "--out",
                                    str(work / "np")]
-    for command in commands.values():  # warm the file cache and the bytecode
-        timed(command, work)
-    figures = paired({name: (lambda c=c: timed(c, work)) for name, c in commands.items()},
-                     args.rounds)
+    if args.only:
+        commands = {k: v for k, v in commands.items() if k in args.only.split(",")}
+    envs: dict[str, dict[str, str] | None] = dict.fromkeys(commands)
+    if args.against:
+        other = Path(args.against).resolve()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(other), str(ROOT)])}
+        for name in ("run", "run_no_plot"):
+            if name in commands:
+                commands[f"against_{name}"] = [*commands[name][:-1],
+                                               str(work / f"against_{name}")]
+                envs[f"against_{name}"] = env
+    for name, command in commands.items():  # warm the file cache, bytecode, numba's cache
+        timed(command, work, envs[name])
+    figures: dict[str, Any] = paired(
+        {name: (lambda c=c, e=envs[name]: timed(c, work, e)) for name, c in commands.items()},
+        args.rounds)
     figures["rounds"] = args.rounds
+    if args.against:
+        figures["against"] = {"tree": str(other), **commit(other)}
     write("bench_cli", args.label, tree, figures, load_before, args.no_write,
           args.merge)
     for name, f in figures.items():
-        if isinstance(f, dict):
-            print(f"{name:>12}: {f['cpu_s']:.2f} s CPU ({f['wall_s']:.2f} s wall)",
+        if isinstance(f, dict) and "cpu_s" in f:
+            print(f"{name:>20}: {f['cpu_s']:.2f} s CPU ({f['wall_s']:.2f} s wall)",
                   file=sys.stderr)
 
 
