@@ -56,8 +56,9 @@ def read_part(path: Path, inside: Path | None = None) -> tuple[dict[str, Any], p
     """A part's row and series (``ResultsError`` naming the part if it cannot be read; an
     ``InputError`` if it is no regular file of the folder ``inside``)."""
     regular_file(path, MAX_TABLE_BYTES, "part file", inside)
-    try:
-        table = pq.read_table(path)
+    try:  # the file alone, not ``pq.read_table``: its datasets API costs 0.1 s to import
+        with pq.ParquetFile(path) as part:
+            table = part.read()
         row = json.loads(table.schema.metadata[ROW_KEY])
     except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
         raise ResultsError(f"{path}: damaged ({reason(err)})") from None

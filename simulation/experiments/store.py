@@ -236,8 +236,8 @@ class ResultsStore:
 
     def finish(self, ran: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Consolidate the parts and record the session's end and the counts."""
-        self.consolidate()
-        runs, _ = self.read()
+        runs = self.consolidate()  # what it wrote: not read back
+        runs = self.read()[0] if runs is None else runs
         counts = {
             "done": int((runs["status"] == "done").sum()) if len(runs) else 0,
             "failed": int((runs["status"] == "failed").sum()) if len(runs) else 0,
@@ -248,16 +248,18 @@ class ResultsStore:
         self._save_meta()
         return self.meta
 
-    def consolidate(self) -> None:
-        """Rewrite the parts into runs.parquet and series.parquet, then remove them."""
+    def consolidate(self) -> pd.DataFrame | None:
+        """Rewrite the parts into runs.parquet and series.parquet, then remove them; return
+        the runs table written (None without parts)."""
         if not self.parts.exists():
-            return
+            return None
         runs, series = self.read()
         if len(series):
             checked_parquet(series, self.dir / "series.parquet")
         if len(runs):  # last: it is what marks runs as stored once the parts are gone
             checked_parquet(runs, self.dir / "runs.parquet")
         shutil.rmtree(self.parts)
+        return runs
 
     def _save_meta(self) -> None:
         plain_write(_json(self.meta), self.metadata_path)
