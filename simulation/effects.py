@@ -17,14 +17,16 @@ demonstrations stay). Where that run founds no group, the share is 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .doubts import RELIEF_SOURCES
 from .engine import Engine
 from .headless import make_engine
+
+if TYPE_CHECKING:  # the tables of ``sprout compare --residents``; a run's twin needs none
+    import pandas as pd
 
 PERSONAL_WORK_OFF: dict[str, Any] = {
     "private_qa": False,
@@ -112,6 +114,8 @@ def residents_frame(a: Trace, b: Trace) -> pd.DataFrame:
     """One row per resident whom the two runs treat differently: founded, joined or
     stopped doubting in one and not the other, or in another week. Weeks are empty where it
     did not happen."""
+    import pandas as pd
+
     who = sorted(set(a.founded) | set(b.founded) | set(a.joined) | set(b.joined)
                  | set(a.dissolved) | set(b.dissolved))
     rows = []
@@ -135,6 +139,8 @@ def residents_frame(a: Trace, b: Trace) -> pd.DataFrame:
 def groups_frame(a: Trace, b: Trace) -> pd.DataFrame:
     """One row per group founded in either run, matched by founder: the founding week in
     each run (empty where that founder founds no group)."""
+    import pandas as pd
+
     first_a = {g["founder"]: g for g in reversed(a.groups)}
     first_b = {g["founder"]: g for g in reversed(b.groups)}
     rows = [{"founder": f, "interest": (first_a.get(f) or first_b[f])["interest"],

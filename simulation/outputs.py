@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from .case import CASE_WEEK
 from .groups import Group
@@ -15,7 +14,10 @@ from .programme import Programme
 from .residents import FOUNDING_TERMS
 from .weekly import SERIES, measure
 
-__all__ = ["SERIES", "STALL_GROUPS", "measure", "series_frame", "summarise"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SERIES", "STALL_GROUPS", "measure", "series_frame", "summarise", "weekly_columns"]
 
 STALL_GROUPS = 10
 """A run with fewer new groups than this by week 52 has stalled (a measurement convention,
@@ -39,17 +41,27 @@ def _share_of(own: dict[int, bool], groups: list, unknown: float | None) -> floa
         else float("nan")
 
 
-def _purposes(series: pd.DataFrame, week: int) -> dict[str, float]:
+def _purposes(weekly: Mapping[str, np.ndarray], at: dict[int, int], week: int
+              ) -> dict[str, float]:
     """Shares of the active groups for mutual help and for the community's affairs."""
-    if week not in series.index or not series.loc[week, "active_groups"]:
+    if week not in at or not weekly["active_groups"][at[week]]:
         return {"mutual_aid": float("nan"), "affairs": float("nan")}
-    row = series.loc[week]
-    return {k: float(row[f"groups_{k}"] / row["active_groups"])
+    i = at[week]  # the row as floats, as pandas' row of mixed numbers divides them
+    return {k: float(np.float64(weekly[f"groups_{k}"][i]) / np.float64(weekly["active_groups"][i]))
             for k in ("mutual_aid", "affairs")}
+
+
+def weekly_columns(rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
+    """A run's weekly rows as columns, ``SERIES`` in order (the week first), each typed as
+    pandas types it (integers mixed with floats are floats): the series without pandas,
+    whose import costs a headless ``sprout run`` a quarter of a second."""
+    return {name: np.array([row[name] for row in rows]) for name in SERIES}
 
 
 def series_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """A run's weekly rows as a table indexed by week (the columns of ``SERIES``)."""
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=list(SERIES)).set_index("week")
 
 
@@ -74,7 +86,9 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
     run without the workers' personal work founds too (``simulation.effects``); without it
     the resident-initiated figures are left empty (NaN)."""
     p = model.p
-    series = series_frame(model.rows)
+    weekly = weekly_columns(model.rows)
+    weeks = weekly["week"]
+    row_of = {int(w): i for i, w in enumerate(weeks.tolist())}
     end = min(p.project_weeks, model.week)
     horizon = model.week
     groups = list(model.groups)
@@ -97,18 +111,26 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
     alive_at_horizon = [g for g in alive_at_end if g.active]
 
     def at(week: int, column: str) -> float:
-        return float(series.loc[week, column]) if week in series.index else float("nan")
+        return float(weekly[column][row_of[week]]) if week in row_of else float("nan")
+
+    def mean_over(first: int, last: int, column: str) -> float:
+        """The mean over weeks ``first``..``last`` (both included, as pandas' ``loc``)
+        as pandas' ``mean`` takes it: NaN counted as 0 in the (pairwise) sum and left out
+        of the count, so the same bits."""
+        values = np.asarray(weekly[column][(weeks >= first) & (weeks <= last)], dtype=float)
+        missing = np.isnan(values)
+        count = values.size - int(missing.sum())
+        return float(np.where(missing, 0.0, values).sum() / count) if count else float("nan")
 
     cost_end, cost_horizon = at(end, "cost"), at(horizon, "cost")
     groups_end, groups_horizon = at(end, "active_groups"), at(horizon, "active_groups")
-    with_groups = series.loc[1:end]
-    with_groups = with_groups[with_groups["active_groups"] > 0]
-    first_week = next((w for w in with_groups.index if w > p.infiltration_weeks), None)
+    with_groups = weeks[(weeks >= 1) & (weeks <= end) & (weekly["active_groups"] > 0)]
+    first_week = next((int(w) for w in with_groups if w > p.infiltration_weeks), None)
     early = late = float("nan")
     if first_week is not None and end > first_week:
         span = max((end - first_week) // 4, 1)
-        early = float(series.loc[first_week: first_week + span - 1, "hours_per_group"].mean())
-        late = float(series.loc[end - span + 1: end, "hours_per_group"].mean())
+        early = mean_over(first_week, first_week + span - 1, "hours_per_group")
+        late = mean_over(end - span + 1, end, "hours_per_group")
     after_years = (horizon - end) / 52.0
     return {
         "groups_week52": at(CASE_WEEK, "active_groups"),
@@ -175,7 +197,7 @@ def summarise(model: FinishedRun, initiated: dict[int, bool] | None = None) -> d
         **{f"{purpose}_share_{phase}": share
            for phase, week in (("infiltration", p.infiltration_weeks), ("end", end),
                                ("horizon", horizon))
-           for purpose, share in _purposes(series, week).items()},
+           for purpose, share in _purposes(weekly, row_of, week).items()},
         "first_life_meeting_week": first_meeting + 1 if first_meeting is not None else None,
         "first_demonstration_week": first_demo + 1 if first_demo is not None else None,
     }

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 from .case import mark_case  # noqa: E402
+
+Series = Mapping[str, Any]
+"""A run's weekly series: a pandas table indexed by week, or its columns with the week
+(``RunResult.weekly``: what ``sprout run`` draws, without importing pandas)."""
 
 
 def save(fig: plt.Figure, path: str | Path, title_room: bool = False, **options) -> Path:
@@ -26,18 +30,32 @@ def save(fig: plt.Figure, path: str | Path, title_room: bool = False, **options)
     return path
 
 
-def band(series: Sequence[pd.DataFrame], column: str) -> tuple[np.ndarray, ...]:
+def _weeks_and(run: Series, column: str) -> tuple[np.ndarray, np.ndarray]:
+    if hasattr(run, "index"):  # a pandas table indexed by week
+        return run.index.to_numpy(), run[column].to_numpy(dtype=float)
+    return np.asarray(run["week"]), np.asarray(run[column], dtype=float)
+
+
+def band(series: Sequence[Series], column: str) -> tuple[np.ndarray, ...]:
     """Weeks, mean and 95% band (2.5th-97.5th percentile over replicates: the spread of
     runs, see ``simulation.intervals``) of a column."""
-    table = pd.concat([s[column] for s in series], axis=1)
-    weeks = table.index.to_numpy()
-    values = table.to_numpy(dtype=float)
+    pairs = [_weeks_and(run, column) for run in series]
+    weeks = pairs[0][0]
+    if all(np.array_equal(w, weeks) for w, _ in pairs):
+        # a week per row, a run per column, laid out as pandas' table of the runs was (so
+        # the means add in the same order)
+        values = np.array([v for _, v in pairs]).T
+    else:  # runs of different lengths: aligned by week, missing weeks NaN
+        import pandas as pd
+
+        table = pd.concat([pd.Series(v, index=w) for w, v in pairs], axis=1)
+        weeks, values = table.index.to_numpy(), table.to_numpy(dtype=float)
     return (weeks, values.mean(axis=1), np.percentile(values, 2.5, axis=1),
             np.percentile(values, 97.5, axis=1))
 
 
 def groups_over_time(
-    runs: dict[str, Sequence[pd.DataFrame]],
+    runs: dict[str, Sequence[Series]],
     path: str | Path,
     project_weeks: int | None = None,
     title: str = "Active self-organised groups",

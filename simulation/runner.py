@@ -6,32 +6,52 @@ import gc
 import json
 import platform
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import __version__
+from .csvfiles import records_columns, write_csv
 from .engine import Engine
 from .headless import make_engine
-from .outputs import series_frame, summarise
+from .outputs import summarise, weekly_columns
 from .parameters import Params
 from .provenance import provenance
 from .scenario import Scenario
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass
 class RunResult:
-    """Everything one run reports."""
+    """Everything one run reports. The weekly series and the groups are kept as columns and
+    rows, and become pandas tables (``series``, ``groups``) when first asked for: a
+    headless ``sprout run`` writes its files without importing pandas."""
 
     scenario: str
     seed: int
     params: dict[str, Any]
-    series: pd.DataFrame
+    weekly: dict[str, np.ndarray]  # the weekly series: a column per figure, the week first
     summary: dict[str, Any]
     events: list[dict[str, Any]] = field(default_factory=list)
-    groups: pd.DataFrame | None = None
+    group_rows: list[dict[str, Any]] | None = None  # a row per group ever founded
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """The weekly series as a table indexed by week (``outputs.series_frame``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.weekly).set_index("week")
+
+    @cached_property
+    def groups(self) -> pd.DataFrame | None:
+        """One row per group ever founded (None for a run without details)."""
+        import pandas as pd
+
+        return None if self.group_rows is None else pd.DataFrame(self.group_rows)
 
     def metadata(self, record: dict[str, Any] | None = None) -> dict[str, Any]:
         """What identifies the run (``run_metadata``; ``record``: its provenance, if
@@ -48,12 +68,11 @@ class RunResult:
         (``record``: the provenance already recorded for the command, else recorded now)."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        series = self.series.reset_index()
-        series.insert(0, "seed", self.seed)
-        series.insert(0, "scenario", self.scenario)
-        series.to_csv(out / "series.csv", index=False)
-        if self.groups is not None:
-            self.groups.to_csv(out / "groups.csv", index=False)
+        weeks = len(self.weekly["week"])
+        write_csv(out / "series.csv", {"scenario": [self.scenario] * weeks,
+                                       "seed": np.full(weeks, self.seed), **self.weekly})
+        if self.group_rows is not None:
+            write_csv(out / "groups.csv", records_columns(self.group_rows))
         (out / "summary.json").write_text(
             json.dumps({**self.metadata(record), "summary": _jsonable(self.summary)}, indent=2)
         )
@@ -96,28 +115,26 @@ def run_metadata(scenario: str, seed: int, params: dict[str, Any],
     }
 
 
-def groups_frame(model: Engine) -> pd.DataFrame:
+def group_rows(model: Engine) -> list[dict[str, Any]]:
     """One row per group ever founded."""
     from .parameters import INTEREST_CATEGORIES
 
-    return pd.DataFrame(
-        [
-            {
-                "group": g.id,
-                "interest": INTEREST_CATEGORIES[g.interest],
-                "origin": g.origin,
-                "founded_week": g.founded_week + 1 if g.origin != "initial" else 0,
-                "size": g.size,
-                "maturity": round(g.maturity, 4),
-                "activities": g.activities,
-                "grants": g.grants,
-                "registered_week": g.registered_week,
-                "dissolved_week": g.dissolved_week,
-                "dissolution_cause": g.dissolution_cause,
-            }
-            for g in model.groups
-        ]
-    )
+    return [
+        {
+            "group": g.id,
+            "interest": INTEREST_CATEGORIES[g.interest],
+            "origin": g.origin,
+            "founded_week": g.founded_week + 1 if g.origin != "initial" else 0,
+            "size": g.size,
+            "maturity": round(g.maturity, 4),
+            "activities": g.activities,
+            "grants": g.grants,
+            "registered_week": g.registered_week,
+            "dissolved_week": g.dissolved_week,
+            "dissolution_cause": g.dissolution_cause,
+        }
+        for g in model.groups
+    ]
 
 
 def run(params: dict[str, Any], seed: int, scenario: str = "custom",
@@ -162,10 +179,10 @@ def _run(params: dict[str, Any], seed: int, scenario: str, details: bool) -> Run
         scenario=scenario,
         seed=int(seed),
         params=used,
-        series=series_frame(model.rows),
+        weekly=weekly_columns(model.rows),
         summary=summarise(model, initiated),
         events=[e.as_dict() for e in model.events] if details else [],
-        groups=groups_frame(model) if details else None,
+        group_rows=group_rows(model) if details else None,
     )
 
 

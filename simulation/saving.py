@@ -98,7 +98,7 @@ def write_run(out: Path, scenario: Scenario, master: int, seeds: list[int],
     if plot:
         from .plots import groups_over_time
 
-        groups_over_time({scenario.name: [r.series for r in results]},
+        groups_over_time({scenario.name: [r.weekly for r in results]},
                          out / "groups_over_time.png", p["project_weeks"],
                          title=f"Active groups — {scenario.name}")
     summaries = [r.summary for r in results]

@@ -21,7 +21,10 @@ The model itself never sees any of these.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the checks take pandas tables; naming the patterns needs no pandas
+    import pandas as pd
 
 FAR_FEWER = 0.5  # "far fewer": at most half the baseline's groups at week 52
 STALL_RATE = 0.05  # at most this share of baseline runs may stall

@@ -17,7 +17,8 @@ import pytest
 from inprocess import sprout as in_process
 
 from simulation.experiments import load, load_results, run_sweep
-from simulation.experiments.store import ResultsError, read_part
+from simulation.experiments.parts import read_part
+from simulation.experiments.store import ResultsError
 
 SMALL = """\
 [set]

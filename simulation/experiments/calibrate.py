@@ -34,10 +34,9 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
 from ..parameters import BY_NAME
@@ -46,6 +45,9 @@ from ..scenario import Scenario, load
 from ..validation import CALIBRATION, HELD_OUT, calibration_checks, held_out_checks
 from .files import copy_outputs
 from .sweep import EXPERIMENTS_DIR, latin_hypercube
+
+if TYPE_CHECKING:  # imported where used: ``sprout run`` reads FREE (the domain) without it
+    import pandas as pd
 
 STORED = EXPERIMENTS_DIR / "calibration"
 """Where the accepted calibration is stored (``accepted.json`` and its runs)."""
@@ -104,6 +106,8 @@ def evaluate(candidates: list[dict[str, float]], scenarios: tuple[str, ...], see
     """One row of summary figures per candidate, scenario and seed, in that order: one plan
     run by the one executor into the results store ``out`` (a temporary folder if None;
     ``resume`` completes what it holds, else it is replaced) and read back from it."""
+    import pandas as pd
+
     from .compare import execute_stored, results_folder, stored_summaries
     from .plans import scenario_plan
 
@@ -202,6 +206,8 @@ def _assess(candidate: int, values: dict[str, float], baseline: pd.DataFrame, st
 def _screen(candidates: list[dict[str, float]], first: int, seeds: list[int], stage: str,
             workers: int, progress: bool, out: Path | None = None, resume: bool = False,
             dask: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     runs = evaluate(candidates, ("baseline",), seeds, full=False, workers=workers,
                     progress=progress, desc=f"{stage}: {len(candidates)} sets",
                     out=out and out / stage, resume=resume, dask=dask)
@@ -214,6 +220,8 @@ def calibrate(settings: Settings = DEFAULTS, out: str | Path = "out/calibration"
               dask: str | None = None) -> dict[str, Any]:
     """Run the four stages into ``out`` (each stage's runs into ``out/stages/STAGE/``,
     completed there with ``resume``); return what was accepted (``accepted.json``)."""
+    import pandas as pd
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stages = out / STAGES

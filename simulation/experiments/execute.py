@@ -73,8 +73,7 @@ def execute(job: Job) -> Outcome:
         return failed_outcome(job, f"{type(err).__name__}: {err}",
                               traceback.format_exc(limit=-8), time.perf_counter() - start)
     fields["elapsed_s"] = time.perf_counter() - start
-    series = result.series.reset_index()
-    series.insert(0, "run_id", run.run_id)
+    series = {"run_id": [run.run_id] * len(result.weekly["week"]), **result.weekly}
     outcome = Outcome.encode(outcome_row(fields, result.params, result.summary), series)
     return outcome.keeping(result) if job.keep else outcome
 

@@ -21,12 +21,14 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportedError
 from ..inputs import MAX_CHECKSUM_BYTES, MAX_TABLE_BYTES, InputError, read_bytes, regular_file
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 
 class ResultsError(ReportedError):
@@ -134,9 +136,15 @@ def checked_bytes(data: bytes, path: Path) -> None:
         commit(tmp, path)
 
 
-def checked_parquet(frame: pd.DataFrame, path: Path) -> None:
+def checked_parquet(frame: pd.DataFrame | pa.Table, path: Path) -> None:
+    """Write a table (pandas, or Arrow: no pandas needed) as Parquet with its checksum."""
     with writing(path) as tmp:
-        frame.to_parquet(tmp, index=False)
+        if hasattr(frame, "to_parquet"):
+            frame.to_parquet(tmp, index=False)
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(frame, tmp)
         commit(tmp, path)
 
 

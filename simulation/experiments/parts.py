@@ -7,17 +7,21 @@ checks them before trusting them again (``check_part``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..inputs import MAX_TABLE_BYTES, InputError, regular_file
+from .arrays import arrow_table
 from .files import ResultsError, read_checksums, reason, sha256
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROW_KEY = b"sprout.run"
 """Key of a part's metadata that holds the run's row (JSON)."""
@@ -39,10 +43,16 @@ class Outcome:
         return Outcome(self.run_id, self.failed, self.part, result)
 
     @classmethod
-    def encode(cls, row: dict[str, Any], series: pd.DataFrame | None) -> Outcome:
-        """A run's row and weekly series (None if it failed) as Parquet bytes."""
-        table = pa.table({}) if series is None else pa.Table.from_pandas(series,
-                                                                        preserve_index=False)
+    def encode(cls, row: dict[str, Any], series: Mapping[str, Any] | pd.DataFrame | None
+               ) -> Outcome:
+        """A run's row and weekly series (None if it failed: columns by name, or a table)
+        as Parquet bytes."""
+        if series is None:
+            table = pa.Table.from_arrays([], names=[])
+        elif isinstance(series, Mapping):
+            table = arrow_table(series)
+        else:
+            table = pa.Table.from_pandas(series, preserve_index=False)
         table = table.replace_schema_metadata({
             ROW_KEY: json.dumps(row, default=_json_default),
             ROWS_KEY: str(table.num_rows),
@@ -63,6 +73,23 @@ def read_part(path: Path, inside: Path | None = None) -> tuple[dict[str, Any], p
     except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as err:
         raise ResultsError(f"{path}: damaged ({reason(err)})") from None
     return row, table.replace_schema_metadata(None)
+
+
+def read_parts(folder: Path, inside: Path) -> tuple[list[dict[str, Any]], list[pa.Table]]:
+    """Every part's row and (non-empty) series in ``folder``, in the order of their names;
+    a part gone meanwhile (consolidated by another reader) is skipped."""
+    rows, tables = [], []
+    for path in sorted(folder.glob("*.parquet")):
+        try:
+            row, table = read_part(path, inside)
+        except ResultsError:
+            if path.exists():
+                raise
+            continue  # consolidated meanwhile: the caller reads it from the tables
+        rows.append(row)
+        if table.num_rows:
+            tables.append(table)
+    return rows, tables
 
 
 def check_part(path: Path, inside: Path | None = None) -> str | None:

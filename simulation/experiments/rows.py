@@ -5,12 +5,14 @@ the results folder's ``metadata.json`` describes (``check_identity``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .files import ResultsError
+
+if TYPE_CHECKING:  # reading results needs pandas; a run's row (``outcome_row``) does not
+    import pandas as pd
 
 RUN_COLUMNS = ("run_id", "point", "point_id", "replicate", "seed", "status", "error",
                "traceback", "elapsed_s")
@@ -33,6 +35,8 @@ def numeric_if_possible(column: pd.Series) -> pd.Series:
     present = column.dropna()
     if len(present) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                             for v in present):
+        import pandas as pd
+
         return pd.to_numeric(column)
     return column
 
@@ -76,7 +80,7 @@ def check_identity(directory: str | Path, runs: pd.DataFrame, series: pd.DataFra
                                f"{row.replicate}, seed {row.seed}) is not one of its runs")
     named = sweep.get("scenarios")
     if isinstance(named, list) and named:  # a run's or comparison's: point p is scenario p
-        stored = runs["scenario"] if "scenario" in runs else pd.Series([None] * len(runs))
+        stored = runs["scenario"] if "scenario" in runs else [None] * len(runs)
         for point, scenario, run_id in zip(runs["point"], stored, runs["run_id"]):
             if not (0 <= int(point) < len(named) and scenario == named[int(point)]):
                 raise ResultsError(f"{where}: run {run_id!r} is stored as scenario "

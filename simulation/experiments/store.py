@@ -40,16 +40,16 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
 from ..inputs import MAX_TABLE_BYTES, InputError, read_json, regular_file
 from ..provenance import provenance
+from .consolidate import consolidated
 from .files import (
     DirectoryLock,
     DiskFullError,
@@ -63,9 +63,12 @@ from .files import (
     sha256,
     writing,
 )
-from .parts import Outcome, check_part, read_part
+from .parts import Outcome, check_part, read_parts
 from .plans import Plan
 from .rows import RUN_COLUMNS, check_identity, numeric_if_possible, outcome_row
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DiskFullError", "ResultsError", "ResultsStore", "SweepResults", "load_results",
            "outcome_row"]
@@ -236,27 +239,27 @@ class ResultsStore:
 
     def finish(self, ran: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Consolidate the parts and record the session's end and the counts."""
-        runs = self.consolidate()  # what it wrote: not read back
-        runs = self.read()[0] if runs is None else runs
-        counts = {
-            "done": int((runs["status"] == "done").sum()) if len(runs) else 0,
-            "failed": int((runs["status"] == "failed").sum()) if len(runs) else 0,
-        }
+        if self.parts.exists():  # count what consolidation wrote, not read back
+            runs = self.consolidate()
+            status = [] if runs is None else runs.column("status").to_pylist()
+        else:
+            status = list(self.read()[0].get("status", []))
+        counts = {"done": status.count("done"), "failed": status.count("failed")}
         ended = now()
         self.meta.update(counts, ended=ended)
         self.meta["sessions"][-1].update(ended=ended, ran=ran, **(extra or {}))
         self._save_meta()
         return self.meta
 
-    def consolidate(self) -> pd.DataFrame | None:
-        """Rewrite the parts into runs.parquet and series.parquet, then remove them; return
-        the runs table written (None without parts)."""
+    def consolidate(self) -> pa.Table | None:
+        """Rewrite the parts into runs.parquet and series.parquet (Arrow alone:
+        ``consolidate.py``), then remove them; return the runs table written, if any."""
         if not self.parts.exists():
             return None
-        runs, series = self.read()
-        if len(series):
+        runs, series = consolidated(self.dir, self.parts)
+        if series is not None:
             checked_parquet(series, self.dir / "series.parquet")
-        if len(runs):  # last: it is what marks runs as stored once the parts are gone
+        if runs is not None:  # last: it is what marks runs as stored once the parts are gone
             checked_parquet(runs, self.dir / "runs.parquet")
         shutil.rmtree(self.parts)
         return runs
@@ -291,6 +294,7 @@ class ResultsStore:
         return ids
 
     def _read_table(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+        import pandas as pd  # reading alone needs it: a run writes its tables with Arrow
         regular_file(path, MAX_TABLE_BYTES, "results table", self.dir)
         try:
             return pd.read_parquet(path, columns=columns)
@@ -311,17 +315,9 @@ class ResultsStore:
 
     def read(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Runs and series: the consolidated tables plus any parts, one copy of each run."""
-        rows, tables = [], []
-        for path in sorted(self.parts.glob("*.parquet")):
-            try:
-                row, table = read_part(path, self.dir)
-            except ResultsError:
-                if path.exists():
-                    raise
-                continue  # consolidated meanwhile: read from the tables below
-            rows.append(row)
-            if table.num_rows:
-                tables.append(table)
+        import pandas as pd
+
+        rows, tables = read_parts(self.parts, self.dir)
         runs = [pd.DataFrame(rows)] if rows else []
         series = [pa.concat_tables(tables, promote_options="permissive").to_pandas()
                   ] if tables else []
@@ -333,6 +329,8 @@ class ResultsStore:
 
 
 def _unique(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=keys)
@@ -409,6 +407,8 @@ def load_results(directory: str | Path, verify: bool = True) -> SweepResults:
                            "status columns")
     check_identity(directory, runs, series, meta)
     if len(runs):
+        import pandas as pd
+
         runs = runs.sort_values(["point", "replicate"], ignore_index=True)
         runs = pd.DataFrame({c: runs[c] if c in RUN_COLUMNS else numeric_if_possible(runs[c])
                              for c in runs.columns})
