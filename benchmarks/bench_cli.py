@@ -8,9 +8,9 @@ grandchildren such as ``git`` included), alternating the commands round by round
 reporting medians. For scale it also times the floors under them: ``python -c "import mesa"``
 (the Mesa model's framework, with pandas, scipy and networkx: what the workshop and notebooks
 start from; a headless ``sprout run`` does not import it), the libraries a headless ``sprout
-run --no-plot`` imports (numpy, scipy.special and .sparse, pandas, pyarrow's Parquet),
-``import numpy, numba`` (under any process that runs the compiled kernels), the run's
-libraries plus numba's loading of a first cached kernel (what a run pays before it
+run --no-plot`` imports (numpy, numba, scipy.special and .sparse, pyarrow's Parquet; no
+pandas), ``import numpy, numba`` (under any process that runs the compiled kernels), the
+run's libraries plus numba's loading of a first cached kernel (what a run pays before it
 simulates), ``import matplotlib.pyplot`` (what the picture adds before drawing), ``import
 numpy, scipy.sparse`` and a bare interpreter.
 
@@ -41,10 +41,13 @@ from benchmarks.common import (  # noqa: E402
     write,
 )
 
-FIRST_KERNEL = ("import numpy, scipy.sparse, pandas, pyarrow.parquet; "
-                "from simulation.keyed import Draws; Draws(1).uniform('x', 0, numpy.arange(3))")
+RUN_LIBRARIES = "import numpy, numba, scipy.special, scipy.sparse, pyarrow.parquet"
+"""What a headless ``sprout run --no-plot`` imports of its libraries (pandas no longer)."""
+FIRST_KERNEL = (f"{RUN_LIBRARIES}; from simulation.keyed import Draws; "
+                "Draws(1).uniform('x', 0, numpy.arange(3))")
 """The run's libraries and numba's loading of one cached kernel (the first load sets up
-numba's typing and target registries, which later loads reuse)."""
+numba's typing and target registries, which later loads reuse): a run's floor before it
+simulates."""
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None
@@ -75,8 +78,7 @@ def main() -> None:
         "python": [sys.executable, "-c", "pass"],
         "import_mesa": [sys.executable, "-c", "import mesa"],
         "import_numpy_scipy": [sys.executable, "-c", "import numpy, scipy.sparse"],
-        "import_run_libraries": [sys.executable, "-c", "import numpy, scipy.special, "
-                                 "scipy.sparse, pandas, pyarrow.parquet"],
+        "import_run_libraries": [sys.executable, "-c", RUN_LIBRARIES],
         "import_numba": [sys.executable, "-c", "import numpy, numba"],
         "first_kernel": [sys.executable, "-c", FIRST_KERNEL],
         "import_matplotlib": [sys.executable, "-c", "import matplotlib.pyplot"],
