@@ -141,7 +141,8 @@ SMALL = {"n_residents": 600, "project_weeks": 30, "infiltration_weeks": 6, "hori
 @pytest.fixture(scope="module")
 def posterior(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("abc")
-    settings = abc.Settings(population=8, generations=2, max_runs=200, predictive_draws=4)
+    settings = abc.Settings(population=8, generations=2, max_runs=400, predictive_draws=4,
+                            runs_per_particle=2)
     abc.calibrate_abc(settings, out, workers=1, progress=False, fixed=SMALL)
     return out
 
@@ -247,7 +248,7 @@ def test_resuming_with_other_settings_is_refused_in_one_line(posterior, capsys):
 
     before = {p.name: p.stat().st_mtime_ns for p in posterior.iterdir()}
     assert main(["calibrate", "--abc", "--resume", "--out", str(posterior), "--seed", "5",
-                 "--quiet"]) == 2
+                 "--population", "8", "--runs-per-particle", "2", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "started with other settings" in err and "seed" in err
     assert {p.name: p.stat().st_mtime_ns for p in posterior.iterdir()} == before

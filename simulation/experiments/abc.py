@@ -7,14 +7,17 @@ on their ranges), against the same emergent patterns of the case — the level o
 (about 31 groups at week 52) and its shape (most new groups founded after the
 demonstrations begin, groups alive through the project, no stalled run).
 
-Each particle is one run of the baseline's project year with the particle's values, its
-seed derived from them (so any particle's run can be repeated). Its distance to the case
-(``distance``) adds, for each statistic, how far it misses its target in units of a scale:
-``|groups at week 52 − 31| / 3``, the shortfall of the after-demonstrations share below
-0.75 (per 0.25), dissolutions during the project above 1, a stall. Zero means every
-pattern holds and the level is exactly the case's. Generation by generation the acceptance
-threshold ε falls to the median of the last generation's distances, until ``min_epsilon``,
-``generations``, ``max_runs`` or ``minutes`` is reached.
+Each particle is ``runs_per_particle`` runs of the baseline's project year (the full horizon
+when a fitted statistic needs it) with the particle's values, their seeds derived from them
+(so any particle's runs can be repeated). A run's distance to the case adds, for each fitted
+statistic (``abc_statistics.py``: read from ``validation.CALIBRATION``), how far it misses its
+target in units of a scale: ``|groups at week 52 - 31| / 3``, the shortfall of the
+after-demonstrations share below 0.75 (per 0.25), dissolutions during the project above 1, a
+stall. A particle is accepted when one of its runs is within the threshold ε, weighted by the
+share of its runs within it (pseudo-marginal ABC: the same posterior as one run per particle,
+less seed luck in the weights). Generation by generation ε falls to the median of the last
+generation's distances (never below ``min_epsilon``, so the last generation is sampled at the
+target), until ``min_epsilon``, ``generations``, ``max_runs`` or ``minutes`` is reached.
 
 Why pyabc rather than the EMA Workbench: the Workbench explores and optimises (and its
 PRIM is used for scenario discovery, ``discover.py``) but has no ABC sampler; pyabc is a
@@ -32,10 +35,12 @@ never touching the point calibration's files):
   effective sample size, wall time;
 - ``particles.csv``: every generation's particles with weight and distance;
 - ``posterior.json``: settings, per-parameter weighted mean, median and 95% interval of
-  the last generation, time taken, provenance;
+  the last generation, time and CPU taken, the predictive check, provenance;
 - ``marginals.png`` and ``predictive.png`` (active groups over time: median, 50% and 95%
   bands of ``predictive_draws`` full-horizon runs, each a posterior draw with its own
-  seed, against the case), ``predictive_band.csv``, ``predictive_runs.csv``.
+  seed, against the case), ``predictive_band.csv``, ``predictive_runs.csv``, and
+  ``predictive_check.csv``: each pattern of the case against the runs' 90% interval
+  (``abc_check.py``).
 
 ``sprout compare --posterior`` (``posterior.compare_posterior``) runs every scenario once per
 posterior draw (the draw's seed shared by all scenarios): its table carries parameter and
@@ -61,8 +66,9 @@ import numpy as np
 import pandas as pd
 
 from ..case import CASE_WEEK, GROUPS_AFTER_ONE_YEAR
-from ..figures import SUMMARY
 from ..runner import run
+from . import abc_statistics as statistics_
+from .abc_statistics import STATISTICS, Statistic, distance, fitted
 from .files import ResultsError, copy_outputs
 from .posterior import (
     STORED,
@@ -78,95 +84,73 @@ from .posterior import (
 )
 
 OUTPUT_FILES = ("posterior.json", "generations.csv", "particles.csv", "predictive_band.csv",
-                "predictive_runs.csv", "marginals.png", "predictive.png")
+                "predictive_runs.csv", "predictive_check.csv", "marginals.png",
+                "predictive.png")
+__all__ = ["STATISTICS", "Statistic", "distance"]  # kept here for the callers of old
 DB = "abc.db"
 
 
-@dataclass(frozen=True)
-class Statistic:
-    """A summary figure, its target and how a miss is counted (in units of ``scale``):
-    ``equal`` any distance, ``at_least``/``at_most`` only a shortfall/excess."""
-
-    figure: str
-    kind: str
-    target: float
-    scale: float
-
-    def miss(self, value: Any) -> float:
-        x = float(value) if value is not None else math.nan
-        if not math.isfinite(x):
-            return 1.0  # no value (e.g. a share of no groups): one unit
-        if self.kind == "equal":
-            return abs(x - self.target) / self.scale
-        if self.kind == "at_least":
-            return max(0.0, self.target - x) / self.scale
-        return max(0.0, x - self.target) / self.scale
-
-
-STATISTICS: tuple[Statistic, ...] = (
-    Statistic("groups_week52", "equal", float(GROUPS_AFTER_ONE_YEAR), 3.0),
-    Statistic("founded_after_demos_share", "at_least", 0.75, 0.25),
-    Statistic("dissolved_project", "at_most", 1.0, 1.0),
-    Statistic("stalled", "at_most", 0.0, 1.0),
-)
-"""The case's level and shape of growth as per-run statistics (those the model reports)."""
-
-
 def active_statistics() -> tuple[Statistic, ...]:
-    """The statistics whose figure the model's summary has."""
-    known = {f.name for f in SUMMARY}
-    return tuple(s for s in STATISTICS if s.figure in known)
+    """The statistics the ABC fits (``abc_statistics.fitted``)."""
+    return fitted()
 
 
 def observed(statistics: Sequence[Statistic] | None = None) -> dict[str, float]:
-    """The case's side: each statistic's target."""
-    return {s.figure: s.target for s in (statistics or active_statistics())}
-
-
-def distance(x: Mapping[str, Any], x0: Mapping[str, Any]) -> float:
-    """How far a run's statistics ``x`` miss the case's ``x0`` (0: every target met)."""
-    by = {s.figure: s for s in STATISTICS}
-    return float(sum(by[k].miss(x.get(k)) if k in by else abs(float(x[k]) - float(v))
-                     for k, v in x0.items()))
+    """The case's side: each fitted statistic's target."""
+    return statistics_.observed(statistics or fitted())
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The size, stopping rules and seed of a posterior calibration."""
+    """The size, stopping rules and seed of a posterior calibration. ``max_runs`` counts
+    runs of the model (``runs_per_particle`` per particle), the prior sample included."""
 
-    population: int = 100
-    generations: int = 8
+    population: int = 1000
+    generations: int = 12
     min_epsilon: float = 0.35
-    max_runs: int = 8000
-    minutes: float = 35.0
-    predictive_draws: int = 100
-    seed: int = 20261129
+    max_runs: int = 150_000
+    minutes: float = 360.0
+    predictive_draws: int = 200
+    seed: int = 20261206
+    runs_per_particle: int = 4
+    kernel_scaling: float = 4.0
 
 
 DEFAULTS = Settings()
+"""The settings the stored posterior is made with (sized in docs/experiments.md: about 1,000
+particles with an effective sample size over 500 in a few CPU-hours)."""
 
 
 # --- the model side ---------------------------------------------------------------------------
 
-def particle_seed(values: Mapping[str, float]) -> int:
-    """A run seed derived from a particle's values (its run can be repeated)."""
+def particle_seed(values: Mapping[str, float], run: int = 0) -> int:
+    """A run seed derived from a particle's values and the run's number (its run can be
+    repeated; run 0 keeps the seed a one-run particle had)."""
     text = json.dumps({k: round(float(v), 12) for k, v in sorted(values.items())})
+    if run:
+        text += f"#{run}"
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
 
 
-def simulate(parameters: Mapping[str, float],
-             fixed: Mapping[str, Any] | None = None) -> dict[str, float]:
-    """One particle: the baseline's project year with ``parameters`` (and ``fixed`` values,
-    e.g. a smaller community for tests); its statistics and seed (a module-level function:
-    it pickles for the process pool)."""
+def simulate(parameters: Mapping[str, float], fixed: Mapping[str, Any] | None = None,
+             runs: int = 1, statistics: Sequence[Statistic] | None = None
+             ) -> dict[str, Any]:
+    """One particle: ``runs`` runs of the baseline's project year (the full horizon if a
+    statistic needs it) with ``parameters`` (and ``fixed`` values, e.g. a smaller community
+    for tests); each statistic as an array of the runs' values, and the first run's seed (a
+    module-level function: it pickles for the process pool)."""
+    statistics = tuple(statistics or fitted())
     values = {k: float(v) for k, v in dict(parameters).items()}
-    seed = particle_seed(values)
-    params = {**_baseline(), **dict(fixed or {}), **_checked(values), "horizon_weeks": 0}
+    params = {**_baseline(), **dict(fixed or {}), **_checked(values)}
+    if not statistics_.needs_horizon(statistics):
+        params["horizon_weeks"] = 0
+    seeds = [particle_seed(values, r) for r in range(runs)]
     # The statistics need no event log, no table of groups and no paired twin run (which
     # would say who initiated each group): without them a particle costs half as much.
-    summary = run(params, seed, "abc", details=False).summary
-    stats = {s.figure: _float(summary.get(s.figure)) for s in active_statistics()}
-    return {**stats, "seed": seed}
+    summaries = [run(params, seed, "abc", details=False).summary for seed in seeds]
+    names = dict.fromkeys(statistics_.key(s) for s in statistics)
+    out: dict[str, Any] = {k: np.array([_float(s.get(k)) for s in summaries]) for k in names}
+    return {**out, "seed": seeds[0]}
 
 
 def _float(value: Any) -> float:
@@ -205,9 +189,16 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             population: int, generations: int, min_epsilon: float = 0.0,
             max_runs: float = math.inf, minutes: float | None = None, workers: int = 1,
             resume: bool = False, dask: str | None = None, seed: int = 0,
-            identity: Mapping[str, Any] | None = None):
+            identity: Mapping[str, Any] | None = None,
+            per_run: Callable[[Mapping, Mapping], Any] | None = None,
+            scaling: float = 1.0):
     """ABC-SMC of ``model`` against ``x0`` into the SQLite history ``db`` (continuing it when
-    ``resume``); returns pyabc's ``History``. The particles run on the one executor loop
+    ``resume``); returns pyabc's ``History``. ``per_run`` gives each of a particle's runs its
+    distance (default: ``distance_function``, one run); a particle is accepted when one is
+    within ε, weighted by the share that are (``abc_statistics.accept``); ε never falls
+    below ``min_epsilon`` (``abc_statistics.epsilon``). ``scaling`` widens pyabc's
+    multivariate normal perturbation kernel (its covariance, Silverman's, times
+    ``scaling``). The particles run on the one executor loop
     (``abc_sampler.LoopSampler``: this process, the local pool, or Dask: ``"local"`` or a
     scheduler's address), the same for every ``workers`` and executor given ``seed``.
     ``identity`` (what else determines the history) is kept beside it
@@ -218,6 +209,7 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
         raise FileExistsError(f"{db} holds an ABC history; add --resume to continue it, "
                               "or choose another --out")
     identity = {"seed": int(seed), "population": int(population), "observed": dict(x0),
+                **({"kernel_scaling": scaling} if scaling != 1.0 else {}),
                 **dict(identity or {})}
     check_identity(db, identity, resume and db.exists())
     from ..parallel import Pool
@@ -231,7 +223,9 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
         abc = pyabc.ABCSMC(model, prior(ranges), distance_function,
                            population_size=population,
                            sampler=LoopSampler(workers, client, seed, pool),
-                           eps=pyabc.epsilon.QuantileEpsilon(alpha=0.5))
+                           eps=statistics_.epsilon(min_epsilon),
+                           transitions=pyabc.MultivariateNormalTransition(scaling=scaling),
+                           acceptor=statistics_.acceptor(per_run or distance_function))
         url = f"sqlite:///{db}"
         if db.exists():
             abc.load(url, 1)
@@ -241,6 +235,8 @@ def run_abc(model: Callable[[Mapping[str, float]], Mapping[str, float]],
             _identity_file(db).write_text(json.dumps(_plain(identity), indent=1))
             done = 0
         left = generations - done
+        if done and abc.history.get_all_populations()["epsilon"].iloc[-1] <= min_epsilon:
+            left = 0  # the target was reached: nothing to continue
         if left > 0:
             abc.run(minimum_epsilon=min_epsilon, max_nr_populations=left,
                     max_total_nr_simulations=max_runs,
@@ -278,9 +274,11 @@ def check_identity(db: Path, identity: Mapping[str, Any], resuming: bool) -> Non
                            "resume with the same ones, or choose another --out")
 
 
-def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generations (ε, runs, accepted, acceptance rate, ESS, wall time) and every
-    generation's particles (values, weight, distance) as CSV files in ``out``."""
+def export(history, out: str | Path, runs_per_particle: int = 1
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generations (ε, particles tried, model runs, accepted, acceptance rate, ESS, wall
+    time) and every generation's particles (values, weight, distance) as CSV files in
+    ``out``. Generation 0's model runs include pyabc's prior sample that set its ε."""
     out = Path(out)
     frames = []
     for t in range(history.max_t + 1):
@@ -292,12 +290,16 @@ def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         frame["distance"] = dist["distance"].to_numpy()
         frames.append(frame)
     particles = pd.concat(frames, ignore_index=True)
-    pops = history.get_all_populations()
-    pops = pops[pops["t"] >= 0].rename(columns={"t": "generation", "samples": "runs"})
+    every = history.get_all_populations()
+    prior_sample = int(every.loc[every["t"] < 0, "samples"].sum())
+    pops = every[every["t"] >= 0].rename(columns={"t": "generation", "samples": "runs"})
+    pops["model_runs"] = pops["runs"] * runs_per_particle
+    pops.loc[pops["generation"] == 0, "model_runs"] += prior_sample * runs_per_particle
     pops["acceptance_rate"] = pops["particles"] / pops["runs"]
     pops["effective_size"] = [effective_size(particles.loc[particles.generation == t, "weight"])
                               for t in pops["generation"]]
-    generations = pops[["generation", "epsilon", "runs", "particles", "acceptance_rate",
+    generations = pops[["generation", "epsilon", "runs", "model_runs", "particles",
+                        "acceptance_rate",
                         "effective_size", "wall_time", "population_end_time"]]
     particles.to_csv(out / "particles.csv", index=False)
     generations.to_csv(out / "generations.csv", index=False)
@@ -306,30 +308,46 @@ def export(history, out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # --- the command --------------------------------------------------------------------------------
 
+def sample_posterior(settings: Settings, out: Path, x0: Mapping[str, float] | None = None,
+                     workers: int = 1, resume: bool = False, dask: str | None = None,
+                     fixed: Mapping[str, Any] | None = None
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ABC-SMC into ``out`` (``abc.db``, ``generations.csv``, ``particles.csv``)
+    against the case, or against ``x0`` (a synthetic case, ``abc_sbc.py``)."""
+    from .calibrate import FREE
+
+    stats = fitted()
+    runs = settings.runs_per_particle
+    model = functools.partial(simulate, fixed=dict(fixed or {}), runs=runs, statistics=stats)
+    per_run = functools.partial(statistics_.run_distances, statistics=stats)
+    history = run_abc(model, FREE, dict(x0 or observed(stats)), distance, out / DB,
+                      settings.population, settings.generations, settings.min_epsilon,
+                      settings.max_runs // runs, settings.minutes, workers, resume, dask,
+                      settings.seed, {"fixed": dict(fixed or {}), "runs_per_particle": runs,
+                                      "priors": {k: list(v) for k, v in FREE.items()},
+                                      "statistics": [asdict(s) for s in stats]},
+                      per_run=per_run, scaling=settings.kernel_scaling)
+    return export(history, out, runs)
+
+
 def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibration-abc",
                   workers: int = 1, resume: bool = False, dask: str | None = None,
                   progress: bool = True, fixed: Mapping[str, Any] | None = None
                   ) -> dict[str, Any]:
     """Run (or continue) the ABC-SMC posterior calibration into ``out``, then export the
-    generations, plot the marginals and the posterior predictive band; return the summary
-    written to ``posterior.json``. ``fixed`` sets other parameters for every run (tests use
-    a small community)."""
+    generations, plot the marginals, the posterior predictive band and check; return the
+    summary written to ``posterior.json``. ``fixed`` sets other parameters for every run
+    (tests use a small community)."""
+    from .abc_check import predictive_check
     from .calibrate import FREE
     from .store import load_results
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     started, cpu0 = time.time(), _cpu_seconds()
-    stats = active_statistics()
-    model = functools.partial(simulate, fixed=dict(fixed or {}))
-    history = run_abc(model, FREE, observed(stats), distance, out / DB,
-                      settings.population, settings.generations, settings.min_epsilon,
-                      settings.max_runs, settings.minutes, workers, resume, dask,
-                      settings.seed, {"fixed": dict(fixed or {}),
-                                      "priors": {k: list(v) for k, v in FREE.items()},
-                                      "statistics": [asdict(s) for s in stats]})
-    abc_seconds = time.time() - started
-    generations, particles = export(history, out)
+    generations, particles = sample_posterior(settings, out, None, workers, resume, dask,
+                                              fixed)
+    abc_seconds, abc_cpu = time.time() - started, _cpu_seconds() - cpu0
     names = list(FREE)
     plot_marginals(particles, FREE, out / "marginals.png")
     sample = draws(particles, names, settings.predictive_draws, settings.seed + 1)
@@ -339,19 +357,26 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
     band.to_csv(out / "predictive_band.csv", index=False)
     plot_predictive(band, int({**_baseline(), **dict(fixed or {})}["project_weeks"]), len(sample),
                     out / "predictive.png")
+    check = predictive_check(runs)
+    check.to_csv(out / "predictive_check.csv", index=False)
     g52 = runs["groups_week52"]
+    model_runs = int(generations["model_runs"].sum())
     summary = {
-        "method": "ABC-SMC (pyabc), uniform priors over calibrate.FREE, quantile (median) "
-                  "epsilon, adaptive multivariate normal transitions",
+        "method": "ABC-SMC (pyabc), uniform priors over calibrate.FREE, "
+                  f"{settings.runs_per_particle} runs per particle (accepted when one is "
+                  "within epsilon, weighted by the share that are), quantile (median) "
+                  "epsilon never below the target, adaptive multivariate normal transitions",
         "settings": asdict(settings),
         "fixed": dict(fixed or {}),
         "workers": workers,
         "executor": f"dask {dask}" if dask else ("processes" if workers > 1 else "this process"),
-        "statistics": [asdict(s) for s in stats],
+        "statistics": [asdict(s) for s in fitted()],
         "priors": {k: list(v) for k, v in FREE.items()},
         "generations": len(generations),
         "final_epsilon": float(generations["epsilon"].iloc[-1]),
+        "target_reached": bool(generations["epsilon"].iloc[-1] <= settings.min_epsilon),
         "runs": int(generations["runs"].sum()),
+        "model_runs": model_runs,
         "particles": int(generations["particles"].iloc[-1]),
         "effective_size": float(generations["effective_size"].iloc[-1]),
         "posterior": describe_posterior(particles, names),
@@ -362,7 +387,11 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
             "groups_week52_within_25_37": float(g52.between(25, 37).mean()),
             "case": {"week": CASE_WEEK, "groups": GROUPS_AFTER_ONE_YEAR},
         },
+        "predictive_check": check.to_dict("records"),
         "abc_minutes": round(abc_seconds / 60, 1),
+        "abc_cpu_minutes": round(abc_cpu / 60, 1),
+        # the prior sample that sets the first threshold included
+        "cpu_seconds_per_model_run": abc_cpu / max(1, model_runs),
         "total_minutes": round((time.time() - started) / 60, 1),
         "cpu_minutes": round((_cpu_seconds() - cpu0) / 60, 1),
         # recorded once, by the store of this session's predictive runs
