@@ -44,6 +44,8 @@ class _Default:
 
 
 def _calibrate_with_defaults(args: argparse.Namespace) -> int:
+    # what was left at its default: --sbc sizes those from its own budget
+    args.defaulted = {k for k, v in vars(args).items() if isinstance(v, _Default)}
     for key, value in vars(args).items():
         if isinstance(value, _Default):
             setattr(args, key, value.value())
@@ -147,93 +149,14 @@ def register(subparsers: Any) -> None:
     calibrate.add_argument("--verify", action="store_true",
                            help="then check that the result reproduces the stored one: every "
                                 "run identical, the same values (exit status 1 if not)")
-    _abc_options(calibrate)
+    from .abc_command import add_options
+
+    add_options(calibrate, lambda name: _Default(name, abc=True))
     calibrate.set_defaults(func=_calibrate_with_defaults)
 
     from .portfolio_command import register as register_portfolio
 
     register_portfolio(subparsers)
-
-
-def _abc_options(parser: argparse.ArgumentParser) -> None:
-    def abc(name: str) -> _Default:
-        return _Default(name, abc=True)
-
-    count = integer(1, limits.MAX_SEEDS, "a count")
-
-    group = parser.add_argument_group(
-        "posterior calibration (--abc: ABC-SMC with pyabc; see simulation/experiments/abc.py)")
-    group.add_argument("--abc", action="store_true",
-                       help="sample the posterior of the free parameters instead of one point "
-                            "(default --out out/calibration-abc)")
-    group.add_argument("--population", type=count, default=abc("population"), metavar="N",
-                       help="particles per generation (default %(default)s)")
-    group.add_argument("--generations", type=count, default=abc("generations"), metavar="G",
-                       help="at most this many generations (default %(default)s)")
-    group.add_argument("--min-epsilon", type=number(0, None, "a threshold"),
-                       default=abc("min_epsilon"), metavar="EPS",
-                       help="stop once the acceptance threshold is this low (default "
-                            "%(default)s)")
-    group.add_argument("--max-runs", type=integer(1, limits.MAX_RUNS, "a number of runs"),
-                       default=abc("max_runs"), metavar="K",
-                       help="stop after this many runs in all (default %(default)s)")
-    group.add_argument("--minutes", type=number(0, 60 * 24 * 365, "minutes", low_open=True),
-                       default=abc("minutes"),
-                       help="stop sampling after this long (default %(default)s)")
-    group.add_argument("--draws", type=count, default=abc("predictive_draws"), metavar="M",
-                       help="posterior predictive runs (default %(default)s)")
-    group.add_argument("--resume", action="store_true",
-                       help="continue the ABC history (abc.db) in --out; without --abc, "
-                            "complete the runs an interrupted calibration stored there")
-    group.add_argument("--dask", type=dask_type(), metavar="ADDRESS|local",
-                       help="run on a Dask cluster (the ABC sampler, or the calibration's "
-                            "runs)")
-
-
-def cmd_calibrate_abc(args: argparse.Namespace) -> int:
-    from . import abc
-
-    for name in ("population", "generations", "max_runs", "draws"):
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    out = Path("out/calibration-abc" if args.out == "out/calibration" else args.out)
-    from ..folders import check_outputs_of
-
-    check_outputs_of(out, abc.OUTPUT_FILES, "posterior.json",
-                     ("method", "settings", "posterior"), "posterior calibration")
-    from .calibrate import check_stages
-
-    check_stages(out)
-    db = out / abc.DB
-    if args.resume and not (db.exists() or db.is_symlink()):
-        raise UsageError(f"--resume: {db} does not exist, so there is nothing to continue; "
-                         "leave out --resume to start a calibration")
-    if db.exists() or db.is_symlink():
-        from ..inputs import MAX_TABLE_BYTES, regular_file
-
-        regular_file(db, MAX_TABLE_BYTES, "ABC history", inside=out)
-    settings = abc.Settings(args.population, args.generations, args.min_epsilon,
-                            args.max_runs, args.minutes, args.draws, args.seed)
-    try:
-        summary = abc.calibrate_abc(settings, out, workers=_workers(args), resume=args.resume,
-                                    dask=args.dask, progress=not args.quiet)
-    except FileExistsError as err:
-        raise UsageError(str(err)) from None
-    print(f"ABC-SMC: {summary['generations']} generations, {summary['runs']} runs, final "
-          f"epsilon {summary['final_epsilon']:.3g}, {summary['particles']} particles "
-          f"(effective {summary['effective_size']:.0f}); {summary['abc_minutes']} min "
-          f"sampling, {summary['total_minutes']} min in all")
-    for name, s in summary["posterior"].items():
-        print(f"  {name:<28} {s['median']:.3g}  [{s['low']:.3g}, {s['high']:.3g}]")
-    p = summary["predictive"]
-    print(f"Posterior predictive ({p['draws']} runs): {p['groups_week52_mean']:.1f} groups at "
-          f"week 52, 95% of runs {p['groups_week52_runs_95'][0]:.0f}–"
-          f"{p['groups_week52_runs_95'][1]:.0f} (case {p['case']['groups']})")
-    print(f"Wrote {out}/ (abc.db, {', '.join(abc.OUTPUT_FILES)})")
-    if args.store:
-        copied = abc.store(out)
-        print(f"Stored {len(copied)} files in {abc.STORED}/")
-    return 0
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -345,10 +268,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    if getattr(args, "abc", False) and args.verify:
-        raise UsageError("--verify checks the point calibration; it does not apply to --abc")
-    if getattr(args, "abc", False):
-        return cmd_calibrate_abc(args)
+    if getattr(args, "abc", False) or getattr(args, "sbc", None):
+        from .abc_command import cmd_calibrate_abc
+
+        return cmd_calibrate_abc(args, _workers(args))
     from . import calibrate
 
     if args.finalists > args.candidates + args.local_candidates:
