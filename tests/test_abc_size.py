@@ -19,7 +19,7 @@ from simulation.experiments import abc, abc_check, abc_sbc
 from simulation.experiments import abc_statistics as st
 from simulation.experiments import posterior as reading
 
-SMALL = {"n_residents": 600, "project_weeks": 30, "infiltration_weeks": 6, "horizon_weeks": 6}
+TOY = {"n_residents": 400}  # the project year in full: every fitted figure has a value
 
 
 def test_the_fit_uses_the_calibration_patterns_and_holds_the_others_out():
@@ -60,6 +60,8 @@ def test_a_synthetic_case_is_matched_on_its_own_side_of_each_pattern():
     assert share.miss(0.9, observed=0.6) == pytest.approx(0.6)
     level = st.STATISTICS[0]
     assert level.miss(28.0, observed=25.0) == pytest.approx(1.0)
+    assert level.miss(math.nan, observed=math.nan) == 0.0  # neither has the figure
+    assert level.miss(28.0, observed=math.nan) == level.miss(math.nan) == 1.0
     assert st.from_run(st.fitted(), {"groups_week52": 12, "founded_after_demos_share": 0.3,
                                      "dissolved_project": 0, "stalled": 1,
                                      "other": 5})["groups_week52"] == 12.0
@@ -166,13 +168,13 @@ def test_coverage_counts_cases_and_gives_an_interval():
 def test_simulation_based_calibration_at_toy_size(tmp_path):
     settings = abc_sbc.SbcSettings(cases=2, population=6, runs_per_particle=2, generations=2,
                                    max_runs=300)
-    summary = abc_sbc.run_sbc(settings, tmp_path, workers=1, fixed=SMALL)
+    summary = abc_sbc.run_sbc(settings, tmp_path, workers=1, fixed=TOY)
     table = pd.read_csv(tmp_path / "sbc.csv")
     assert len(table) == 2 * len(summary["coverage"]["parameters"]) == 18
     assert (table["low"] <= table["high"]).all() and table["rank"].between(0, 1).all()
     assert summary["coverage"]["pooled"]["cases"] == 18
     assert (tmp_path / "sbc.png").read_bytes()[:4] == b"\x89PNG"
-    again = abc_sbc.run_sbc(settings, tmp_path, workers=1, fixed=SMALL)  # read back
+    again = abc_sbc.run_sbc(settings, tmp_path, workers=1, fixed=TOY)  # read back
     assert again["coverage"] == summary["coverage"]
     assert json.loads((tmp_path / "sbc.json").read_text())["provenance"]["python"]
 

@@ -55,6 +55,10 @@ class Statistic:
         the target of ``equal``; for a one-sided pattern it says which side the case is on
         (a synthetic case where the pattern fails asks for runs where it fails too)."""
         x = float(value) if value is not None else math.nan
+        if observed is not None and not math.isfinite(float(observed)):
+            # a synthetic case without the figure (e.g. a share of no groups) is matched
+            # by runs without it, and missed by one unit by the others
+            return 0.0 if not math.isfinite(x) else 1.0
         if not math.isfinite(x):
             return 1.0  # no value (e.g. a share of no groups): one unit
         if self.kind == "equal":
