@@ -316,7 +316,9 @@ CASES: list[tuple[str, ...]] = [
     ("calibrate", "--seed", "-1"), ("calibrate", "--workers", "0"),
     ("calibrate", "--out", "{d}/afile"), ("calibrate", "--out", "{stored}"),
     ("calibrate", "--candidates", "10000", "--screen-seeds", "10000"),
-    ("calibrate", "--verify", "--store", "--out", "{d}/cal"), ("calibrate", "--verify", "--abc"),
+    ("calibrate", "--verify", "--store", "--out", "{d}/cal"), ("calibrate", "--verify", "--abc", "--store"),
+    ("calibrate", "--abc", "--runs-per-particle", "0"), ("calibrate", "--abc", "--sbc", "0"),
+    ("calibrate", "--sbc", "3", "--verify"),
     # ui
     ("ui", "--port", "-1"), ("ui", "--port", "99999"), ("ui", "--port", "abc"),
     ("ui", "--host", "bogus.invalid"), ("ui", "--host", "256.1.1.1"),
