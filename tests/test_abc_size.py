@@ -190,3 +190,15 @@ def test_command_line_checks(tmp_path, capsys):
     assert main(["calibrate", "--sbc", "2", "--verify", "--out", str(tmp_path / "s")]) == 2
     assert not math.isnan(abc.DEFAULTS.min_epsilon)
     assert not Path(tmp_path / "s" / "sbc.json").exists()
+
+
+@pytest.mark.slow
+def test_a_posterior_made_again_reproduces_the_stored_one(tmp_path):
+    settings = abc.Settings(population=6, generations=2, max_runs=300, predictive_draws=3,
+                            runs_per_particle=2)
+    first = abc.calibrate_abc(settings, tmp_path / "one", progress=False, fixed=TOY)
+    abc.calibrate_abc(settings, tmp_path / "two", workers=2, progress=False, fixed=TOY)
+    assert abc_check.differences(tmp_path / "two", tmp_path / "one") == []
+    assert first["model_runs"] >= 2 * first["runs"] and first["cpu_seconds_per_model_run"] > 0
+    check = pd.read_csv(tmp_path / "one" / "predictive_check.csv")
+    assert set(check["role"]) == {"fitted", "held out"}
