@@ -316,7 +316,8 @@ CASES: list[tuple[str, ...]] = [
     ("calibrate", "--seed", "-1"), ("calibrate", "--workers", "0"),
     ("calibrate", "--out", "{d}/afile"), ("calibrate", "--out", "{stored}"),
     ("calibrate", "--candidates", "10000", "--screen-seeds", "10000"),
-    ("calibrate", "--verify", "--store", "--out", "{d}/cal"), ("calibrate", "--verify", "--abc", "--store"),
+    ("calibrate", "--verify", "--store", "--out", "{d}/cal"),
+    ("calibrate", "--verify", "--abc", "--store"),
     ("calibrate", "--abc", "--runs-per-particle", "0"), ("calibrate", "--abc", "--sbc", "0"),
     ("calibrate", "--sbc", "3", "--verify"),
     # ui
