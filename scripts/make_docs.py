@@ -743,18 +743,21 @@ def _abc_dir(ctx: Context) -> Path:
 
     out = ctx.out / "calibration-abc"
     if ctx.toy:
-        settings = abc.Settings(population=8, generations=2, max_runs=200, predictive_draws=4)
+        settings = abc.Settings(population=8, generations=2, max_runs=400, predictive_draws=4,
+                                runs_per_particle=2)
         if not (out / "posterior.json").exists():
             abc.calibrate_abc(settings, out, workers=1, resume=(out / abc.DB).exists(),
                               progress=False, fixed=TOY)
         return out
     if not (out / "posterior.json").exists():  # sampled already: read it (delete to redo)
+        resume = ["--resume"] if (out / abc.DB).exists() else []
         _cli(["calibrate", "--abc", "--out", str(out), "--workers", str(ctx.workers),
-              "--resume", "--quiet", "--store"])
+              *resume, "--quiet", "--store"])
     return out
 
 
-@target("abc", "sprout calibrate --abc --store", "~50 min on 2 shared cores")
+@target("abc", "sprout calibrate --abc --store",
+        "~3 CPU-hours: 1,200 particles × 4 runs, ~88,000 runs; 1.5-5 h on 2 cores")
 def make_abc(ctx: Context) -> dict[str, Any]:
     out = _abc_dir(ctx)
     summary = json.loads((out / "posterior.json").read_text())
@@ -768,10 +771,14 @@ def make_abc(ctx: Context) -> dict[str, Any]:
     p = {k: ("-" if v is None else v) for k, v in summary["predictive"].items()}
     runs95 = [("-" if v is None else f"{v:.0f}") for v in p["groups_week52_runs_95"]]
     settings = summary["settings"]
+    per = settings.get("runs_per_particle", 1)
+    target_note = ("the target" if summary.get("target_reached")
+                   else f"target {settings['min_epsilon']:g} **not reached**")
     lines += ["", f"ABC-SMC: {summary['generations']} generations of "
-                  f"{settings['population']} particles, {summary['runs']:,} runs of the "
+                  f"{settings['population']} particles × {per} runs each, "
+                  f"{summary.get('model_runs', summary['runs']):,} runs of the "
                   f"project year; final threshold ε = {summary['final_epsilon']:.3g} "
-                  f"(effective sample size {summary['effective_size']:.0f}); "
+                  f"({target_note}; effective sample size {summary['effective_size']:.0f}); "
                   f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in "
                   f"all ({summary['cpu_minutes']} CPU min) with {summary['workers']} workers. "
                   f"Posterior predictive ({p['draws']} full runs, one per draw): "
@@ -780,9 +787,50 @@ def make_abc(ctx: Context) -> dict[str, Any]:
                   f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
                   f"{p['case']['groups']}). Credible intervals: 2.5-97.5% weighted "
                   "quantiles of the last generation."]
+    check = summary.get("predictive_check", [])
+    if check:
+        lines += ["", "| pattern of the case | fitted or held out | case | runs' 90% interval "
+                      "| runs meeting it | verdict |", "|---|---|---|---|---|---|"]
+        for row in check:
+            verdict = "within" if row["within_90"] else "**outside**"
+            lines.append(f"| `{row['pattern']}` | {row['role']} | {row['case']} | "
+                         f"{_num(row['q05'], '.3g')}–{_num(row['q95'], '.3g')} | "
+                         f"{_num(row['runs_meeting'], '.0%')} | {verdict} |")
     write_block(ctx, "docs/experiments.md", "abc", "\n".join(lines), command)
     publish_image(ctx, out / "marginals.png", "abc_marginals.png", command)
     publish_image(ctx, out / "predictive.png", "abc_predictive.png", command)
+    return {"command": command}
+
+
+@target("abc-sbc", "sprout calibrate --abc --sbc 10 --store",
+        "~2.5 CPU-hours: 10 synthetic cases × a reduced ABC; not in CI")
+def make_abc_sbc(ctx: Context) -> dict[str, Any]:
+    from simulation.experiments import abc_sbc
+
+    out = ctx.out / "calibration-abc-sbc"
+    command = "sprout calibrate --abc --sbc 10 --store"
+    if ctx.toy:
+        settings = abc_sbc.SbcSettings(cases=2, population=6, runs_per_particle=2,
+                                       generations=2, max_runs=300)
+        summary = abc_sbc.run_sbc(settings, out, workers=1, fixed=TOY)
+    else:
+        if not (out / "sbc.json").exists():  # made already: read it (delete to redo)
+            _cli(["calibrate", "--abc", "--sbc", "10", "--out", str(out), "--workers",
+                  str(ctx.workers), "--quiet", "--store"])
+        summary = json.loads((out / "sbc.json").read_text())
+    c, s = summary["coverage"], summary["settings"]
+    lines = [f"| parameter | cases whose {c['level']:.0%} interval covers the truth | "
+             "95% interval of that share | ranks against uniform (KS p) |", "|---|---|---|---|"]
+    for name, one in [*c["parameters"].items(), ("all, pooled", c["pooled"])]:
+        lines.append(f"| `{name}` | {one['covered']}/{one['cases']} | "
+                     f"{one['interval_95'][0]:.0%}–{one['interval_95'][1]:.0%} | "
+                     f"{one['rank_ks_p']:.2f} |")
+    lines += ["", f"{s['cases']} synthetic cases drawn from the prior, each inferred by "
+                  f"ABC-SMC with {s['population']} particles × {s['runs_per_particle']} runs, "
+                  f"at most {s['generations']} generations, target ε {s['min_epsilon']:g}; "
+                  f"{summary['cpu_minutes']} CPU min."]
+    write_block(ctx, "docs/experiments.md", "abc-sbc", "\n".join(lines), command)
+    publish_image(ctx, out / "sbc.png", "abc_sbc.png", command)
     return {"command": command}
 
 
@@ -1154,8 +1202,8 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",
-         "discover", "morris", "assumptions", "sobol", "abc", "compare-posterior", "portfolio",
-         "portfolio-speed", "speed")
+         "discover", "morris", "assumptions", "sobol", "abc", "abc-sbc", "compare-posterior",
+         "portfolio", "portfolio-speed", "speed")
 
 
 def check(root: Path) -> dict[str, list[str]]:
