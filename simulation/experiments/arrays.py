@@ -3,7 +3,7 @@
 Why not ``pa.array``: it asks whether its input is a pandas object, and to ask, pyarrow imports
 pandas whenever pandas is installed — a quarter of a second of CPU that a headless ``sprout
 run`` would pay only for that. ``arrow_table`` makes the table pandas' ``to_parquet`` makes
-of the same columns (``tests/test_arrays.py`` compares them): each column typed as pandas
+of the same columns (``tests/test_csvfiles.py`` compares them): each column typed as pandas
 types it (``csvfiles.typed_column``), NaN and None as null, text as ``large_string`` (pandas'
 ``str``), so files written either way hold the same types and values.
 """
@@ -71,5 +71,4 @@ def arrow_table(columns: Mapping[str, Sequence[Any] | np.ndarray]) -> pa.Table:
 
 def mask(flags: Sequence[bool]) -> pa.Array:
     """A boolean Arrow array (to filter a table's rows with)."""
-    flags = np.asarray(flags, dtype=bool)
-    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, _bitmap(flags)], null_count=0)
+    return arrow_array(np.asarray(flags, dtype=bool))
