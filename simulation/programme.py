@@ -315,6 +315,15 @@ class Programme:
         self.meetings_held += 1
         demo_rules.invite(world, self.groups, self.demonstrators)
 
+    def story_credibility(self) -> float:
+        """The credibility of the demonstrations residents talk of this week: the most
+        credible demonstrator still active, from the first demonstration until the
+        project (and its meetings) ends; 0 otherwise."""
+        if self.first_demonstration_week is None or not self.world.in_project:
+            return 0.0
+        return max((d.credibility for d in self.demonstrators
+                    if self.groups.groups[d.group].active and d.level > 0), default=0.0)
+
     def leader_changed(self, group: Group) -> None:
         """A group's demonstrator who stepped down as its leader no longer demonstrates."""
         self.demonstrators = [d for d in self.demonstrators

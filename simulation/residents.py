@@ -26,17 +26,21 @@ removed any; each relief term is the doubt a source removed since."""
 # --- the week's rules ---------------------------------------------------------------
 
 
-def update(world: World, announced: bool) -> None:
-    """News spreads, peers settle doubts, and without contact trust and reassurance fade."""
+def update(world: World, announced: bool, story_credibility: float = 0.0) -> None:
+    """News spreads, stories of demonstrations travel, peers settle doubts, and without
+    contact trust and reassurance fade. ``story_credibility`` is the credibility of the
+    demonstrations residents talk of this week (0: none)."""
     p = world.params
     pop = world.population
+    if story_credibility > 0 and p.story_reach > 0:
+        hear_stories(world, story_credibility)
     if announced:
         aware_neighbours = pop.aware_neighbours
         # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
         reached = np.flatnonzero(~pop.aware & (aware_neighbours > 0))
         # The chance of hearing from k aware neighbours, looked up (k is a whole number).
         p_hear = world.hearing_chance[aware_neighbours[reached].astype(np.int64)]
-        pop.hear_of_project(reached[pop.hearing.tick(reached, p_hear)])
+        pop.hear_of_project(reached[pop.hearing.tick(reached, p_hear)], from_residents=True)
     if p.peer_doubt_effect > 0:
         # Neighbours who act show that it is allowed and how it is done.
         # They answer the doubts about legitimacy and direction, not the money.
@@ -51,6 +55,31 @@ def update(world: World, announced: bool) -> None:
     pop.doubts.relapse(np.where(idle, p.doubt_relapse, 0.0))
     np.multiply(pop.familiarity, 1.0 - p.familiarity_decay_share * p.trust_decay,
                 out=pop.familiarity, where=idle)
+
+
+def hear_stories(world: World, credibility: float) -> None:
+    """Residents come across a demonstration's story in the community's own channels.
+
+    The case: pioneers' public sharing dissolved "many residents'" doubts, and later
+    residents applied on their own. Talk of a banquet or a dance team's festival stage
+    travels beyond the meeting room — through building chat groups and public spaces — so
+    each resident outside a group hears one with the same weekly chance (``story_reach``),
+    however large the community: this is the residents' own reach that grows with it. A
+    story does ``story_weight`` of what seeing the demonstrator at a meeting does; the
+    trust it brings is bounded by how well the hearer knows the workers (the trust rule),
+    so a story cannot stand in for the infiltration.
+    """
+    p = world.params
+    pop = world.population
+    outside = np.flatnonzero(pop.group < 0)
+    heard = outside[world.draws.uniform("story", world.week, outside) < p.story_reach]
+    if heard.size == 0:
+        return
+    pop.hear_of_project(heard, from_residents=True)
+    r = p.story_weight * p.demo_doubt_reduction * credibility
+    pop.doubts.reduce(heard, np.array([r, p.demo_legitimacy_share * r, r]), PEERS)
+    pop.raise_trust(heard, p.story_weight * (p.meeting_trust_gain
+                                             + p.demo_trust_gain * credibility))
 
 
 def founding_terms(world: World, grant_support: np.ndarray,
@@ -69,15 +98,28 @@ def founding_terms(world: World, grant_support: np.ndarray,
     ])
 
 
+def niche_full(world: World, groups_here: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """Whether the courtyard of each of ``who`` already sustains as many active groups of
+    their interest as it can (``niche_capacity``); ``groups_here`` counts active groups by
+    courtyard and interest."""
+    cap = world.params.niche_capacity
+    if cap <= 0:
+        return np.zeros(who.size, dtype=bool)
+    court = world.community.courtyard[who]
+    return groups_here[court, world.population.interest[who]] >= cap
+
+
 def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
-             pioneer: int | None) -> tuple[np.ndarray, np.ndarray]:
+             pioneer: int | None, groups_here: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Residents who found a group this week, and their founding score term by term.
 
     A resident founds when their own drive, the grant they believe in (``grant_support`` of
     the residents given) and the doubts others removed outweigh what doubts remain
     (``found_threshold``), and they trust the project enough to count on its grant and
     backing; each week a share of those ready act (``found_rate``; for the ``pioneer`` the
-    workers walk with, ``pioneer_found_rate``).
+    workers walk with, ``pioneer_found_rate``). Where their courtyard already sustains
+    all the groups of their interest it can (``niche_full``), they join rather than found.
     """
     p = world.params
     pop = world.population
@@ -86,7 +128,8 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
         return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
     # Only the eligible are scored: the doubt ledger behind the terms is the costly part.
     terms = founding_terms(world, grant_support(eligible), eligible)
-    ready = terms.sum(axis=1) >= p.found_threshold
+    ready = (terms.sum(axis=1) >= p.found_threshold) & (
+        ~niche_full(world, groups_here, eligible) | (eligible == pioneer))
     rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
@@ -136,7 +179,10 @@ def joiners(
         exposure = matching[who]
     else:
         exposure = matching[who] / world.community.degree_or_one[who]
-    score = exposure + p.referral_boost * referred[who]
+    # The pull to join is weighed by the resident's own need: a group helps those who
+    # need what it does.
+    pull = pop.need[who] ** p.join_need_weight
+    score = pull * (exposure + p.referral_boost * referred[who])
     if p.join_doubt_weight > 0:
         score = score - p.join_doubt_weight * pop.doubts.joining(who)
     ready = score >= pop.threshold[who]

@@ -78,6 +78,9 @@ class Population:
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1
         self.aware = np.zeros(n, dtype=bool)
         self.known = np.zeros(n, dtype=bool)  # a worker knows this resident's need
+        # Heard of the project first from other residents (neighbours, stories), not from
+        # the programme (training, workers, the pioneer's support).
+        self.heard_from_residents = np.zeros(n, dtype=bool)
         self.group = np.full(n, -1, dtype=np.int64)
         self.leads = np.zeros(n, dtype=bool)
         self.contacted = np.zeros(n, dtype=bool)  # touched by the programme this week
@@ -192,12 +195,14 @@ class Population:
         self.trust[who] += np.clip(amount, 0.0, 1.0) * room
         self.contacted[who] = True
 
-    def hear_of_project(self, who: np.ndarray) -> None:
-        """Residents learn of the project's offer; from a stranger it sounds doubtful."""
+    def hear_of_project(self, who: np.ndarray, from_residents: bool = False) -> None:
+        """Residents learn of the project's offer (from other residents, or from the
+        programme); unless they know the workers it sounds doubtful."""
         new = who[~self.aware[who]]
         if new.size == 0:
             return
         self.aware[new] = True
+        self.heard_from_residents[new] = from_residents
         # A first impression sticks: it moves where doubts settle back to, not only where
         # they are now.
         self.doubts.first_impression(

@@ -3,8 +3,8 @@
 The baseline on the default generated network, with only the number of residents (same
 staff) or only the number of workers (same community) changed, over the same seeds. Per
 run: groups at week 52, the share of residents in groups, the share aware of the project,
-and the share of the aware who heard of it from neighbours rather than from the programme
-(training sessions, workers, the pioneer). ``checks`` says which of the scaling patterns a
+and the share of the aware whom the programme told first (training sessions, workers, the
+pioneer) rather than other residents (neighbours, demonstrations' stories). ``checks`` says which of the scaling patterns a
 community should show hold (issue: groups rise with size, sub-linearly; at most half the
 residents in groups; at 100,000 residents the workers' share of awareness small; more
 workers, more groups, with diminishing returns).
@@ -37,10 +37,10 @@ def _one(job: tuple[str, int, int]) -> dict[str, Any]:
             "groups_week52": engine.groups.n_active,
             "in_groups_share": float((pop.group >= 0).mean()),
             "aware_share": float(pop.aware.mean()),
-            # The aware who heard from neighbours (their hearing clock went off) against
-            # those the programme told: training, workers, the pioneer.
+            # The aware whom the programme told first (training, workers, the pioneer),
+            # against those who heard from other residents (neighbours, stories).
             "workers_awareness_share": (
-                float(1 - pop.hearing.count.sum() / aware) if aware else float("nan"))}
+                float(1 - pop.heard_from_residents.sum() / aware) if aware else float("nan"))}
 
 
 def measure(seeds: Sequence[int], workers: int = 1, sizes: Sequence[int] = SIZES,

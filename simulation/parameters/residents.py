@@ -103,6 +103,21 @@ class Residents(Section, name="residents"):
     word_of_mouth: float = P(
         default=0.01, unit="per aware neighbour per week", low=0.0, high=1.0,
         meaning="Chance an aware neighbour passes the news of the project on each week.")
+    story_reach: float = P(
+        default=0.04, unit="per week", low=0.0, high=1.0,
+        meaning="Weekly chance that a resident comes across a demonstration's story in the "
+                "community's own channels (building chat groups, squares, the market) while "
+                "the project's demonstrators share; it reaches residents however far from "
+                "the meetings, so how many hear grows with the community.")
+    story_weight: float = P(
+        default=0.3, unit="share of a meeting", low=0.0, high=1.0,
+        meaning="How much of what seeing a demonstrator share at a life meeting does (doubts "
+                "answered, trust gained) a story heard second-hand does.")
+    join_need_weight: float = P(
+        default=2.0, unit="exponent", low=0.0, high=10.0,
+        meaning="How strongly the pull to join (acting neighbours, a referral) is weighed by "
+                "the resident's own need: the pull is multiplied by need to this power (0: "
+                "need does not matter; the larger, the more only those in real need join).")
     peer_doubt_effect: float = P(
         default=0.1, unit="per week", low=0.0, high=1.0,
         meaning="Weekly drop in legitimacy and direction doubts per share of neighbours acting.")

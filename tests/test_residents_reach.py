@@ -1,0 +1,126 @@
+"""Residents' own reach: demonstrations' stories, courtyards' niches, joining for one's need.
+
+These are the mechanisms through which a community's size matters (docs/ODD.md, "How the
+model scales"): stories reach the same share of residents however large the community,
+a courtyard sustains only so many groups of one interest, and residents join for what
+they need.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation import residents as resident_rules
+from simulation.doubts import PEERS
+from simulation.engine import Engine
+from simulation.programme import Demonstrator
+
+SMALL = {"n_residents": 1_000, "horizon_weeks": 0}
+
+
+def _engine(**params) -> Engine:
+    return Engine({**SMALL, **params}, seed=7)
+
+
+def _demonstrator(engine: Engine, level: int = 3) -> None:
+    """A demonstrator who has shared at a meeting, with an active group ``level`` rungs up."""
+    leader = int(np.argmax(engine.population.initiative))
+    group = engine.found(leader, "new")
+    engine.programme.demonstrators.append(Demonstrator(leader, group.id, level))
+    engine.programme.first_demonstration_week = engine.week
+
+
+def test_stories_travel_only_while_demonstrators_share_during_the_project():
+    engine = _engine()
+    assert engine.programme.story_credibility() == 0.0  # nobody has demonstrated yet
+    _demonstrator(engine, level=2)
+    assert engine.programme.story_credibility() == pytest.approx(2 / 3)
+    engine.world.week = engine.p.project_weeks  # the project, and its meetings, are over
+    assert engine.programme.story_credibility() == 0.0
+
+
+def test_a_story_makes_residents_aware_answers_doubts_and_lends_trust_within_the_trust_rule():
+    engine = _engine(story_reach=1.0, story_weight=0.5, first_impression=0.0)
+    pop, p = engine.population, engine.p
+    outside = pop.group < 0
+    before = pop.doubt.copy()
+    resident_rules.hear_stories(engine.world, 1.0)
+    assert pop.aware[outside].all() and pop.heard_from_residents[outside].all()
+    r = p.story_weight * p.demo_doubt_reduction
+    expected = before[outside] * (1 - np.array([r, p.demo_legitimacy_share * r, r]))
+    assert np.allclose(pop.doubt[outside], expected)
+    assert pop.doubts.relief(pop.founding_weights, np.flatnonzero(outside))[:, PEERS].min() > 0
+    # Strangers to the workers gain trust, but no more than the trust rule's headroom.
+    assert pop.trust[outside].min() > 0
+    assert pop.trust[outside].max() <= pop.familiarity[outside].max() + p.trust_headroom + 1e-12
+
+
+@pytest.mark.parametrize("n", [2_000, 20_000])
+def test_stories_reach_the_same_share_of_residents_whatever_the_size(n):
+    engine = Engine({"n_residents": n, "horizon_weeks": 0, "story_reach": 0.1}, seed=3)
+    pop = engine.population
+    outside = int((pop.group < 0).sum())
+    resident_rules.hear_stories(engine.world, 1.0)
+    heard = int(pop.heard_from_residents.sum())
+    # Binomial(outside, 0.1): within four standard deviations.
+    assert abs(heard - 0.1 * outside) <= 4 * np.sqrt(outside * 0.1 * 0.9)
+
+
+def test_no_story_without_reach():
+    engine = _engine(story_reach=0.0)
+    _demonstrator(engine)
+    engine.step()
+    assert not engine.population.heard_from_residents.any() or (
+        engine.population.hearing.count.sum() > 0)  # only neighbours' word of mouth
+    assert (engine.population.heard_from_residents
+            <= (engine.population.hearing.count > 0)).all()
+
+
+def _ready_founder(engine: Engine) -> int:
+    """A resident who would found this week: aware, trusting, no doubts, a high drive."""
+    pop = engine.population
+    r = int(np.flatnonzero(pop.group < 0)[0])
+    pop.aware[r] = True
+    pop.trust[r] = 1.0
+    pop.trust_need[r] = 0.0
+    pop.need[r] = pop.initiative[r] = 1.0
+    pop.doubts.level[r] = 0.0
+    return r
+
+
+@pytest.mark.parametrize("capacity, full, founds", [
+    (2, 2, False),  # the courtyard already sustains two groups of this interest
+    (2, 1, True),  # room for one more
+    (0, 50, True),  # no limit
+])
+def test_a_full_niche_turns_a_founder_into_a_joiner(capacity, full, founds):
+    engine = _engine(niche_capacity=capacity, found_rate=1.0, found_threshold=0.0)
+    world, pop = engine.world, engine.population
+    r = _ready_founder(engine)
+    here = np.zeros((engine.community.n_courtyards, engine.p.interest_categories), np.int64)
+    here[engine.community.courtyard[r], pop.interest[r]] = full
+    chosen, _ = resident_rules.founders(world, lambda who: np.zeros(who.size), None, here)
+    assert (r in chosen) == founds
+    # The pioneer the workers walk with founds whatever the niche.
+    engine = _engine(niche_capacity=capacity, pioneer_found_rate=1.0, found_threshold=0.0)
+    r = _ready_founder(engine)
+    chosen, _ = resident_rules.founders(engine.world, lambda who: np.zeros(who.size), r, here)
+    assert r in chosen
+
+
+@pytest.mark.parametrize("power, joins", [(0.0, True), (2.0, False)])
+def test_joining_is_pulled_by_need(power, joins):
+    """A resident referred to a group joins for what they need: with no need, only when
+    need does not weigh (power 0)."""
+    engine = _engine(join_need_weight=power, join_doubt_weight=0.0)
+    pop = engine.population
+    leader = int(np.argmax(pop.initiative))
+    group = engine.found(leader, "new")
+    r = int(np.flatnonzero((pop.group < 0) & (pop.interest == group.interest))[0])
+    pop.need[r] = 0.0
+    pop.threshold[r] = 0.01
+    pop.referral[r] = group.id
+    chosen = resident_rules.joiners(engine.world, engine.groups.interests(),
+                                    engine.groups.active_flags(), None)
+    assert ((r, group.id) in chosen) == joins
