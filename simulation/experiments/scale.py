@@ -4,10 +4,10 @@ The baseline on the default generated network, with only the number of residents
 staff) or only the number of workers (same community) changed, over the same seeds. Per
 run: groups at week 52, the share of residents in groups, the share aware of the project,
 and the share of the aware whom the programme told first (training sessions, workers, the
-pioneer) rather than other residents (neighbours, demonstrations' stories). ``checks`` says which of the scaling patterns a
-community should show hold (issue: groups rise with size, sub-linearly; at most half the
-residents in groups; at 100,000 residents the workers' share of awareness small; more
-workers, more groups, with diminishing returns).
+pioneer) rather than other residents (neighbours, demonstrations' stories). ``checks``
+says which of the scaling patterns a community should show hold (issue: groups rise with
+size, sub-linearly; at most half the residents in groups; at 100,000 residents the
+workers' share of awareness small; more workers, more groups, with diminishing returns).
 """
 
 from __future__ import annotations
