@@ -9,9 +9,13 @@ doing.
 It also defines which groups residents initiated themselves. A group founded during the
 project is **resident-initiated** when its founder also founds a group, within
 ``TOLERANCE_WEEKS`` of the same week, in the paired run *without the workers' personal work*
-(``PERSONAL_WORK_OFF``: no private Q&A visits, no supported pioneer, no answers from the
-workers at life meetings; the infiltration, announcements, training sessions, grants and
-demonstrations stay). Where that run founds no group, the share is 0.
+(``PERSONAL_WORK_OFF``: no private Q&A visits and no answers from the workers at life
+meetings; the infiltration, announcements, training sessions, grants, the one pioneer the
+workers walk with and the demonstrations stay). The pioneer's own group is the workers'
+doing by definition and never counts as resident-initiated: the twin keeps the pioneer
+because without a first success there are no life meetings and no demonstrations, and the
+twin would be another community, not the same one without the workers' personal work.
+Where that run founds no group, the share is 0.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ if TYPE_CHECKING:  # the tables of ``sprout compare --residents``; a run's twin 
 
 PERSONAL_WORK_OFF: dict[str, Any] = {
     "private_qa": False,
-    "pioneer_support": False,
     "worker_meeting_doubt_reduction": 0.0,
 }
 """The paired scenario without the workers' personal work after the announcement (the
@@ -175,7 +178,7 @@ def twin_founders(params: dict[str, Any], seed: int) -> dict[int, int]:
     twin.run(min(twin.p.project_weeks + TOLERANCE_WEEKS, twin.horizon))
     out: dict[int, int] = {}
     for g in twin.groups:
-        if g.origin != "initial":
+        if g.origin == "new":  # not the groups from before, not the pioneer's
             out.setdefault(g.founder, g.founded_week + 1)
     return out
 

@@ -1,7 +1,7 @@
 """Parameter sets that reduce the model to classic models, for tests and teaching.
 
 ``CONTAGION`` switches off the programme (no workers, no grants, no meetings), doubts,
-founding, dropout, interests (one interest) and need's weight in joining, and keeps every
+founding, dropout, interests (one interest) and the need floor for joining, and keeps every
 group alive: what is left is the joining rule, a pure threshold contagion on the network. With it,
 
     CommunityModel(network=G, rng=seed, thresholds=array, threshold_kind="count",
@@ -27,7 +27,7 @@ CONTAGION: dict[str, Any] = {
     "doubt_direction": 0.0,
     "doubt_sd": 0.0,
     "peer_doubt_effect": 0.0,
-    "join_need_weight": 0.0,  # need does not weigh: the pull is exposure alone
+    "join_need_floor": 0.0,  # everyone may join, whatever their need
     "found_rate": 0.0,
     "founding_core": 0,  # a resident who acts alone recruits nobody
     "interest_categories": 1,

@@ -170,6 +170,8 @@ def joiners(
         free[reserved] = False  # about to found a group of their own
     # Only these can reach their threshold: with no one acting around them and no referral
     # the score is at most 0 (doubts only lower it).
+    # Only residents with a need a group could meet join at all (``join_need_floor``).
+    free &= pop.need >= p.join_need_floor
     who = np.flatnonzero(free & ((matching > 0) | referred | (pop.threshold <= 0)))
     # Exposure: the neighbours acting in a group of the resident's interest (members share
     # their group's interest, so they are counted along the ties between residents of the
@@ -179,10 +181,7 @@ def joiners(
         exposure = matching[who]
     else:
         exposure = matching[who] / world.community.degree_or_one[who]
-    # The pull to join is weighed by the resident's own need: a group helps those who
-    # need what it does.
-    pull = pop.need[who] ** p.join_need_weight
-    score = pull * (exposure + p.referral_boost * referred[who])
+    score = exposure + p.referral_boost * referred[who]
     if p.join_doubt_weight > 0:
         score = score - p.join_doubt_weight * pop.doubts.joining(who)
     ready = score >= pop.threshold[who]

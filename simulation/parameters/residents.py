@@ -113,11 +113,11 @@ class Residents(Section, name="residents"):
         default=0.3, unit="share of a meeting", low=0.0, high=1.0,
         meaning="How much of what seeing a demonstrator share at a life meeting does (doubts "
                 "answered, trust gained) a story heard second-hand does.")
-    join_need_weight: float = P(
-        default=2.0, unit="exponent", low=0.0, high=10.0,
-        meaning="How strongly the pull to join (acting neighbours, a referral) is weighed by "
-                "the resident's own need: the pull is multiplied by need to this power (0: "
-                "need does not matter; the larger, the more only those in real need join).")
+    join_need_floor: float = P(
+        default=0.5, unit="intensity 0-1", low=0.0, high=1.0,
+        meaning="Least latent need with which a resident joins a group at all: below it, "
+                "nothing a group does meets a need they feel, however many neighbours act "
+                "or however often they are referred (0: everyone may join).")
     peer_doubt_effect: float = P(
         default=0.1, unit="per week", low=0.0, high=1.0,
         meaning="Weekly drop in legitimacy and direction doubts per share of neighbours acting.")
