@@ -264,7 +264,6 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
     pool = np.concatenate([near, world.draws.shuffled("core_courtyard", week,
                                                       np.arange(lo, hi), key)])
     pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)
-                & (pop.need[pool] >= p.join_need_floor)
                 & (pool != (-1 if reserved is None else reserved))]
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]

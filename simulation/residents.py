@@ -164,14 +164,14 @@ def joiners(
     p = world.params
     pop = world.population
     matching = pop.matching_acting_neighbours
-    referred = pop.referral >= 0
+    # A referral pulls only residents who feel a need the group could meet
+    # (``join_need_floor``): a worker's introduction is not a reason to join by itself.
+    referred = (pop.referral >= 0) & (pop.need >= p.join_need_floor)
     free = pop.group < 0
     if reserved is not None:
         free[reserved] = False  # about to found a group of their own
     # Only these can reach their threshold: with no one acting around them and no referral
     # the score is at most 0 (doubts only lower it).
-    # Only residents with a need a group could meet join at all (``join_need_floor``).
-    free &= pop.need >= p.join_need_floor
     who = np.flatnonzero(free & ((matching > 0) | referred | (pop.threshold <= 0)))
     # Exposure: the neighbours acting in a group of the resident's interest (members share
     # their group's interest, so they are counted along the ties between residents of the

@@ -109,16 +109,22 @@ def test_a_full_niche_turns_a_founder_into_a_joiner(capacity, full, founds):
     assert r in chosen
 
 
-@pytest.mark.parametrize("power, joins", [(0.0, True), (2.0, False)])
-def test_joining_is_pulled_by_need(power, joins):
-    """A resident referred to a group joins for what they need: with no need, only when
-    need does not weigh (power 0)."""
-    engine = _engine(join_need_weight=power, join_doubt_weight=0.0)
+@pytest.mark.parametrize("floor, need, joins", [
+    (0.5, 0.2, False),  # referred, but the group meets no need they feel
+    (0.5, 0.8, True),
+    (0.0, 0.2, True),  # no floor: every referral pulls
+])
+def test_a_referral_pulls_only_residents_who_feel_the_need(floor, need, joins):
+    """A resident referred to a group, with nobody acting around them, joins only when
+    their need reaches ``join_need_floor``."""
+    engine = _engine(join_need_floor=floor, join_doubt_weight=0.0)
     pop = engine.population
     leader = int(np.argmax(pop.initiative))
     group = engine.found(leader, "new")
-    r = int(np.flatnonzero((pop.group < 0) & (pop.interest == group.interest))[0])
-    pop.need[r] = 0.0
+    alone = (pop.group < 0) & (pop.interest == group.interest) & (
+        pop.matching_acting_neighbours == 0)
+    r = int(np.flatnonzero(alone)[0])
+    pop.need[r] = need
     pop.threshold[r] = 0.01
     pop.referral[r] = group.id
     chosen = resident_rules.joiners(engine.world, engine.groups.interests(),

@@ -115,9 +115,9 @@ class Residents(Section, name="residents"):
                 "answered, trust gained) a story heard second-hand does.")
     join_need_floor: float = P(
         default=0.5, unit="intensity 0-1", low=0.0, high=1.0,
-        meaning="Least latent need with which a resident joins a group at all: below it, "
-                "nothing a group does meets a need they feel, however many neighbours act "
-                "or however often they are referred (0: everyone may join).")
+        meaning="Least latent need with which a worker's or a meeting's referral pulls a "
+                "resident toward a group: an introduction is no reason to join unless the "
+                "group meets a need the resident feels (0: every referral pulls).")
     peer_doubt_effect: float = P(
         default=0.1, unit="per week", low=0.0, high=1.0,
         meaning="Weekly drop in legitimacy and direction doubts per share of neighbours acting.")
