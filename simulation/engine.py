@@ -146,20 +146,11 @@ class Engine:
         supported pioneer among them founds "the pioneer's" group."""
         pop = self.population
         pioneer = self.programme.supported_pioneer()
-        courtyard = self.community.courtyard
-        groups_here = np.zeros((self.community.n_courtyards, self.p.interest_categories),
-                               dtype=np.int64)
-        for g in self.groups.active:
-            groups_here[courtyard[g.leader], g.interest] += 1
         founders, terms = resident_rules.founders(self.world, self.programme.grant_support,
-                                                  pioneer, groups_here)
+                                                  pioneer)
         for r, row in zip(founders, terms):
             if pop.group[r] >= 0:  # recruited into another founder's core this week
                 continue
-            if r != pioneer and resident_rules.niche_full(self.world, groups_here,
-                                                          np.array([r]))[0]:
-                continue  # another founder filled the courtyard's niche this week
-            groups_here[courtyard[r], pop.interest[r]] += 1
             # Who would have founded without the workers' personal work is not a property of
             # one run: the paired run without it tells (``simulation.effects``).
             origin = "pioneer" if r == pioneer else "new"

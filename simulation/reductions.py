@@ -1,8 +1,8 @@
 """Parameter sets that reduce the model to classic models, for tests and teaching.
 
 ``CONTAGION`` switches off the programme (no workers, no grants, no meetings), doubts,
-founding, dropout, interests (one interest) and the need floor for joining, and keeps every
-group alive: what is left is the joining rule, a pure threshold contagion on the network. With it,
+founding, dropout and interests (one interest), and keeps every group alive: what is left
+is the joining rule, a pure threshold contagion on the network. With it,
 
     CommunityModel(network=G, rng=seed, thresholds=array, threshold_kind="count",
                    initial_actors=[0], **CONTAGION)
@@ -27,7 +27,6 @@ CONTAGION: dict[str, Any] = {
     "doubt_direction": 0.0,
     "doubt_sd": 0.0,
     "peer_doubt_effect": 0.0,
-    "join_need_floor": 0.0,  # everyone may join, whatever their need
     "found_rate": 0.0,
     "founding_core": 0,  # a resident who acts alone recruits nobody
     "interest_categories": 1,

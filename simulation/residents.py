@@ -98,28 +98,15 @@ def founding_terms(world: World, grant_support: np.ndarray,
     ])
 
 
-def niche_full(world: World, groups_here: np.ndarray, who: np.ndarray) -> np.ndarray:
-    """Whether the courtyard of each of ``who`` already sustains as many active groups of
-    their interest as it can (``niche_capacity``); ``groups_here`` counts active groups by
-    courtyard and interest."""
-    cap = world.params.niche_capacity
-    if cap <= 0:
-        return np.zeros(who.size, dtype=bool)
-    court = world.community.courtyard[who]
-    return groups_here[court, world.population.interest[who]] >= cap
-
-
 def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
-             pioneer: int | None, groups_here: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray]:
+             pioneer: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Residents who found a group this week, and their founding score term by term.
 
     A resident founds when their own drive, the grant they believe in (``grant_support`` of
     the residents given) and the doubts others removed outweigh what doubts remain
     (``found_threshold``), and they trust the project enough to count on its grant and
     backing; each week a share of those ready act (``found_rate``; for the ``pioneer`` the
-    workers walk with, ``pioneer_found_rate``). Where their courtyard already sustains
-    all the groups of their interest it can (``niche_full``), they join rather than found.
+    workers walk with, ``pioneer_found_rate``).
     """
     p = world.params
     pop = world.population
@@ -128,8 +115,7 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
         return np.empty(0, dtype=np.int64), np.empty((0, len(FOUNDING_TERMS)))
     # Only the eligible are scored: the doubt ledger behind the terms is the costly part.
     terms = founding_terms(world, grant_support(eligible), eligible)
-    ready = (terms.sum(axis=1) >= p.found_threshold) & (
-        ~niche_full(world, groups_here, eligible) | (eligible == pioneer))
+    ready = terms.sum(axis=1) >= p.found_threshold
     rate = np.full(eligible.size, p.found_rate)
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
@@ -164,9 +150,7 @@ def joiners(
     p = world.params
     pop = world.population
     matching = pop.matching_acting_neighbours
-    # A referral pulls only residents who feel a need the group could meet
-    # (``join_need_floor``): a worker's introduction is not a reason to join by itself.
-    referred = (pop.referral >= 0) & (pop.need >= p.join_need_floor)
+    referred = pop.referral >= 0
     free = pop.group < 0
     if reserved is not None:
         free[reserved] = False  # about to found a group of their own

@@ -1,9 +1,8 @@
-"""Residents' own reach: demonstrations' stories, courtyards' niches, joining for one's need.
+"""Residents' own reach: demonstrations' stories travel through the community's channels.
 
-These are the mechanisms through which a community's size matters (docs/ODD.md, "How the
-model scales"): stories reach the same share of residents however large the community,
-a courtyard sustains only so many groups of one interest, and residents join for what
-they need.
+The mechanism through which a community's size matters (docs/ODD.md, "How the model
+scales"): stories reach the same share of residents however large the community, and what
+they can do for a resident is bounded by the trust rule.
 """
 
 from __future__ import annotations
@@ -75,58 +74,3 @@ def test_no_story_without_reach():
         engine.population.hearing.count.sum() > 0)  # only neighbours' word of mouth
     assert (engine.population.heard_from_residents
             <= (engine.population.hearing.count > 0)).all()
-
-
-def _ready_founder(engine: Engine) -> int:
-    """A resident who would found this week: aware, trusting, no doubts, a high drive."""
-    pop = engine.population
-    r = int(np.flatnonzero(pop.group < 0)[0])
-    pop.aware[r] = True
-    pop.trust[r] = 1.0
-    pop.trust_need[r] = 0.0
-    pop.need[r] = pop.initiative[r] = 1.0
-    pop.doubts.level[r] = 0.0
-    return r
-
-
-@pytest.mark.parametrize("capacity, full, founds", [
-    (2, 2, False),  # the courtyard already sustains two groups of this interest
-    (2, 1, True),  # room for one more
-    (0, 50, True),  # no limit
-])
-def test_a_full_niche_turns_a_founder_into_a_joiner(capacity, full, founds):
-    engine = _engine(niche_capacity=capacity, found_rate=1.0, found_threshold=0.0)
-    world, pop = engine.world, engine.population
-    r = _ready_founder(engine)
-    here = np.zeros((engine.community.n_courtyards, engine.p.interest_categories), np.int64)
-    here[engine.community.courtyard[r], pop.interest[r]] = full
-    chosen, _ = resident_rules.founders(world, lambda who: np.zeros(who.size), None, here)
-    assert (r in chosen) == founds
-    # The pioneer the workers walk with founds whatever the niche.
-    engine = _engine(niche_capacity=capacity, pioneer_found_rate=1.0, found_threshold=0.0)
-    r = _ready_founder(engine)
-    chosen, _ = resident_rules.founders(engine.world, lambda who: np.zeros(who.size), r, here)
-    assert r in chosen
-
-
-@pytest.mark.parametrize("floor, need, joins", [
-    (0.5, 0.2, False),  # referred, but the group meets no need they feel
-    (0.5, 0.8, True),
-    (0.0, 0.2, True),  # no floor: every referral pulls
-])
-def test_a_referral_pulls_only_residents_who_feel_the_need(floor, need, joins):
-    """A resident referred to a group, with nobody acting around them, joins only when
-    their need reaches ``join_need_floor``."""
-    engine = _engine(join_need_floor=floor, join_doubt_weight=0.0)
-    pop = engine.population
-    leader = int(np.argmax(pop.initiative))
-    group = engine.found(leader, "new")
-    alone = (pop.group < 0) & (pop.interest == group.interest) & (
-        pop.matching_acting_neighbours == 0)
-    r = int(np.flatnonzero(alone)[0])
-    pop.need[r] = need
-    pop.threshold[r] = 0.01
-    pop.referral[r] = group.id
-    chosen = resident_rules.joiners(engine.world, engine.groups.interests(),
-                                    engine.groups.active_flags(), None)
-    assert ((r, group.id) in chosen) == joins

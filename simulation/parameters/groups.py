@@ -9,11 +9,6 @@ class Groups(Section, name="groups"):
     founding_core: int = P(
         default=5, unit="residents", low=0, high=50,
         meaning="Like-minded neighbours a new founder invites to start the group with.")
-    niche_capacity: int = P(
-        default=2, unit="groups", low=0, high=1000,
-        meaning="Active groups of one interest a courtyard sustains: a resident ready to "
-                "found a group of an interest that already has this many in their courtyard "
-                "joins one of them instead (0: no limit).")
     initial_groups: int = P(
         default=3, unit="groups", low=0, high=1000, source="case",
         meaning="Self-organised groups at the start.")

@@ -104,7 +104,7 @@ class Residents(Section, name="residents"):
         default=0.01, unit="per aware neighbour per week", low=0.0, high=1.0,
         meaning="Chance an aware neighbour passes the news of the project on each week.")
     story_reach: float = P(
-        default=0.04, unit="per week", low=0.0, high=1.0,
+        default=0.02, unit="per week", low=0.0, high=1.0,
         meaning="Weekly chance that a resident comes across a demonstration's story in the "
                 "community's own channels (building chat groups, squares, the market) while "
                 "the project's demonstrators share; it reaches residents however far from "
@@ -113,11 +113,6 @@ class Residents(Section, name="residents"):
         default=0.3, unit="share of a meeting", low=0.0, high=1.0,
         meaning="How much of what seeing a demonstrator share at a life meeting does (doubts "
                 "answered, trust gained) a story heard second-hand does.")
-    join_need_floor: float = P(
-        default=0.5, unit="intensity 0-1", low=0.0, high=1.0,
-        meaning="Least latent need with which a worker's or a meeting's referral pulls a "
-                "resident toward a group: an introduction is no reason to join unless the "
-                "group meets a need the resident feels (0: every referral pulls).")
     peer_doubt_effect: float = P(
         default=0.1, unit="per week", low=0.0, high=1.0,
         meaning="Weekly drop in legitimacy and direction doubts per share of neighbours acting.")
