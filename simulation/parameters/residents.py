@@ -87,7 +87,7 @@ class Residents(Section, name="residents"):
                 "being ready is not yet acting (finding a place, a date, the first few people "
                 "takes weeks).")
     trust_decay: float = P(
-        default=0.02, unit="per week", low=0.0, high=1.0,
+        default=0.01, unit="per week", low=0.0, high=1.0,
         meaning="Weekly loss of trust and familiarity without contact.")
     familiarity_decay_share: float = P(
         default=0.2, unit="share of trust decay", low=0.0, high=1.0,
@@ -104,7 +104,7 @@ class Residents(Section, name="residents"):
         default=0.01, unit="per aware neighbour per week", low=0.0, high=1.0,
         meaning="Chance an aware neighbour passes the news of the project on each week.")
     story_reach: float = P(
-        default=0.02, unit="per week", low=0.0, high=1.0,
+        default=0.01, unit="per week", low=0.0, high=1.0,
         meaning="Weekly chance that a resident comes across a demonstration's story in the "
                 "community's own channels (building chat groups, squares, the market) while "
                 "the project's demonstrators share; it reaches residents however far from "
