@@ -117,7 +117,10 @@ class Programme:
         hours["accompaniment"] += worker_rules.accompany(world, self.groups, left)
         left -= hours["accompaniment"]
         if p.private_qa and left > 0:
-            hours["qa"] = worker_rules.private_qa(world, workers, left)
+            # Once demonstrators answer the doubts in public, the workers may leave private
+            # Q&A to them (the case's third phase).
+            share = 1.0 if self.first_demonstration_week is None else p.qa_after_demonstrations
+            hours["qa"] = worker_rules.private_qa(world, workers, left * share)
             left -= hours["qa"]
         if p.ongoing_visits and left >= p.visit_hours:  # stay familiar faces in buildings
             hours["infiltration"] += worker_rules.infiltrate(workers, left, "ongoing")
