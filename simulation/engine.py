@@ -119,7 +119,8 @@ class Engine:
             self.contacts += contacts
         self.programme.reimburse()
         resident_rules.update(world, self.programme.announced,
-                              self.programme.story_credibility())
+                              self.programme.story_credibility(),
+                              self.outreach.infiltration_depth)
         self._found_groups()
         for resident, group in resident_rules.joiners(
             world, self.groups.interests(), self.groups.active_flags(),

@@ -26,14 +26,16 @@ removed any; each relief term is the doubt a source removed since."""
 # --- the week's rules ---------------------------------------------------------------
 
 
-def update(world: World, announced: bool, story_credibility: float = 0.0) -> None:
+def update(world: World, announced: bool, story_credibility: float = 0.0,
+           depth: Callable[[], np.ndarray] | None = None) -> None:
     """News spreads, stories of demonstrations travel, peers settle doubts, and without
     contact trust and reassurance fade. ``story_credibility`` is the credibility of the
-    demonstrations residents talk of this week (0: none)."""
+    demonstrations residents talk of this week (0: none); ``depth`` gives the workers'
+    infiltration depth per building."""
     p = world.params
     pop = world.population
-    if story_credibility > 0 and p.story_reach > 0:
-        hear_stories(world, story_credibility)
+    if story_credibility > 0 and p.story_reach > 0 and depth is not None:
+        hear_stories(world, story_credibility, depth())
     if announced:
         aware_neighbours = pop.aware_neighbours
         # Who has nobody aware around them cannot hear (their chance is 1 - 1 = 0).
@@ -57,7 +59,7 @@ def update(world: World, announced: bool, story_credibility: float = 0.0) -> Non
                 out=pop.familiarity, where=idle)
 
 
-def hear_stories(world: World, credibility: float) -> None:
+def hear_stories(world: World, credibility: float, depth: np.ndarray) -> None:
     """Residents come across a demonstration's story in the community's own channels.
 
     The case: pioneers' public sharing dissolved "many residents'" doubts, and later
@@ -65,9 +67,11 @@ def hear_stories(world: World, credibility: float) -> None:
     travels beyond the meeting room — through building chat groups and public spaces — so
     each resident outside a group hears one with the same weekly chance (``story_reach``),
     however large the community: this is the residents' own reach that grows with it. A
-    story does ``story_weight`` of what seeing the demonstrator at a meeting does; the
-    trust it brings is bounded by how well the hearer knows the workers (the trust rule),
-    so a story cannot stand in for the infiltration.
+    story does ``story_weight`` of what seeing the demonstrator at a meeting does, believed
+    — like the announcement at a training session — as far as the hearer knows the workers
+    or the workers are established in the hearer's building (its infiltration ``depth``):
+    a story is about the project's promise, and where nobody knows its people it sounds
+    like a stranger's. So a story cannot stand in for the infiltration.
     """
     p = world.params
     pop = world.population
@@ -75,11 +79,14 @@ def hear_stories(world: World, credibility: float) -> None:
     heard = outside[world.draws.uniform("story", world.week, outside) < p.story_reach]
     if heard.size == 0:
         return
+    belief = pop.reassurance(heard, np.maximum(pop.familiarity[heard],
+                                               depth[world.community.building[heard]]))
     pop.hear_of_project(heard, from_residents=True)
-    r = p.story_weight * p.demo_doubt_reduction * credibility
-    pop.doubts.reduce(heard, np.array([r, p.demo_legitimacy_share * r, r]), PEERS)
-    pop.raise_trust(heard, p.story_weight * (p.meeting_trust_gain
-                                             + p.demo_trust_gain * credibility))
+    r = p.story_weight * p.demo_doubt_reduction * credibility * belief
+    pop.doubts.reduce(heard, r[:, None] * np.array([1.0, p.demo_legitimacy_share, 1.0]),
+                      PEERS)
+    pop.raise_trust(heard, p.story_weight * belief * (p.meeting_trust_gain
+                                                      + p.demo_trust_gain * credibility))
 
 
 def founding_terms(world: World, grant_support: np.ndarray,

@@ -44,10 +44,15 @@ def test_a_story_makes_residents_aware_answers_doubts_and_lends_trust_within_the
     pop, p = engine.population, engine.p
     outside = pop.group < 0
     before = pop.doubt.copy()
-    resident_rules.hear_stories(engine.world, 1.0)
+    # The workers are established in the first building only.
+    depth = np.zeros(engine.community.n_buildings)
+    depth[0] = 1.0
+    resident_rules.hear_stories(engine.world, 1.0, depth)
     assert pop.aware[outside].all() and pop.heard_from_residents[outside].all()
-    r = p.story_weight * p.demo_doubt_reduction
-    expected = before[outside] * (1 - np.array([r, p.demo_legitimacy_share * r, r]))
+    # Believed in full where the workers are established, as a stranger's elsewhere.
+    belief = np.where(engine.community.building == 0, 1.0, p.stranger_effect)[outside]
+    r = (p.story_weight * p.demo_doubt_reduction * belief)[:, None]
+    expected = before[outside] * (1 - r * np.array([1.0, p.demo_legitimacy_share, 1.0]))
     assert np.allclose(pop.doubt[outside], expected)
     assert pop.doubts.relief(pop.founding_weights, np.flatnonzero(outside))[:, PEERS].min() > 0
     # Strangers to the workers gain trust, but no more than the trust rule's headroom.
@@ -60,7 +65,7 @@ def test_stories_reach_the_same_share_of_residents_whatever_the_size(n):
     engine = Engine({"n_residents": n, "horizon_weeks": 0, "story_reach": 0.1}, seed=3)
     pop = engine.population
     outside = int((pop.group < 0).sum())
-    resident_rules.hear_stories(engine.world, 1.0)
+    resident_rules.hear_stories(engine.world, 1.0, np.zeros(engine.community.n_buildings))
     heard = int(pop.heard_from_residents.sum())
     # Binomial(outside, 0.1): within four standard deviations.
     assert abs(heard - 0.1 * outside) <= 4 * np.sqrt(outside * 0.1 * 0.9)
@@ -74,3 +79,21 @@ def test_no_story_without_reach():
         engine.population.hearing.count.sum() > 0)  # only neighbours' word of mouth
     assert (engine.population.heard_from_residents
             <= (engine.population.hearing.count > 0)).all()
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_private_qa_gives_way_to_demonstrators_once_they_have_shared(share):
+    """Before any demonstration the workers spend their free hours on private Q&A; after
+    it, only ``qa_after_demonstrations`` of them (the rest goes to household visits)."""
+    hours = {}
+    for demonstrated in (False, True):
+        engine = Engine({**SMALL, "qa_after_demonstrations": share, "infiltration_weeks": 0,
+                         "life_meetings": False, "training_sessions": 0}, seed=11)
+        pop = engine.population
+        pop.aware[:] = pop.known[:] = True
+        if demonstrated:
+            engine.programme.first_demonstration_week = 0
+        engine.step()
+        hours[demonstrated] = engine.hours["qa"]
+    assert hours[False] > 0
+    assert hours[True] == pytest.approx(share * hours[False], abs=engine.p.visit_hours)
