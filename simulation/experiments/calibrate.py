@@ -82,8 +82,8 @@ class Settings:
     candidates: int = 96
     local_candidates: int = 48
     local_width: float = 0.2  # the local box spans this share of each range, either side
-    finalists: int = 3
-    screen_seeds: int = 4
+    finalists: int = 5
+    screen_seeds: int = 8
     final_seeds: int = 30
     seed: int = 20261128
 
