@@ -1,6 +1,6 @@
 """The case's patterns, on seeds the calibration never saw.
 
-One test per pattern (model brief section 4), over 60 baseline seeds and 10 seeds of each
+One test per pattern (model brief section 4), over 200 baseline seeds and 10 seeds of each
 counterfactual, all derived from one master seed. Patterns the calibration chose on
 (``CALIBRATION``) must hold again here; the held-out ones (``HELD_OUT``) are the
 validation. Patterns that hold by construction (``BY_CONSTRUCTION``) are not tested as
@@ -21,18 +21,19 @@ from simulation.validation import CALIBRATION, HELD_OUT, pattern_checks
 
 pytestmark = pytest.mark.slow
 
-BASELINE_SEEDS = 60  # the share within 25-37 is judged to about +-5 points
+BASELINE_SEEDS = 200  # the share within 25-37 is judged to about +-3 points
 COUNTERFACTUAL_SEEDS = 10
 NOT_REPRODUCED: dict[str, str] = {
     "8_no_demonstrations_far_fewer": (
-        "without life meetings and demonstrators the calibrated model loses a quarter to a "
-        "third of the groups, not half: keen residents still found once private Q&A and "
-        "peers have answered enough of their doubts"),
+        "without life meetings and demonstrators the calibrated model loses about a third of "
+        "the groups, not half: the workers then keep up private Q&A all year (they hand the "
+        "doubts to demonstrators only once there are some), and keen residents still found "
+        "once Q&A and peers have answered enough of their doubts"),
     "5_late_groups_resident_initiated": (
         "judged by the paired run without the workers' personal work (simulation/effects.py),"
-        " about one founder in ten founds there too: in the model nearly every founding "
-        "needs the private Q&A visits, where the case says residents act on their own in "
-        "the third phase (the mechanisms issue)"),
+        " about two founders in five of the project's second half found there too (one in "
+        "four before the first demonstration): the share rises once demonstrations' stories "
+        "travel, as in the case's third phase, but not past half"),
 }
 """Held-out patterns the calibrated model does not reproduce, and why (see docs/ODD.md)."""
 
@@ -79,7 +80,8 @@ def test_growth_is_s_shaped():
     infiltration = params["infiltration_weeks"]
     assert per_block.loc[:infiltration].max() < 0.5  # slow: nothing during infiltration
     assert infiltration + 8 < peak <= params["project_weeks"]  # fast: after meetings begin
-    assert per_block.iloc[-1] < 0.25 * per_block.max()  # slowing once the project is over
+    after = per_block.loc[params["project_weeks"] + 1:]
+    assert after.mean() < 0.25 * per_block.max()  # slowing once the project is over
 
 
 def test_the_first_group_comes_when_residents_are_ready():
