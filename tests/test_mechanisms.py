@@ -273,10 +273,12 @@ def test_resident_initiated_means_founding_in_the_paired_run_without_personal_wo
         assert is_own == (f in twin and abs(twin[f] - founded[f]) <= effects.TOLERANCE_WEEKS)
     share = effects.resident_initiated_share(model, params, 5)
     assert share == sum(own.values()) / len(founded)
-    # A scenario already without the personal work is its own twin: every founder counts.
+    # A scenario already without the personal work, and without the supported pioneer
+    # (whose group is never counted), is its own twin: every founder counts.
     from simulation.effects import PERSONAL_WORK_OFF
 
-    plain = {**params, **PERSONAL_WORK_OFF, "found_threshold": 0.0, "trust_level": 0.1}
+    plain = {**params, **PERSONAL_WORK_OFF, "pioneer_support": False, "found_threshold": 0.0,
+             "trust_level": 0.1}
     twin_model = CommunityModel(rng=5, **plain)
     twin_model.run_for(params["project_weeks"])
     assert effects.project_founders(twin_model)

@@ -65,7 +65,8 @@ class Workers(Section, name="workers"):
         default=True, source="case",
         meaning="After infiltration, workers answer doubts in private visits.")
     qa_after_demonstrations: float = P(
-        default=1.0, unit="share 0-1", low=0.0, high=1.0,
+        default=0.0, unit="share 0-1", low=0.0, high=1.0,
+        source="case (third phase: the demonstrators answer the doubts)",
         meaning="Share of their free hours workers still give to private Q&A once "
                 "demonstrators have shared at a life meeting; the rest goes to household "
                 "visits (1: Q&A goes on as before).")
