@@ -885,11 +885,13 @@ def counterfactual_prose(accepted: dict[str, Any]) -> str:
         f"- **Without infiltration** (the workers never go door to door and announce the "
         f"grants at once): {_change(g['no_infiltration'], base)}"
         f"{held_note('8_no_infiltration_far_fewer')}. Residents who hear the offer from "
-        "strangers doubt it, the first impression sticks, and trust cannot run ahead of the "
-        f"little familiarity training sessions bring. **One month** of infiltration: "
+        "strangers doubt it, the first impression sticks, trust cannot run ahead of the "
+        "little familiarity training sessions bring, and the demonstrations' stories sound "
+        f"like a stranger's word. **One month** of infiltration: "
         f"{_change(g['one_month_infiltration'], base)}"
         f"{held_note('8_one_month_fewer')}; workers keep visiting households after the "
-        "announcement and catch up in part.",
+        "announcement and catch up in part, and the demonstrations, coming sooner, have "
+        "longer to travel.",
         f"- **Money without infiltration or trust-building** (`grants_only`): "
         f"{g['grants_only']:.2f}{held_note('8_money_without_infiltration_little')}, from the "
         "3 groups that existed. Only the few residents who need little trust believe an offer "
@@ -898,9 +900,11 @@ def counterfactual_prose(accepted: dict[str, Any]) -> str:
         f"- **Without demonstrations and life meetings**: "
         f"{_change(g['no_demonstrations'], base)}"
         f"{held_note('8_no_demonstrations_far_fewer')}. The case says far fewer (at most "
-        "half); private Q&A and acting neighbours answer enough doubts for the keenest "
-        "residents, so in the model the demonstrators' real case is the best answer to the "
-        "money doubt but not the only way doubts dissolve.",
+        "half); without demonstrators the workers keep up private Q&A all year (in the "
+        "case's third phase they leave the doubts to the demonstrators), and Q&A and acting "
+        "neighbours answer enough doubts for the keenest residents, so in the model the "
+        "demonstrators' real case is the best answer to the money doubt but not the only "
+        "way doubts dissolve.",
         f"- **Without grants**: {_change(g['no_grants'], base)}"
         f"{held_note('8_no_grants_fewer_smaller_loss')}"
         + (" — the grant is an extra reward, not the driver"
