@@ -596,6 +596,16 @@ FIELD_DATA: dict[str, str] = {
     "worker_hours": "the workers' timesheets",
     "visit_hours": "the workers' timesheets: time per household visit",
     "trust_headroom": "repeated surveys of trust in the workers against familiarity",
+    "story_reach": "a survey of residents far from the meetings: had they heard of the "
+                   "demonstrators' banquet or stage, and when",
+    "story_weight": "the same survey: did the story change their mind about advancing "
+                    "money, against attendees of the meetings",
+    "maturity_gain": "the groups' activity logs: how fast new groups run their own "
+                     "activities",
+    "min_group_size": "when the workers counted a dwindling group as ended",
+    "leader_exit_rate": "the groups' histories: how often leaders stepped down",
+    "post_project_exit_factor": "the groups' histories after the project: leaders stepping "
+                                "down once the workers left",
     "trust_decay": "repeated surveys of trust months after the last contact",
     "first_impression": "residents' first reaction to the offer, by whether they knew the "
                         "worker",
