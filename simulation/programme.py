@@ -152,8 +152,7 @@ class Programme:
         legit = legitimacy(p)
         # The announcement is believed as far as an attendee knows the workers, or the
         # workers are established in the attendee's building (its infiltration depth).
-        depth = self.outreach.infiltration_depth()[world.community.building[who]]
-        belief = pop.reassurance(who, np.maximum(pop.familiarity[who], depth))
+        belief = world.belief(who, self.outreach.infiltration_depth())
         pop.hear_of_project(who)
         pop.raise_familiarity(who, p.training_familiarity_gain)
         # Residents tell a worker what they want only once the worker is a familiar face.

@@ -79,8 +79,7 @@ def hear_stories(world: World, credibility: float, depth: np.ndarray) -> None:
     heard = outside[world.draws.uniform("story", world.week, outside) < p.story_reach]
     if heard.size == 0:
         return
-    belief = pop.reassurance(heard, np.maximum(pop.familiarity[heard],
-                                               depth[world.community.building[heard]]))
+    belief = world.belief(heard, depth)
     pop.hear_of_project(heard, from_residents=True)
     r = p.story_weight * p.demo_doubt_reduction * credibility * belief
     pop.doubts.reduce(heard, r[:, None] * np.array([1.0, p.demo_legitimacy_share, 1.0]),

@@ -247,6 +247,14 @@ class World:
     def in_project(self) -> bool:
         return self.week < self.params.project_weeks
 
+    def belief(self, who: np.ndarray, depth: np.ndarray) -> np.ndarray:
+        """How far the programme's word (an announcement, a demonstration's story) is
+        believed by each of ``who``: as far as they know the workers, or the workers are
+        established in their building (``depth``, per building)."""
+        pop = self.population
+        return pop.reassurance(who, np.maximum(pop.familiarity[who],
+                                               depth[self.community.building[who]]))
+
     def log(self, kind: str, **data: Any) -> None:
         """Record an event; it is dated the week that is ending (weeks count from 1)."""
         self.events.append(Event(self.week + 1, kind, data))
