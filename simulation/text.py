@@ -100,8 +100,8 @@ SCENARIO_NOTES_ZH: dict[str, str] = {
     "no_pioneer_support": "社工宣讲、答疑、召开生活会，但不陪伴任何一位居民直到其行动",
     "no_programme": "同一个社区，没有社工也没有小额资金（计算新增自组织成本的参照）",
     "weak_community": "两委支持弱，邻里熟悉度低",
-    "no_personal_work": "没有私下答疑、不陪伴先行者、生活会上社工不答疑；其余与案例相同"
-                        "（用来判断哪些自组织是居民自发成立的）",
+    "no_personal_work": "没有私下答疑、生活会上社工不答疑；仍陪伴一位先行者（其自组织不算居民"
+                        "自发），其余与案例相同（用来判断哪些自组织是居民自发成立的）",
     "fixed_meetings": "自组织生活会在宣布资金支持后按固定时间召开，不等第一个居民行动成功",
 }
 """Chinese descriptions of the shipped scenario files (English is in each file)."""
