@@ -289,8 +289,7 @@ class Programme:
         pop.known[who] = True
         pop.raise_familiarity(who, p.meeting_familiarity_gain)
         demo_rules.climb(world, self.groups, self.demonstrators)
-        sharers = [d for d in self.demonstrators
-                   if self.groups.groups[d.group].active and d.level > 0]
+        sharers = self.sharers()
         if sharers:
             if self.first_demonstration_week is None:
                 self.first_demonstration_week = world.week
@@ -323,8 +322,12 @@ class Programme:
         project (and its meetings) ends; 0 otherwise."""
         if self.first_demonstration_week is None or not self.world.in_project:
             return 0.0
-        return max((d.credibility for d in self.demonstrators
-                    if self.groups.groups[d.group].active and d.level > 0), default=0.0)
+        return max((d.credibility for d in self.sharers()), default=0.0)
+
+    def sharers(self) -> list[Demonstrator]:
+        """Demonstrators with a real case to share: their group active and up a rung."""
+        return [d for d in self.demonstrators
+                if self.groups.groups[d.group].active and d.level > 0]
 
     def leader_changed(self, group: Group) -> None:
         """A group's demonstrator who stepped down as its leader no longer demonstrates."""
