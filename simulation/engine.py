@@ -122,6 +122,7 @@ class Engine:
                               self.programme.story_credibility(),
                               self.outreach.infiltration_depth)
         self._found_groups()
+        group_rules.recruit(world, self.groups)
         for resident, group in resident_rules.joiners(
             world, self.groups.interests(), self.groups.active_flags(),
             self.programme.supported_pioneer(),

@@ -268,7 +268,7 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
     willing = world.draws.uniform("core_accepts", week, pool, 0, key)
-    accept = willing < pop.need[pool] * (1 - pop.doubts.joining(pool))
+    accept = pop.takes_part[pool] & (willing < pop.need[pool] * (1 - pop.doubts.joining(pool)))
     for r in pool[accept][: p.founding_core]:
         registry.add_member(group, int(r))
 
@@ -291,3 +291,19 @@ def refer(world: World, registry: GroupRegistry, residents: np.ndarray,
             pop.referral[r] = g.id
             if pushed:
                 pop.last_push[r] = world.week
+
+
+def recruit(world: World, registry: GroupRegistry) -> None:
+    """Members bring in their courtyard's residents of the same interest: each week a free
+    resident whose interest has an active group in their courtyard is pointed to it with
+    chance ``recruit_reach`` (keyed by resident and week). A group's pool is its courtyard,
+    whatever the community's size."""
+    p = world.params
+    if p.recruit_reach <= 0 or registry.n_active == 0:
+        return
+    pop = world.population
+    free = np.flatnonzero((pop.group < 0) & (pop.referral < 0))
+    if free.size == 0:
+        return
+    free = free[world.draws.uniform("recruited", world.week, free) < p.recruit_reach]
+    refer(world, registry, free, pushed=False)

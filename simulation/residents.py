@@ -123,6 +123,16 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     terms = founding_terms(world, grant_support(eligible), eligible)
     ready = terms.sum(axis=1) >= p.found_threshold
     rate = np.full(eligible.size, p.found_rate)
+    if p.served_damping > 0:
+        # A need already met around the resident leaves less to found for: how much of
+        # their courtyard's demand for their interest (the residents of that interest group
+        # life suits) the groups already take in. Shares, not counts: the same in a small
+        # community as in a town.
+        com = world.community
+        niche = com.courtyard * p.interest_categories + pop.interest
+        size = np.bincount(niche[pop.takes_part], minlength=niche.max() + 1)
+        served = np.bincount(niche[pop.group >= 0], minlength=size.size) / np.maximum(size, 1)
+        rate = rate * (1 - np.minimum(served[niche[eligible]], 1.0)) ** p.served_damping
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
     chosen = np.zeros(eligible.size, dtype=bool)
@@ -162,7 +172,9 @@ def joiners(
         free[reserved] = False  # about to found a group of their own
     # Only these can reach their threshold: with no one acting around them and no referral
     # the score is at most 0 (doubts only lower it).
-    who = np.flatnonzero(free & ((matching > 0) | referred | (pop.threshold <= 0)))
+    # Only those group life would suit (``takes_part``) ever join.
+    who = np.flatnonzero(free & pop.takes_part
+                         & ((matching > 0) | referred | (pop.threshold <= 0)))
     # Exposure: the neighbours acting in a group of the resident's interest (members share
     # their group's interest, so they are counted along the ties between residents of the
     # same interest), as a count, or as a share of all ties — the Watts (2002) fractional

@@ -73,6 +73,10 @@ class Population:
         # The trust each resident needs before counting on the project's grant and backing.
         self.trust_need = np.clip(draws.normal("trust_need", 0, everyone, params.trust_level,
                                                params.trust_level_sd), 0.0, 1.0)
+        # Whether group life would suit the resident at all: more likely the stronger the
+        # need (the same verdict for every group of their interest).
+        self.takes_part = (draws.uniform("takes_part", 0, everyone)
+                           < self.need ** params.join_need_power)
         self.familiarity = np.zeros(n)
         self.trust = np.zeros(n)
         self.skills = np.zeros(n)  # organising know-how picked up from demonstrators, 0-1

@@ -78,6 +78,20 @@ class Residents(Section, name="residents"):
         default=0.3, unit="score per unit doubt", low=0.0, high=5.0,
         meaning="How strongly legitimacy and direction doubts raise the threshold to join a "
                 "group.")
+    join_need_power: float = P(
+        default=1.5, unit="exponent", low=0.0, high=10.0,
+        meaning="Whether group life suits a resident at all (joins a core, a group, takes part): "
+                "with chance need to this power, drawn once; with the default need "
+                "distribution about 38% of residents (0: everyone).")
+    served_damping: float = P(
+        default=3.0, unit="exponent", low=0.0, high=20.0,
+        meaning="How strongly a need already met slows founding: the weekly chance to found is "
+                "scaled by (1 - share of the courtyard's residents of that interest who take "
+                "part and are in a group) to this power.")
+    recruit_reach: float = P(
+        default=0.05, unit="per week", low=0.0, high=1.0,
+        meaning="Weekly chance that a resident outside any group is brought by members to the "
+                "largest group of their interest in their courtyard (word of mouth).")
     referral_boost: float = P(
         default=0.35, unit="share of neighbours", low=0.0, high=1.0,
         meaning="Exposure a worker's or a meeting's introduction to a matching group adds.")
