@@ -263,12 +263,13 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
     week, key = world.week, group.key
     pool = np.concatenate([near, world.draws.shuffled("core_courtyard", week,
                                                       np.arange(lo, hi), key)])
+    # Like-minded: the same interest, and group life suits them (``takes_part``).
     pool = pool[(pop.interest[pool] == group.interest) & (pop.group[pool] < 0)
-                & (pool != (-1 if reserved is None else reserved))]
+                & pop.takes_part[pool] & (pool != (-1 if reserved is None else reserved))]
     _, first = np.unique(pool, return_index=True)
     pool = pool[np.sort(first)][: p.core_pool_factor * p.founding_core]
     willing = world.draws.uniform("core_accepts", week, pool, 0, key)
-    accept = pop.takes_part[pool] & (willing < pop.need[pool] * (1 - pop.doubts.joining(pool)))
+    accept = willing < pop.need[pool] * (1 - pop.doubts.joining(pool))
     for r in pool[accept][: p.founding_core]:
         registry.add_member(group, int(r))
 

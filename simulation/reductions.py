@@ -1,8 +1,9 @@
 """Parameter sets that reduce the model to classic models, for tests and teaching.
 
 ``CONTAGION`` switches off the programme (no workers, no grants, no meetings), doubts,
-founding, dropout and interests (one interest), and keeps every group alive: what is left
-is the joining rule, a pure threshold contagion on the network. With it,
+founding, dropout, members' recruiting, residents' reluctance to take part and interests
+(one interest), and keeps every group alive: what is left is the joining rule, a pure
+threshold contagion on the network. With it,
 
     CommunityModel(network=G, rng=seed, thresholds=array, threshold_kind="count",
                    initial_actors=[0], **CONTAGION)
@@ -33,6 +34,8 @@ CONTAGION: dict[str, Any] = {
     "initial_groups": 0,
     "min_group_size": 1,
     "dropout_rate": 0.0,
+    "join_need_power": 0.0,  # group life suits everyone
+    "recruit_reach": 0.0,  # nobody is brought in but by their neighbours acting
     "leader_exit_rate": 0.0,
     "activity_base": 1.0,  # every group meets every week: none stops
     "threshold_sd": 0.0,
