@@ -124,15 +124,7 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     ready = terms.sum(axis=1) >= p.found_threshold
     rate = np.full(eligible.size, p.found_rate)
     if p.served_damping > 0:
-        # A need already met around the resident leaves less to found for: how much of
-        # their courtyard's demand for their interest (the residents of that interest group
-        # life suits) the groups already take in. Shares, not counts: the same in a small
-        # community as in a town.
-        com = world.community
-        niche = com.courtyard * p.interest_categories + pop.interest
-        size = np.bincount(niche[pop.takes_part], minlength=niche.max() + 1)
-        served = np.bincount(niche[pop.group >= 0], minlength=size.size) / np.maximum(size, 1)
-        rate = rate * (1 - np.minimum(served[niche[eligible]], 1.0)) ** p.served_damping
+        rate = rate * (1 - served(world)[eligible]) ** p.served_damping
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
     chosen = np.zeros(eligible.size, dtype=bool)
@@ -144,6 +136,18 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
         order = np.argsort(founders != pioneer, kind="stable")
         founders, terms = founders[order], terms[order]
     return founders, terms
+
+
+def served(world: World) -> np.ndarray:
+    """Per resident: how much of their courtyard's demand for their interest the groups
+    already take in — the share of the residents of that interest there whom group life
+    suits (``takes_part``) who are in a group, at most 1. A need already met leaves less to
+    found for; a share, not a count, so the same in a small community as in a town."""
+    pop = world.population
+    niche = world.community.courtyard * world.params.interest_categories + pop.interest
+    demand = np.bincount(niche[pop.takes_part], minlength=niche.max() + 1)
+    met = np.bincount(niche[pop.group >= 0], minlength=demand.size)
+    return np.minimum(met / np.maximum(demand, 1), 1.0)[niche]
 
 
 def own_drive_suffices(terms: np.ndarray, threshold: float) -> np.ndarray:

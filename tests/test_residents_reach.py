@@ -71,14 +71,17 @@ def test_stories_reach_the_same_share_of_residents_whatever_the_size(n):
     assert abs(heard - 0.1 * outside) <= 4 * np.sqrt(outside * 0.1 * 0.9)
 
 
-def test_no_story_without_reach():
-    engine = _engine(story_reach=0.0)
-    _demonstrator(engine)
-    engine.step()
-    assert not engine.population.heard_from_residents.any() or (
-        engine.population.hearing.count.sum() > 0)  # only neighbours' word of mouth
-    assert (engine.population.heard_from_residents
-            <= (engine.population.hearing.count > 0)).all()
+@pytest.mark.parametrize("reach", [0.0, 1.0])
+def test_no_story_without_reach(reach):
+    engine = _engine(story_reach=reach, first_impression=0.0)
+    pop = engine.population
+    aware, doubt, trust = pop.aware.copy(), pop.doubt.copy(), pop.trust.copy()
+    resident_rules.hear_stories(engine.world, 1.0, np.ones(engine.community.n_buildings))
+    changed = (pop.aware != aware) | (pop.doubt != doubt).any(axis=1) | (pop.trust != trust)
+    outside = pop.group < 0
+    assert not changed[~outside].any()  # members hear nothing new
+    assert changed[outside].all() == (reach == 1.0)
+    assert changed.any() == (reach > 0)
 
 
 @pytest.mark.parametrize("share", [0.0, 0.5, 1.0])

@@ -133,7 +133,7 @@ class Programme(Section, name="programme"):
         default=0.15, unit="credibility", low=0.0, high=1.0,
         meaning="Credibility each further demonstrator adds to the most credible one's.")
     demo_doubt_reduction: float = P(
-        default=0.54, unit="share per meeting", low=0.0, high=1.0, source="calibration",
+        default=0.63, unit="share per meeting", low=0.0, high=1.0, source="calibration",
         meaning="Share of reimbursement and direction doubt a fully credible demonstrator "
                 "removes.")
     demo_legitimacy_share: float = P(
@@ -155,7 +155,7 @@ class Programme(Section, name="programme"):
         label_en="Grant size: {value:,.0f} yuan", label_zh="单笔资金：{value:,.0f} 元",
         control=(0, 5000, 100))
     grant_appeal: float = P(
-        default=0.143, unit="score per 1,000 yuan", low=0.0, high=2.0, source="calibration",
+        default=0.157, unit="score per 1,000 yuan", low=0.0, high=2.0, source="calibration",
         meaning="Founding support from an available grant, per 1,000 yuan (an extra reward).")
     grant_reference: float = P(
         default=1000.0, unit="yuan", low=1.0, high=100_000.0,

@@ -10,7 +10,7 @@ class Residents(Section, name="residents"):
         default=0.5, unit="intensity 0-1", low=0.05, high=0.95,
         meaning="Mean intensity of residents' latent need.")
     initiative_shape: float = P(
-        default=1.03, unit="Beta a", low=0.05, high=10.0, source="calibration",
+        default=1.043, unit="Beta a", low=0.05, high=10.0, source="calibration",
         meaning="Shape of the heavy-tailed initiative distribution, Beta(a, 4): smaller means "
                 "fewer natural leaders.")
     initiative_shape_b: float = P(
@@ -32,7 +32,7 @@ class Residents(Section, name="residents"):
         default=0.7, unit="0-1", low=0.0, high=1.0,
         meaning="Mean initial doubt about what to do and how.")
     doubt_weight: float = P(
-        default=0.349, unit="score per unit doubt", low=0.0, high=5.0, source="calibration",
+        default=0.394, unit="score per unit doubt", low=0.0, high=5.0, source="calibration",
         meaning="How strongly mean doubt raises a resident's threshold to found or join.")
     founding_weight_reimbursement: float = P(
         default=0.4, unit="share of founding doubt", low=0.0, high=1.0,
@@ -45,7 +45,7 @@ class Residents(Section, name="residents"):
         default=0.3, unit="share of founding doubt", low=0.0, high=1.0,
         meaning="Weight of the direction doubt in a founder's doubt.")
     trust_level: float = P(
-        default=0.386, unit="trust 0-1", low=0.0, high=1.0, source="calibration",
+        default=0.35, unit="trust 0-1", low=0.0, high=1.0, source="calibration",
         meaning="Mean trust residents need before counting on the project (and founding a "
                 "group).")
     trust_level_sd: float = P(
@@ -72,7 +72,7 @@ class Residents(Section, name="residents"):
         meaning="How joining thresholds count acting neighbours: 'fraction' of all ties (Watts "
                 "2002) or 'count' of neighbours (Granovetter 1978).")
     found_threshold: float = P(
-        default=0.102, unit="score", low=0.0, high=5.0, source="calibration",
+        default=0.054, unit="score", low=0.0, high=5.0, source="calibration",
         meaning="Score a resident's drive plus support minus doubts must reach to found a group.")
     join_doubt_weight: float = P(
         default=0.3, unit="score per unit doubt", low=0.0, high=5.0,

@@ -55,7 +55,7 @@ class Workers(Section, name="workers"):
         default=0.6, unit="share 0-1", low=0.0, high=1.0,
         meaning="Share of legitimacy a visit keeps without a grid worker's company.")
     visit_familiarity_gain: float = P(
-        default=0.435, unit="familiarity per visit", low=0.0, high=1.0, source="calibration",
+        default=0.418, unit="familiarity per visit", low=0.0, high=1.0, source="calibration",
         meaning="Familiarity a household visit adds (before legitimacy).")
     deepening_bias: float = P(
         default=0.5, unit="share 0-1", low=0.0, high=1.0,
@@ -71,10 +71,10 @@ class Workers(Section, name="workers"):
                 "demonstrators have shared at a life meeting; the rest goes to household "
                 "visits (1: Q&A goes on as before).")
     qa_doubt_reduction: float = P(
-        default=0.162, unit="share per visit", low=0.0, high=1.0, source="calibration",
+        default=0.147, unit="share per visit", low=0.0, high=1.0, source="calibration",
         meaning="Share of each doubt one private Q&A visit removes, at full familiarity.")
     qa_trust_gain: float = P(
-        default=0.341, unit="share per visit", low=0.0, high=1.0, source="calibration",
+        default=0.304, unit="share per visit", low=0.0, high=1.0, source="calibration",
         meaning="Share of the way to full trust one private visit takes a resident who knows "
                 "the worker well.")
     qa_familiarity_gain: float = P(
