@@ -105,11 +105,12 @@ def test_the_first_group_comes_when_residents_are_ready():
 
 
 def test_money_without_trust_is_an_experiment_not_an_impossibility():
-    """grants_only stays near the 3 groups it started with, but because residents who hear
-    of the grant from strangers rarely trust it: a few with little need of trust do found,
-    so the count differs from seed to seed."""
-    params = load("grants_only").params
-    summaries = [run(params, s).summary for s in replicate_seeds(13, 20)]
-    founded = [s["founded_project"] for s in summaries]
-    assert max(founded) >= 1 and min(founded) == 0
-    assert sum(founded) / len(founded) < 3
+    """grants_only founds a small fraction of what the case's programme founds, because
+    residents who hear of the grant from strangers rarely trust it: a few with little need
+    of trust do found, so the count differs from seed to seed."""
+    seeds = replicate_seeds(13, 20)
+    founded = {name: [run(load(name).params, s).summary["founded_project"] for s in seeds]
+               for name in ("grants_only", "baseline")}
+    alone = founded["grants_only"]
+    assert max(alone) >= 1 and max(alone) > min(alone)
+    assert sum(alone) < 0.25 * sum(founded["baseline"])
