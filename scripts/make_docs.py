@@ -612,6 +612,12 @@ FIELD_DATA: dict[str, str] = {
     "word_of_mouth": "how residents heard of the project (a question at training sessions)",
     "peer_doubt_effect": "doubts of residents next to an acting group against elsewhere",
     "referral_boost": "the share of referred residents who joined",
+    "join_need_power": "a household survey: who has ever taken part in a community group, "
+                       "against the needs they state",
+    "served_damping": "the project's application records: new groups of an interest a "
+                      "courtyard already had, against courtyards without one",
+    "recruit_reach": "join histories: members who came through a friend in the group, by "
+                     "week",
     "threshold_mean": "the share of acting neighbours at which residents joined (join "
                       "histories)",
     "founding_core": "founding member lists of the groups",
