@@ -906,8 +906,11 @@ def counterfactual_prose(accepted: dict[str, Any]) -> str:
         f"like a stranger's word. **One month** of infiltration: "
         f"{_change(g['one_month_infiltration'], base)}"
         f"{held_note('8_one_month_fewer')}; workers keep visiting households after the "
-        "announcement and catch up in part, and the demonstrations, coming sooner, have "
-        "longer to travel.",
+        "announcement and catch up, and the demonstrations, coming sooner, have longer to "
+        "travel" + ("." if g["one_month_infiltration"] < base else
+                    " — against the case, which credits the four months' familiarity: in the "
+                    "model, three more months of founding weigh as much as three more months "
+                    "of familiarity (see `sprout compare` above for the paired interval)."),
         f"- **Money without infiltration or trust-building** (`grants_only`): "
         f"{g['grants_only']:.2f}{held_note('8_money_without_infiltration_little')}, from the "
         "3 groups that existed. Only the few residents who need little trust believe an offer "
