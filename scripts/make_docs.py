@@ -655,6 +655,13 @@ FIELD_DATA: dict[str, str] = {
     "word_of_mouth": "how residents heard of the project (a question at training sessions)",
     "peer_doubt_effect": "doubts of residents next to an acting group against elsewhere",
     "referral_boost": "the share of referred residents who joined",
+    "reimbursement_reliability": "the project's accounts: grants applied for against "
+                                 "grants paid back, and when",
+    "courtyard_visit_hours": "the workers' timesheets: time per courtyard gathering",
+    "demo_trust_gain": "trust in the workers before and after a life meeting with a "
+                       "demonstrator (a short survey of attendees)",
+    "meeting_trust_gain": "trust in the workers before and after a life meeting without a "
+                          "demonstrator",
     "join_need_power": "a household survey: who has ever taken part in a community group, "
                        "against the needs they state",
     "served_damping": "the project's application records: new groups of an interest a "
