@@ -111,8 +111,9 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     A resident founds when their own drive, the grant they believe in (``grant_support`` of
     the residents given) and the doubts others removed outweigh what doubts remain
     (``found_threshold``), and they trust the project enough to count on its grant and
-    backing; each week a share of those ready act (``found_rate``; for the ``pioneer`` the
-    workers walk with, ``pioneer_found_rate``).
+    backing; each week a share of those ready act (``found_rate``, lower where the
+    courtyard's demand for their interest is already met: ``served``; for the ``pioneer``
+    the workers walk with, ``pioneer_found_rate``).
     """
     p = world.params
     pop = world.population
@@ -165,7 +166,8 @@ def joiners(
     by a worker's or meeting's referral. A referred resident joins the group they were
     pointed to; others the group most of their matching neighbours are in. A resident whose
     threshold is met with nobody acting around them (threshold 0 and no doubts) acts alone
-    and starts a group. ``reserved`` (the supported pioneer) founds rather than joins.
+    and starts a group. Only residents whom group life suits (``takes_part``) act at all.
+    ``reserved`` (the supported pioneer) founds rather than joins.
     """
     p = world.params
     pop = world.population
