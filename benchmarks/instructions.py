@@ -73,6 +73,12 @@ def main() -> int:
         print("instructions: valgrind is needed (apt-get install valgrind)", file=sys.stderr)
         return 2
     tree = use_tree(args.tree)
+    # One short run outside valgrind first, so that numba's on-disk cache is filled (after
+    # an install or an edit the first process compiles the kernels: billions of
+    # instructions that belong to neither simulation, and would land in one count only).
+    code = SPROUT.format(tree=str(tree), root=str(ROOT), seed=args.seed, run=True)
+    subprocess.run([sys.executable, "-c", code.replace('params["horizon_weeks"]', "0")],
+                   check=True, cwd=ROOT, env={**os.environ, **STEADY})
     load_before = load()
     counts = {
         name: instructions(template.format(tree=str(tree), root=str(ROOT), seed=args.seed,
@@ -84,6 +90,10 @@ def main() -> int:
     }
     sprout = counts["sprout_run"] - counts["sprout_built"]
     ref = counts["reference_run"] - counts["reference_built"]
+    if sprout <= 0 or ref <= 0:  # a count that cannot be: say so rather than store it
+        print(f"instructions: a run counted fewer instructions than its set-up ({counts})",
+              file=sys.stderr)
+        return 2
     figures = {"seed": args.seed, "processes": counts, "simulation": sprout,
                "reference_simulation": ref, "ratio_simulation_to_reference": sprout / ref}
     write("bench_instructions", args.label, tree, figures, load_before, args.no_write,

@@ -274,24 +274,36 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
         registry.add_member(group, int(r))
 
 
+def _niches(world: World) -> np.ndarray:
+    """Each resident's niche: their courtyard and interest, as one index."""
+    return (world.community.courtyard * world.params.interest_categories
+            + world.population.interest)
+
+
+def best_groups(world: World, registry: GroupRegistry) -> np.ndarray:
+    """Per niche (``_niches``): the id of the largest active group of that interest whose
+    leader lives in that courtyard (the first founded among equals), or -1."""
+    com, k = world.community, world.params.interest_categories
+    best = np.full((int(com.courtyard.max()) + 1) * k, -1, dtype=np.int64)
+    size = np.zeros(best.size, dtype=np.int64)
+    for g in registry.active:
+        niche = int(com.courtyard[g.leader]) * k + g.interest
+        if best[niche] < 0 or g.size > size[niche]:
+            best[niche], size[niche] = g.id, g.size
+    return best
+
+
 def refer(world: World, registry: GroupRegistry, residents: np.ndarray,
           pushed: bool = True) -> None:
     """Point residents to the largest active group of their interest in their courtyard."""
     if residents.size == 0:
         return
     pop = world.population
-    courtyard = world.community.courtyard
-    best: dict[tuple[int, int], Group] = {}
-    for g in registry.active:
-        key = (int(courtyard[g.leader]), g.interest)
-        if key not in best or g.size > best[key].size:
-            best[key] = g
-    for r in residents:
-        g = best.get((int(courtyard[r]), int(pop.interest[r])))
-        if g is not None:
-            pop.referral[r] = g.id
-            if pushed:
-                pop.last_push[r] = world.week
+    target = best_groups(world, registry)[_niches(world)[residents]]
+    pointed = target >= 0
+    pop.referral[residents[pointed]] = target[pointed]
+    if pushed:
+        pop.last_push[residents[pointed]] = world.week
 
 
 def recruit(world: World, registry: GroupRegistry) -> None:
@@ -303,8 +315,9 @@ def recruit(world: World, registry: GroupRegistry) -> None:
     if p.recruit_reach <= 0 or registry.n_active == 0:
         return
     pop = world.population
-    free = np.flatnonzero((pop.group < 0) & (pop.referral < 0))
+    target = best_groups(world, registry)[_niches(world)]
+    free = np.flatnonzero((pop.group < 0) & (pop.referral < 0) & (target >= 0))
     if free.size == 0:
         return
     free = free[world.draws.uniform("recruited", world.week, free) < p.recruit_reach]
-    refer(world, registry, free, pushed=False)
+    pop.referral[free] = target[free]
