@@ -274,17 +274,11 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
         registry.add_member(group, int(r))
 
 
-def _niches(world: World) -> np.ndarray:
-    """Each resident's niche: their courtyard and interest, as one index."""
-    return (world.community.courtyard * world.params.interest_categories
-            + world.population.interest)
-
-
 def best_groups(world: World, registry: GroupRegistry) -> np.ndarray:
-    """Per niche (``_niches``): the id of the largest active group of that interest whose
-    leader lives in that courtyard (the first founded among equals), or -1."""
+    """Per niche (``World.niche``): the id of the largest active group of that interest
+    whose leader lives in that courtyard (the first founded among equals), or -1."""
     com, k = world.community, world.params.interest_categories
-    best = np.full((int(com.courtyard.max()) + 1) * k, -1, dtype=np.int64)
+    best = np.full(world.n_niches, -1, dtype=np.int64)
     size = np.zeros(best.size, dtype=np.int64)
     for g in registry.active:
         niche = int(com.courtyard[g.leader]) * k + g.interest
@@ -299,7 +293,7 @@ def refer(world: World, registry: GroupRegistry, residents: np.ndarray,
     if residents.size == 0:
         return
     pop = world.population
-    target = best_groups(world, registry)[_niches(world)[residents]]
+    target = best_groups(world, registry)[world.niche[residents]]
     pointed = target >= 0
     pop.referral[residents[pointed]] = target[pointed]
     if pushed:
@@ -315,7 +309,7 @@ def recruit(world: World, registry: GroupRegistry) -> None:
     if p.recruit_reach <= 0 or registry.n_active == 0:
         return
     pop = world.population
-    target = best_groups(world, registry)[_niches(world)]
+    target = best_groups(world, registry)[world.niche]
     free = np.flatnonzero((pop.group < 0) & (pop.referral < 0) & (target >= 0))
     if free.size == 0:
         return

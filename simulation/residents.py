@@ -144,11 +144,9 @@ def served(world: World) -> np.ndarray:
     already take in — the share of the residents of that interest there whom group life
     suits (``takes_part``) who are in a group, at most 1. A need already met leaves less to
     found for; a share, not a count, so the same in a small community as in a town."""
-    pop = world.population
-    niche = world.community.courtyard * world.params.interest_categories + pop.interest
-    demand = np.bincount(niche[pop.takes_part], minlength=niche.max() + 1)
-    met = np.bincount(niche[pop.group >= 0], minlength=demand.size)
-    return np.minimum(met / np.maximum(demand, 1), 1.0)[niche]
+    niche = world.niche
+    met = np.bincount(niche[world.population.group >= 0], minlength=world.n_niches)
+    return np.minimum(met / np.maximum(world.niche_demand, 1), 1.0)[niche]
 
 
 def own_drive_suffices(terms: np.ndarray, threshold: float) -> np.ndarray:

@@ -238,6 +238,11 @@ class World:
     # Ties between residents who share an interest: joining looks only at these.
     same_interest_ties: sp.csr_matrix = field(init=False)
     hearing_chance: np.ndarray = field(init=False)  # by number of aware neighbours
+    # Each resident's niche, their courtyard and interest as one index (neither changes),
+    # and how many residents whom group life suits each niche holds: its demand for groups.
+    niche: np.ndarray = field(init=False)
+    n_niches: int = field(init=False)
+    niche_demand: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.same_interest_ties = self.community.ties_within(self.population.interest)
@@ -246,6 +251,11 @@ class World:
         ties = np.arange(int(self.community.degree.max(initial=0)) + 1, dtype=np.float64)
         self.hearing_chance = 1.0 - (1.0 - self.params.word_of_mouth) ** ties
         self.population.watch_ties(self.community.adjacency, self.same_interest_ties)
+        k = self.params.interest_categories
+        self.niche = self.community.courtyard * k + self.population.interest
+        self.n_niches = (int(self.community.courtyard.max(initial=0)) + 1) * k
+        self.niche_demand = np.bincount(self.niche[self.population.takes_part],
+                                        minlength=self.n_niches)
 
     @property
     def in_project(self) -> bool:
