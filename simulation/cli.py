@@ -129,16 +129,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def compare_folder(scenarios: list[Scenario], seeds: int, master: int,
-                   assignments: list[str] | None, posterior: bool = False) -> Path:
-    """The folder a ``sprout compare`` writes to by default, named by its scenarios and
-    seeds: ``out/compare/baseline+no_grants/10-seeds-from-1`` (``-set-HASH`` after --set;
-    ``posterior-50-draws-from-1`` with --posterior; a hash for very long lists)."""
+                   assignments: list[str] | None, draws: int | None = None,
+                   source: str | None = None) -> Path:
+    """The folder a ``sprout compare`` writes to by default, named by its scenarios, draws
+    and seeds: ``out/compare/baseline+no_grants/posterior-30-draws-x2-seeds-from-1`` under
+    the stored posterior (``-posterior-HASH`` under another), ``10-seeds-from-1`` with
+    --point; ``-set-HASH`` after --set; a hash for very long lists."""
     names = "+".join(s.name for s in scenarios)
     if len(names) > 120:
         digest = hashlib.sha256(names.encode()).hexdigest()[:8]
         names = f"{scenarios[0].name}+{len(scenarios) - 1}-more-{digest}"
-    tag = (f"posterior-{seeds}-draws-from-{master}" if posterior
+    tag = (f"posterior-{draws}-draws-x{seeds}-seeds-from-{master}" if draws is not None
            else f"{seeds}-seeds-from-{master}")
+    if draws is not None and source:
+        tag += "-posterior-" + hashlib.sha256(
+            str(Path(source).resolve()).encode()).hexdigest()[:8]
     if assignments:
         values = json.dumps(parse_assignments(assignments), sort_keys=True, default=str)
         tag += "-set-" + hashlib.sha256(values.encode()).hexdigest()[:8]
@@ -154,25 +159,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if twice:
         raise UsageError(f"compare: scenario {', '.join(map(repr, twice))} given more than "
                          "once; name each scenario once")
-    posterior = args.posterior is not None
-    if not posterior and args.draws is not None:
-        raise UsageError("--draws applies to --posterior only (a comparison without it runs "
-                         "--seeds seeds)")
-    if posterior and args.seeds is not None:
-        raise UsageError("--seeds does not apply with --posterior: each posterior draw runs "
-                         "with its own seed (set how many with --draws)")
+    posterior = not args.point
+    if args.point and args.posterior is not None:
+        raise UsageError("--point and --posterior exclude each other: --point compares at "
+                         "the calibrated point, --posterior [DIR] under a posterior (the "
+                         "default)")
+    if args.point and args.draws is not None:
+        raise UsageError("--draws applies under the posterior only (with --point a "
+                         "comparison runs --seeds seeds at the calibrated point)")
     if args.residents and (posterior or len(scenarios) < 2):
-        raise UsageError("--residents compares runs resident by resident: give two or more "
-                         "scenarios, without --posterior")
-    args.draws = 50 if args.draws is None else args.draws
-    args.seeds = 10 if args.seeds is None else args.seeds
+        raise UsageError("--residents compares runs resident by resident at the calibrated "
+                         "point: give two or more scenarios and --point")
+    if posterior and args.seeds is not None and args.seeds < 2:
+        raise UsageError("--seeds under the posterior is the seeds per draw: at least 2, "
+                         "so that each interval splits into the parameters' part and the "
+                         "seed's (or compare at the calibrated point with --point)")
+    from .experiments.posterior_compare import DRAWS, SEEDS_PER_DRAW
+
+    args.draws = DRAWS if args.draws is None else args.draws
+    args.seeds = (SEEDS_PER_DRAW if posterior else 10) if args.seeds is None else args.seeds
     for scenario in scenarios:
         preflight(scenario.params)
-    runs = len(scenarios) * (args.draws if posterior else args.seeds)
-    limits.count("compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
+    runs = len(scenarios) * (args.draws * args.seeds if posterior else args.seeds)
+    limits.count("compare: runs (scenarios × --draws × --seeds)" if posterior else
+                 "compare: runs (scenarios × --seeds)", runs, limits.MAX_RUNS)
     named = args.out is not None
     out = Path(args.out) if named else compare_folder(
-        scenarios, args.draws if posterior else args.seeds, args.seed, args.set, posterior)
+        scenarios, args.seeds, args.seed, args.set, args.draws if posterior else None,
+        args.posterior)
     if args.resume and args.overwrite:
         raise UsageError("--resume and --overwrite exclude each other")
     # --resume completes Sprout's runs in the folder; otherwise its earlier outputs are
@@ -184,17 +198,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     workers = args.workers or os.cpu_count() or 1
     args.on_interrupt = (f"the runs stored so far are kept in {out}/; complete them with "
                          "the same command and --resume")
-    if posterior:  # checks the posterior before its runs create the folder
-        from .experiments.posterior import cmd_compare_posterior
-
-        args.out = str(out)
-        return cmd_compare_posterior(args, scenarios)
-    writable_directory(out if named else out.parent)
+    over = (f"{args.draws} posterior draws × {args.seeds} seeds" if posterior
+            else f"{args.seeds} seeds at the calibrated point")
 
     def headline(pending: int, stored: int) -> str:  # said once every check has passed
-        return (f"Comparing {len(scenarios)} scenarios over {args.seeds} seeds: "
+        return (f"Comparing {len(scenarios)} scenarios over {over}: "
                 + (f"{stored} runs already stored, " if stored else "")
                 + f"{limits.plan(pending, scenarios[0].params, workers)}; writing {out}/")
+
+    if posterior:  # checks the posterior before its runs create the folder
+        from .experiments.posterior_compare import cmd_compare_posterior
+
+        args.out, args.headline = str(out), headline
+        return cmd_compare_posterior(args, scenarios)
+    writable_directory(out if named else out.parent)
 
     comparison = run_comparison(scenarios, args.seeds, args.seed, workers=workers,
                                 progress=not args.json, out=out, resume=args.resume,
@@ -287,20 +304,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = sub.add_parser(
         "compare", help="compare scenarios over the same replicate seeds",
-        description="Run every scenario with the same K seeds derived from the master seed "
-                    "and tabulate the mean and 95%% interval of the mean of each figure.",
+        description="Run every scenario under the same posterior draws (the stored ABC "
+                    "posterior, experiments/calibration/abc) × K seeds each, paired run by "
+                    "run, and tabulate each figure with the spread of runs and how much of "
+                    "it the parameters explain; --point compares at the calibrated point "
+                    "on K seeds (mean and 95%% interval of the mean).",
         epilog=scenarios_epilog())
     compare.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                          help="scenario files or names in scenarios/")
     compare.add_argument("--seeds", type=seeds, metavar="K",
-                         help="replicate seeds per scenario (default: 10; more than `run`, "
-                              "whose default is 1: a comparison needs intervals)")
+                         help="seeds per posterior draw (default: 2, at least 2); with "
+                              "--point, replicate seeds per scenario (default: 10)")
     compare.add_argument("--seed", type=seed_type(), default=1, metavar="S",
                          help="master seed the K seeds derive from")
     compare.add_argument("--set", action="append", metavar="KEY=VALUE",
                          help="override a parameter in every scenario")
     compare.add_argument("--out", type=out_path(), metavar="DIR",
-                         help="output directory (default: out/compare/SCENARIOS/K-seeds-from-S)")
+                         help="output directory (default: out/compare/SCENARIOS/"
+                              "posterior-M-draws-xK-seeds-from-S, or K-seeds-from-S with "
+                              "--point)")
     compare.add_argument("--overwrite", action="store_true",
                          help="replace the outputs of an earlier comparison in --out DIR "
                               "(only files Sprout wrote there)")
@@ -319,11 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true",
                          help="print the table and metadata as one JSON object")
     compare.add_argument("--posterior", nargs="?", const="", metavar="DIR",
-                         help="run every scenario under draws from the ABC posterior (default "
-                              "experiments/calibration/abc): parameter and stochastic "
-                              "uncertainty together")
+                         help="the posterior to draw from (default, also without this "
+                              "option: experiments/calibration/abc)")
     compare.add_argument("--draws", type=integer(1, limits.MAX_SEEDS, "a number of draws"),
-                         metavar="M", help="posterior draws with --posterior (default 50)")
+                         metavar="M", help="posterior draws (default 30)")
+    compare.add_argument("--point", action="store_true",
+                         help="compare at the calibrated point (scenarios/baseline.toml's "
+                              "values) on --seeds seeds, instead of under the posterior")
     compare.set_defaults(func=cmd_compare)
 
     params = sub.add_parser("params", help="list every parameter with default, unit and range")

@@ -465,7 +465,8 @@ def test_help_lists_scenarios_and_defaults(capsys):
         assert "(default: True)" not in text and "(default: False)" not in text, command
     main(["compare", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "(default: 10;" in text and "--workers" in text and "--json" in text
+    assert "(default: 2, at least 2)" in text and "(default: 10)" in text
+    assert "--point" in text and "--workers" in text and "--json" in text
     main(["calibrate", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert f"(default: {DEFAULTS.candidates})" in text and "(default: False)" not in text

@@ -37,7 +37,7 @@ def stored(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("serial") / "cmp"
-    assert main(["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+    assert main(["compare", "--point", "baseline", "no_grants", "no_programme", "--seeds", "3",
                  "--workers", "1", *SMALL, "--out", str(out)]) == 0
     return out
 
@@ -90,7 +90,7 @@ def test_a_run_stored_under_another_scenario_is_refused(serial, tmp_path):
     checked_parquet(runs, copy / "runs.parquet")  # a consistent checksum: no damage seen
     with pytest.raises(ResultsError, match="stored as scenario"):
         load_results(copy)
-    assert main(["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+    assert main(["compare", "--point", "baseline", "no_grants", "no_programme", "--seeds", "3",
                  "--workers", "1", *SMALL, "--out", str(copy), "--resume"]) == 2
 
 
@@ -124,7 +124,7 @@ def test_the_executor_does_not_change_the_comparison(serial, tmp_path, dask_in_p
 
 def test_a_killed_comparison_completes_with_resume(serial, tmp_path):
     out = tmp_path / "killed"
-    argv = ["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+    argv = ["compare", "--point", "baseline", "no_grants", "no_programme", "--seeds", "3",
             "--workers", "1", *SMALL, "--out", str(out)]
     process = subprocess.Popen([sys.executable, "-m", "simulation.cli", *argv], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -158,7 +158,7 @@ def test_resume_refuses_another_comparison_and_overwrite(serial, tmp_path, capsy
     out = tmp_path / "cmp"
     shutil.copytree(serial, out)
     before = sorted((p.name, p.stat().st_mtime_ns) for p in out.iterdir())
-    base = ["compare", "baseline", "no_grants", "no_programme", "--workers", "1", *SMALL,
+    base = ["compare", "--point", "baseline", "no_grants", "no_programme", "--workers", "1", *SMALL,
             "--out", str(out)]
     capsys.readouterr()
     assert main([*base, "--seeds", "4", "--resume"]) == 2  # other seeds: another plan
@@ -175,7 +175,7 @@ def test_resume_refuses_another_comparison_and_overwrite(serial, tmp_path, capsy
 
 def test_the_default_folder_is_replaced_only_when_it_is_sprouts(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    argv = ["compare", "baseline", "no_grants", "--seeds", "2", "--workers", "1", *SMALL,
+    argv = ["compare", "--point", "baseline", "no_grants", "--seeds", "2", "--workers", "1", *SMALL,
             "--residents"]
     assert main(argv) == 0
     folder = next((tmp_path / "out" / "compare").rglob("compare.csv")).parent
@@ -247,7 +247,7 @@ def test_a_folder_in_use_is_left_alone(serial, tmp_path, capsys):
     (run / ".lock").write_text(lock)
     before = {folder: sorted(p.name for p in folder.iterdir()) for folder in (cmp, run)}
     capsys.readouterr()
-    assert main(["compare", "baseline", "no_grants", "no_programme", "--seeds", "3",
+    assert main(["compare", "--point", "baseline", "no_grants", "no_programme", "--seeds", "3",
                  "--workers", "1", *SMALL, "--out", str(cmp), "--overwrite"]) == 2
     assert main(["run", *SMALL, "--out", str(run), "--no-plot", "--overwrite"]) == 2
     errors = capsys.readouterr().err.strip().splitlines()

@@ -44,8 +44,8 @@ def test_paired_runs_say_who_founded_only_with_the_pioneers_support():
 def test_compare_residents_writes_the_effects(tmp_path, capsys):
     sets = [a for k, v in SMALL.items() for a in ("--set", f"{k}={v}")]
     out = tmp_path / "cmp"
-    assert main(["compare", "baseline", "no_pioneer_support", "--seeds", "2", "--residents",
-                 "--out", str(out), *sets]) == 0
+    assert main(["compare", "--point", "baseline", "no_pioneer_support", "--seeds", "2",
+                 "--residents", "--out", str(out), *sets]) == 0
     printed = capsys.readouterr().out
     assert "no_pioneer_support vs baseline, seed" in printed
     files = sorted(p.name for p in (out / "effects").iterdir())

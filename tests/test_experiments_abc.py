@@ -13,6 +13,7 @@ import pytest
 
 from simulation.experiments import abc
 from simulation.experiments import posterior as reading
+from simulation.experiments import posterior_compare as comparing
 
 TRUE_MU = 1.5
 RANGES = {"mu": (-4.0, 4.0)}
@@ -166,18 +167,70 @@ def test_the_command_writes_the_posterior(posterior):
 def test_compare_under_the_posterior(posterior):
     from simulation.scenario import resolve
 
-    sets = [f"{k}={v}" for k, v in SMALL.items()]
+    # a horizon past week 52, where the paired difference is measured
+    sets = [f"{k}={v}" for k, v in {**SMALL, "horizon_weeks": 24}.items()]
     scenarios = [resolve(name, sets) for name in ("baseline", "no_demonstrations",
                                                   "no_programme")]
-    runs, table = reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2,
-                                        progress=False)
-    assert len(runs) == 9
-    # each draw runs with the same seed in every scenario
-    assert runs.groupby("draw")["seed"].nunique().eq(1).all()
-    # a scenario's own change to a free parameter is kept, others take the draw
+    runs, table = comparing.compare_posterior(scenarios, posterior, n_draws=3, seed=2,
+                                            progress=False, seeds_per_draw=2)
+    assert len(runs) == 18
+    # seeds nest in draws: two runs (two seeds) per draw, and run r has the same seed and
+    # the same draw in every scenario
+    assert runs.groupby(["scenario", "draw"])["seed"].nunique().eq(2).all()
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
+    assert runs.groupby("replicate")["draw"].nunique().eq(1).all()
     assert table["scenario"].tolist() == ["baseline", "no_demonstrations", "no_programme"]
-    text = reading.posterior_markdown(table, str(posterior))
+    assert table["runs"].tolist() == [6, 6, 6] and table["draws"].tolist() == [3, 3, 3]
+    share = table["groups_week52_parameter_share"].dropna()
+    assert ((share >= 0) & (share <= 1)).all()
+    row = table.set_index("scenario").loc["no_demonstrations"]
+    assert row["difference_week52_low"] <= row["difference_week52_high"]
+    assert row["difference_week52_runs_low"] <= row["difference_week52_mean"] <= row[
+        "difference_week52_runs_high"]
+    text = comparing.posterior_markdown(table, str(posterior), seeds_per_draw=2)
     assert "posterior draws" in text and "| `no_demonstrations` |" in text
+    assert "parameters" in text and "seed noise" in text
+
+
+def test_the_parameters_share_splits_seed_noise_from_parameters():
+    """Seeds nested in draws: no seed noise → the parameters explain all; draws that change
+    nothing → none; half and half → about half (the draw means' own seed noise removed)."""
+    rng = np.random.default_rng(5)
+    by_parameters = np.repeat(rng.normal(size=(400, 1)), 3, axis=1)
+    assert comparing.parameter_share(by_parameters) == pytest.approx(1.0)
+    by_seed = rng.normal(size=(400, 3))
+    assert comparing.parameter_share(by_seed) < 0.05
+    both = rng.normal(size=(4000, 1)) + rng.normal(size=(4000, 3))
+    assert comparing.parameter_share(both) == pytest.approx(0.5, abs=0.05)
+    assert math.isnan(comparing.parameter_share(rng.normal(size=(10, 1))))  # one seed a draw
+    assert math.isnan(comparing.parameter_share(np.ones((5, 2))))  # runs do not vary
+    table = comparing.by_draw(pd.DataFrame({"draw": [0, 0, 1, 1]}), pd.Series([1, 2, 3, 4]))
+    assert table.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_compare_is_under_the_stored_posterior_unless_at_the_point(tmp_path, capsys):
+    """``sprout compare`` without --point draws from the stored posterior; --point runs the
+    calibrated point; the two exclude each other, and --residents needs the point."""
+    from simulation.cli import main
+
+    sets = [a for k, v in SMALL.items() for a in ("--set", f"{k}={v}")]
+    out = tmp_path / "default"
+    assert main(["compare", "baseline", "no_programme", *sets, "--draws", "2",
+                 "--workers", "1", "--out", str(out)]) == 0
+    meta = json.loads((out / "metadata.json").read_text())
+    assert Path(meta["posterior"]) == reading.STORED and meta["seeds_per_draw"] == 2
+    assert meta["done"] == 8 and (out / "compare_groups.png").exists()
+    assert "parameters" in capsys.readouterr().out
+    point = tmp_path / "point"
+    assert main(["compare", "--point", "baseline", "no_programme", *sets, "--seeds", "2",
+                 "--workers", "1", "--out", str(point)]) == 0
+    assert "posterior" not in json.loads((point / "metadata.json").read_text())
+    capsys.readouterr()
+    for argv in (["--point", "--posterior"], ["--point", "--draws", "2"], ["--seeds", "1"]):
+        assert main(["compare", "baseline", "no_programme", *argv,
+                     "--out", str(tmp_path / "x")]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
 
 
 def test_command_line_checks(tmp_path):
@@ -225,8 +278,8 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, t
                  resolve("no_demonstrations", [*sets, "found_threshold=0.29"]),
                  resolve("no_programme", sets)]
     out = tmp_path / "stored"
-    reading.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False,
-                              out=out)
+    comparing.compare_posterior(scenarios, posterior, n_draws=3, seed=2, progress=False,
+                              out=out, seeds_per_draw=1)
     # every run's parameters as it ran them, from the comparison's results store
     runs = load_results(out).runs
     assert runs["scenario"].tolist() == ["baseline"] * 3 + ["no_demonstrations"] * 3 + [
@@ -252,3 +305,26 @@ def test_resuming_with_other_settings_is_refused_in_one_line(posterior, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "started with other settings" in err and "seed" in err
     assert {p.name: p.stat().st_mtime_ns for p in posterior.iterdir()} == before
+
+
+def test_held_out_patterns_are_judged_draw_by_draw():
+    """A pattern holding at one draw and not at the other has half the posterior's mass;
+    the pooled verdict judges all the runs at once; a pattern no scenario can judge is
+    left out, not counted as failing."""
+    rows = []
+    for draw, without in ((0, 10.0), (1, 25.0)):  # "far fewer" holds at draw 0 only
+        for seed in range(2):
+            common = {"draw": draw, "replicate": 2 * draw + seed,
+                      "first_new_group_origin": "pioneer",
+                      "resident_initiated_share_late": 0.3, "hours_per_group_early": 9.0,
+                      "hours_per_group_late": 5.0, "groups_horizon": float("nan")}
+            rows.append({**common, "scenario": "baseline", "groups_week52": 30.0})
+            rows.append({**common, "scenario": "no_infiltration", "groups_week52": without})
+    table = comparing.held_out_under_posterior(pd.DataFrame(rows)).set_index("pattern")
+    assert table.loc["8_no_infiltration_far_fewer", "share"] == 0.5
+    assert not table.loc["8_no_infiltration_far_fewer", "pooled"]  # mean 17.5 > 15
+    assert table.loc["2_pioneer_first", "share"] == 1.0
+    assert table.loc["5_late_groups_resident_initiated", "share"] == 0.0
+    assert table.loc["8_weak_community_fewer", "draws"] == 0  # no such scenario ran
+    text = comparing.held_out_markdown(table.reset_index(), {"2_pioneer_first": True}, 2, 2)
+    assert "| `8_no_infiltration_far_fewer` | - | 50% | **does not hold** |" in text

@@ -128,7 +128,7 @@ TINY = ("--set", "n_residents=100", "--set", "project_weeks=4", "--set", "horizo
 def compare_results(tmp_path_factory) -> Path:
     """A comparison's folder: its stored runs and table."""
     out = tmp_path_factory.mktemp("compare") / "cmp"
-    assert main(["compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out",
+    assert main(["compare", "--point", "baseline", "no_grants", "--seeds", "2", *TINY, "--out",
                  str(out)]) == 0
     return out
 
@@ -253,7 +253,9 @@ CASES: list[tuple[str, ...]] = [
     ("params", "--json", "--markdown"), ("run", "--out", ""), ("run", "--out", " "),
     ("compare", "baseline", "baseline"), ("compare", "baseline", "no_grants", "baseline"),
     ("compare", "baseline", "{s}/baseline.toml"),
-    ("compare", "baseline", "--draws", "5"), ("compare", "baseline", "--posterior", "--seeds", "5"),
+    ("compare", "baseline", "--point", "--draws", "5"),
+    ("compare", "baseline", "--point", "--posterior"),
+    ("compare", "baseline", "no_grants", "--seeds", "1"),
     ("compare", "baseline", "--out", ""),
     *[("compare", "baseline", "no_grants", "--posterior", f"{{h}}/{name}", "--draws", "2")
       for name in ("posterior_fifo", "posterior_zero", "posterior_huge")],
@@ -282,14 +284,14 @@ CASES: list[tuple[str, ...]] = [
     # the one pipeline: every command's runs in a results store
     ("compare", "baseline", "no_grants", "--resume", "--overwrite"),
     ("compare", "baseline", "--dask", "nope"), ("compare", "baseline", "--dask", "tcp://h:0"),
-    ("compare", "baseline", "no_grants", "--seeds", "3", *TINY, "--out", "{compare}",
+    ("compare", "--point", "baseline", "no_grants", "--seeds", "3", *TINY, "--out", "{compare}",
      "--resume"),  # other seeds: another comparison's runs
-    ("compare", "baseline", "no_programme", "--seeds", "2", *TINY, "--out", "{compare}",
+    ("compare", "--point", "baseline", "no_programme", "--seeds", "2", *TINY, "--out", "{compare}",
      "--resume"),  # other scenarios
-    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--set", "grant_size=900",
-     "--out", "{compare}", "--resume"),  # other values
-    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{compare}"),
-    ("compare", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{results}",
+    ("compare", "--point", "baseline", "no_grants", "--seeds", "2", *TINY, "--set",
+     "grant_size=900", "--out", "{compare}", "--resume"),  # other values
+    ("compare", "--point", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{compare}"),
+    ("compare", "--point", "baseline", "no_grants", "--seeds", "2", *TINY, "--out", "{results}",
      "--resume"),  # a sweep's folder
     ("compare", "baseline", "--out", "{results}", "--overwrite"),
     ("run", *TINY, "--out", "{results}"), ("run", *TINY, "--out", "{results}", "--overwrite"),

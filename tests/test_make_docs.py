@@ -40,7 +40,8 @@ def test_every_target_has_its_blocks_in_the_documents():
     names = {name for names in found.values() for name in names}
     expected = {"run", "compare", "calibration", "counterfactuals", "funding-effects",
                 "funding-strategies",
-                "discover", "morris", "sobol", "abc", "compare-posterior", "speed", "params"}
+                "discover", "morris", "sobol", "abc", "compare-posterior", "speed", "params",
+                "held-out-posterior"}
     assert expected <= names
     assert set(make_docs.ORDER) == set(make_docs.TARGETS)
 

@@ -75,23 +75,24 @@ def test_overwriting_a_named_folder_needs_overwrite_and_keeps_other_files(tmp_pa
 def test_compare_writes_a_folder_named_by_scenarios_and_seeds(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     small = [a for a in SMALL if a != "--no-plot"]
-    assert main(["compare", "baseline", "no_grants", "--seeds", "2", *small, "--json"]) == 0
+    point = ["compare", "--point", "baseline", "no_grants"]
+    assert main([*point, "--seeds", "2", *small, "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     first = Path(payload["out"])
     assert first.parent.name == "baseline+no_grants"
     assert first.name.startswith("2-seeds-from-1-set-")
-    assert main(["compare", "baseline", "no_grants", "--seeds", "3", *small, "--json"]) == 0
+    assert main([*point, "--seeds", "3", *small, "--json"]) == 0
     second = Path(json.loads(capsys.readouterr().out)["out"])
     assert second != first and (tmp_path / first / "compare.md").exists()
     assert (tmp_path / second / "compare.md").exists()
     # the same comparison again replaces its own folder as a whole (written beside it,
     # then moved into place); a named one needs --overwrite
     (tmp_path / first / "compare.md").write_text("stale")
-    assert main(["compare", "baseline", "no_grants", "--seeds", "2", *small, "--json"]) == 0
+    assert main([*point, "--seeds", "2", *small, "--json"]) == 0
     capsys.readouterr()
     assert (tmp_path / first / "compare.md").read_text() != "stale"
     assert not list(first.parent.glob(".*"))  # no staging folder left
-    assert main(["compare", "baseline", "no_grants", "--seeds", "2", *small,
+    assert main(["compare", "--point", "baseline", "no_grants", "--seeds", "2", *small,
                  "--out", str(first)]) == 2
     assert "--overwrite" in capsys.readouterr().err
 

@@ -163,7 +163,7 @@ def test_run_replicates_report_intervals(tmp_path, capsys):
 
 def test_compare_writes_table_and_plot(tmp_path, capsys):
     out = tmp_path / "cmp"
-    code = main(["compare", "baseline", "no_grants", "--seeds", "2", "--workers", "1",
+    code = main(["compare", "--point", "baseline", "no_grants", "--seeds", "2", "--workers", "1",
                  "--set", "n_residents=400", "--set", "horizon_weeks=0", "--out", str(out)])
     assert code == 0
     table = (out / "compare.md").read_text()

@@ -42,9 +42,9 @@ never touching the point calibration's files):
   ``predictive_check.csv``: each pattern of the case against the runs' 90% interval
   (``abc_check.py``).
 
-``sprout compare --posterior`` (``posterior.compare_posterior``) runs every scenario once per
-posterior draw (the draw's seed shared by all scenarios): its table carries parameter and
-stochastic uncertainty together.
+``sprout compare`` (``posterior_compare.compare_posterior``) runs every scenario under the
+same posterior draws × seeds nested in them (paired run by run): its table splits each
+spread into the parameters' share and the seed's.
 """
 
 from __future__ import annotations

@@ -1,28 +1,24 @@
-"""Reading a posterior: weighted draws, the posterior predictive band and the
-counterfactual table under the posterior (``sprout compare --posterior``).
+"""Reading a posterior: weighted draws, the posterior predictive band, the marginals.
 
 The posterior itself comes from ``experiments.abc`` (``sprout calibrate --abc``): the last
 generation of ``particles.csv``, each particle with its normalised weight. Draws are
 weighted resamples of it (seeded). ``predictive`` runs the baseline over the full horizon
 once per draw, each with its own seed: the band of active groups by week holds parameter
-and stochastic uncertainty together. ``compare_posterior`` runs every scenario under the
-same draws, draw *i* with seed *i* in every scenario.
+and stochastic uncertainty together. Counterfactuals under the posterior (``sprout
+compare``'s default) are ``posterior_compare.py``.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .. import intervals
-from ..figures import by_name
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
@@ -202,141 +198,3 @@ def plot_predictive(band: pd.DataFrame, project_weeks: int, draws_n: int,
     ax.set_title(f"Posterior predictive: {draws_n} runs, each a posterior draw with its own "
                  "seed (parameter and stochastic uncertainty)", fontsize=9)
     return save(fig, path)
-
-# --- counterfactuals under the posterior ----------------------------------------------------
-
-def _own_overrides(scenario: Scenario) -> dict[str, Any]:
-    base = load_scenario("baseline").params
-    return {k: v for k, v in scenario.params.items() if base.get(k) != v}
-
-
-def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED,
-                      n_draws: int = 50, seed: int = 1, workers: int = 1,
-                      progress: bool = True, out: str | Path | None = None,
-                      resume: bool = False, dask: str | None = None, replace: bool = False,
-                      clear: Callable[[], None] | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every scenario under ``n_draws`` posterior draws (the last generation in
-    ``source``'s ``particles.csv``): draw *i* runs with seed *i* in every scenario. A
-    scenario keeps its own changes where it sets a free parameter. One plan
-    (``plans.ScenarioPlan``), run by the one executor into ``out``'s results store (a
-    temporary folder if None; ``resume`` completes it). Returns the runs (a row per
-    scenario and draw) and the table (mean and 2.5-97.5% of runs per figure; the
-    difference from the first scenario, paired by draw)."""
-    from ..inputs import MAX_JSON_BYTES, regular_file
-    from .calibrate import FREE
-    from .compare import execute_stored, results_folder, stored_summaries
-    from .plans import scenario_plan
-
-    regular_file(Path(source) / "particles.csv", MAX_JSON_BYTES, "posterior's particles file")
-    particles = pd.read_csv(Path(source) / "particles.csv")
-    names = [k for k in FREE if k in particles]
-    sample = tuple(_checked(values) for values in draws(particles, names, n_draws, seed))
-    plan = scenario_plan("compare-posterior", scenarios, replicate_seeds(seed, n_draws),
-                         seed, draws=sample,
-                         own={s.name: _own_overrides(s) for s in scenarios},
-                         extra={"posterior": str(source), "draws": n_draws})
-    with results_folder(out) as folder:
-        stored, _, _ = execute_stored(plan, folder, workers, progress, resume, dask, replace,
-                                      clear)
-    runs = pd.DataFrame([{"draw": int(row["replicate"]), "scenario": row["scenario"],
-                          "seed": int(row["seed"]), **summary}
-                         for row, summary in zip(stored.to_dict("records"),
-                                                 stored_summaries(stored))])
-    return runs, posterior_table(runs, [s.name for s in scenarios])
-
-
-POSTERIOR_FIGURES = ("groups_week52", "groups_horizon", "survival_rate",
-                     "resident_initiated_share", "cost_per_group_horizon")
-
-
-def posterior_table(runs: pd.DataFrame, order: Sequence[str],
-                    figures: Sequence[str] = POSTERIOR_FIGURES) -> pd.DataFrame:
-    """Per scenario and figure the mean and 2.5-97.5% of runs over the draws, and the
-    difference from the first scenario in groups at week 52 (paired by draw)."""
-    from .analysis import COST, GROUPS, REFERENCE, incremental
-
-    first = runs[runs["scenario"] == order[0]].set_index("draw")
-    reference = runs[runs["scenario"] == REFERENCE].set_index("draw")
-    rows = []
-    for name in order:
-        part = runs[runs["scenario"] == name].set_index("draw")
-        row: dict[str, Any] = {"scenario": name, "draws": len(part)}
-        for figure in figures:
-            iv = intervals.spread(part[figure], figure)
-            row[figure] = iv.format(figure)
-            row[f"{figure}_mean"], row[f"{figure}_low"], row[f"{figure}_high"] = (
-                iv.mean, iv.low, iv.high)
-        diff = (part["groups_week52"] - first["groups_week52"]).dropna()
-        iv = intervals.spread(diff, None)
-        row["difference_week52"] = "-" if name == order[0] else (
-            f"{iv.mean:+.1f} ({iv.low:+.1f} to {iv.high:+.1f})")
-        if len(reference) and name != REFERENCE:
-            ref = reference.loc[part.index]
-            row["icer_text"] = incremental(part[GROUPS], part[COST], ref[GROUPS],
-                                           ref[COST]).format()
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def posterior_markdown(table: pd.DataFrame, source: str,
-                       figures: Sequence[str] = POSTERIOR_FIGURES) -> str:
-    """The posterior counterfactual table as Markdown, saying what its intervals are."""
-    first = table["scenario"].iloc[0]
-    headers = (["scenario"] + [by_name(f).label() for f in figures]
-               + [f"Difference from `{first}` at week 52"])
-    extra = "icer_text" in table
-    if extra:
-        headers.append("Cost per additional group alive at horizon (yuan)")
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for _, row in table.iterrows():
-        cells = [f"`{row['scenario']}`"] + [row[f] for f in figures] + [row["difference_week52"]]
-        if extra:
-            text = row.get("icer_text")
-            cells.append(text if isinstance(text, str) else "(reference)")
-        lines.append("| " + " | ".join(cells) + " |")
-    n = int(table["draws"].max())
-    lines.append(
-        f"\nMean (2.5–97.5% of runs) over {n} posterior draws from `{source}`, one run each "
-        "with the draw's own seed, shared by every scenario: the range holds parameter and "
-        "stochastic uncertainty together, i.e. what one community could show. Differences "
-        "are paired by draw." + (" Cost per additional group: against `no_programme`, mean "
-                                 "[95% bootstrap over the draws]." if extra else ""))
-    return "\n".join(lines)
-
-
-def cmd_compare_posterior(args: Any, scenarios: Sequence[Scenario]) -> int:
-    """``sprout compare ... --posterior [DIR]``: run, print and write the table."""
-    import os
-
-    from ..errors import UsageError
-
-    source = Path(args.posterior or STORED)
-    if not (source / "particles.csv").exists():
-        raise UsageError(f"{source} holds no posterior (particles.csv); run "
-                         "`sprout calibrate --abc --store` first, or name its --out")
-    if args.draws < 1:
-        raise UsageError("--draws must be at least 1")
-    out = Path(args.out or "out/compare-posterior")
-    runs, table = compare_posterior(scenarios, source, args.draws, args.seed,
-                                    workers=args.workers or os.cpu_count() or 1,
-                                    progress=not args.json, out=out,
-                                    resume=getattr(args, "resume", False),
-                                    dask=getattr(args, "dask", None),
-                                    replace=getattr(args, "replace", False),
-                                    clear=getattr(args, "clear", None))
-    text = posterior_markdown(table, str(source))
-    stored = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
-    meta = {key: stored[key] for key in ("scenarios", "posterior", "draws", "master_seed",
-                                         "seeds", "sprout_version", "provenance")}
-    runs.to_csv(out / "runs.csv", index=False)
-    table.to_csv(out / "compare_posterior.csv", index=False)
-    (out / "compare_posterior.md").write_text(text + "\n", encoding="utf-8")
-    if args.json:
-        print(json.dumps({"table": json.loads(table.to_json(orient="records")), **meta},
-                         ensure_ascii=False, default=str))
-    else:
-        print(text)
-        print(f"\nWrote {out}/ (compare_posterior.csv, compare_posterior.md, runs.csv; "
-              "runs.parquet, series.parquet, metadata.json)")
-    return 0
