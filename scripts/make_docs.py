@@ -287,7 +287,8 @@ def make_params(ctx: Context) -> dict[str, Any]:
 
 def _funding_dir(ctx: Context) -> tuple[Path, str]:
     out = ctx.out / "funding_strategies"
-    file = (_toy_file(ctx, "funding_strategies", {r"^replicates = \d+": "replicates = 1"})
+    file = (_toy_file(ctx, "funding_strategies", {r"^replicates = \d+": "replicates = 2",
+                                                     r"^draws = \d+": "draws = 1"})
             if ctx.toy else ROOT / "experiments" / "funding_strategies.toml")
     _cli(["sweep", str(file), "--out", str(out), "--workers", str(ctx.workers), "--resume",
           "--quiet", "--report"])
@@ -325,7 +326,8 @@ def funding_findings(effects: Any, incremental: Any = None) -> str:
 
 
 @target("funding", "sprout sweep experiments/funding_strategies.toml --report",
-        "576 runs: ~10-20 min on 2 cores")
+        "2,304 runs (6 posterior draws × 2 seeds a point): ~10 CPU-min, 10-30 min on 2 "
+        "cores")
 def make_funding(ctx: Context) -> dict[str, Any]:
     out, command = _funding_dir(ctx)
     effects = (out / "effects.md").read_text()
@@ -351,7 +353,7 @@ def make_funding(ctx: Context) -> dict[str, Any]:
 
 
 @target("discover", f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"',
-        "~1-2 min (after funding: its 576 runs, ~3 CPU-min, are resumed or run)")
+        "~1-2 min (after funding: its 2,304 runs, ~10 CPU-min, are resumed or run)")
 def make_discover(ctx: Context) -> dict[str, Any]:
     out, _ = _funding_dir(ctx)
     _cli(["discover", str(out), "--target", DISCOVER_TARGET])

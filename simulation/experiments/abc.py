@@ -71,17 +71,15 @@ from . import abc_statistics as statistics_
 from .abc_statistics import STATISTICS, Statistic, distance, fitted
 from .files import ResultsError, copy_outputs
 from .posterior import (
-    STORED,
     _baseline,
-    _checked,
     _plain,
     describe_posterior,
-    draws,
     effective_size,
     plot_marginals,
     plot_predictive,
     predictive,
 )
+from .posterior_draws import STORED, _checked, draws
 
 OUTPUT_FILES = ("posterior.json", "generations.csv", "particles.csv", "predictive_band.csv",
                 "predictive_runs.csv", "predictive_check.csv", "marginals.png",

@@ -42,7 +42,8 @@ import pandas as pd
 from .abc import DB, Settings, _cpu_seconds, sample_posterior
 from .abc_statistics import fitted, from_run, needs_horizon
 from .files import copy_outputs
-from .posterior import _baseline, _checked, _plain, last_generation, weighted_quantile
+from .posterior import _baseline, _plain, weighted_quantile
+from .posterior_draws import _checked, last_generation
 from .sweep import EXPERIMENTS_DIR
 
 STORED = EXPERIMENTS_DIR / "calibration" / "abc-sbc"

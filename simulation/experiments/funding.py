@@ -74,9 +74,11 @@ def reference_sweep(results: SweepResults, name: str = REFERENCE) -> Sweep:
     sweep = results.metadata["sweep"]
     base = Scenario(name, f"reference for {sweep['name']}: {name}", "",
                     overrides={**template, **reference_overrides(name)})
+    # under a posterior, replicate r takes the same draw as the sweep's replicate r
     return Sweep(f"{sweep['name']}-{name}", base, (), int(sweep["replicates"]),
                  int(sweep["master_seed"]), description=base.description,
-                 explicit_points=points)
+                 explicit_points=points, posterior=sweep.get("posterior", ""),
+                 draws=int(sweep.get("draws", 0)))
 
 
 def reference_runs(directory: str | Path, results: SweepResults | None = None,

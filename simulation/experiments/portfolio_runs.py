@@ -44,7 +44,7 @@ def posterior_draws(portfolio: Portfolio, stage: str, n: int) -> list[dict[str, 
     registry's rules; integers rounded)."""
     from ..inputs import MAX_JSON_BYTES, regular_file
     from .calibrate import FREE
-    from .posterior import draws
+    from .posterior_draws import draws
 
     file = portfolio.posterior / "particles.csv"
     regular_file(file, MAX_JSON_BYTES, "posterior's particles file")

@@ -22,24 +22,15 @@ import pandas as pd
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
-from .sweep import EXPERIMENTS_DIR
-
-STORED = EXPERIMENTS_DIR / "calibration" / "abc"
-"""Where the stored posterior lives (beside, not over, the point calibration)."""
+from .posterior_draws import STORED as STORED
+from .posterior_draws import _checked
+from .posterior_draws import last_generation as last_generation
+from .posterior_draws import read_draws as read_draws
 
 
 @functools.cache
 def _baseline() -> dict[str, Any]:
     return load_scenario("baseline").params
-
-def _checked(values: Mapping[str, float]) -> dict[str, Any]:
-    from ..parameters import BY_NAME
-
-    out = {}
-    for k, v in values.items():
-        parameter = BY_NAME[k]
-        out[k] = parameter.check(round(v) if parameter.kind is int else v)
-    return out
 
 def effective_size(weights: np.ndarray) -> float:
     """Kish's effective sample size of normalised weights."""
@@ -55,13 +46,6 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: Sequence[float
     cdf = np.cumsum(w) / w.sum()
     return v[np.minimum(np.searchsorted(cdf, q, side="left"), v.size - 1)]
 
-def last_generation(particles: pd.DataFrame) -> pd.DataFrame:
-    """The final generation's particles (weights normalised)."""
-    last = particles[particles["generation"] == particles["generation"].max()].copy()
-    last["weight"] = last["weight"] / last["weight"].sum()
-    return last.reset_index(drop=True)
-
-
 def describe_posterior(particles: pd.DataFrame, names: Sequence[str]) -> dict[str, Any]:
     """Weighted mean, median and 95% interval of each parameter in the last generation."""
     last = last_generation(particles)
@@ -73,14 +57,6 @@ def describe_posterior(particles: pd.DataFrame, names: Sequence[str]) -> dict[st
                      "median": float(median), "low": float(low), "high": float(high)}
     return out
 
-
-def draws(particles: pd.DataFrame, names: Sequence[str], n: int,
-          seed: int) -> list[dict[str, float]]:
-    """``n`` parameter sets drawn from the last generation with its weights (seeded)."""
-    last = last_generation(particles)
-    rng = np.random.default_rng(seed)
-    picks = rng.choice(len(last), size=n, replace=True, p=last["weight"].to_numpy())
-    return [{k: float(last.loc[i, k]) for k in names} for i in picks]
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):

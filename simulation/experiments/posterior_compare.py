@@ -23,7 +23,7 @@ from ..figures import COMPARE, by_name
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
-from .posterior import STORED, _checked, draws
+from .posterior_draws import STORED, _checked, draws
 
 # --- counterfactuals under the posterior ----------------------------------------------------
 

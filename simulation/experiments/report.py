@@ -216,6 +216,12 @@ def _header(results: SweepResults) -> str:
         "Conditions (not controlled)": ", ".join(sweep.get("conditions", [])) or "none",
         "Points × replicates": f"{sweep.get('points')} × {sweep.get('replicates')} "
                                f"(master seed {sweep.get('master_seed')})",
+        "Parameters": (f"under the posterior {sweep['posterior']}: {sweep['draws']} draws × "
+                       f"{sweep.get('seeds_per_draw')} seeds each, the same at every point "
+                       "(spreads and intervals hold parameter uncertainty as well as the "
+                       "seed's)" if sweep.get("draws") else
+                       "the calibrated point (scenarios/baseline.toml): intervals hold the "
+                       "seed's noise only"),
         "Runs": f"{meta.get('planned')} planned, {len(results.done)} done, "
                 f"{len(results.failed)} failed{missing}",
         "Sweep file": f"{sweep.get('file')} (sha256 {str(sweep.get('file_sha256'))[:12]}…)",

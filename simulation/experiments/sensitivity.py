@@ -177,7 +177,7 @@ def load_design(name: str | Path) -> Design:
         if free:
             raise ScenarioError(source, "sensitivity.posterior", "free = true and posterior "
                                 "exclude each other: keep one")
-        from .posterior import STORED
+        from .posterior_draws import STORED
 
         names = ranges.posterior_names(source, "sensitivity.posterior", table["posterior"],
                                        STORED)

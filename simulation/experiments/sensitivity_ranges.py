@@ -82,7 +82,8 @@ def posterior_columns(stored: Path) -> list[str]:
 def posterior_ranges(names: Sequence[str], stored: Path,
                      interval: float = POSTERIOR_INTERVAL) -> dict[str, tuple[float, float]]:
     """Each parameter's central ``interval`` of the stored posterior's last generation."""
-    from .posterior import last_generation, weighted_quantile
+    from .posterior import weighted_quantile
+    from .posterior_draws import last_generation
 
     last = last_generation(pd.read_csv(Path(stored) / POSTERIOR_PARTICLES))
     tail = (1 - interval) / 2

@@ -8,6 +8,8 @@ A sweep file is TOML::
     seed = 2024                  # master seed; every run's seed derives from it
     samples = 20                 # Latin hypercube points, only with distributions
     conditions = ["committee_support"]   # varied parameters nobody controls (optional)
+    posterior = true             # under the stored ABC posterior (or a folder's path)
+    draws = 6                    # posterior draws; replicates are then seeds per draw
 
     [set]                        # fixed values for every run
     n_residents = 3000
@@ -25,6 +27,12 @@ can be repeated on its own from its parameters and seed. Runs have ids derived f
 point's values and their replicate, stable across sessions, executors and edits that leave
 the point alone. Every value is checked with the parameter's own rule; a bad file raises
 ``ScenarioError`` naming the file, the key and what is allowed.
+
+Under a posterior (``posterior`` and ``draws``), every point runs ``draws`` × ``replicates``
+times: replicate ``r`` takes posterior draw ``r // replicates`` (the free parameters the
+sweep neither varies nor sets) and its own seed, the same at every point, so points are
+compared on the same parameters and random numbers run by run, and each spread holds the
+parameters' uncertainty as well as the seed's.
 """
 
 from __future__ import annotations
@@ -68,6 +76,8 @@ TOP_LEVEL: dict[str, type | tuple[type, ...]] = {
     "set": dict,
     "vary": dict,
     "sensitivity": dict,
+    "posterior": (bool, str),
+    "draws": int,
 }
 SAMPLING_STREAM = 2**31 - 1
 """SeedSequence child key for the Latin hypercube, one no replicate ever uses."""
@@ -102,6 +112,8 @@ class Sweep:
     file_sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     explicit_points: tuple[dict[str, Any], ...] | None = None
+    posterior: str = ""  # the posterior's folder ("" : the calibrated point)
+    draws: int = 0  # posterior draws; ``replicates`` holds draws × seeds per draw
 
     @property
     def varied(self) -> tuple[str, ...]:
@@ -124,7 +136,19 @@ class Sweep:
         return False
 
     def params_of(self, run: Run) -> dict[str, Any]:
-        return self.params(run.values)
+        params = self.params(run.values)
+        if not self.draws:
+            return params
+        drawn = self.posterior_draws()[run.replicate // (self.replicates // self.draws)]
+        own = set(self.fixed) | set(self.varied)
+        return {**params, **{k: v for k, v in drawn.items() if k not in own}}
+
+    def posterior_draws(self) -> tuple[dict[str, Any], ...]:
+        """The posterior draws the replicates take (weighted resamples of the posterior's
+        last generation, seeded by the sweep's master seed; read once)."""
+        from .posterior_draws import read_draws
+
+        return read_draws(self.posterior, self.draws, self.seed)
 
     def scenario_of(self, run: Run) -> str:
         return self.name
@@ -194,21 +218,25 @@ class Sweep:
 
     def design(self) -> dict[str, Any]:
         """What determines the results: the runs' parameters and seeds (for resume checks)."""
-        return {
+        design = {
             "base": self.base.params,
             "fixed": self.fixed,
             "points": self.points(),
             "replicates": self.replicates,
             "seed": self.seed,
         }
+        if self.draws:
+            design["posterior_draws"] = list(self.posterior_draws())
+        return design
 
     def design_sha256(self) -> str:
         text = json.dumps(self.design(), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def with_values(self, values: dict[str, Any] | None = None, replicates: int | None = None,
-                    samples: int | None = None) -> Sweep:
-        """A copy with more fixed values, or another number of replicates or samples.
+                    samples: int | None = None, draws: int | None = None) -> Sweep:
+        """A copy with more fixed values, or another number of replicates (under a
+        posterior: seeds per draw), samples or posterior draws.
 
         Lets notebooks and tests shrink a shipped sweep (fewer residents, shorter horizon).
         """
@@ -217,6 +245,14 @@ class Sweep:
             if key in self.varied:
                 raise ScenarioError(self.path or self.name, f"set.{key}", "the sweep varies it")
             fixed[key] = check_value(self.path or self.name, f"set.{key}", key, value)
+        if self.draws:
+            new_draws = draws or self.draws
+            per = replicates or self.replicates // self.draws
+            return replace(self, fixed=fixed, replicates=per * new_draws, draws=new_draws,
+                           samples=samples or self.samples)
+        if draws:
+            raise ScenarioError(self.path or self.name, "draws", "the sweep runs at the "
+                                "calibrated point (no posterior)")
         return replace(self, fixed=fixed, replicates=replicates or self.replicates,
                        samples=samples or self.samples)
 
@@ -254,6 +290,8 @@ class Sweep:
             "master_seed": self.seed,
             "samples": self.samples,
             "points": len(self.points()),
+            **({"posterior": self.posterior, "draws": self.draws,
+                "seeds_per_draw": self.replicates // self.draws} if self.draws else {}),
         }
 
 
@@ -307,10 +345,16 @@ def load(name: str | Path) -> Sweep:
             raise ScenarioError(source, key, f"unknown key; allowed at the top level: "
                                 f"{allowed}{hint}")
         expected = TOP_LEVEL[key]
+        if key == "posterior":
+            if not isinstance(value, (bool, str)) or value == "":
+                raise ScenarioError(source, key, "expected true, false or a posterior's "
+                                    f"folder (holding particles.csv), got {value!r}")
+            continue
         if not isinstance(value, expected) or isinstance(value, bool):
             what = {str: "a string", int: "an integer", list: "a list", dict: "a table"}
             raise ScenarioError(source, key, f"expected {what[expected]}, got {value!r}")
-    for key, most in (("replicates", limits.MAX_SEEDS), ("samples", limits.MAX_SAMPLES)):
+    for key, most in (("replicates", limits.MAX_SEEDS), ("samples", limits.MAX_SAMPLES),
+                      ("draws", limits.MAX_SEEDS)):
         if key in data and not 1 <= data[key] <= most:
             raise ScenarioError(source, key, f"expected an integer from 1 to {most:,}, "
                                 f"got {data[key]:,}")
@@ -344,11 +388,14 @@ def load(name: str | Path) -> Sweep:
                             "points for the distributions in [vary]")
     if not sampled and "samples" in data:
         raise ScenarioError(source, "samples", "no distribution in [vary] to sample")
+    from .posterior_draws import posterior_setting
+
+    posterior, draws = posterior_setting(source, path, data)
     sweep = Sweep(
         name=data.get("name", path.stem),
         base=base,
         axes=axes,
-        replicates=data.get("replicates", 1),
+        replicates=data.get("replicates", 1) * max(draws, 1),
         seed=data.get("seed", 1),
         samples=data.get("samples", 0),
         conditions=tuple(conditions),
@@ -357,6 +404,8 @@ def load(name: str | Path) -> Sweep:
         path=source,
         file_sha256=hashlib.sha256(raw).hexdigest(),
         extra={k: data[k] for k in ("sensitivity",) if k in data},
+        posterior=posterior,
+        draws=draws,
     )
     try:
         sweep.check_size()
