@@ -245,6 +245,11 @@ def phases_table(summary: dict[str, Any], runs: int) -> str:
 
 
 COMPARE_DRAWS, COMPARE_SEEDS_PER_DRAW = 30, 4
+POSTERIOR_CURRENT = False
+"""Whether the stored posterior (experiments/calibration/abc) was made on this model: set it
+once ``make_docs.py abc`` has remade it. Until then the README's comparison runs at the
+calibrated point (``--point``) and the held-out patterns are not judged under a posterior
+fitted to an earlier model."""
 
 
 @target("compare", f"sprout compare {' '.join(COMPARE_SCENARIOS)} --draws {COMPARE_DRAWS} "
@@ -255,6 +260,8 @@ def make_compare(ctx: Context) -> dict[str, Any]:
 
     from simulation.experiments import posterior_compare
 
+    if not (POSTERIOR_CURRENT or ctx.toy):
+        return _compare_at_point(ctx)
     out = ctx.out / "compare"
     draws = 3 if ctx.toy else COMPARE_DRAWS
     per = 2 if ctx.toy else COMPARE_SEEDS_PER_DRAW
@@ -326,8 +333,7 @@ def funding_findings(effects: Any, incremental: Any = None) -> str:
 
 
 @target("funding", "sprout sweep experiments/funding_strategies.toml --report",
-        "2,304 runs (6 posterior draws × 2 seeds a point): ~10 CPU-min, 10-30 min on 2 "
-        "cores")
+        "576 runs: ~10-20 min on 2 cores")
 def make_funding(ctx: Context) -> dict[str, Any]:
     out, command = _funding_dir(ctx)
     effects = (out / "effects.md").read_text()
@@ -353,7 +359,7 @@ def make_funding(ctx: Context) -> dict[str, Any]:
 
 
 @target("discover", f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"',
-        "~1-2 min (after funding: its 2,304 runs, ~10 CPU-min, are resumed or run)")
+        "~1-2 min (after funding: its 576 runs, ~3 CPU-min, are resumed or run)")
 def make_discover(ctx: Context) -> dict[str, Any]:
     out, _ = _funding_dir(ctx)
     _cli(["discover", str(out), "--target", DISCOVER_TARGET])
@@ -922,6 +928,22 @@ def make_abc_sbc(ctx: Context) -> dict[str, Any]:
     publish_image(ctx, out / "sbc.png", "abc_sbc.png", command)
     return {"command": command}
 
+
+
+def _compare_at_point(ctx: Context) -> dict[str, Any]:
+    """The README's comparison at the calibrated point, while the stored posterior predates
+    the model (``POSTERIOR_CURRENT``)."""
+    out = ctx.out / "compare-point"
+    _cli(["compare", *COMPARE_SCENARIOS, "--point", "--seeds", str(SEEDS), "--out", str(out),
+          "--overwrite", "--workers", str(ctx.workers), *ctx.sets()])
+    command = f"sprout compare {' '.join(COMPARE_SCENARIOS)} --point --seeds {SEEDS}"
+    write_block(ctx, "README.md", "compare", (out / "compare.md").read_text(), command)
+    publish_image(ctx, out / "compare_groups.png", "compare_groups.png", command)
+    write_block(ctx, "docs/ODD.md", "held-out-posterior",
+                "Not yet made: the stored posterior predates this model. Once `python "
+                "scripts/make_docs.py abc` has remade it, `make_docs.py compare` judges the "
+                "held-out patterns under it here.", command)
+    return {"command": command}
 
 
 WORKED_SCENARIOS = ("baseline", "no_demonstrations", "no_programme")
