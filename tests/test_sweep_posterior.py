@@ -84,3 +84,14 @@ def test_one_seed_a_draw_is_refused(tmp_path):
     path.write_text(path.read_text().replace("replicates = 2", "replicates = 1"))
     with pytest.raises(ScenarioError, match="at least 2"):
         sweeps.load(path)
+
+
+def test_point_drops_the_posterior_and_keeps_the_seeds(tmp_path):
+    sweep = sweeps.load(_file(tmp_path, "posterior = true\ndraws = 3\n"))
+    point = sweep.at_point()
+    assert (point.draws, point.posterior, point.replicates) == (0, "", 2)
+    run = point.runs()[0]
+    assert point.params_of(run) == point.params(run.values)  # the scenario's own values
+    assert point.at_point() is point
+    smaller = sweep.with_values(draws=2)
+    assert (smaller.draws, smaller.replicates) == (2, 4)

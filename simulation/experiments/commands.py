@@ -84,6 +84,9 @@ def register(subparsers: Any) -> None:
     sweep.add_argument("file", help="sweep file (a path, or a name in experiments/)")
     _executor_options(sweep)
     sweep.add_argument("--report", action="store_true", help="write the report when done")
+    sweep.add_argument("--point", action="store_true",
+                       help="run at the calibrated point even if the file asks for a "
+                            "posterior (its replicates are then the seeds)")
     sweep.set_defaults(func=cmd_sweep)
 
     report = subparsers.add_parser(
@@ -174,6 +177,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import load
 
     sweep = load(args.file)
+    if getattr(args, "point", False):
+        sweep = sweep.at_point()
     out = Path(args.out or Path("out") / sweep.name)
     args.on_interrupt = _resume_hint("sweep", args.file, out)
     try:

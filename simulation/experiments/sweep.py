@@ -256,6 +256,12 @@ class Sweep:
         return replace(self, fixed=fixed, replicates=replicates or self.replicates,
                        samples=samples or self.samples)
 
+    def at_point(self) -> Sweep:
+        """The same sweep at the calibrated point, its seeds per draw as the replicates."""
+        if not self.draws:
+            return self
+        return replace(self, posterior="", draws=0, replicates=self.replicates // self.draws)
+
     def restricted(self, keep: dict[str, list[Any]]) -> Sweep:
         """A copy whose listed axes keep only some of their values (a smaller grid)."""
         source = self.path or self.name
