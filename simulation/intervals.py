@@ -200,6 +200,22 @@ def interval(values: Iterable[Any], figure: Figure | str | None = None,
     raise ValueError(f"which must be 'mean' or 'spread', not {which!r}")
 
 
+def parameter_share(table: np.ndarray) -> float:
+    """How much of one run's variance the parameters explain, from a draws × seeds table
+    (seeds nested in draws): with within-draw variance ``W`` (the seed's) and variance of
+    the draw means ``B``, the parameters' variance is ``B - W / S`` (at least 0), and its
+    share ``(B - W / S) / (B - W / S + W)``; the rest is seed noise. NaN with fewer than two
+    complete draws or seeds, or when runs do not vary."""
+    x = table[np.all(np.isfinite(table), axis=1)] if table.ndim == 2 else table
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
+        return float("nan")
+    within = float(np.mean(np.var(x, axis=1, ddof=1)))
+    between = float(np.var(x.mean(axis=1), ddof=1))
+    parameters = max(between - within / x.shape[1], 0.0)
+    total = parameters + within
+    return parameters / total if total > 0 else float("nan")
+
+
 def describe(which: Which, n: int | None = None, level: float = LEVEL) -> str:
     """The sentence a table prints to say which interval it shows."""
     runs = f" over {n} runs" if n is not None else " over runs"

@@ -95,3 +95,25 @@ def test_point_drops_the_posterior_and_keeps_the_seeds(tmp_path):
     assert point.at_point() is point
     smaller = sweep.with_values(draws=2)
     assert (smaller.draws, smaller.replicates) == (2, 4)
+
+
+def test_the_funding_tables_split_the_spread_under_a_posterior(tmp_path):
+    """A sweep with conditions under a posterior: each strategy's groups carry the
+    parameters' share of their variance (in [0, 1]), and the tables print it."""
+    from simulation.experiments import funding
+    from simulation.experiments.execute import run_sweep
+    from simulation.experiments.report import strategy_markdown
+    from simulation.experiments.store import load_results
+
+    sweep = sweeps.load(_file(tmp_path, "posterior = true\ndraws = 3\n"))
+    run_sweep(sweep, tmp_path / "out", workers=1, progress=False)
+    results = load_results(tmp_path / "out")
+    done = funding.with_draws(results)
+    assert done.groupby("replicate")["draw"].first().tolist() == [0, 0, 1, 1, 2, 2]
+    per = funding.by_condition(done, ["grant_size"], ["committee_support"])
+    assert len(per) == 4 and per["groups_parameter_share"].between(0, 1).all()
+    table = funding.strategies(done, ["grant_size"], ["committee_support"])
+    assert table["groups_parameter_share"].between(0, 1).all()
+    assert "; parameters " in strategy_markdown(table)
+    at_point = funding.strategies(results.done, ["grant_size"], ["committee_support"])
+    assert "groups_parameter_share" not in at_point

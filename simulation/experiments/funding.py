@@ -111,11 +111,30 @@ def _aggregate(runs: pd.DataFrame, keys: list[str], reference: pd.DataFrame | No
     table = table.merge(others.reset_index(), on=keys)
     groups = table["groups_horizon"]
     table["cost_per_group"] = (table["cost_total"] / groups).where(groups > 0, math.inf)
+    if "draw" in runs and "condition" in keys:  # under a posterior: seeds nest in draws
+        shares = runs.groupby(keys, sort=False).apply(
+            lambda part: intervals.parameter_share(_draw_table(part)), include_groups=False)
+        table = table.merge(shares.rename("groups_parameter_share").reset_index(), on=keys)
     if reference is not None:
         paired = paired_with_reference(runs, reference, conditions)
         strata = [c for c in conditions if c not in keys and "condition" not in keys]
         table = table.merge(incremental_by(paired, keys, strata), on=keys, how="left")
     return table
+
+
+def _draw_table(runs: pd.DataFrame) -> np.ndarray:
+    """One cell's groups at horizon as draws × seeds (NaN where a run is missing)."""
+    values = pd.to_numeric(runs["groups_horizon"], errors="coerce")
+    k = runs.groupby("draw").cumcount()
+    return values.groupby([runs["draw"], k]).first().unstack().to_numpy(dtype=float)
+
+
+def with_draws(results: SweepResults) -> pd.DataFrame:
+    """The finished runs, with each run's posterior ``draw`` when the sweep ran under a
+    posterior (replicate *r* took draw *r* // seeds per draw)."""
+    done, sweep = results.done, results.metadata["sweep"]
+    per = sweep.get("seeds_per_draw")
+    return done.assign(draw=done["replicate"] // int(per)) if per else done
 
 
 def _rank_key(table: pd.DataFrame) -> str:
@@ -157,8 +176,11 @@ def strategies(runs: pd.DataFrame, levers: Sequence[str], conditions: Sequence[s
     for name in levers:
         table[name] = frame.groupby("strategy", sort=False)[name].first().to_numpy()
     table["frontier"] = pareto_front(table["cost_total"], table["groups_horizon"])
-    ranks = by_condition(runs, levers, conditions, reference).pivot(
-        index="strategy", columns="condition", values="rank")
+    per_condition = by_condition(runs, levers, conditions, reference)
+    ranks = per_condition.pivot(index="strategy", columns="condition", values="rank")
+    if "groups_parameter_share" in per_condition:  # within a condition, averaged
+        table["groups_parameter_share"] = table["strategy"].map(
+            per_condition.groupby("strategy")["groups_parameter_share"].mean())
     table["worst_rank"] = table["strategy"].map(ranks.max(axis=1))
     table["mean_rank"] = table["strategy"].map(ranks.mean(axis=1))
     top_quarter = math.ceil(len(table) / 4)

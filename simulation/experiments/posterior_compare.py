@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import intervals
 from ..figures import COMPARE, by_name
+from ..intervals import parameter_share as parameter_share
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
@@ -115,22 +116,6 @@ def by_draw(runs: pd.DataFrame, values: pd.Series) -> np.ndarray:
         values, errors="coerce").to_numpy(dtype=float)})
     frame["k"] = frame.groupby("draw").cumcount()
     return frame.pivot(index="draw", columns="k", values="value").to_numpy(dtype=float)
-
-
-def parameter_share(table: np.ndarray) -> float:
-    """How much of one run's variance the parameters explain, from a draws × seeds table
-    (seeds nested in draws): with within-draw variance ``W`` (the seed's) and variance of
-    the draw means ``B``, the parameters' variance is ``B - W / S`` (at least 0), and its
-    share ``(B - W / S) / (B - W / S + W)``; the rest is seed noise. NaN with fewer than two
-    complete draws or seeds, or when runs do not vary."""
-    x = table[np.all(np.isfinite(table), axis=1)] if table.ndim == 2 else table
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
-        return float("nan")
-    within = float(np.mean(np.var(x, axis=1, ddof=1)))
-    between = float(np.var(x.mean(axis=1), ddof=1))
-    parameters = max(between - within / x.shape[1], 0.0)
-    total = parameters + within
-    return parameters / total if total > 0 else float("nan")
 
 
 def _share_text(share: float) -> str:

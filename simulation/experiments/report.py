@@ -136,10 +136,17 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
     for _, r in table.head(rows).iterrows():
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
-            f"{r['groups_high']:.1f}] | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['groups_high']:.1f}]{_share(r)} | {r['cost_total'] / 1000:,.0f} | "
             f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
     return "\n".join(lines) + "\n"
+
+
+def _share(row: pd.Series) -> str:
+    """"; parameters NN%" under a posterior: the parameters' share of a run's variance in
+    groups at horizon within a condition (the rest is seed noise); "" otherwise."""
+    share = row.get("groups_parameter_share")
+    return "" if share is None or pd.isna(share) else f"; parameters {share:.0%}"
 
 
 def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str:
@@ -149,7 +156,8 @@ def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str
     for _, r in table.head(rows).iterrows():
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
-            f"{r['groups_high']:.1f}] | {r['added_text']} | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['groups_high']:.1f}]{_share(r)} | {r['added_text']} | "
+            f"{r['cost_total'] / 1000:,.0f} | "
             f"{r['icer_text']} | {r['cost_per_group']:,.0f} | "
             f"{r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
@@ -163,7 +171,9 @@ INCREMENTAL_NOTE = (
     "interval over the pairs; ∞ when a resample adds no group]; *no effect* when the "
     "strategy adds no group on average, *not resolved* when its added groups' interval "
     "reaches zero. Cost per group alive counts groups that existed before the programme "
-    "too; do not choose by it.")
+    "too; do not choose by it. Under a posterior, *parameters NN%* is the share of a run's "
+    "variance in groups at horizon, within a condition, that the posterior's parameters "
+    "explain; the rest is seed noise.")
 
 
 def effect_cell(row: pd.Series) -> str:
@@ -326,7 +336,7 @@ def _funding_section(results: SweepResults, directory: Path, figures_dir: Path,
                      workers: int = 1) -> list[str]:
     conditions = results.conditions
     levers = [name for name in results.varied if name not in conditions]
-    done = results.done
+    done = funding.with_draws(results)
     reference = funding.reference_runs(directory, results, workers=workers)
     table = funding.strategies(done, levers, conditions, reference)
     per_condition = funding.by_condition(done, levers, conditions, reference)
