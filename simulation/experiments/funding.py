@@ -137,6 +137,13 @@ def with_draws(results: SweepResults) -> pd.DataFrame:
     return done.assign(draw=done["replicate"] // int(per)) if per else done
 
 
+def share_text(row: pd.Series) -> str:
+    """"; parameters NN%" under a posterior: the parameters' share of a run's variance in
+    groups at horizon within a condition (the rest is seed noise); "" otherwise."""
+    share = row.get("groups_parameter_share")
+    return "" if share is None or pd.isna(share) else f"; parameters {share:.0%}"
+
+
 def _rank_key(table: pd.DataFrame) -> str:
     return "icer" if "icer" in table else "cost_per_group"
 

@@ -136,17 +136,10 @@ def strategy_markdown(table: pd.DataFrame, rows: int = 10, of: int | None = None
     for _, r in table.head(rows).iterrows():
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
-            f"{r['groups_high']:.1f}]{_share(r)} | {r['cost_total'] / 1000:,.0f} | "
+            f"{r['groups_high']:.1f}]{funding.share_text(r)} | {r['cost_total'] / 1000:,.0f} | "
             f"{r['cost_per_group']:,.0f} | {r['worst_rank']:.0f} of {of or len(table)} | "
             f"{'yes' if r['frontier'] else ''} | {'yes' if r['robust'] else ''} |")
     return "\n".join(lines) + "\n"
-
-
-def _share(row: pd.Series) -> str:
-    """"; parameters NN%" under a posterior: the parameters' share of a run's variance in
-    groups at horizon within a condition (the rest is seed noise); "" otherwise."""
-    share = row.get("groups_parameter_share")
-    return "" if share is None or pd.isna(share) else f"; parameters {share:.0%}"
 
 
 def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str:
@@ -156,7 +149,7 @@ def _incremental_markdown(table: pd.DataFrame, rows: int, of: int | None) -> str
     for _, r in table.head(rows).iterrows():
         lines.append(
             f"| {r['strategy']} | {r['groups_horizon']:.1f} [{r['groups_low']:.1f}, "
-            f"{r['groups_high']:.1f}]{_share(r)} | {r['added_text']} | "
+            f"{r['groups_high']:.1f}]{funding.share_text(r)} | {r['added_text']} | "
             f"{r['cost_total'] / 1000:,.0f} | "
             f"{r['icer_text']} | {r['cost_per_group']:,.0f} | "
             f"{r['worst_rank']:.0f} of {of or len(table)} | "
