@@ -24,7 +24,7 @@ from ..intervals import parameter_share as parameter_share
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
-from .posterior_draws import STORED, _checked, draws
+from .posterior_draws import STORED, read_draws
 
 # --- counterfactuals under the posterior ----------------------------------------------------
 
@@ -48,23 +48,11 @@ def replicate_draws(sample: Sequence[dict[str, Any]], seeds_per_draw: int
 
 
 def compare_posterior(scenarios: Sequence[Scenario], source: str | Path = STORED,
-                      n_draws: int = DRAWS, seed: int = 1, workers: int = 1,
-                      progress: bool = True, out: str | Path | None = None,
-                      resume: bool = False, dask: str | None = None, replace: bool = False,
-                      clear: Callable[[], None] | None = None,
-                      seeds_per_draw: int = SEEDS_PER_DRAW,
-                      headline: Callable[[int, int], str] | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every scenario under ``n_draws`` posterior draws (the last generation in
-    ``source``'s ``particles.csv``) × ``seeds_per_draw`` seeds: replicate *r* takes draw
-    ``r // seeds_per_draw`` and seed *r* in every scenario (paired: the scenarios share
-    parameters and keyed random numbers run by run). A scenario keeps its own changes where
-    it sets a free parameter. One plan (``plans.ScenarioPlan``), run by the one executor
-    into ``out``'s results store (a temporary folder if None; ``resume`` completes it).
-    Returns the runs (a row per scenario and replicate, with its ``draw``) and the table
-    (``posterior_table``)."""
-    runs, _ = posterior_runs(scenarios, source, n_draws, seed, workers, progress, out,
-                             resume, dask, replace, clear, seeds_per_draw, headline)
+                      **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every scenario under posterior draws × seeds nested in them (``posterior_runs``,
+    whose ``options`` it takes): the runs (a row per scenario and replicate, with its
+    ``draw``) and the table (``posterior_table``)."""
+    runs, _ = posterior_runs(scenarios, source, **options)
     return runs, posterior_table(runs, [s.name for s in scenarios])
 
 
@@ -76,17 +64,20 @@ def posterior_runs(scenarios: Sequence[Scenario], source: str | Path = STORED,
                    seeds_per_draw: int = SEEDS_PER_DRAW,
                    headline: Callable[[int, int], str] | None = None
                    ) -> tuple[pd.DataFrame, dict[str, list[pd.DataFrame]]]:
-    """The runs of ``compare_posterior`` (a row per scenario and replicate) and each
+    """Every scenario under ``n_draws`` posterior draws (weighted resamples of the last
+    generation in ``source``'s ``particles.csv``) × ``seeds_per_draw`` seeds: replicate *r*
+    takes draw ``r // seeds_per_draw`` and seed *r* in every scenario (paired: the scenarios
+    share parameters and keyed random numbers run by run). A scenario keeps its own changes
+    where it sets a free parameter. One plan (``plans.ScenarioPlan``), run by the one
+    executor into ``out``'s results store (a temporary folder if None; ``resume`` completes
+    it). Returns the runs (a row per scenario and replicate, with its ``draw``) and each
     scenario's weekly series in replicate order (for the plot)."""
     from ..inputs import MAX_JSON_BYTES, regular_file
-    from .calibrate import FREE
     from .compare import by_scenario, execute_stored, results_folder, stored_summaries
     from .plans import scenario_plan
 
     regular_file(Path(source) / "particles.csv", MAX_JSON_BYTES, "posterior's particles file")
-    particles = pd.read_csv(Path(source) / "particles.csv")
-    names = [k for k in FREE if k in particles]
-    sample = tuple(_checked(values) for values in draws(particles, names, n_draws, seed))
+    sample = read_draws(str(source), n_draws, seed)
     plan = scenario_plan("compare-posterior", scenarios,
                          replicate_seeds(seed, n_draws * seeds_per_draw), seed,
                          draws=replicate_draws(sample, seeds_per_draw),

@@ -48,10 +48,17 @@ def draws(particles: pd.DataFrame, names: Sequence[str], n: int,
     return [{k: float(last.loc[i, k]) for k in names} for i in picks]
 
 
-@functools.cache
 def read_draws(source: str, n: int, seed: int) -> tuple[dict[str, Any], ...]:
     """``n`` checked draws of the free parameters from the posterior in ``source`` (every
-    parameter column of its ``particles.csv``), seeded (read once per process)."""
+    parameter column of its ``particles.csv``), seeded; read again only when the file
+    changes (a sweep asks for them run by run)."""
+    info = (Path(source) / "particles.csv").stat()
+    return _read_draws(str(source), n, seed, info.st_mtime_ns, info.st_size)
+
+
+@functools.cache
+def _read_draws(source: str, n: int, seed: int, mtime: int, size: int
+                ) -> tuple[dict[str, Any], ...]:
     from ..parameters import BY_NAME
 
     particles = pd.read_csv(Path(source) / "particles.csv")
