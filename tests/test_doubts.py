@@ -55,15 +55,46 @@ def test_relapse_kernel_follows_its_definition():
     d = _doubts()
     d.reduce(np.array([1, 2, 3]), 0.4, WORKERS)
     d.add(np.array([2]), MONEY, 0.5)
-    level, ledger = d.level.copy(), d._ledger.copy()
+    level, ledger = d.level.copy(), d.ledger.copy()
     rate = np.random.default_rng(3).uniform(0.0, 0.3, d.n)
     rate[3] = 0.0
     d.relapse(rate)
     for r in (1, 2):
         assert np.array_equal(d.level[r], level[r] + rate[r] * (d.baseline[r] - level[r]))
-        assert np.array_equal(d._ledger[:, r], ledger[:, r] * (1.0 - rate[r]))
+        assert np.array_equal(d.ledger[r], ledger[r] * (1.0 - rate[r]))
     assert np.array_equal(d.level[3:], level[3:])  # not moved, or not drifting this week
-    assert np.array_equal(d._ledger[:, 3], ledger[:, 3])
+    assert np.array_equal(d.ledger[3], ledger[3])
+
+
+def test_relapse_owed_to_the_ledger_gives_the_weekly_numbers():
+    """The ledger's shrinking, owed until it is read or written, comes out bit for bit as
+    shrinking every entry every week would: through weeks of relapse at one rate and at
+    another, reductions, additions and reads in between."""
+    rng = np.random.default_rng(4)
+    d = _doubts()
+    eager = d.ledger.copy()  # the definition: every week, every moved resident's entries
+    moved = np.zeros(d.n, dtype=bool)
+    for week in range(60):
+        who = np.sort(rng.choice(d.n, 6, replace=False))
+        shares = rng.uniform(0.0, 0.5, (who.size, 3))
+        level = d.level[who].copy()
+        d.reduce(who, shares, week % 5)
+        eager[who, 3:6] += shares * level
+        eager[who[:, None], 6 + 5 * np.arange(3) + week % 5] -= np.log1p(-shares)
+        moved[who] = True
+        if week % 7 == 3:
+            hit = np.sort(rng.choice(d.n, 3, replace=False))
+            part = d.level[hit, 0].copy()
+            d.add(hit, MONEY, 0.3)
+            eager[hit, 0] += 0.3 * (1.0 - part)
+            moved[hit] = True
+        rate = np.where(rng.uniform(size=d.n) < 0.7, 0.05 if week < 30 else 0.08, 0.0)
+        d.relapse(rate)
+        drifting = moved & (rate != 0.0)
+        eager[drifting] *= (1.0 - rate[drifting])[:, None]
+        if week % 11 == 0:  # a read in between settles some residents early
+            d.relief(d.weights, np.arange(0, d.n, 3))
+    assert np.array_equal(d.ledger, eager)
 
 
 def test_add_moves_doubts_toward_full_and_relapse_toward_where_they_began():
