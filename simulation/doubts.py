@@ -142,12 +142,8 @@ class Doubts:
         """Founding doubt (``weights``-ed) each source removed, per resident of ``who`` (all
         by default; columns: ``RELIEF_SOURCES``)."""
         self._settle(who)
-        rows = slice(None) if who is None else who
-        log_relief = np.ascontiguousarray(self._log_relief[rows])
-        removed = np.ascontiguousarray(self._removed[rows])
-        total = log_relief.sum(axis=2, keepdims=True)
-        shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
-        return np.einsum("nks,nk,k->ns", shares, removed, weights)
+        who = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
+        return _relief(self._ledger, who, np.asarray(weights, dtype=np.float64))
 
     def reduce(self, who: np.ndarray, shares: np.ndarray | float, source: int,
                doubts: slice = slice(0, 3)) -> None:
@@ -239,6 +235,30 @@ def _reduce(level: np.ndarray, ledger: np.ndarray, source: int, who: np.ndarray,
             ledger[r, 3 + k] += shares[i, j] * doubt
             level[r, k] = doubt * (1.0 - shares[i, j])
             ledger[r, 6 + k * sources + source] -= relief[i, j]
+
+
+@njit(cache=True, nogil=True)
+def _relief(ledger: np.ndarray, who: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``Doubts.relief``: for each resident of ``who``, what each source removed of the
+    weighted doubts — each doubt's removed amount shared among the sources in proportion to
+    their log-reductions (nothing where none has any), weighted and summed over the doubts.
+    Sums and products run in numpy's order (the sources' log-reductions left to right,
+    ``share * removed * weight`` doubt by doubt: ``np.einsum("nks,nk,k->ns", ...)``), so
+    the numbers are numpy's, bit for bit (``tests/test_doubts.py``)."""
+    sources = (ledger.shape[1] - 6) // 3
+    out = np.zeros((who.size, sources))
+    for i in range(who.size):
+        r = who[i]
+        for k in range(3):
+            first = 6 + k * sources
+            total = 0.0
+            for s in range(sources):
+                total += ledger[r, first + s]
+            if total > 0.0:
+                removed = ledger[r, 3 + k]
+                for s in range(sources):
+                    out[i, s] += ledger[r, first + s] / total * removed * weights[k]
+    return out
 
 
 @njit(cache=True, nogil=True)

@@ -120,3 +120,33 @@ def test_a_first_impression_moves_where_doubts_settle():
                                                    + 0.5 * (1 - start[5, LEGITIMACY]))
     assert np.array_equal(d.baseline[5], d.level[5])
     assert d.level[5, 2] == start[5, 2]  # direction: a stranger's offer says nothing of it
+
+
+def test_relief_kernel_follows_its_definition():
+    """What each source removed: each doubt's removed amount shared among the sources in
+    proportion to their log-reductions, weighted and summed over the doubts — numpy's
+    expression of it, bit for bit, with sources that never came and residents nobody
+    reached among them."""
+    rng = np.random.default_rng(5)
+    d = _doubts(400)
+    for _ in range(60):
+        who = np.unique(rng.choice(d.n, 30))
+        d.reduce(who, rng.uniform(0.0, 0.4, (who.size, 1)) * 10.0 ** rng.integers(-6, 1),
+                 int(rng.integers(0, 5)), [NOT_MONEY, MONEY, slice(0, 3)][rng.integers(3)])
+    who = np.sort(rng.choice(d.n, 150, replace=False))
+    log_relief = np.ascontiguousarray(d.log_relief_by_resident[who])
+    removed = np.ascontiguousarray(d.removed_by_resident[who])
+    total = log_relief.sum(axis=2, keepdims=True)
+    shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+    definition = np.einsum("nks,nk,k->ns", shares, removed, d.weights)
+    assert (total == 0).any() and (total > 0).any()
+    assert np.array_equal(d.relief(d.weights, who), definition)
+    everyone = np.einsum("nks,nk,k->ns", *_shares_and_removed(d), d.weights)
+    assert np.array_equal(d.relief(d.weights), everyone)
+
+
+def _shares_and_removed(d: Doubts) -> tuple[np.ndarray, np.ndarray]:
+    log_relief = np.ascontiguousarray(d.log_relief_by_resident)
+    total = log_relief.sum(axis=2, keepdims=True)
+    shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+    return shares, np.ascontiguousarray(d.removed_by_resident)
