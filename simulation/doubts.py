@@ -134,9 +134,8 @@ class Doubts:
         """Founding doubt (the three doubts ``weights``-ed) before anyone removed any: where
         it began plus what was added (of the residents ``who``; all by default)."""
         self._settle(who)
-        rows = slice(None) if who is None else who
-        added = np.ascontiguousarray(self._added[rows])
-        return weighted_rows(self.baseline[rows] + added, weights)
+        who = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
+        return weighted_rows(_at_start(self._ledger, self.baseline, who), weights)
 
     def relief(self, weights: np.ndarray, who: np.ndarray | None = None) -> np.ndarray:
         """Founding doubt (``weights``-ed) each source removed, per resident of ``who`` (all
@@ -235,6 +234,18 @@ def _reduce(level: np.ndarray, ledger: np.ndarray, source: int, who: np.ndarray,
             ledger[r, 3 + k] += shares[i, j] * doubt
             level[r, k] = doubt * (1.0 - shares[i, j])
             ledger[r, 6 + k * sources + source] -= relief[i, j]
+
+
+@njit(cache=True, nogil=True)
+def _at_start(ledger: np.ndarray, baseline: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """``Doubts.at_start`` before weighing: each resident of ``who``'s doubts where they
+    began plus what was added to them."""
+    out = np.empty((who.size, 3))
+    for i in range(who.size):
+        r = who[i]
+        for k in range(3):
+            out[i, k] = baseline[r, k] + ledger[r, k]
+    return out
 
 
 @njit(cache=True, nogil=True)

@@ -145,6 +145,18 @@ def test_relief_kernel_follows_its_definition():
     assert np.array_equal(d.relief(d.weights), everyone)
 
 
+def test_doubt_at_start_is_where_it_began_plus_what_was_added():
+    d = _doubts()
+    d.first_impression(np.array([2, 5]), np.array([0.3, 0.1]))
+    d.add(np.array([5, 9]), MONEY, 0.4)
+    d.reduce(np.arange(0, d.n, 2), 0.2, WORKERS)
+    d.relapse(np.full(d.n, 0.05))
+    start = d.baseline + d.added_by_resident
+    assert np.array_equal(d.at_start(d.weights), start @ d.weights)
+    who = np.array([5, 9, 30])
+    assert np.array_equal(d.at_start(d.weights, who), start[who] @ d.weights)
+
+
 def _shares_and_removed(d: Doubts) -> tuple[np.ndarray, np.ndarray]:
     log_relief = np.ascontiguousarray(d.log_relief_by_resident)
     total = log_relief.sum(axis=2, keepdims=True)
