@@ -154,10 +154,14 @@ class Doubts:
         shares = np.asarray(shares, dtype=np.float64)
         if shares.ndim == 1 and shares.size != width:
             raise ValueError(f"one share per doubt expected ({width}), got {shares.size}")
-        shares = np.clip(np.broadcast_to(shares, (len(who), width)), 0.0, 1.0 - 1e-12)
+        # A row of shares for all, or a row each; a column for every doubt, or one each
+        # (the kernel broadcasts them: each distinct share is clipped and logged once).
+        shares = shares.reshape((1,) * (2 - shares.ndim) + shares.shape)
+        np.broadcast_shapes(shares.shape, (len(who), width))
+        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
         # numpy's log1p, not numba's: they differ in the last bit.
         _reduce(self.level, self._ledger, source, who, shares, np.log1p(-shares), first,
-                self._moved, self._owed, self._factor)
+                width, self._moved, self._owed, self._factor)
 
     def add(self, who: np.ndarray, columns: slice, shares: np.ndarray | float) -> None:
         """Move doubts a share of the way back to full doubt (``columns`` of the three)."""
@@ -218,22 +222,27 @@ def _settle_all(ledger: np.ndarray, owed: np.ndarray, factor: np.ndarray) -> Non
 
 @njit(cache=True, nogil=True)
 def _reduce(level: np.ndarray, ledger: np.ndarray, source: int, who: np.ndarray,
-            shares: np.ndarray, relief: np.ndarray, first: int, moved: np.ndarray,
-            owed: np.ndarray, factor: np.ndarray) -> None:
-    """``Doubts.reduce``: resident ``who[i]`` loses ``shares[i, j]`` of doubt ``first + j``;
-    their ledger row (its owed relapse done first) books what was removed and the source's
-    log-reduction (``relief``)."""
+            shares: np.ndarray, relief: np.ndarray, first: int, width: int,
+            moved: np.ndarray, owed: np.ndarray, factor: np.ndarray) -> None:
+    """``Doubts.reduce``: resident ``who[i]`` loses ``shares[i, j]`` of doubt ``first + j``
+    (``j < width``; ``shares`` and ``relief`` broadcast: a single row is everyone's, a
+    single column every doubt's); their ledger row (its owed relapse done first) books what
+    was removed and the source's log-reduction (``relief``)."""
     sources = (ledger.shape[1] - 6) // 3
+    each_row, each_column = shares.shape[0] > 1, shares.shape[1] > 1
     for i in range(who.size):
         r = who[i]
         moved[r] = True
         _settle_one(ledger, r, owed, factor)
-        for j in range(shares.shape[1]):
+        row = i if each_row else 0
+        for j in range(width):
+            column = j if each_column else 0
+            share = shares[row, column]
             k = first + j
             doubt = level[r, k]
-            ledger[r, 3 + k] += shares[i, j] * doubt
-            level[r, k] = doubt * (1.0 - shares[i, j])
-            ledger[r, 6 + k * sources + source] -= relief[i, j]
+            ledger[r, 3 + k] += share * doubt
+            level[r, k] = doubt * (1.0 - share)
+            ledger[r, 6 + k * sources + source] -= relief[row, column]
 
 
 @njit(cache=True, nogil=True)
