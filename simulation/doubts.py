@@ -96,11 +96,8 @@ class Doubts:
 
     def _settle(self, who: np.ndarray | None) -> None:
         """Do the relapse owed to the ledger of the residents ``who`` (all by default)."""
-        if who is None:
-            _settle_all(self._ledger, self._owed, self._factor)
-        else:
-            _settle_some(self._ledger, np.asarray(who, dtype=np.int64), self._owed,
-                         self._factor)
+        who = np.arange(self.n) if who is None else np.asarray(who, dtype=np.int64)
+        _settle(self._ledger, who, self._owed, self._factor)
 
     def founding(self, who: np.ndarray | None = None) -> np.ndarray:
         """The doubts weighed for founding, of the residents ``who`` (all by default)."""
@@ -206,18 +203,11 @@ def _settle_one(ledger: np.ndarray, r: int, owed: np.ndarray, factor: np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def _settle_some(ledger: np.ndarray, who: np.ndarray, owed: np.ndarray,
-                 factor: np.ndarray) -> None:
+def _settle(ledger: np.ndarray, who: np.ndarray, owed: np.ndarray,
+            factor: np.ndarray) -> None:
     """``_settle_one`` for each resident of ``who``."""
     for i in range(who.size):
         _settle_one(ledger, who[i], owed, factor)
-
-
-@njit(cache=True, nogil=True)
-def _settle_all(ledger: np.ndarray, owed: np.ndarray, factor: np.ndarray) -> None:
-    """``_settle_one`` for every resident."""
-    for r in range(owed.size):
-        _settle_one(ledger, r, owed, factor)
 
 
 @njit(cache=True, nogil=True)
