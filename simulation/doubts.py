@@ -5,11 +5,13 @@
 and a ledger of who moved them. There is one way each to lower them (``reduce``: a source
 answers a share of them), to raise them (``add``: a failed reimbursement; and the first
 impression of hearing of the project from a stranger, ``first_impression``), and to let them
-relapse (``relapse``: without contact they creep back). The two rules run every week
-over many residents are compiled kernels (``_reduce``, ``_relapse``, numba), each the
-rule's only implementation, checked against its definition in ``tests/test_doubts.py``.
-Founding and joining weigh them (``founding``,
-``joining``); ``relief`` says which source removed how much of a resident's founding doubt.
+relapse (``relapse``: without contact they creep back; the ledger's share of it is owed
+until the resident's row is next used, ``_settle``). Founding and joining weigh them
+(``founding``, ``joining``); ``at_start`` is the founding doubt before anyone removed any
+and ``relief`` says which source removed how much of it. The rules run every week over
+many residents are compiled kernels (``_reduce``, ``_relapse``, ``_settle``,
+``_at_start``, ``_relief``; numba), each the rule's only implementation, checked against
+its definition in ``tests/test_doubts.py``.
 """
 
 from __future__ import annotations
