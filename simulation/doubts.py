@@ -157,7 +157,7 @@ class Doubts:
         # (the kernel broadcasts them: each distinct share is clipped and logged once).
         shares = shares.reshape((1,) * (2 - shares.ndim) + shares.shape)
         np.broadcast_shapes(shares.shape, (len(who), width))
-        shares = np.clip(shares, 0.0, 1.0 - 1e-12)
+        shares = np.ascontiguousarray(np.clip(shares, 0.0, 1.0 - 1e-12))  # as compiled
         # numpy's log1p, not numba's: they differ in the last bit.
         _reduce(self.level, self._ledger, source, who, shares, np.log1p(-shares), first,
                 width, self._moved, self._owed, self._factor)
