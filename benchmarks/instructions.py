@@ -73,12 +73,15 @@ def main() -> int:
         print("instructions: valgrind is needed (apt-get install valgrind)", file=sys.stderr)
         return 2
     tree = use_tree(args.tree)
-    # One short run outside valgrind first, so that numba's on-disk cache is filled (after
+    # One short run under valgrind first, so that numba's on-disk cache is filled (after
     # an install or an edit the first process compiles the kernels: billions of
     # instructions that belong to neither simulation, and would land in one count only).
+    # Under valgrind, not beside it: numba keys its cache by the CPU's features, and the
+    # CPU valgrind emulates has others than the machine's, so a cache filled outside is
+    # not used inside (the first count then held the compilation: "a run counted fewer
+    # instructions than its set-up").
     code = SPROUT.format(tree=str(tree), root=str(ROOT), seed=args.seed, run=True)
-    subprocess.run([sys.executable, "-c", code.replace('params["horizon_weeks"]', "0")],
-                   check=True, cwd=ROOT, env={**os.environ, **STEADY})
+    instructions(code.replace('params["horizon_weeks"]', "0"))
     load_before = load()
     counts = {
         name: instructions(template.format(tree=str(tree), root=str(ROOT), seed=args.seed,

@@ -99,6 +99,20 @@ def _hash_uniform_rows(ids: np.ndarray, key: np.uint64, count: int) -> np.ndarra
     return out
 
 
+_FOLDS: dict[int, np.ndarray] = {}
+
+
+def _fold(k: int) -> np.ndarray:
+    """``k + 1`` as the kernels take one ``k`` for all identities (kept per ``k``: the
+    kernels only read it; a writeable array, as numba compiled them for)."""
+    fold = _FOLDS.get(k)
+    if fold is None:
+        fold = np.array([(k + 1) & MASK], dtype=np.uint64)
+        if len(_FOLDS) < 1024:
+            _FOLDS[k] = fold
+    return fold
+
+
 _CODES: dict[str, int] = {}
 
 
@@ -150,15 +164,23 @@ class Draws:
     def _hashed(self, mechanism: str, week: int, ids: np.ndarray | int, k: np.ndarray | int,
                 keys: tuple[int, ...], kernel: Any) -> Any:
         key = np.uint64(self.stream(mechanism, week, *keys))
+        if isinstance(ids, np.ndarray) and ids.ndim == 1 and ids.flags.c_contiguous:
+            # The common cases, straight to the kernel (the same arrays as below).
+            if isinstance(k, (int, np.integer)):
+                if ids.dtype != np.uint64:
+                    ids = ids.astype(np.int64, copy=False).view(np.uint64)
+                return kernel(ids, key, _fold(int(k)))
+            if (isinstance(k, np.ndarray) and k.shape == ids.shape and k.dtype == np.int64
+                    and ids.dtype == np.int64 and k.flags.c_contiguous):
+                return kernel(ids.view(np.uint64), key, k.view(np.uint64) + np.uint64(1))
         if np.ndim(ids) == 0 and np.ndim(k) == 0:  # one number
             return kernel(np.array([int(ids) & MASK], dtype=np.uint64), key,
-                          np.array([(int(k) + 1) & MASK], dtype=np.uint64))[0]
+                          _fold(int(k)))[0]
         ids = np.asarray(ids)
         if ids.dtype != np.uint64:
             ids = ids.astype(np.int64, copy=False).view(np.uint64)
         if np.ndim(k) == 0:
-            fold = np.array([(int(k) + 1) & MASK], dtype=np.uint64)
-            return kernel(ids.ravel(), key, fold).reshape(ids.shape)
+            return kernel(ids.ravel(), key, _fold(int(k))).reshape(ids.shape)
         ids, k = np.broadcast_arrays(ids, np.asarray(k).astype(np.int64, copy=False))
         fold = k.view(np.uint64) + np.uint64(1)
         return kernel(ids.ravel(), key, fold.ravel()).reshape(ids.shape)

@@ -125,7 +125,7 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     ready = terms.sum(axis=1) >= p.found_threshold
     rate = np.full(eligible.size, p.found_rate)
     if p.served_damping > 0:
-        rate = rate * (1 - served(world)[eligible]) ** p.served_damping
+        rate = rate * (1 - served(world, eligible)) ** p.served_damping
     if pioneer is not None:
         rate[eligible == pioneer] = p.pioneer_found_rate
     chosen = np.zeros(eligible.size, dtype=bool)
@@ -139,14 +139,16 @@ def founders(world: World, grant_support: Callable[[np.ndarray], np.ndarray],
     return founders, terms
 
 
-def served(world: World) -> np.ndarray:
-    """Per resident: how much of their courtyard's demand for their interest the groups
-    already take in — the share of the residents of that interest there whom group life
-    suits (``takes_part``) who are in a group, at most 1. A need already met leaves less to
-    found for; a share, not a count, so the same in a small community as in a town."""
+def served(world: World, who: np.ndarray | None = None) -> np.ndarray:
+    """Per resident (of ``who``; all by default): how much of their courtyard's demand for
+    their interest the groups already take in — the share of the residents of that interest
+    there whom group life suits (``takes_part``) who are in a group, at most 1. A need
+    already met leaves less to found for; a share, not a count, so the same in a small
+    community as in a town."""
     niche = world.niche
     met = np.bincount(niche[world.population.group >= 0], minlength=world.n_niches)
-    return np.minimum(met / np.maximum(world.niche_demand, 1), 1.0)[niche]
+    share = np.minimum(met / np.maximum(world.niche_demand, 1), 1.0)
+    return share[niche if who is None else niche[who]]
 
 
 def own_drive_suffices(terms: np.ndarray, threshold: float) -> np.ndarray:

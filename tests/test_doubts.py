@@ -55,15 +55,46 @@ def test_relapse_kernel_follows_its_definition():
     d = _doubts()
     d.reduce(np.array([1, 2, 3]), 0.4, WORKERS)
     d.add(np.array([2]), MONEY, 0.5)
-    level, ledger = d.level.copy(), d._ledger.copy()
+    level, ledger = d.level.copy(), d.ledger.copy()
     rate = np.random.default_rng(3).uniform(0.0, 0.3, d.n)
     rate[3] = 0.0
     d.relapse(rate)
     for r in (1, 2):
         assert np.array_equal(d.level[r], level[r] + rate[r] * (d.baseline[r] - level[r]))
-        assert np.array_equal(d._ledger[:, r], ledger[:, r] * (1.0 - rate[r]))
+        assert np.array_equal(d.ledger[r], ledger[r] * (1.0 - rate[r]))
     assert np.array_equal(d.level[3:], level[3:])  # not moved, or not drifting this week
-    assert np.array_equal(d._ledger[:, 3], ledger[:, 3])
+    assert np.array_equal(d.ledger[3], ledger[3])
+
+
+def test_relapse_owed_to_the_ledger_gives_the_weekly_numbers():
+    """The ledger's shrinking, owed until it is read or written, comes out bit for bit as
+    shrinking every entry every week would: through weeks of relapse at one rate and at
+    another, reductions, additions and reads in between."""
+    rng = np.random.default_rng(4)
+    d = _doubts()
+    eager = d.ledger.copy()  # the definition: every week, every moved resident's entries
+    moved = np.zeros(d.n, dtype=bool)
+    for week in range(60):
+        who = np.sort(rng.choice(d.n, 6, replace=False))
+        shares = rng.uniform(0.0, 0.5, (who.size, 3))
+        level = d.level[who].copy()
+        d.reduce(who, shares, week % 5)
+        eager[who, 3:6] += shares * level
+        eager[who[:, None], 6 + 5 * np.arange(3) + week % 5] -= np.log1p(-shares)
+        moved[who] = True
+        if week % 7 == 3:
+            hit = np.sort(rng.choice(d.n, 3, replace=False))
+            part = d.level[hit, 0].copy()
+            d.add(hit, MONEY, 0.3)
+            eager[hit, 0] += 0.3 * (1.0 - part)
+            moved[hit] = True
+        rate = np.where(rng.uniform(size=d.n) < 0.7, 0.05 if week < 30 else 0.08, 0.0)
+        d.relapse(rate)
+        drifting = moved & (rate != 0.0)
+        eager[drifting] *= (1.0 - rate[drifting])[:, None]
+        if week % 11 == 0:  # a read in between settles some residents early
+            d.relief(d.weights, np.arange(0, d.n, 3))
+    assert np.array_equal(d.ledger, eager)
 
 
 def test_add_moves_doubts_toward_full_and_relapse_toward_where_they_began():
@@ -89,3 +120,45 @@ def test_a_first_impression_moves_where_doubts_settle():
                                                    + 0.5 * (1 - start[5, LEGITIMACY]))
     assert np.array_equal(d.baseline[5], d.level[5])
     assert d.level[5, 2] == start[5, 2]  # direction: a stranger's offer says nothing of it
+
+
+def test_relief_kernel_follows_its_definition():
+    """What each source removed: each doubt's removed amount shared among the sources in
+    proportion to their log-reductions, weighted and summed over the doubts — numpy's
+    expression of it, bit for bit, with sources that never came and residents nobody
+    reached among them."""
+    rng = np.random.default_rng(5)
+    d = _doubts(400)
+    for _ in range(60):
+        who = np.unique(rng.choice(d.n, 30))
+        d.reduce(who, rng.uniform(0.0, 0.4, (who.size, 1)) * 10.0 ** rng.integers(-6, 1),
+                 int(rng.integers(0, 5)), [NOT_MONEY, MONEY, slice(0, 3)][rng.integers(3)])
+    who = np.sort(rng.choice(d.n, 150, replace=False))
+    log_relief = np.ascontiguousarray(d.log_relief_by_resident[who])
+    removed = np.ascontiguousarray(d.removed_by_resident[who])
+    total = log_relief.sum(axis=2, keepdims=True)
+    shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+    definition = np.einsum("nks,nk,k->ns", shares, removed, d.weights)
+    assert (total == 0).any() and (total > 0).any()
+    assert np.array_equal(d.relief(d.weights, who), definition)
+    everyone = np.einsum("nks,nk,k->ns", *_shares_and_removed(d), d.weights)
+    assert np.array_equal(d.relief(d.weights), everyone)
+
+
+def test_doubt_at_start_is_where_it_began_plus_what_was_added():
+    d = _doubts()
+    d.first_impression(np.array([2, 5]), np.array([0.3, 0.1]))
+    d.add(np.array([5, 9]), MONEY, 0.4)
+    d.reduce(np.arange(0, d.n, 2), 0.2, WORKERS)
+    d.relapse(np.full(d.n, 0.05))
+    start = d.baseline + d.added_by_resident
+    assert np.array_equal(d.at_start(d.weights), start @ d.weights)
+    who = np.array([5, 9, 30])
+    assert np.array_equal(d.at_start(d.weights, who), start[who] @ d.weights)
+
+
+def _shares_and_removed(d: Doubts) -> tuple[np.ndarray, np.ndarray]:
+    log_relief = np.ascontiguousarray(d.log_relief_by_resident)
+    total = log_relief.sum(axis=2, keepdims=True)
+    shares = np.divide(log_relief, total, out=np.zeros_like(log_relief), where=total > 0)
+    return shares, np.ascontiguousarray(d.removed_by_resident)

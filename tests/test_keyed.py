@@ -183,3 +183,24 @@ def test_beta_quantiles_are_scipys(a, b):
 
     u = Draws(1).uniform("u", 0, np.arange(100_000))
     assert np.abs(beta_quantile(a, b, u) - betaincinv(a, b, u)).max() < 1e-8
+
+
+def test_a_draw_is_the_same_whatever_the_form_of_its_identities():
+    """One number per identity and k, whether the identities come as an int64 array, another
+    integer type, a strided view, a 2-d block or one at a time, and k as one for all or one
+    each: the arrays' form only picks how they reach the hash."""
+    d = Draws(11)
+    ids = np.arange(0, 60, 3, dtype=np.int64)
+    ks = (ids % 4).astype(np.int64)
+    one_by_one = np.array([d.uniform("form", 2, int(i), int(k)) for i, k in zip(ids, ks)])
+    assert np.array_equal(d.uniform("form", 2, ids, ks), one_by_one)
+    assert np.array_equal(d.uniform("form", 2, ids.astype(np.int32), ks), one_by_one)
+    assert np.array_equal(d.uniform("form", 2, np.arange(60)[::3], ks), one_by_one)
+    assert np.array_equal(d.uniform("form", 2, ids.reshape(4, 5), ks.reshape(4, 5)).ravel(),
+                          one_by_one)
+    same_k = np.array([d.uniform("form", 2, int(i), 3) for i in ids])
+    for k in (3, np.int64(3)):
+        assert np.array_equal(d.uniform("form", 2, ids, k), same_k)
+        assert np.array_equal(d.uniform("form", 2, np.arange(60)[::3], k), same_k)
+    assert np.array_equal(d.bits("form", 2, ids, 3),
+                          [d.bits("form", 2, int(i), 3) for i in ids])
