@@ -36,7 +36,7 @@ RUN_OUTPUTS = ("series.csv", "groups.csv", "summary.json", "events.txt", "events
 COMPARE_OUTPUTS = ("compare.csv", "compare.md", "compare_groups.png",
                    "compare_posterior.csv", "compare_posterior.md", "runs.csv", "effects",
                    *STORE_OUTPUTS)
-"""What ``sprout compare`` (and ``compare --posterior``) writes into its folder."""
+"""What ``sprout compare`` (under the posterior or ``--point``) writes into its folder."""
 
 
 def _metadata(path: Path, keys: Iterable[str]) -> dict[str, Any] | None:

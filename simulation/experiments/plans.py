@@ -7,9 +7,9 @@ kind, design hash, varied names, points, replicates, master seed), ``top_level()
 written at the top of ``metadata.json``), ``preflight()``, ``size()`` and ``details_of(run)``
 (whether the run also makes its paired run for the resident-initiated figures). A sweep is one
 (``sweep.load``); :class:`ScenarioPlan` is the other: ``sprout run`` (one scenario),
-``sprout compare`` (every scenario on the same seeds) and ``compare --posterior`` (every
-scenario under the same posterior draws, draw *i* with seed *i*) and each stage of
-``sprout calibrate`` (a point per candidate and scenario). ``execute.execute_plan``
+``sprout compare`` (every scenario under the same posterior draws × seeds nested in them,
+replicate *r* with draw *r* div K and seed *r*; with ``--point``, on the same seeds) and
+each stage of ``sprout calibrate`` (a point per candidate and scenario). ``execute.execute_plan``
 runs either into a results folder; ``store.load_results`` reads either back.
 """
 
