@@ -216,6 +216,12 @@ def parameter_share(table: np.ndarray) -> float:
     return parameters / total if total > 0 else float("nan")
 
 
+def share_text(share: float | None) -> str:
+    """"; parameters NN%" for a ``parameter_share`` (what follows an interval that holds
+    parameter and seed uncertainty together); "" when there is none."""
+    return "" if share is None or not math.isfinite(share) else f"; parameters {share:.0%}"
+
+
 def describe(which: Which, n: int | None = None, level: float = LEVEL) -> str:
     """The sentence a table prints to say which interval it shows."""
     runs = f" over {n} runs" if n is not None else " over runs"

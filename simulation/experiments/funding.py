@@ -42,6 +42,7 @@ from .analysis import (  # noqa: E402
     paired_with_reference,
     point_labels,
 )
+from .posterior_draws import by_draw  # noqa: E402
 from .store import SweepResults, load_results  # noqa: E402
 from .sweep import Sweep  # noqa: E402
 
@@ -113,20 +114,14 @@ def _aggregate(runs: pd.DataFrame, keys: list[str], reference: pd.DataFrame | No
     table["cost_per_group"] = (table["cost_total"] / groups).where(groups > 0, math.inf)
     if "draw" in runs and "condition" in keys:  # under a posterior: seeds nest in draws
         shares = runs.groupby(keys, sort=False).apply(
-            lambda part: intervals.parameter_share(_draw_table(part)), include_groups=False)
+            lambda part: intervals.parameter_share(
+                by_draw(part, part["groups_horizon"])), include_groups=False)
         table = table.merge(shares.rename("groups_parameter_share").reset_index(), on=keys)
     if reference is not None:
         paired = paired_with_reference(runs, reference, conditions)
         strata = [c for c in conditions if c not in keys and "condition" not in keys]
         table = table.merge(incremental_by(paired, keys, strata), on=keys, how="left")
     return table
-
-
-def _draw_table(runs: pd.DataFrame) -> np.ndarray:
-    """One cell's groups at horizon as draws × seeds (NaN where a run is missing)."""
-    values = pd.to_numeric(runs["groups_horizon"], errors="coerce")
-    k = runs.groupby("draw").cumcount()
-    return values.groupby([runs["draw"], k]).first().unstack().to_numpy(dtype=float)
 
 
 def with_draws(results: SweepResults) -> pd.DataFrame:
@@ -141,7 +136,7 @@ def share_text(row: pd.Series) -> str:
     """"; parameters NN%" under a posterior: the parameters' share of a run's variance in
     groups at horizon within a condition (the rest is seed noise); "" otherwise."""
     share = row.get("groups_parameter_share")
-    return "" if share is None or pd.isna(share) else f"; parameters {share:.0%}"
+    return intervals.share_text(None if pd.isna(share) else float(share))
 
 
 def _rank_key(table: pd.DataFrame) -> str:

@@ -3,14 +3,13 @@
 paired run by run; each spread split into the parameters' share and the seed's; the
 held-out patterns judged draw by draw.
 
-The posterior's draws come from ``posterior.draws`` (weighted resamples of the last ABC
-generation); the runs go through one ``plans.ScenarioPlan`` and the one executor.
+The posterior's draws come from ``posterior_draws.read_draws`` (weighted resamples of the
+last ABC generation); the runs go through one ``plans.ScenarioPlan`` and the one executor.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,12 @@ import pandas as pd
 from .. import intervals
 from ..figures import COMPARE, by_name
 from ..intervals import parameter_share as parameter_share
+from ..intervals import share_text
 from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..scenario import load as load_scenario
 from .posterior_draws import STORED, read_draws
+from .posterior_draws import by_draw as by_draw
 
 # --- counterfactuals under the posterior ----------------------------------------------------
 
@@ -100,19 +101,6 @@ POSTERIOR_FIGURES = COMPARE
 """The figures a comparison under the posterior sets side by side (as at the point)."""
 
 
-def by_draw(runs: pd.DataFrame, values: pd.Series) -> np.ndarray:
-    """``values`` (indexed like ``runs``) as an array draws × seeds; NaN where a run has
-    no value."""
-    frame = pd.DataFrame({"draw": runs["draw"].to_numpy(), "value": pd.to_numeric(
-        values, errors="coerce").to_numpy(dtype=float)})
-    frame["k"] = frame.groupby("draw").cumcount()
-    return frame.pivot(index="draw", columns="k", values="value").to_numpy(dtype=float)
-
-
-def _share_text(share: float) -> str:
-    return "" if not math.isfinite(share) else f"; parameters {share:.0%}"
-
-
 def posterior_table(runs: pd.DataFrame, order: Sequence[str],
                     figures: Sequence[str] = POSTERIOR_FIGURES) -> pd.DataFrame:
     """Per scenario and figure: the mean, 2.5-97.5% of runs over the draws and their seeds,
@@ -123,7 +111,7 @@ def posterior_table(runs: pd.DataFrame, order: Sequence[str],
     variance; the cost per additional group against ``no_programme``, paired by run."""
     from .analysis import COST, GROUPS, REFERENCE, incremental
 
-    key = ["draw", "replicate"] if "replicate" in runs else ["draw"]
+    key = ["draw", "replicate"]
     first = runs[runs["scenario"] == order[0]].set_index(key)
     reference = runs[runs["scenario"] == REFERENCE].set_index(key)
     rows = []
@@ -135,7 +123,7 @@ def posterior_table(runs: pd.DataFrame, order: Sequence[str],
         for figure in figures:
             iv = intervals.spread(part[figure], figure)
             share = parameter_share(by_draw(plain, plain[figure]))
-            row[figure] = iv.format(figure) + _share_text(share)
+            row[figure] = iv.format(figure) + share_text(share)
             row[f"{figure}_mean"], row[f"{figure}_low"], row[f"{figure}_high"] = (
                 iv.mean, iv.low, iv.high)
             row[f"{figure}_parameter_share"] = share
@@ -171,7 +159,7 @@ def _paired_difference(diff: pd.Series) -> dict[str, Any]:
             "difference_week52_parameter_share": share,
             "difference_week52": (f"{runs_iv.mean:+.1f} [{low:+.1f}, {high:+.1f}] (runs "
                                   f"{runs_iv.low:+.1f} to {runs_iv.high:+.1f}"
-                                  f"{_share_text(share)})")}
+                                  f"{share_text(share)})")}
 
 
 def posterior_markdown(table: pd.DataFrame, source: str,

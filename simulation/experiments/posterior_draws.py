@@ -66,6 +66,15 @@ def _read_draws(source: str, n: int, seed: int, mtime: int, size: int
     return tuple(_checked(values) for values in draws(particles, names, n, seed))
 
 
+def by_draw(runs: pd.DataFrame, values: pd.Series) -> np.ndarray:
+    """``values`` (indexed like ``runs``) as an array draws × seeds; NaN where a run has
+    no value."""
+    frame = pd.DataFrame({"draw": runs["draw"].to_numpy(), "value": pd.to_numeric(
+        values, errors="coerce").to_numpy(dtype=float)})
+    frame["k"] = frame.groupby("draw").cumcount()
+    return frame.pivot(index="draw", columns="k", values="value").to_numpy(dtype=float)
+
+
 def posterior_setting(source: str, path: Path, data: Mapping[str, Any]) -> tuple[str, int]:
     """A sweep file's ``posterior`` and ``draws`` (its ``data``, read from ``path``): the
     posterior's folder and the number of draws ("", 0 at the calibrated point), checked;
