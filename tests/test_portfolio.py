@@ -375,3 +375,17 @@ def test_dask_gives_the_process_pools_runs(folders, dask_in_process):
     key = ["community", "option", "draw", "replicate"]
     pd.testing.assert_frame_equal(pool.sort_values(key, ignore_index=True),
                                   dask.sort_values(key, ignore_index=True))
+
+
+def test_brief_command_names_paths_as_a_reader_retypes_them(tmp_path, monkeypatch):
+    """The brief's "how it was made" line gives paths under the working folder relative
+    to it, and leaves paths elsewhere as they were given."""
+    import argparse
+
+    from simulation.experiments.portfolio_command import _command
+
+    monkeypatch.chdir(tmp_path)
+    args = argparse.Namespace(file=str(tmp_path / "experiments" / "p.toml"), search=True,
+                              within_domain=False, no_pdf=False, draws=None, seeds=None,
+                              nfe=None, out="/elsewhere/out")
+    assert _command(args) == "sprout portfolio experiments/p.toml --search --out /elsewhere/out"

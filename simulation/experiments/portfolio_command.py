@@ -55,14 +55,26 @@ def register(subparsers: Any) -> None:
 
 
 def _command(args: argparse.Namespace) -> str:
-    parts = ["sprout", "portfolio", args.file]
+    """The command as a reader would retype it: paths under the working folder relative to
+    it (a brief should not carry the analyst's home folder)."""
+    parts = ["sprout", "portfolio", _shown(args.file)]
     for flag in ("search", "within_domain", "no_pdf"):
         if getattr(args, flag):
             parts.append("--" + flag.replace("_", "-"))
     for option in ("draws", "seeds", "nfe", "out"):
         if getattr(args, option) is not None:
-            parts += ["--" + option, str(getattr(args, option))]
+            value = getattr(args, option)
+            parts += ["--" + option, _shown(value) if option == "out" else str(value)]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def _shown(path: object) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(str(path)).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
