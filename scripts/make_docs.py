@@ -851,6 +851,45 @@ def _abc_dir(ctx: Context) -> Path:
     return out
 
 
+def _abc_time(summary: dict[str, Any], out: Path) -> str:
+    """The sampling's wall and CPU time, split by session when the history was resumed: a
+    session measures only its own CPU. Posteriors written before ``session_model_runs``
+    was kept have their session's generations told by their end times (within its
+    sampling minutes of the last)."""
+    import pandas as pd
+
+    generations = pd.read_csv(out / "generations.csv")
+    if "session_model_runs" in summary:
+        mine = generations.index >= len(generations) - summary["session_generations"]
+    else:
+        ended = pd.to_datetime(generations["population_end_time"])
+        mine = (ended > ended.max() - pd.Timedelta(minutes=summary["abc_minutes"])).to_numpy()
+    runs = int(generations.loc[mine, "model_runs"].sum())
+    cpu = summary["abc_cpu_minutes"]
+    text = (f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in all "
+            f"({summary['cpu_minutes']} CPU min) with {summary['workers']} workers")
+    if mine.all() or not runs:
+        return text + "."
+    earlier = int(generations.loc[~mine, "model_runs"].sum())
+    rate = cpu * 60 / runs
+    return (text + f" in the session that finished it: {int(mine.sum())} generations, "
+            f"{runs:,} runs, {cpu} CPU min of sampling ({rate:.3f} CPU s a run). The first "
+            f"{int((~mine).sum())} generations ({earlier:,} runs) ran in an earlier session, "
+            f"stopped and resumed from the history; its CPU was not measured (about "
+            f"{earlier * rate / 60:.0f} CPU min at that rate).")
+
+
+def _sampled_at(summary: dict[str, Any]) -> str:
+    """Where the posterior was sampled, when the block is written at another commit (an ABC
+    takes hours: later commits that leave every run the same do not remake it)."""
+    made = summary.get("provenance") or {}
+    commit = str(made.get("git_commit") or "")
+    if not commit:
+        return ""
+    dirty = " with uncommitted changes" if made.get("git_dirty") else ""
+    return f" Sampled at commit {commit[:7]}{dirty}, {str(made.get('date', ''))[:10]}."
+
+
 @target("abc", "sprout calibrate --abc --store",
         "~3 CPU-hours: 1,200 particles × 4 runs, ~88,000 runs; 1.5-5 h on 2 cores")
 def make_abc(ctx: Context) -> dict[str, Any]:
@@ -874,14 +913,13 @@ def make_abc(ctx: Context) -> dict[str, Any]:
                   f"{summary.get('model_runs', summary['runs']):,} runs of the "
                   f"project year; final threshold ε = {summary['final_epsilon']:.3g} "
                   f"({target_note}; effective sample size {summary['effective_size']:.0f}); "
-                  f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in "
-                  f"all ({summary['cpu_minutes']} CPU min) with {summary['workers']} workers. "
+                  f"{_abc_time(summary, out)} "
                   f"Posterior predictive ({p['draws']} full runs, one per draw): "
                   f"{_num(p['groups_week52_mean'], '.1f')} groups at week 52, 95% of runs "
                   f"{runs95[0]}–{runs95[1]}, "
                   f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
                   f"{p['case']['groups']}). Credible intervals: 2.5-97.5% weighted "
-                  "quantiles of the last generation."]
+                  "quantiles of the last generation." + _sampled_at(summary)]
     check = summary.get("predictive_check", [])
     if check:
         lines += ["", "| pattern of the case | fitted or held out | case | runs' 90% interval "

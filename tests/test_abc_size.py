@@ -200,5 +200,8 @@ def test_a_posterior_made_again_reproduces_the_stored_one(tmp_path):
     abc.calibrate_abc(settings, tmp_path / "two", workers=2, progress=False, fixed=TOY)
     assert abc_check.differences(tmp_path / "two", tmp_path / "one") == []
     assert first["model_runs"] >= 2 * first["runs"] and first["cpu_seconds_per_model_run"] > 0
+    # a new history: every generation was sampled in this session, and its CPU counted
+    assert first["session_model_runs"] == first["model_runs"]
+    assert first["session_generations"] == first["generations"]
     check = pd.read_csv(tmp_path / "one" / "predictive_check.csv")
     assert set(check["role"]) == {"fitted", "held out"}

@@ -296,6 +296,22 @@ def test_a_scenarios_own_free_parameter_is_kept_under_the_posterior(posterior, t
     assert seeds[:3] == seeds[3:6] == seeds[6:]  # draw i runs with seed i in every scenario
 
 
+def test_a_resumed_posterior_counts_only_its_own_generations_cpu(posterior, tmp_path):
+    """CPU per run is the session's CPU over the runs it sampled: a resumed history's
+    earlier generations ran in a session this one did not measure."""
+    import shutil
+
+    resumed = shutil.copytree(posterior, tmp_path / "resumed")
+    settings = abc.Settings(population=8, generations=3, max_runs=400, predictive_draws=4,
+                            runs_per_particle=2)
+    summary = abc.calibrate_abc(settings, resumed, workers=1, resume=True, progress=False,
+                                fixed=SMALL)
+    generations = pd.read_csv(resumed / "generations.csv")
+    assert summary["generations"] == 3 and summary["session_generations"] == 1
+    assert summary["session_model_runs"] == int(generations["model_runs"].iloc[-1])
+    assert summary["session_model_runs"] < summary["model_runs"]
+
+
 def test_resuming_with_other_settings_is_refused_in_one_line(posterior, capsys):
     from simulation.cli import main
 

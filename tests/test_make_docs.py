@@ -115,3 +115,26 @@ def test_the_readme_gets_the_boxes_and_warnings_not_the_restrictions():
     short = make_docs.discover_summary(boxes)
     assert "| 1 | a |" in short and "PRIM over 10 runs." in short
     assert "| restriction |" not in short and "**Warning (box 1)**" in short
+
+
+def test_a_resumed_posteriors_time_is_split_by_session(tmp_path):
+    """A session measures only its own CPU: the block gives the rate over the runs the
+    finishing session sampled, and names the earlier generations as unmeasured; a
+    posterior sampled in one session gets no such sentence."""
+    import pandas as pd
+
+    pd.DataFrame({"model_runs": [9000, 13000, 20000, 30000],
+                  "population_end_time": ["2026-12-07 06:41:00", "2026-12-07 07:22:00",
+                                          "2026-12-07 09:30:00", "2026-12-07 10:20:00"]}
+                 ).to_csv(tmp_path / "generations.csv", index=False)
+    summary = {"abc_minutes": 92.0, "total_minutes": 95.0, "cpu_minutes": 110.0,
+               "abc_cpu_minutes": 100.0, "workers": 2}
+    by_times = make_docs._abc_time(summary, tmp_path)
+    by_fields = make_docs._abc_time({**summary, "session_generations": 2,
+                                     "session_model_runs": 50000}, tmp_path)
+    assert by_times == by_fields
+    assert "2 generations, 50,000 runs, 100.0 CPU min of sampling (0.120 CPU s a run)" in by_times
+    assert "first 2 generations (22,000 runs)" in by_times and "about 44 CPU min" in by_times
+    whole = make_docs._abc_time({**summary, "session_generations": 4,
+                                 "session_model_runs": 72000}, tmp_path)
+    assert whole.endswith("with 2 workers.") and "earlier" not in whole

@@ -55,10 +55,11 @@ import hashlib
 import json
 import math
 import resource
+import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +350,12 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
     generations, particles = sample_posterior(settings, out, None, workers, resume, dask,
                                               fixed)
     abc_seconds, abc_cpu = time.time() - started, _cpu_seconds() - cpu0
+    # Generations this session sampled (pyabc's end times are local), whose CPU it measured.
+    session = (pd.to_datetime(generations["population_end_time"])
+               > pd.Timestamp(datetime.fromtimestamp(started)))
+    session_runs = int(generations.loc[session, "model_runs"].sum())
+    if session.any():  # a new last generation: earlier predictive runs drew from another
+        shutil.rmtree(out / "stages" / "predictive", ignore_errors=True)
     names = list(FREE)
     plot_marginals(particles, FREE, out / "marginals.png")
     sample = draws(particles, names, settings.predictive_draws, settings.seed + 1)
@@ -390,9 +397,9 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
         },
         "predictive_check": check.to_dict("records"),
         "abc_minutes": round(abc_seconds / 60, 1),
-        "abc_cpu_minutes": round(abc_cpu / 60, 1),
-        # the prior sample that sets the first threshold included
-        "cpu_seconds_per_model_run": abc_cpu / max(1, model_runs),
+        "abc_cpu_minutes": round(abc_cpu / 60, 1),  # this session's sampling
+        "session_generations": int(session.sum()), "session_model_runs": session_runs,
+        "cpu_seconds_per_model_run": abc_cpu / session_runs if session_runs else None,
         "total_minutes": round((time.time() - started) / 60, 1),
         "cpu_minutes": round((_cpu_seconds() - cpu0) / 60, 1),
         # recorded once, by the store of this session's predictive runs
@@ -403,9 +410,8 @@ def calibrate_abc(settings: Settings = DEFAULTS, out: str | Path = "out/calibrat
 
 
 def _cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
 
 
 def store(out: str | Path, target: str | Path = STORED) -> list[Path]:

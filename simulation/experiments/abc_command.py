@@ -92,8 +92,7 @@ def cmd_calibrate_abc(args: argparse.Namespace, workers: int) -> int:
           f"{'' if summary['target_reached'] else ', NOT reached'}), "
           f"{summary['particles']} particles (effective {summary['effective_size']:.0f}); "
           f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in all, "
-          f"{summary['cpu_minutes']} CPU min "
-          f"({summary['cpu_seconds_per_model_run']:.3f} CPU s per run)")
+          f"{summary['cpu_minutes']} CPU min" + _rate(summary))
     for name, s in summary["posterior"].items():
         print(f"  {name:<28} {s['median']:.3g}  [{s['low']:.3g}, {s['high']:.3g}]")
     p = summary["predictive"]
@@ -167,3 +166,13 @@ def _sbc(args: argparse.Namespace, workers: int) -> int:
         copied = abc_sbc.store(out)
         print(f"Stored {len(copied)} files in {abc_sbc.STORED}/")
     return 0
+
+
+def _rate(summary: dict) -> str:
+    """The CPU per run of the generations sampled in this session (a resumed history's
+    earlier ones ran in sessions this one did not measure)."""
+    rate = summary.get("cpu_seconds_per_model_run")
+    if rate is None:
+        return " (no generation sampled in this session)"
+    return (f" ({rate:.3f} CPU s per run over the {summary['session_generations']} "
+            f"generations sampled in this session)")
