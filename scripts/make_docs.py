@@ -852,31 +852,35 @@ def _abc_dir(ctx: Context) -> Path:
 
 
 def _abc_time(summary: dict[str, Any], out: Path) -> str:
-    """The sampling's wall and CPU time, split by session when the history was resumed: a
-    session measures only its own CPU. Posteriors written before ``session_model_runs``
-    was kept have their session's generations told by their end times (within its
-    sampling minutes of the last)."""
+    """The sampling's wall and CPU time. A session measures only its own CPU, so a history
+    stopped and resumed gives the finishing session's CPU and rate, and names the earlier
+    generations as unmeasured. Posteriors written before ``session_generations`` was kept
+    have their session's generations told by their end times (within its sampling minutes
+    of the last)."""
     import pandas as pd
 
     generations = pd.read_csv(out / "generations.csv")
-    if "session_model_runs" in summary:
+    if "session_generations" in summary:
         mine = generations.index >= len(generations) - summary["session_generations"]
     else:
         ended = pd.to_datetime(generations["population_end_time"])
         mine = (ended > ended.max() - pd.Timedelta(minutes=summary["abc_minutes"])).to_numpy()
     runs = int(generations.loc[mine, "model_runs"].sum())
-    cpu = summary["abc_cpu_minutes"]
-    text = (f"{summary['abc_minutes']} min sampling, {summary['total_minutes']} min in all "
-            f"({summary['cpu_minutes']} CPU min) with {summary['workers']} workers")
-    if mine.all() or not runs:
-        return text + "."
     earlier = int(generations.loc[~mine, "model_runs"].sum())
+    wall = generations["wall_time"].sum() / 60
+    text = f"{wall:.0f} min of sampling on the clock with {summary['workers']} workers; "
+    if not mine.any():
+        return text + ("CPU not measured: every generation was sampled in sessions that were "
+                       "stopped, then resumed from the history.")
+    cpu = summary["abc_cpu_minutes"]
     rate = cpu * 60 / runs
-    return (text + f" in the session that finished it: {int(mine.sum())} generations, "
-            f"{runs:,} runs, {cpu} CPU min of sampling ({rate:.3f} CPU s a run). The first "
-            f"{int((~mine).sum())} generations ({earlier:,} runs) ran in an earlier session, "
-            f"stopped and resumed from the history; its CPU was not measured (about "
-            f"{earlier * rate / 60:.0f} CPU min at that rate).")
+    text += f"{cpu} CPU min of sampling ({rate:.3f} CPU s a run)"
+    if mine.all():
+        return text + f", {summary['cpu_minutes']} CPU min in all."
+    return (text + f" for the {int(mine.sum())} generations ({runs:,} runs) of the session "
+            f"that finished it; the first {int((~mine).sum())} ({earlier:,} runs) ran in an "
+            f"earlier session, stopped and resumed from the history, whose CPU was not "
+            f"measured (about {earlier * rate / 60:.0f} CPU min at that rate).")
 
 
 def _sampled_at(summary: dict[str, Any]) -> str:

@@ -124,6 +124,7 @@ def test_a_resumed_posteriors_time_is_split_by_session(tmp_path):
     import pandas as pd
 
     pd.DataFrame({"model_runs": [9000, 13000, 20000, 30000],
+                  "wall_time": [1500.0, 2400.0, 1800.0, 2700.0],
                   "population_end_time": ["2026-12-07 06:41:00", "2026-12-07 07:22:00",
                                           "2026-12-07 09:30:00", "2026-12-07 10:20:00"]}
                  ).to_csv(tmp_path / "generations.csv", index=False)
@@ -133,8 +134,12 @@ def test_a_resumed_posteriors_time_is_split_by_session(tmp_path):
     by_fields = make_docs._abc_time({**summary, "session_generations": 2,
                                      "session_model_runs": 50000}, tmp_path)
     assert by_times == by_fields
-    assert "2 generations, 50,000 runs, 100.0 CPU min of sampling (0.120 CPU s a run)" in by_times
-    assert "first 2 generations (22,000 runs)" in by_times and "about 44 CPU min" in by_times
-    whole = make_docs._abc_time({**summary, "session_generations": 4,
-                                 "session_model_runs": 72000}, tmp_path)
-    assert whole.endswith("with 2 workers.") and "earlier" not in whole
+    assert by_times.startswith("140 min of sampling on the clock with 2 workers; 100.0 CPU "
+                               "min of sampling (0.120 CPU s a run) for the 2 generations "
+                               "(50,000 runs)")
+    assert "first 2 (22,000 runs)" in by_times and "about 44 CPU min" in by_times
+    whole = make_docs._abc_time({**summary, "session_generations": 4}, tmp_path)
+    assert whole.endswith("(0.083 CPU s a run), 110.0 CPU min in all.")
+    none = make_docs._abc_time({**summary, "session_generations": 0}, tmp_path)
+    assert none.endswith("CPU not measured: every generation was sampled in sessions that "
+                         "were stopped, then resumed from the history.")
