@@ -871,7 +871,9 @@ def _abc_time(summary: dict[str, Any], out: Path) -> str:
     text = f"{wall:.0f} min of sampling on the clock with {summary['workers']} workers; "
     if not mine.any():
         return text + ("CPU not measured: every generation was sampled in sessions that were "
-                       "stopped, then resumed from the history.")
+                       "stopped, then resumed from the history; at most "
+                       f"{wall * summary['workers'] / 60:.1f} CPU hours (the clock's time × "
+                       "workers, any pause included).")
     cpu = summary["abc_cpu_minutes"]
     rate = cpu * 60 / runs
     text += f"{cpu} CPU min of sampling ({rate:.3f} CPU s a run)"
@@ -881,6 +883,34 @@ def _abc_time(summary: dict[str, Any], out: Path) -> str:
             f"that finished it; the first {int((~mine).sum())} ({earlier:,} runs) ran in an "
             f"earlier session, stopped and resumed from the history, whose CPU was not "
             f"measured (about {earlier * rate / 60:.0f} CPU min at that rate).")
+
+
+def _settled(out: Path, priors: dict[str, list[float]]) -> str:
+    """How far the posterior moved in its last step of ε: each parameter's weighted 2.5%,
+    50% and 97.5% quantiles in the last two generations, the largest shift as a share of
+    the prior's width (a posterior that barely moves as ε halves is near its ε → 0 limit,
+    which is the reason to stop short of a target)."""
+    import pandas as pd
+
+    from simulation.experiments.posterior import weighted_quantile
+
+    particles = pd.read_csv(out / "particles.csv")
+    last = int(particles["generation"].max())
+    if last < 1:
+        return ""
+    epsilons = pd.read_csv(out / "generations.csv").set_index("generation")["epsilon"]
+    shifts = {}
+    for name, (low, high) in priors.items():
+        ends = [weighted_quantile(g[name].to_numpy(), g["weight"].to_numpy(),
+                                  [0.025, 0.5, 0.975])
+                for g in (particles[particles["generation"] == t] for t in (last - 1, last))]
+        shifts[name] = abs(ends[1] - ends[0]) / (high - low)
+    median = max(shifts, key=lambda k: shifts[k][1])
+    edge = max(shifts, key=lambda k: max(shifts[k][[0, 2]]))
+    return (f" From the last generation but one (ε {epsilons[last - 1]:.3g}) to the last "
+            f"(ε {epsilons[last]:.3g}), no median moved more than "
+            f"{shifts[median][1]:.1%} of its prior's width (`{median}`), and no end of a "
+            f"95% interval more than {max(shifts[edge][[0, 2]]):.1%} (`{edge}`).")
 
 
 def _sampled_at(summary: dict[str, Any]) -> str:
@@ -923,7 +953,8 @@ def make_abc(ctx: Context) -> dict[str, Any]:
                   f"{runs95[0]}–{runs95[1]}, "
                   f"{_num(p['groups_week52_within_25_37'], '.0%')} within 25–37 (case: "
                   f"{p['case']['groups']}). Credible intervals: 2.5-97.5% weighted "
-                  "quantiles of the last generation." + _sampled_at(summary)]
+                  "quantiles of the last generation." + _sampled_at(summary)
+              + _settled(out, summary["priors"])]
     check = summary.get("predictive_check", [])
     if check:
         lines += ["", "| pattern of the case | fitted or held out | case | runs' 90% interval "

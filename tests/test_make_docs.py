@@ -142,4 +142,23 @@ def test_a_resumed_posteriors_time_is_split_by_session(tmp_path):
     assert whole.endswith("(0.083 CPU s a run), 110.0 CPU min in all.")
     none = make_docs._abc_time({**summary, "session_generations": 0}, tmp_path)
     assert none.endswith("CPU not measured: every generation was sampled in sessions that "
-                         "were stopped, then resumed from the history.")
+                         "were stopped, then resumed from the history; at most 4.7 CPU hours "
+                         "(the clock's time × workers, any pause included).")
+
+
+def test_the_last_step_of_epsilon_is_measured_against_the_priors(tmp_path):
+    """The block says how far the posterior moved from the last generation but one to the
+    last, as a share of the prior's width, and which parameter moved most."""
+    import numpy as np
+    import pandas as pd
+
+    values = np.linspace(0.0, 1.0, 101)
+    frame = pd.concat([pd.DataFrame({"generation": g, "a": values + shift, "b": values,
+                                     "weight": 1.0}) for g, shift in ((0, 0.0), (1, 0.1))])
+    frame.to_csv(tmp_path / "particles.csv", index=False)
+    pd.DataFrame({"generation": [0, 1], "epsilon": [1.0, 0.5]}).to_csv(
+        tmp_path / "generations.csv", index=False)
+    text = make_docs._settled(tmp_path, {"a": [0.0, 2.0], "b": [0.0, 1.0]})
+    assert "(ε 1) to the last (ε 0.5)" in text
+    assert "no median moved more than 5.0% of its prior's width (`a`)" in text
+    assert "no end of a 95% interval more than 5.0% (`a`)" in text
