@@ -245,7 +245,7 @@ def phases_table(summary: dict[str, Any], runs: int) -> str:
 
 
 COMPARE_DRAWS, COMPARE_SEEDS_PER_DRAW = 30, 4
-POSTERIOR_CURRENT = False
+POSTERIOR_CURRENT = True
 """Whether the stored posterior (experiments/calibration/abc) was made on this model: set it
 once ``make_docs.py abc`` has remade it. Until then the README's comparison runs at the
 calibrated point (``--point``) and the held-out patterns are not judged under a posterior
@@ -333,7 +333,7 @@ def funding_findings(effects: Any, incremental: Any = None) -> str:
 
 
 @target("funding", "sprout sweep experiments/funding_strategies.toml --report",
-        "576 runs: ~10-20 min on 2 cores")
+        "2,304 runs (6 posterior draws x 2 seeds a point): ~10-20 min on 2 cores")
 def make_funding(ctx: Context) -> dict[str, Any]:
     out, command = _funding_dir(ctx)
     effects = (out / "effects.md").read_text()
@@ -359,7 +359,7 @@ def make_funding(ctx: Context) -> dict[str, Any]:
 
 
 @target("discover", f'sprout discover out/funding_strategies --target "{DISCOVER_TARGET}"',
-        "~1-2 min (after funding: its 576 runs, ~3 CPU-min, are resumed or run)")
+        "~1-2 min (after funding: its 2,304 runs, ~12 CPU-min, are resumed or run)")
 def make_discover(ctx: Context) -> dict[str, Any]:
     out, _ = _funding_dir(ctx)
     _cli(["discover", str(out), "--target", DISCOVER_TARGET])
@@ -914,14 +914,16 @@ def _settled(out: Path, priors: dict[str, list[float]]) -> str:
 
 
 def _sampled_at(summary: dict[str, Any]) -> str:
-    """Where the posterior was sampled, when the block is written at another commit (an ABC
-    takes hours: later commits that leave every run the same do not remake it)."""
+    """Where the posterior's predictive runs and files were made, when the block is written
+    at another commit (an ABC takes hours: later commits that leave every run the same do
+    not remake it)."""
     made = summary.get("provenance") or {}
     commit = str(made.get("git_commit") or "")
     if not commit:
         return ""
     dirty = " with uncommitted changes" if made.get("git_dirty") else ""
-    return f" Sampled at commit {commit[:7]}{dirty}, {str(made.get('date', ''))[:10]}."
+    return (f" Its predictive runs and files were made at commit {commit[:7]}{dirty}, "
+            f"{str(made.get('date', ''))[:10]}.")
 
 
 @target("abc", "sprout calibrate --abc --store",

@@ -27,8 +27,8 @@ How (``search``):
    Why a percentile over draws: a posterior draw is one state of the world consistent
    with the case; the 10th percentile is what the allocation delivers in all but the
    least favourable tenth of them — a floor a board can be told, less hostage to the
-   single worst draw than minimax regret (the stored posterior's effective sample size is
-   small), and it does not need a satisficing threshold the foundation has not set.
+   single worst of the few draws a search can afford than minimax regret, and it does not
+   need a satisficing threshold the foundation has not set.
    Seeds within a draw are averaged first: they are chance, not states of the world.
 3. **Re-check on fresh seeds.** Up to ``candidates`` allocations spread along the front
    (by cost, with the one keeping most groups) run again on fresh posterior draws and seeds
