@@ -61,6 +61,9 @@ def test_an_irrelevant_restriction_gets_a_large_qp_and_a_warning():
                      threshold=0.99, max_boxes=1, resamples=2)
     text = found.markdown()
     assert "Warning (box 1)" in text and "qp (lower / upper limit)" in text
+    # a density it cannot reach: the table says the box shown is only the densest found
+    assert found.boxes[0].density < 0.99
+    assert "**No box reaches a density of 99%**" in text and "box 1 is the densest" in text
     assert found.table().set_index("parameter").loc["b", "warning"]
 
 

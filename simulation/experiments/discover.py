@@ -169,6 +169,11 @@ class Discovery:
             f"{', '.join(self.inputs)}. Coverage: share of the cases meeting the target "
             "that lie in the box; density: share of the cases in the box that meet it; "
             f"boxes chosen for the greatest coverage at density ≥ {self.threshold:.0%}.")
+        sparse = [str(box.number) for box in self.boxes if box.density < self.threshold]
+        if sparse:
+            lines.append(f"\n**No box reaches a density of {self.threshold:.0%}**: no "
+                         "restriction of what was varied makes the target that likely, so "
+                         f"box {', '.join(sparse)} is the densest PRIM found on its path.")
         if not self.boxes:
             lines.insert(2, "| - | no box found | | | |")
         judged = checks.markdown(self.boxes, self.resamples)
