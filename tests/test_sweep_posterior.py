@@ -117,3 +117,19 @@ def test_the_funding_tables_split_the_spread_under_a_posterior(tmp_path):
     assert "; parameters " in strategy_markdown(table)
     at_point = funding.strategies(results.done, ["grant_size"], ["committee_support"])
     assert "groups_parameter_share" not in at_point
+
+
+def test_the_effects_note_says_the_draws_are_held_fixed():
+    """Under a posterior every value of a lever runs on the same draws: the effects table's
+    intervals hold them fixed, and its note says so; at the point it says nothing of draws."""
+    import pandas as pd
+
+    from simulation.experiments.report import effects_markdown
+
+    table = pd.DataFrame({"parameter": ["grant_size"] * 2, "level": ["500", "1000"],
+                          "figure": ["groups_week52"] * 2, "mean": [20.0, 21.0],
+                          "low": [19.0, 20.0], "high": [21.0, 22.0], "n": [12, 12],
+                          "runs": [12, 12]})
+    under = effects_markdown(table, ["groups_week52"], draws=6)
+    assert "Every value ran on the same 6 posterior draws" in under
+    assert "posterior draws" not in effects_markdown(table, ["groups_week52"])

@@ -176,10 +176,11 @@ def effect_cell(row: pd.Series) -> str:
 
 
 def effects_markdown(table: pd.DataFrame, figures: Sequence[str],
-                     incremental: pd.DataFrame | None = None) -> str:
+                     incremental: pd.DataFrame | None = None, draws: int | None = None) -> str:
     """Mean [95% interval of the mean] of ``figures`` at each level of each parameter, as
     Markdown; with ``incremental`` (``analysis.incremental_effects``) also the added groups
-    against the same community with no programme and the cost per additional group."""
+    against the same community with no programme and the cost per additional group; with
+    ``draws``, the note says the runs share that many posterior draws."""
     extra = incremental is not None and len(incremental) > 0
     headers = [label(f) for f in figures]
     if extra:
@@ -198,6 +199,9 @@ def effects_markdown(table: pd.DataFrame, figures: Sequence[str],
         lines.append(f"| {name} | {level} | " + " | ".join(row) + " |")
     n = int(table["runs"].max()) if len(table) else None
     note = f"\n\n{describe('mean')}; up to {n} runs per value."
+    note += (f" Every value ran on the same {draws} posterior draws, so these intervals hold "
+             "the draws fixed: fit to compare values, too narrow for a level's own uncertainty "
+             "(the strategies' table gives each its parameters' share).") if draws else ""
     if extra:
         note += (" Added groups and cost per additional group: against the same community "
                  "with no programme over the same seeds (mean [95% bootstrap interval over "
@@ -306,7 +310,8 @@ def write_report(directory: str | Path, results: SweepResults | None = None) -> 
                 incremental = incremental_effects(paired, varied, results.conditions)
                 incremental.to_csv(directory / "effects_incremental.csv", index=False)
             (directory / "effects.md").write_text(
-                effects_markdown(table, plotted, incremental), encoding="utf-8")
+                effects_markdown(table, plotted, incremental,
+                                 results.metadata["sweep"].get("draws")), encoding="utf-8")
             wide = table.assign(value=table.apply(effect_cell, axis=1))
             wide = wide.pivot_table(index=["parameter", "level"], columns="figure",
                                     values="value", aggfunc="first", sort=False)
