@@ -973,7 +973,7 @@ def make_abc(ctx: Context) -> dict[str, Any]:
 
 
 @target("abc-sbc", "sprout calibrate --abc --sbc 10 --store",
-        "~2.5 CPU-hours: 10 synthetic cases × a reduced ABC; not in CI")
+        "~1-2.5 CPU-hours: 10 synthetic cases × a reduced ABC; not in CI")
 def make_abc_sbc(ctx: Context) -> dict[str, Any]:
     from simulation.experiments import abc_sbc
 

@@ -24,7 +24,7 @@ Written into ``--out`` (default ``out/calibration-abc-sbc``): ``sbc.csv`` (case,
 truth, interval, covered, rank), ``sbc.json`` (settings, coverage per parameter and pooled,
 CPU time, provenance), ``sbc.png``; ``--store`` copies them to
 ``experiments/calibration/abc-sbc/``. Not run in CI: at the default budget a case takes
-about 7,000 runs, the ten about 2.5 CPU-hours (at most 3.5, by ``max_runs``).
+at most 10,000 runs (``max_runs``); the stored ten took about 1 CPU-hour.
 """
 
 from __future__ import annotations
