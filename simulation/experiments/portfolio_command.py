@@ -69,8 +69,6 @@ def _command(args: argparse.Namespace) -> str:
 
 
 def _shown(path: object) -> str:
-    from pathlib import Path
-
     try:
         return str(Path(str(path)).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
