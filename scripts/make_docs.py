@@ -1358,12 +1358,12 @@ def make_scale(ctx: Context) -> dict[str, Any]:
     return {"seeds": n, "checks": checked, "summary": summary}
 
 
-@target("pairing", "python scripts/make_docs.py pairing (simulation/experiments/pairing.py)",
-        "~3 min on 2 cores")
+@target("pairing", "python scripts/make_docs.py pairing (simulation/experiments/pairing.py, "
+        "pairing_bound.py)", "~9 min on 2 cores")
 def make_pairing(ctx: Context) -> dict[str, Any]:
     import subprocess
 
-    from simulation.experiments import pairing
+    from simulation.experiments import pairing, pairing_bound
     from simulation.runner import replicate_seeds
 
     n = ctx.seeds(PAIRING_SEEDS)
@@ -1392,9 +1392,13 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
               "paired difference is the model's own path dependence (the race between founding "
               "and joining, workers' itineraries), not the generator. \"Before\" is commit "
               f"{BEFORE_KEYED} (one generator for the whole run) on the same seeds.")
+    bounds = pairing_bound.bound(pairing.SCENARIOS, seeds, workers=ctx.workers,
+                                 continuations=2 if ctx.toy else pairing_bound.CONTINUATIONS)
+    best = [pairing_bound.summary(b, outcomes["baseline"], outcomes[b.scenario]) for b in bounds]
+    table += "\n\n" + pairing_bound.markdown(best, now, n)
     write_block(ctx, "docs/experiments.md", "pairing", table, "python scripts/make_docs.py "
                 "pairing")
-    return {"seeds": n, "now": now, "before": before, "floor": floor}
+    return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",

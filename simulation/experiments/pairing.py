@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import Engine
 from ..headless import make_engine
 from ..keyed import Draws
 from ..parallel import pmap
@@ -38,17 +39,39 @@ WEEK = 52
 Z = 1.96
 
 
-class FreshFrom(Draws):
-    """Keyed numbers that change from ``week`` on (another salt), the same before."""
+CLOCKS = ("hear", "found")
+"""The mechanisms of the residents' event clocks (``state.Population``): once fresh numbers
+are in use, their later draws (the next event's exponential, keyed by the week the clock
+started) are fresh too."""
 
-    def __init__(self, seed: int, week: int) -> None:
+
+class FreshFrom(Draws):
+    """Keyed numbers that change from ``week`` on (another salt, one per ``salt``), the same
+    before; installed at ``week`` by :func:`refresh`, it also salts the event clocks' later
+    exponentials (keyed by week 0: numbers no run had revealed)."""
+
+    def __init__(self, seed: int, week: int, salt: int = 0) -> None:
         super().__init__(seed)
         self.fresh_week = week
+        self.salt = 0x5EED + salt
 
     def stream(self, mechanism: str, week: int, *keys: int) -> int:
-        if week >= self.fresh_week:
-            return super().stream(mechanism, week, 0x5EED, *keys)
+        if week >= self.fresh_week or mechanism in CLOCKS:
+            return super().stream(mechanism, week, self.salt, *keys)
         return super().stream(mechanism, week, *keys)
+
+
+def refresh(model: Engine, seed: int, week: int, salt: int = 0) -> None:
+    """From ``week`` on (the model has run ``week`` weeks), ``model`` draws fresh numbers;
+    what its residents' event clocks still wait for is exponential again (memoryless), so
+    they are redrawn too: the run goes on with the same law, independently of its past
+    numbers."""
+    fresh = model.world.draws = FreshFrom(seed, week, salt)
+    pop = model.population
+    everyone = np.arange(pop.n)
+    for clock in (pop.hearing, pop.founding):
+        clock.draws = fresh
+        clock.left = fresh.exponential(clock.mechanism, week, everyone)
 
 
 def _groups_at(job: tuple[str, int, int, int | None]) -> int:
@@ -56,13 +79,7 @@ def _groups_at(job: tuple[str, int, int, int | None]) -> int:
     model = make_engine(load(name).params, seed)
     if fresh_from is not None:
         model.run(fresh_from)
-        fresh = model.world.draws = FreshFrom(seed, fresh_from)
-        pop = model.population
-        everyone = np.arange(pop.n)
-        for clock in (pop.hearing, pop.founding):
-            # What a clock still waits for is exponential again (memoryless): fresh numbers.
-            clock.draws = fresh
-            clock.left = fresh.exponential(clock.mechanism, fresh_from, everyone)
+        refresh(model, seed, fresh_from)
         week -= fresh_from
     model.run(week)
     return int(model.groups.n_active)
