@@ -1387,18 +1387,25 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     table += (f"\n\nThe floor of pairing by random numbers alone: the baseline against itself "
               f"with the same state up to week {cut - 1} and fresh random numbers from week "
               f"{cut} on gives a correlation of {f['correlation']:.2f} (variance ratio "
-              f"{f['variance_ratio']:.2f}); a condition that parts the runs at week {cut} and "
-              "shares their random numbers is paired more tightly than that — the rest of the "
-              "paired difference is the model's own path dependence (the race between founding "
-              "and joining, workers' itineraries), not the generator. \"Before\" is commit "
+              f"{f['variance_ratio']:.2f}): what pairing would give if the runs shared no "
+              f"numbers once a condition parts them at week {cut}. \"Before\" is commit "
               f"{BEFORE_KEYED} (one generator for the whole run) on the same seeds.")
+    doses = pairing.grant_doses(seeds, workers=ctx.workers)
+    table += ("\n\nHow sharp pairing stays as the change grows: the baseline with its grant "
+              "(size and budget) scaled, on the same seeds.\n\n" + pairing.doses_markdown(doses)
+              + "\n\nA change too small to matter leaves most pairs of runs identical; the "
+              "larger the change, the more residents found, join or wait in one run and not in "
+              "the other, and the variance of the paired difference grows with it. So a small "
+              "effect is measured with few seeds; what the paired runs of a large change share "
+              "less is the change's own consequences, not the generator's.")
     bounds = pairing_bound.bound(pairing.SCENARIOS, seeds, workers=ctx.workers,
                                  continuations=2 if ctx.toy else pairing_bound.CONTINUATIONS)
     best = [pairing_bound.summary(b, outcomes["baseline"], outcomes[b.scenario]) for b in bounds]
     table += "\n\n" + pairing_bound.markdown(best, now, n)
     write_block(ctx, "docs/experiments.md", "pairing", table, "python scripts/make_docs.py "
                 "pairing")
-    return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best}
+    return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best,
+            "doses": {k: v.tolist() for k, v in doses.items()}}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",

@@ -94,6 +94,48 @@ def groups_at(names: Sequence[str], seeds: Sequence[int], week: int = WEEK,
     return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
 
 
+GRANT_FACTORS = (1.01, 1.05, 1.25, 2.0)
+"""How much the grant (size and budget) is scaled in the dose table: from a change too small
+to matter to the doubled grant."""
+
+
+def _granted(job: tuple[float, int, int]) -> int:
+    factor, seed, week = job
+    params = dict(load("baseline").params)
+    params["grant_size"] *= factor
+    params["grant_budget"] *= factor
+    model = make_engine(params, seed)
+    model.run(week)
+    return int(model.groups.n_active)
+
+
+def grant_doses(seeds: Sequence[int], factors: Sequence[float] = GRANT_FACTORS,
+                week: int = WEEK, workers: int = 1) -> dict[str, np.ndarray]:
+    """Groups at ``week`` of the baseline (``"baseline"``) and of the baseline with its
+    grant scaled by each factor (``"grant x1.05"``), on the same seeds: how sharp pairing
+    stays as the change grows."""
+    jobs = [(f, int(s), week) for f in (1.0, *factors) for s in seeds]
+    found = pmap(_granted, jobs, workers, progress=False)
+    n = len(seeds)
+    names = ["baseline", *(f"grant x{f:g}" for f in factors)]
+    return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
+
+
+def doses_markdown(outcomes: dict[str, np.ndarray]) -> str:
+    """The dose table: each scaled grant against the baseline."""
+    rows = pairing(outcomes)
+    base = outcomes["baseline"]
+    lines = ["| grant against the baseline's | mean paired difference | runs identical "
+             "| correlation | variance ratio | seeds for ±1 group, paired |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        same = int((outcomes[r["scenario"]] == base).sum())
+        lines.append(f"| ×{r['scenario'].removeprefix('grant x')} | {r['mean_difference']:+.2f} "
+                     f"| {same} of {base.size} | {r['correlation']:.2f} "
+                     f"| {r['variance_ratio']:.2f} | {r['seeds_paired']} |")
+    return "\n".join(lines)
+
+
 _OTHER_TREE = """
 import json, sys
 from simulation.model import CommunityModel

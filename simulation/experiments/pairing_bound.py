@@ -24,6 +24,7 @@ variance (one run's plus the other's) it is the smallest variance ratio, and
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -140,6 +141,8 @@ def summary(b: Bound, a_runs: np.ndarray, b_runs: np.ndarray, boot: int = 2000,
     def ratio(rows: np.ndarray) -> tuple[float, float]:
         va, vb = a_runs[rows].var(ddof=1), b_runs[rows].var(ddof=1)
         lb = b.lower_bound(rows)
+        if va == 0 or vb == 0:  # a resample of one seed, repeated
+            return math.nan, math.nan
         # Var(D) >= (sd A - sd B)^2 as well: no correlation above 1.
         return lb / (va + vb), min((va + vb - lb) / (2 * np.sqrt(va * vb)), 1.0)
 
@@ -156,6 +159,7 @@ def summary(b: Bound, a_runs: np.ndarray, b_runs: np.ndarray, boot: int = 2000,
         "highest_correlation_95": [float(v) for v in np.nanquantile(draws[:, 1], [0.025, 0.975])],
         "parting_week_median": float(np.median(weeks)) + 1 if weeks else None,
         "never_parted": sum(w is None for w in b.parting_weeks),
+        "continuations": int(b.differences.shape[1]),
     }
 
 
@@ -167,6 +171,7 @@ variance ratio at most 0.2."""
 def markdown(best: list[dict[str, Any]], now: list[dict[str, Any]], seeds: int) -> str:
     """The bound's table and what it says, for ``docs/experiments.md``."""
     reached = {r["scenario"]: r for r in now}
+    k = best[0]["continuations"] if best else CONTINUATIONS
     lines = ["| scenario vs `baseline` | the runs part in week (median) | correlation now "
              "| highest any pairing can reach | variance ratio now "
              "| lowest any pairing can reach | aimed at |",
@@ -186,7 +191,7 @@ def markdown(best: list[dict[str, Any]], now: list[dict[str, Any]], seeds: int) 
         f"The best any pairing of random numbers can do, on the same {seeds} seeds "
         f"(`simulation/experiments/pairing_bound.py`): from the week a condition first "
         "changes a resident or a group, each pair of runs is continued "
-        f"{CONTINUATIONS} times with fresh numbers, the same in both scenarios; the variance "
+        f"{k} times with fresh numbers, the same in both scenarios; the variance "
         "over seeds of the mean continued difference (less its own sampling noise) is a lower "
         "bound on the variance of the paired difference under *any* scheme that keeps the "
         "runs identical until they part (the law of total variance; the expected difference "
