@@ -927,7 +927,7 @@ def _sampled_at(summary: dict[str, Any]) -> str:
 
 
 @target("abc", "sprout calibrate --abc --store",
-        "~3 CPU-hours: 1,200 particles × 4 runs, ~88,000 runs; 1.5-5 h on 2 cores")
+        "~4.6 CPU-hours: 1,200 particles × 4 runs, ~138,000 runs; 2.5-5 h on 2 cores")
 def make_abc(ctx: Context) -> dict[str, Any]:
     out = _abc_dir(ctx)
     summary = json.loads((out / "posterior.json").read_text())

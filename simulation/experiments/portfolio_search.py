@@ -18,8 +18,8 @@ How (``search``):
    - *cost*: the mean total cost (the model's ``cost_total`` summed over communities), minimised;
    - *robust groups*: the ``percentile``-th percentile (default the 10th) over posterior
      draws of the expected total of groups alive at the horizon, maximised;
-   - *stall risk*: the ``100 - percentile``-th percentile over draws of the expected share
-     of funded communities that stall, minimised;
+   - *stall risk*: the expected share of funded communities that stall, over every draw
+     and seed (the posterior predictive chance that a funded community stalls), minimised;
    - constraints: the 95th percentile of the total cost over realisations within the
      budget; the social workers within the staff; with ``max_stall_risk``, the stall risk
      at most that.
@@ -30,6 +30,10 @@ How (``search``):
    single worst of the few draws a search can afford than minimax regret, and it does not
    need a satisficing threshold the foundation has not set.
    Seeds within a draw are averaged first: they are chance, not states of the world.
+   Stall risk is a mean, not a percentile: whether one community stalls is a yes or no,
+   and with the one or two seeds a draw can afford, a percentile over draws would read
+   that single outcome's chance as a state of the world (and a ceiling on it would
+   reject, on fresh seeds, every candidate the search's seeds let through).
 3. **Re-check on fresh seeds.** Up to ``candidates`` allocations spread along the front
    (by cost, with the one keeping most groups) run again on fresh posterior draws and seeds
    (stage "recheck"); only those figures are reported, so the optimiser's luck with the
@@ -123,15 +127,14 @@ def objectives(t: Tables, choice: Mapping[str, int], percentile: int) -> dict[st
     total = t.totals(choice)
     by_draw = np.nanmean(total["groups"], axis=1)
     funded = int(total["funded"])
-    stall_by_draw = (np.nanmean(total["stalled"], axis=1) / funded if funded
-                     else np.zeros(t.draws))
+    stall_share = float(np.nanmean(total["stalled"])) / funded if funded else 0.0
     cost = total["cost"][np.isfinite(total["cost"])]
     return {
         "cost": float(cost.mean()) if cost.size else math.inf,
         "cost_p95": float(np.quantile(cost, 0.95)) if cost.size else math.inf,
         "groups_robust": float(np.nanpercentile(by_draw, percentile)),
         "groups_mean": float(np.nanmean(total["groups"])),
-        "stall_risk": float(np.nanpercentile(stall_by_draw, 100 - percentile)),
+        "stall_risk": stall_share,
         "staff": float(sum(t.workers[c][choice[c]] for c in t.communities)),
         "funded": float(funded),
     }
