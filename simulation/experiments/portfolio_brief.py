@@ -74,7 +74,7 @@ TEXT: dict[str, dict[str, str]] = {
             "Search: EMA Workbench <code>optimize</code> (ε-NSGA-II, {nfe} evaluations) over"
             " each community's options on {sd} draws × {ss} seed(s); objectives: mean cost,"
             " the {q}th percentile over posterior draws of groups alive two years on, the"
-            " {q2}th percentile of the share of funded communities that stall; constraints:"
+            " the expected share of funded communities that stall; constraints:"
             " 95th percentile of cost within budget, workers within staff{cap}. The {n} candidates"
             " shown were re-run on fresh draws and seeds ({rd} × {rs}); the recommendation"
             " is the one keeping most groups in the {q}th-percentile world within budget and"
@@ -127,7 +127,7 @@ TEXT: dict[str, dict[str, str]] = {
         "search_text": (
             "搜索：EMA Workbench <code>optimize</code>（ε-NSGA-II，{nfe} 次评估），在 {sd}"
             " 个后验抽样 × {ss} 个种子上比较每个社区的选项；目标：平均成本、两年后活跃自"
-            "组织数在后验抽样上的第 {q} 百分位数、受资助社区停滞比例的第 {q2} 百分位数；"
+            "组织数在后验抽样上的第 {q} 百分位数、受资助社区停滞比例的期望值；"
             "约束：成本第 95 百分位数不超预算，社工不超现有人数{cap}。图中 {n} 个候选方案在新"
             "的抽样与种子（{rd} × {rs}）上重新运行；建议方案是在预算和人员内、第 {q} 百分"
             "位情形下保留自组织最多的一个。"),

@@ -175,7 +175,7 @@ def _search(args: argparse.Namespace, portfolio: Any, out: Path, workers: int) -
     table.to_csv(out / "evaluation.csv", index=False)
     s = portfolio.search
     search = {"nfe": f"{result.timing['nfe']:,}", "sd": s.draws, "ss": s.seeds,
-              "q": s.percentile, "q2": 100 - s.percentile, "n": len(result.candidates),
+              "q": s.percentile, "n": len(result.candidates),
               "rd": s.recheck_draws, "rs": s.recheck_seeds, "cap": s.max_stall_risk}
     runs = (result.timing["search_runs"]["planned"] + result.timing["recheck_runs"]["planned"])
     return _finish(args, portfolio, out, table, checks, result.recheck_options, choice, domain,
