@@ -116,12 +116,11 @@ class Settings:
 
 
 DEFAULTS = Settings()
-"""The settings the stored posterior is made with. Sized from a run at 200 particles
-(docs/experiments.md, *Size and time*): effective sample size 56% of the population, about
-74 model runs per particle in all, so 1,200 particles for an effective size over 500 with a
-margin, in about 88,000 runs (3 CPU-hours at 0.12 CPU s a run). The stored posterior took
-138,268 runs in 6 generations (about 4.6 CPU-hours); ``max_runs`` and ``minutes`` stop a
-run that goes far past that (it resumes; ``max_runs`` is checked between generations)."""
+"""The settings the stored posterior is made with, sized from a run at 200 particles
+(docs/experiments.md, *Size and time*: effective size 56% of the population, about 74 runs
+per particle) for an effective size over 500; the stored one took 138,268 runs in 6
+generations (about 4.6 CPU-hours). ``max_runs`` (checked between generations) and
+``minutes`` stop a run that goes far past that (it resumes)."""
 
 
 # --- the model side ---------------------------------------------------------------------------
