@@ -879,10 +879,12 @@ def _abc_time(summary: dict[str, Any], out: Path) -> str:
     text += f"{cpu} CPU min of sampling ({rate:.3f} CPU s a run)"
     if mine.all():
         return text + f", {summary['cpu_minutes']} CPU min in all."
-    return (text + f" for the {int(mine.sum())} generations ({runs:,} runs) of the session "
-            f"that finished it; the first {int((~mine).sum())} ({earlier:,} runs) ran in an "
-            f"earlier session, stopped and resumed from the history, whose CPU was not "
-            f"measured (about {earlier * rate / 60:.0f} CPU min at that rate).")
+    n, m = int(mine.sum()), int((~mine).sum())
+    return (text + f" for the {n} generation{'s' * (n != 1)} ({runs:,} runs) of the session "
+            f"that finished it; the first {m} ({earlier:,} runs) ran in earlier sessions, "
+            f"stopped and resumed from the history, whose CPU was not measured (about "
+            f"{earlier * rate / 60:.0f} CPU min at that rate, "
+            f"{(earlier + runs) * rate / 3600:.1f} CPU hours in all).")
 
 
 def _settled(out: Path, priors: dict[str, list[float]]) -> str:
