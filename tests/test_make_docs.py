@@ -138,6 +138,7 @@ def test_a_resumed_posteriors_time_is_split_by_session(tmp_path):
                                "min of sampling (0.120 CPU s a run) for the 2 generations "
                                "(50,000 runs)")
     assert "first 2 (22,000 runs)" in by_times and "about 44 CPU min" in by_times
+    assert "earlier sessions" in by_times and "2.4 CPU hours in all" in by_times
     whole = make_docs._abc_time({**summary, "session_generations": 4}, tmp_path)
     assert whole.endswith("(0.083 CPU s a run), 110.0 CPU min in all.")
     none = make_docs._abc_time({**summary, "session_generations": 0}, tmp_path)
