@@ -74,12 +74,14 @@ def refresh(model: Engine, seed: int, week: int, salt: int = 0) -> None:
         clock.left = fresh.exponential(clock.mechanism, week, everyone)
 
 
-def _groups_at(job: tuple[str, int, int, int | None]) -> int:
-    name, seed, week, fresh_from = job
+def groups_of_run(job: tuple[str, int, int, int | None] | tuple[str, int, int, int, int]) -> int:
+    """Groups at ``week`` of scenario ``name`` on ``seed``; with ``fresh_from``, fresh
+    numbers (one set per optional ``salt``) from that week on."""
+    name, seed, week, fresh_from, *salt = job
     model = make_engine(load(name).params, seed)
     if fresh_from is not None:
         model.run(fresh_from)
-        refresh(model, seed, fresh_from)
+        refresh(model, seed, fresh_from, *salt)
         week -= fresh_from
     model.run(week)
     return int(model.groups.n_active)
@@ -89,7 +91,7 @@ def groups_at(names: Sequence[str], seeds: Sequence[int], week: int = WEEK,
               workers: int = 1, fresh_from: int | None = None) -> dict[str, np.ndarray]:
     """Active groups at ``week`` of each scenario on each seed (this checkout)."""
     jobs = [(name, int(s), week, fresh_from) for name in names for s in seeds]
-    found = pmap(_groups_at, jobs, workers, progress=False)
+    found = pmap(groups_of_run, jobs, workers, progress=False)
     n = len(seeds)
     return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
 

@@ -35,7 +35,7 @@ from ..engine import Engine
 from ..headless import make_engine
 from ..parallel import pmap
 from ..scenario import load
-from .pairing import WEEK, refresh
+from .pairing import WEEK, groups_of_run
 
 CONTINUATIONS = 8
 
@@ -76,17 +76,6 @@ def parting_week(job: tuple[dict[str, Any], dict[str, Any], int, int]) -> int | 
     return None
 
 
-def _continued(job: tuple[str, int, int, int, int]) -> int:
-    """Groups at ``week`` of scenario ``name`` on ``seed``, with fresh numbers (``salt``)
-    from week ``start`` on."""
-    name, seed, start, salt, week = job
-    model = make_engine(load(name).params, seed)
-    model.run(start)
-    refresh(model, seed, start, salt)
-    model.run(week - start)
-    return int(model.groups.n_active)
-
-
 @dataclass(frozen=True)
 class Bound:
     """One scenario's bound against the reference, over the seeds."""
@@ -116,9 +105,9 @@ def bound(names: Sequence[str], seeds: Sequence[int], reference: str = "baseline
         for j, seed in enumerate(seeds):
             w = parted[i * len(seeds) + j]
             if w is not None:
-                jobs += [(scenario, int(seed), w, salt, week)
+                jobs += [(scenario, int(seed), week, w, salt)
                          for salt in range(continuations) for scenario in (reference, name)]
-    found = iter(pmap(_continued, jobs, workers, progress=False))
+    found = iter(pmap(groups_of_run, jobs, workers, progress=False))
     out = []
     for i, name in enumerate(others):
         weeks = tuple(parted[i * len(seeds):(i + 1) * len(seeds)])
