@@ -12,11 +12,19 @@ from simulation import parallel
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The browser tests last, in their order. Each page they open starts the workshop's
-    background runs (20 seeds a run, in a worker process of the server), which go on after
-    the page is closed until the server stops at the end of the session: run first, they
-    would take the CPU from every test after them."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """The slow modules first, then the others, the browser tests last, each in their order.
+
+    Each page the browser tests open starts the workshop's background runs (20 seeds a run,
+    in a worker process of the server), which go on after the page is closed until the
+    server stops at the end of the session: run first, they would take the CPU from every
+    test after them. The long modules (the patterns over 200 seeds, the ABC at toy size)
+    go first so that, spread over two processes (``-n 2 --dist loadscope``), neither
+    process is left with one of them at the end while the other idles."""
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        browser = item.get_closest_marker("browser") is not None
+        return browser, item.get_closest_marker("slow") is None
+
+    items.sort(key=order)
 
 
 @pytest.fixture(scope="session", autouse=True)
