@@ -3,12 +3,14 @@ reference model (``benchmarks/reference.py``), and how the cost grows with the c
 
     python -m benchmarks.bench_model [--rounds 5] [--sizes 5000 20000 100000] [--million]
 
-The baseline (5,000 residents, 156 weeks) and the reference run alternately, ``--rounds``
-times each (seeds 1, 2, ...), and the medians are reported: set-up, simulation, freeing the
-run, building the Mesa network and agents on first use, and the ratio simulation /
-reference. Each size of the scale series runs in a fresh process (so that its peak memory
-is its own); ``--million`` adds 1,000,000 residents. The exponent ``b`` of total CPU ~ n^b
-from the smallest to the largest size says how the cost per resident moves (b = 1: flat).
+The baseline (5,000 residents, 156 weeks), the reference and the compiled reference (the
+same arithmetic as one numba loop: the limit a compiled Sprout could approach) run
+alternately, ``--rounds`` times each (seeds 1, 2, ...), and the medians are reported:
+set-up, simulation, freeing the run, building the Mesa network and agents on first use, the
+ratio simulation / reference, and a whole run's ratio to the compiled reference. Each size
+of the scale series runs in a fresh process (so that its peak memory is its own);
+``--million`` adds 1,000,000 residents. The exponent ``b`` of total CPU ~ n^b from the
+smallest to the largest size says how the cost per resident moves (b = 1: flat).
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def reference_run(seed: int) -> dict[str, float]:
     return {"setup_s": setup, "simulate_s": simulate, "total_s": setup + simulate}
 
 
+def compiled_reference_run(seed: int) -> dict[str, float]:
+    setup, simulate, _ = reference.run_compiled(seed=seed)
+    return {"setup_s": setup, "simulate_s": simulate, "total_s": setup + simulate}
+
+
 def warm_up() -> None:
     """A small run first, so that the timed one does not carry this process's one-time
     costs — numba's start and its compiled kernels' loading from the cache (about 0.2 s
@@ -142,12 +149,16 @@ def main() -> None:
         print(json.dumps(one_size(args.one)))
         return
     load_before = load()
-    sprout_run(None, seed=99)  # warm up: imports, caches
+    sprout_run(None, seed=99)  # warm up: imports, caches, numba's kernels
     reference_run(seed=99)
+    compiled_reference_run(seed=99)
     seeds = iter(range(1, 10_000))
     ref_seeds = iter(range(1, 10_000))
+    compiled_seeds = iter(range(1, 10_000))
     baseline = paired({"sprout": lambda: sprout_run(None, next(seeds)),
-                       "reference": lambda: reference_run(next(ref_seeds))}, args.rounds)
+                       "reference": lambda: reference_run(next(ref_seeds)),
+                       "compiled_reference": lambda: compiled_reference_run(
+                           next(compiled_seeds))}, args.rounds)
     sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
     figures = {
         "rounds": args.rounds,
@@ -155,15 +166,20 @@ def main() -> None:
         "reference": baseline["reference"],
         "ratio_simulation_to_reference": baseline["sprout"]["simulate_s"]
         / baseline["reference"]["simulate_s"],
+        "compiled_reference": baseline["compiled_reference"],
+        "ratio_run_to_compiled_reference": baseline["sprout"]["total_s"]
+        / baseline["compiled_reference"]["total_s"],
     }
     if sizes:
         figures["scale"] = scale(sizes, tree)
     write("bench_model", args.label, tree, figures, load_before, args.no_write,
           args.merge)
-    b, r = figures["baseline"], figures["reference"]
+    b, r, c = figures["baseline"], figures["reference"], figures["compiled_reference"]
     print(f"baseline: set-up {b['setup_s'] * 1e3:.1f} ms + simulation {b['simulate_s'] * 1e3:.0f}"
           f" ms CPU (median of {args.rounds}); reference {r['simulate_s'] * 1e3:.0f} ms; "
-          f"ratio {figures['ratio_simulation_to_reference']:.2f}", file=sys.stderr)
+          f"ratio {figures['ratio_simulation_to_reference']:.2f}; compiled reference, set-up + "
+          f"simulation {c['total_s'] * 1e3:.0f} ms; run / compiled reference "
+          f"{figures['ratio_run_to_compiled_reference']:.2f}", file=sys.stderr)
 
 
 if __name__ == "__main__":
