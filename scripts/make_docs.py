@@ -1361,11 +1361,11 @@ def make_scale(ctx: Context) -> dict[str, Any]:
 
 
 @target("pairing", "python scripts/make_docs.py pairing (simulation/experiments/pairing.py, "
-        "pairing_bound.py)", "~9 min on 2 cores")
+        "pairing_bound.py, pairing_causes.py)", "~10 min on 2 cores")
 def make_pairing(ctx: Context) -> dict[str, Any]:
     import subprocess
 
-    from simulation.experiments import pairing, pairing_bound
+    from simulation.experiments import pairing, pairing_bound, pairing_causes
     from simulation.runner import replicate_seeds
 
     n = ctx.seeds(PAIRING_SEEDS)
@@ -1404,10 +1404,13 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
                                  continuations=2 if ctx.toy else pairing_bound.CONTINUATIONS)
     best = [pairing_bound.summary(b, outcomes["baseline"], outcomes[b.scenario]) for b in bounds]
     table += "\n\n" + pairing_bound.markdown(best, now, n)
+    parted = pairing_causes.causes(pairing.SCENARIOS, seeds, workers=ctx.workers)
+    table += ("\n\n" + pairing_causes.markdown(parted) + "\n\n"
+              + pairing_causes.reading(parted))
     write_block(ctx, "docs/experiments.md", "pairing", table, "python scripts/make_docs.py "
                 "pairing")
     return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best,
-            "doses": {k: v.tolist() for k, v in doses.items()}}
+            "doses": {k: v.tolist() for k, v in doses.items()}, "causes": parted}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",
