@@ -56,3 +56,14 @@ def test_the_commands_name_the_sweeps_folder_as_the_sweeps_do():
     from simulation.experiments import commands, sweep
 
     assert commands.EXPERIMENTS_DIR == sweep.EXPERIMENTS_DIR
+
+
+def test_the_workshop_leaves_out_jsonschemas_iri_grammar(tmp_path):
+    """jsonschema (under altair, under mesa.visualization) would load the optional
+    ``rfc3987_syntax`` grammar, some 2 s of CPU, for a format no Sprout picture checks."""
+    code = ("import simulation.viz, jsonschema, sys\n"
+            "print(repr(sys.modules.get('rfc3987_syntax')))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "None"
