@@ -83,13 +83,9 @@ def sprout_run(n: int | None, seed: int) -> dict[str, float]:
             "run_peak_rss_gib": peak}
 
 
-def reference_run(seed: int) -> dict[str, float]:
-    setup, simulate, _ = reference.run(seed=seed)
-    return {"setup_s": setup, "simulate_s": simulate, "total_s": setup + simulate}
-
-
-def compiled_reference_run(seed: int) -> dict[str, float]:
-    setup, simulate, _ = reference.run_compiled(seed=seed)
+def reference_run(seed: int, compiled: bool = False) -> dict[str, float]:
+    """One run of the reference model (its numpy loop, or its compiled one)."""
+    setup, simulate, _ = (reference.run_compiled if compiled else reference.run)(seed=seed)
     return {"setup_s": setup, "simulate_s": simulate, "total_s": setup + simulate}
 
 
@@ -151,14 +147,15 @@ def main() -> None:
     load_before = load()
     sprout_run(None, seed=99)  # warm up: imports, caches, numba's kernels
     reference_run(seed=99)
-    compiled_reference_run(seed=99)
+    reference_run(seed=99, compiled=True)
     seeds = iter(range(1, 10_000))
     ref_seeds = iter(range(1, 10_000))
     compiled_seeds = iter(range(1, 10_000))
     baseline = paired({"sprout": lambda: sprout_run(None, next(seeds)),
                        "reference": lambda: reference_run(next(ref_seeds)),
-                       "compiled_reference": lambda: compiled_reference_run(
-                           next(compiled_seeds))}, args.rounds)
+                       "compiled_reference": lambda: reference_run(next(compiled_seeds),
+                                                                   compiled=True)},
+                      args.rounds)
     sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
     figures = {
         "rounds": args.rounds,

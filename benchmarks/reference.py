@@ -75,6 +75,18 @@ def _build(n: int, seed: int) -> dict:
     state["drive"] = state["need"] * state["initiative"]
     state["baseline"] = state["doubt"].copy()
     state["aware"] = rng.random(n) < 0.01
+    # What the weeks change, from nothing: residents' trust and groups (at most a tenth of
+    # the residents found one), and the newest active group of each interest.
+    max_groups = n // 10 + 1
+    state.update({
+        "trust": np.zeros(n), "familiarity": np.zeros(n), "inspiration": np.zeros(n),
+        "group": np.full(n, -1), "maturity": np.zeros(max_groups),
+        "size": np.zeros(max_groups), "founded_week": np.zeros(max_groups, dtype=np.int64),
+        "alive": np.zeros(max_groups, dtype=bool),
+        "group_interest": np.zeros(max_groups, dtype=np.int64),
+        "latest": np.full(INTERESTS, -1),
+        "building_starts": np.arange(0, n + BLOCK, BLOCK).clip(max=n),
+    })
     return state
 
 
@@ -95,16 +107,12 @@ def run(n: int = 5000, weeks: int = WEEKS, seed: int = 1) -> tuple[float, float,
     rng, adj, same_interest, interest = s["rng"], s["adj"], s["same_interest"], s["interest"]
     degree, drive, threshold = s["degree"], s["drive"], s["threshold"]
     doubt, baseline, aware = s["doubt"], s["baseline"], s["aware"]
-    trust, familiarity, inspiration = np.zeros(n), np.zeros(n), np.zeros(n)
-    group = np.full(n, -1)
-    max_groups = n // 10 + 1
-    maturity, size = np.zeros(max_groups), np.zeros(max_groups)
-    founded_week = np.zeros(max_groups, dtype=np.int64)
-    alive = np.zeros(max_groups, dtype=bool)
-    group_interest = np.zeros(max_groups, dtype=np.int64)
-    latest = np.full(INTERESTS, -1)  # the newest active group of each interest
+    trust, familiarity, inspiration = s["trust"], s["familiarity"], s["inspiration"]
+    group, maturity, size = s["group"], s["maturity"], s["size"]
+    founded_week, alive, group_interest = s["founded_week"], s["alive"], s["group_interest"]
+    latest, building_starts = s["latest"], s["building_starts"]
+    max_groups = maturity.size
     n_groups = 0
-    building_starts = np.arange(0, n + BLOCK, BLOCK).clip(max=n)
     table = np.zeros((weeks + 1, FIGURES))
     setup = time.process_time() - start
 
@@ -304,14 +312,6 @@ def run_compiled(n: int = 5000, weeks: int = WEEKS, seed: int = 1
     start = time.process_time()
     s = _build(n, seed)
     rng, adj, same = s["rng"], s["adj"], s["same_interest"]
-    max_groups = n // 10 + 1
-    groups = {"maturity": np.zeros(max_groups), "size": np.zeros(max_groups),
-              "founded_week": np.zeros(max_groups, dtype=np.int64),
-              "alive": np.zeros(max_groups, dtype=bool),
-              "group_interest": np.zeros(max_groups, dtype=np.int64)}
-    trust, familiarity, inspiration = np.zeros(n), np.zeros(n), np.zeros(n)
-    group, latest = np.full(n, -1), np.full(INTERESTS, -1)
-    building_starts = np.arange(0, n + BLOCK, BLOCK).clip(max=n)
     table = np.zeros((weeks + 1, FIGURES))
     heard, acting = np.zeros(n), np.zeros(n)
     setup = time.process_time() - start
@@ -320,13 +320,13 @@ def run_compiled(n: int = 5000, weeks: int = WEEKS, seed: int = 1
     n_groups = 0
     for week in range(weeks):
         draws = rng.random((3, n))
-        lo, hi = _visited(week, building_starts)
+        lo, hi = _visited(week, s["building_starts"])
         n_groups = _week(week, draws, lo, hi, adj.indptr, adj.indices, same.indptr,
                          same.indices, s["degree"], s["interest"], s["drive"],
-                         s["threshold"], s["doubt"], s["baseline"], s["aware"], trust,
-                         familiarity, inspiration, group, groups["maturity"], groups["size"],
-                         groups["founded_week"], groups["alive"], groups["group_interest"],
-                         latest, n_groups, table[week + 1], heard, acting)
+                         s["threshold"], s["doubt"], s["baseline"], s["aware"], s["trust"],
+                         s["familiarity"], s["inspiration"], s["group"], s["maturity"],
+                         s["size"], s["founded_week"], s["alive"], s["group_interest"],
+                         s["latest"], n_groups, table[week + 1], heard, acting)
     return setup, time.process_time() - start, table
 
 
