@@ -209,7 +209,8 @@ def _settle(ledger: np.ndarray, who: np.ndarray, owed: np.ndarray,
             factor: np.ndarray) -> None:
     """``_settle_one`` for each resident of ``who``."""
     for i in range(who.size):
-        _settle_one(ledger, who[i], owed, factor)
+        if owed[who[i]] != 0:
+            _settle_one(ledger, who[i], owed, factor)
 
 
 @njit(cache=True, nogil=True)
@@ -225,7 +226,8 @@ def _reduce(level: np.ndarray, ledger: np.ndarray, source: int, who: np.ndarray,
     for i in range(who.size):
         r = who[i]
         moved[r] = True
-        _settle_one(ledger, r, owed, factor)
+        if owed[r] != 0:  # a call costs as much as the rest of the row: only when owed
+            _settle_one(ledger, r, owed, factor)
         row = i if each_row else 0
         for j in range(width):
             column = j if each_column else 0
