@@ -10,6 +10,7 @@ below; each returns the hours it took.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .doubts import WORKERS
 from .groups import Group, GroupRegistry, group_keys
@@ -200,53 +201,72 @@ def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
     if total <= 0:
         return 0.0
     share = min(1.0, hours / total)
-    referrals = Referrals(world)
     for g, h in zip(active, need):
         s = share * (h > 0)
         g.cohesion += p.accompaniment_cohesion_gain * s * (1 - g.cohesion)
         g.maturity += p.accompaniment_maturity_gain * s * (1 - g.maturity)
-        if s > 0 and p.referrals_per_visit > 0:
-            referrals.refer(g)
+    if p.referrals_per_visit > 0:  # every group visited (its need above 0), in turn
+        refer_in_turn(world, [g for g, h in zip(active, need) if h > 0])
     return float(total * share)
 
 
-class Referrals:
-    """The week's referrals, group after group: known residents not in a group and not yet
-    pointed anywhere, sorted by interest once rather than sought among all for each group."""
-
-    def __init__(self, world: World) -> None:
-        pop = world.population
-        self.world = world
-        self.open = pop.known & (pop.group < 0) & (pop.referral < 0)
-        candidates = np.flatnonzero(self.open)
-        interest = pop.interest[candidates]
-        self.by_interest = {int(i): candidates[interest == i] for i in np.unique(interest)}
-
-    def refer(self, group: Group) -> None:
-        """The worker knows who wants what: introduce a few known residents to the group,
-        neighbours from its courtyard first."""
-        candidates = self.by_interest.get(group.interest)
-        if candidates is None:
-            return
-        free = candidates[self.open[candidates]]
-        if free.size == 0:
-            return
-        chosen = _closest_keenest(self.world, group, free)
-        self.open[chosen] = False
-        pop = self.world.population
-        pop.referral[chosen] = group.id
-        pop.last_push[chosen] = self.world.week
-        pop.contacted[chosen] = True
-
-
-def _closest_keenest(world: World, group: Group, free: np.ndarray) -> np.ndarray:
-    """The residents a worker introduces to ``group`` among ``free``: from its courtyard
-    first, the neediest first."""
+def refer_in_turn(world: World, groups: list[Group]) -> None:
+    """The worker knows who wants what: at each visit, group after group, they introduce
+    ``referrals_per_visit`` known residents of the group's interest who are in no group and
+    not yet pointed anywhere — neighbours from its courtyard first, the neediest first."""
     pop = world.population
+    if not groups:
+        return
+    open_ = pop.known & (pop.group < 0) & (pop.referral < 0)
+    candidates = np.flatnonzero(open_)
+    if candidates.size == 0:
+        return
+    # The candidates by interest (each interest's in increasing order), and where each
+    # interest's begin.
+    pool = candidates[np.argsort(pop.interest[candidates], kind="stable")]
+    interests = np.array([g.interest for g in groups], dtype=np.int64)
+    categories = max(int(pop.interest[pool].max()), int(interests.max())) + 1
+    starts = np.concatenate(([0], np.cumsum(np.bincount(pop.interest[pool],
+                                                        minlength=categories))))
     courtyard = world.community.courtyard
-    elsewhere = courtyard[free] != courtyard[group.leader]
-    order = np.lexsort((-pop.need[free], elsewhere))
-    return free[order[: world.params.referrals_per_visit]]
+    leaders = np.array([g.leader for g in groups], dtype=np.int64)
+    residents, turn = _refer_round(pool, starts, open_, courtyard, pop.need, interests,
+                                   courtyard[leaders], int(world.params.referrals_per_visit))
+    pop.referral[residents] = np.array([g.id for g in groups], dtype=np.int64)[turn]
+    pop.last_push[residents] = world.week
+    pop.contacted[residents] = True
+
+
+@njit(cache=True, nogil=True)
+def _refer_round(pool: np.ndarray, starts: np.ndarray, open_: np.ndarray,
+                 courtyard: np.ndarray, need: np.ndarray, interests: np.ndarray,
+                 courts: np.ndarray, per_visit: int) -> tuple[np.ndarray, np.ndarray]:
+    """``refer_in_turn``'s choices: for group after group (its interest, its leader's
+    courtyard ``courts``), the ``per_visit`` best residents still ``open_`` among ``pool``'s
+    of its interest — from its courtyard before from elsewhere, then by need (highest
+    first), then by number (lowest first) — each taken once. Returns the residents chosen
+    and the turn (group) each went to."""
+    chosen = np.empty(interests.size * per_visit, dtype=np.int64)
+    turn = np.empty(interests.size * per_visit, dtype=np.int64)
+    taken = 0
+    for g in range(interests.size):
+        lo, hi = starts[interests[g]], starts[interests[g] + 1]
+        for _ in range(per_visit):
+            best, best_far, best_need = -1, True, 0.0
+            for j in range(lo, hi):
+                c = pool[j]
+                if not open_[c]:
+                    continue
+                far = courtyard[c] != courts[g]
+                if (best < 0 or (best_far and not far)
+                        or (far == best_far and need[c] > best_need)):
+                    best, best_far, best_need = c, far, need[c]
+            if best < 0:
+                break
+            open_[best] = False
+            chosen[taken], turn[taken] = best, g
+            taken += 1
+    return chosen[:taken], turn[:taken]
 
 
 def private_qa(world: World, workers: list[Worker], hours: float) -> float:
