@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from .doubts import GROUPS
 from .parameters import INTEREST_CATEGORIES, INTEREST_KIND
@@ -277,13 +278,23 @@ def _invite_core(world: World, registry: GroupRegistry, group: Group,
 def best_groups(world: World, registry: GroupRegistry) -> np.ndarray:
     """Per niche (``World.niche``): the id of the largest active group of that interest
     whose leader lives in that courtyard (the first founded among equals), or -1."""
-    com, k = world.community, world.params.interest_categories
-    best = np.full(world.n_niches, -1, dtype=np.int64)
-    size = np.zeros(best.size, dtype=np.int64)
-    for g in registry.active:
-        niche = int(com.courtyard[g.leader]) * k + g.interest
-        if best[niche] < 0 or g.size > size[niche]:
-            best[niche], size[niche] = g.id, g.size
+    k = world.params.interest_categories
+    rows = np.array([(g.id, g.leader, g.interest, len(g.members)) for g in registry.active],
+                    dtype=np.int64).reshape(-1, 4)
+    niche = world.community.courtyard[rows[:, 1]] * k + rows[:, 2]
+    return _largest_per_niche(niche, rows[:, 3].copy(), rows[:, 0].copy(), world.n_niches)
+
+
+@njit(cache=True, nogil=True)
+def _largest_per_niche(niche: np.ndarray, size: np.ndarray, ids: np.ndarray,
+                       n_niches: int) -> np.ndarray:
+    """``best_groups`` over groups given in the order founded: each niche's largest (the
+    first among equals), or -1."""
+    best = np.full(n_niches, -1, dtype=np.int64)
+    most = np.zeros(n_niches, dtype=np.int64)
+    for i in range(niche.size):
+        if best[niche[i]] < 0 or size[i] > most[niche[i]]:
+            best[niche[i]], most[niche[i]] = ids[i], size[i]
     return best
 
 

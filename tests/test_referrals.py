@@ -1,5 +1,6 @@
-"""Referrals at accompaniment visits: the compiled round (``workers._refer_round``) against
-the rule's definition, group after group."""
+"""Pointing residents to groups, compiled rules against their definitions: referrals at
+accompaniment visits (``workers._refer_round``), group after group, and each niche's
+largest group, which recruiting and meetings point to (``groups.best_groups``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from simulation.groups import best_groups
 from simulation.workers import refer_in_turn
 
 
@@ -61,3 +63,25 @@ def test_refer_round_follows_its_definition(case):
     pointed = pop.referral != before
     assert np.array_equal(pop.contacted, pointed)
     assert np.array_equal(pop.last_push == world.week, pointed)
+
+
+@pytest.mark.parametrize("case", range(20))
+def test_best_groups_follow_their_definition(case):
+    """Per niche (courtyard x interest), the largest active group whose leader lives there,
+    the first founded among equals; -1 where there is none."""
+    rng = np.random.default_rng(case)
+    n, k = 40, 3
+    courtyard = rng.integers(0, 4, n)
+    groups = [SimpleNamespace(id=i, leader=int(rng.integers(0, n)),
+                              interest=int(rng.integers(0, k)),
+                              members=set(range(int(rng.integers(0, 4)))))
+              for i in range(int(rng.integers(0, 12)))]
+    world = SimpleNamespace(community=SimpleNamespace(courtyard=courtyard),
+                            params=SimpleNamespace(interest_categories=k), n_niches=4 * k)
+    expected = np.full(4 * k, -1)
+    for g in groups:
+        niche = courtyard[g.leader] * k + g.interest
+        rivals = [h for h in groups if courtyard[h.leader] * k + h.interest == niche]
+        largest = max(len(h.members) for h in rivals)
+        expected[niche] = min(h.id for h in rivals if len(h.members) == largest)
+    assert np.array_equal(best_groups(world, SimpleNamespace(active=groups)), expected)
