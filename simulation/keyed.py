@@ -271,17 +271,29 @@ class EventClock:
         self.left = draws.exponential(mechanism, 0, np.arange(n))  # hazard still to go
 
     def tick(self, who: np.ndarray, chance: np.ndarray | float) -> np.ndarray:
-        """Residents ``who`` face a weekly ``chance`` of the event: which of them have it
-        now (a boolean per element of ``who``; the clocks of those are reset)."""
+        """Residents ``who`` (each once) face a weekly ``chance`` of the event: which of them
+        have it now (a boolean per element of ``who``; the clocks of those are reset)."""
         with np.errstate(divide="ignore"):
             hazard = -np.log1p(-np.clip(chance, 0.0, 1.0))
-        self.left[who] -= hazard
-        happens = self.left[who] <= 0.0
+        happens = _wind(self.left, who, np.atleast_1d(np.asarray(hazard, dtype=np.float64)))
         done = who[happens]
         if done.size:
             self.count[done] += 1
             self.left[done] = self.draws.exponential(self.mechanism, 0, done, self.count[done])
         return happens
+
+
+@njit(cache=True, nogil=True)
+def _wind(left: np.ndarray, who: np.ndarray, hazard: np.ndarray) -> np.ndarray:
+    """``EventClock.tick``'s clocks: each of ``who`` (each resident once) has ``hazard``
+    (one for all, or one each) less to go; whether their clock has run out."""
+    happens = np.empty(who.size, dtype=np.bool_)
+    each = hazard.size > 1
+    for i in range(who.size):
+        r = who[i]
+        left[r] = left[r] - hazard[i if each else 0]
+        happens[i] = left[r] <= 0.0
+    return happens
 
 
 def poisson_inverse(u: np.ndarray, rate: float | np.ndarray) -> np.ndarray:

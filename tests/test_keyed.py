@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulation.keyed import Draws, EventClock, poisson_inverse
+from simulation.keyed import Draws, EventClock, _wind, poisson_inverse
 from simulation.model import CommunityModel
 from simulation.scenario import load
 
@@ -204,3 +204,19 @@ def test_a_draw_is_the_same_whatever_the_form_of_its_identities():
         assert np.array_equal(d.uniform("form", 2, np.arange(60)[::3], k), same_k)
     assert np.array_equal(d.bits("form", 2, ids, 3),
                           [d.bits("form", 2, int(i), 3) for i in ids])
+
+
+@pytest.mark.parametrize("each", [False, True])
+def test_clock_winding_kernel_follows_its_definition(each):
+    """``_wind``: the residents' hazard still to go falls by the week's hazard (one for all
+    or one each); a clock at or below 0 has run out."""
+    rng = np.random.default_rng(3)
+    left = rng.exponential(size=50)
+    who = np.sort(rng.choice(50, 20, replace=False))
+    hazard = rng.exponential(size=who.size) if each else np.array([0.7])
+    expected = left.copy()
+    expected[who] -= hazard
+    ran_out = _wind(left, who, hazard)
+    assert np.array_equal(left, expected)
+    assert np.array_equal(ran_out, expected[who] <= 0.0)
+    assert 0 < ran_out.sum() < who.size
