@@ -4,13 +4,14 @@
 
 CPU seconds on a shared virtual machine move by a third from one minute to the next; the
 number of instructions a run executes does not. Four child processes run under valgrind's
-cachegrind (no cache simulation): Sprout's baseline built (imports and set-up), and built
-and run for its 156 weeks; the reference model (``benchmarks/reference.py``) set up, and set
-up and run. The differences are the instructions of the two simulations. Their ratio, beside
-the ratio of CPU seconds from ``bench_model``, separates the work a week does from how fast
-the processor gets through it (instructions per cycle: an interpreter dispatching many small
-calls gets through fewer than numpy's long loops). Needs ``valgrind`` (Debian: ``apt-get
-install valgrind``); a run takes a minute or two.
+cachegrind (no cache simulation): Sprout's baseline built (imports, a small run that loads
+every kernel numba has cached, and set-up), and built and run for its 156 weeks; the
+reference model (``benchmarks/reference.py``) set up, and set up and run. The differences
+are the instructions of the two simulations. Their ratio, beside the ratio of CPU seconds
+from ``bench_model``, separates the work a week does from how fast the processor gets
+through it (instructions per cycle: an interpreter dispatching many small calls gets through
+fewer than numpy's long loops). Needs ``valgrind`` (Debian: ``apt-get install valgrind``); a
+run takes a minute or two.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ from simulation.model import CommunityModel
 from simulation.scenario import load
 params = dict(load("baseline").params)
 gc.disable()  # as simulation.runner.run does
+# A small whole run first, in both processes: numba loads each kernel from its cache on
+# the kernel's first call, once per process, and the count is of a run's weeks, not that.
+CommunityModel(rng=0, **{{**params, "n_residents": 1000}}).run_for(
+    params["project_weeks"] + params["horizon_weeks"])
 model = CommunityModel(rng={seed}, **params)
 if {run}:
     model.run_for(params["project_weeks"] + params["horizon_weeks"])

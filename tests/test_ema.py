@@ -8,12 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("ema_workbench")
+from simulation import ema
+from simulation.runner import replicate_seeds, run
 
-from ema_workbench import SequentialEvaluator  # noqa: E402
+# EMA Workbench takes 3 s of CPU to import: imported by the tests that use it, not when
+# every test process collects this module.
+pytestmark = pytest.mark.usefixtures("workbench")
 
-from simulation import ema  # noqa: E402
-from simulation.runner import replicate_seeds, run  # noqa: E402
+
+@pytest.fixture(scope="module")
+def workbench():
+    return pytest.importorskip("ema_workbench")
 
 TINY = {"n_residents": 200, "project_weeks": 8, "horizon_weeks": 4, "infiltration_weeks": 2}
 
@@ -39,11 +44,11 @@ def test_the_model_comes_from_the_registries():
     assert [(c.name, c.value) for c in held.constants] == [("n_residents", 300)]
 
 
-def test_emas_evaluator_runs_it_with_seeds_as_replications():
+def test_emas_evaluator_runs_it_with_seeds_as_replications(workbench):
     sprout = ema.model(seeds=2, master_seed=4, uncertainties=["committee_support"],
                        levers={"grant_size": (500.0, 2000.0)},
                        outcomes=["groups_horizon", "residents_engaged"], fixed=TINY)
-    with SequentialEvaluator(sprout) as evaluator:
+    with workbench.SequentialEvaluator(sprout) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=2, policies=1)
     assert len(experiments) == 2 and set(outcomes) == {"groups_horizon",
                                                         "residents_engaged", ema.OUTSIDE}
