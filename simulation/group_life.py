@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .groups import Group, GroupRegistry, group_keys
+from .groups import Group, GroupRegistry
 from .state import World
 
 
@@ -18,56 +18,56 @@ def live_week(world: World, registry: GroupRegistry) -> list[Group]:
 
     Returns the groups whose leader handed over to a successor this week.
     """
-    _meet_or_idle(world, registry.active)
+    _meet_or_idle(world, registry)
     _drift_away(world, registry)
     return _leaders_and_endings(world, registry)
 
 
-def _meet_or_idle(world: World, active: list[Group]) -> None:
+def _meet_or_idle(world: World, registry: GroupRegistry) -> None:
     """Each group meets (gaining cohesion and maturity, spending on the activity, perhaps
     holding a festival) or idles (cohesion fades); mature groups draw sponsorship and may win
     a sponsor. Each group's chances are drawn on its own key (``Group.key``)."""
-    if not active:
+    ids = registry.active_ids()
+    if ids.size == 0:
         return
     p = world.params
-    cohesion = np.array([g.cohesion for g in active], dtype=np.float64)
-    maturity = np.array([g.maturity for g in active], dtype=np.float64)
-    funds = np.array([g.funds for g in active], dtype=np.float64)
-    sponsored = np.array([g.sponsored for g in active], dtype=bool)
+    table = registry.columns
+    cohesion, maturity, funds = table.cohesion[ids], table.maturity[ids], table.funds[ids]
+    sponsored = table.sponsored[ids]
     p_meet = (p.activity_base + p.activity_cohesion_weight * cohesion
               + p.activity_maturity_weight * maturity
               + p.activity_funds_weight * (funds >= p.activity_cost))
     maturity_if_met = maturity + p.maturity_gain * (1 - maturity)
-    keys = group_keys(active)
     week = world.week
     # The week's chances of each group: meeting, a festival, a sponsor (k = 0, 1, 2).
-    meet_draw, festival_draw, sponsor_draw = world.draws.uniforms("group_week", week, keys, 3)
+    meet_draw, festival_draw, sponsor_draw = world.draws.uniforms("group_week", week,
+                                                                  table.key[ids], 3)
     meets = meet_draw < p_meet
     festival = (meets & (maturity_if_met >= p.festival_maturity)
                 & (festival_draw < p.festival_chance))
     could_win = ~sponsored & (np.where(meets, maturity_if_met, maturity) >= p.sponsor_maturity)
     sponsor = could_win & (sponsor_draw < p.sponsor_chance)
-    met = meets.tolist()
     funds = np.where(meets, funds - np.minimum(funds, p.activity_cost), funds)
-    cohesion = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
-                        cohesion * p.idle_cohesion_retention)
+    table.cohesion[ids] = np.where(meets, cohesion + p.activity_cohesion_gain * (1 - cohesion),
+                                   cohesion * p.idle_cohesion_retention)
     maturity = np.where(meets, maturity_if_met, maturity)
+    table.maturity[ids] = maturity
     funds = np.where(maturity >= p.sponsorship_maturity, funds + p.sponsorship * maturity,
                      funds)
-    funds = np.where(sponsor, funds + p.sponsor_gift, funds)
-    for g, c, m, f, meets, festive, sponsors in zip(
-            active, cohesion.tolist(), maturity.tolist(), funds.tolist(), met,
-            festival.tolist(), sponsor.tolist()):
-        g.cohesion, g.maturity, g.funds = c, m, f
-        if meets:
-            g.activities += 1
-            g.last_activity_week = week
-        if festive:
-            g.festivals += 1
-            world.log("festival", interest=g.interest)
-        if sponsors:
-            g.sponsored = True
-            world.log("sponsor", interest=g.interest)
+    table.funds[ids] = np.where(sponsor, funds + p.sponsor_gift, funds)
+    met = ids[meets]
+    table.activities[met] += 1
+    table.last_activity_week[met] = week
+    table.festivals[ids[festival]] += 1
+    table.sponsored[ids[sponsor]] = True
+    # The week's events, group after group.
+    active = registry.active  # in the order of ``ids``
+    for i in np.flatnonzero(festival | sponsor).tolist():
+        interest = active[i].interest
+        if festival[i]:
+            world.log("festival", interest=interest)
+        if sponsor[i]:
+            world.log("sponsor", interest=interest)
 
 
 def _drift_away(world: World, registry: GroupRegistry) -> None:
@@ -77,7 +77,7 @@ def _drift_away(world: World, registry: GroupRegistry) -> None:
     members = np.flatnonzero((pop.group >= 0) & ~pop.leads)
     if members.size == 0:
         return
-    cohesion = np.array([g.cohesion for g in registry.groups])
+    cohesion = registry.columns.cohesion
     p_leave = p.dropout_rate * (1 - cohesion[pop.group[members]]) * (
         p.dropout_need_offset - pop.need[members]
     )
@@ -93,9 +93,10 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     active = registry.active
     if not active:
         return []
-    maturity = np.array([g.maturity for g in active], dtype=np.float64)
+    ids = registry.active_ids()
+    maturity = registry.columns.maturity[ids]
     exit_factor = 1.0 if world.in_project else p.post_project_exit_factor
-    keys = group_keys(active)
+    keys = registry.columns.key[ids]
     # Whether the leader steps down (for their own reasons, more often once no worker
     # shares the load), the group would register, someone takes over (k = 0, 1, 2): during
     # the project the workers help a willing member to; after it, only in mature groups.

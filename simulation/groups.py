@@ -13,26 +13,70 @@ from .doubts import GROUPS
 from .parameters import INTEREST_CATEGORIES, INTEREST_KIND
 from .state import Population, World
 
+COLUMNS: dict[str, tuple[type, float | int | bool]] = {
+    "funds": (np.float64, 0.0),  # yuan in hand
+    "maturity": (np.float64, 0.0),  # self-sufficiency 0-1: skills, sponsorship, routine
+    "cohesion": (np.float64, 0.5),  # 0-1
+    "activities": (np.int64, 0),
+    "festivals": (np.int64, 0),  # activities that were community festival events
+    "sponsored": (np.bool_, False),  # has linked outside resources
+    "last_activity_week": (np.int64, 0),
+    "key": (np.int64, 0),  # ``Group.key``
+}
+"""What groups' weekly life reads and changes, a column each (a row per group ever founded,
+by id), with each column's type and a new group's value: the weekly rules take every active
+group at once."""
 
-@dataclass
+
+class GroupColumns:
+    """``COLUMNS`` as arrays, a row per group ever founded (grown as groups are founded)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._arrays = {name: np.zeros(8, dtype=kind) for name, (kind, _) in COLUMNS.items()}
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        arrays = self.__dict__.get("_arrays", {})
+        if name not in arrays:
+            raise AttributeError(name)
+        return arrays[name]
+
+    def add(self) -> int:
+        """A new group's row (its values ``COLUMNS``' defaults); returns its id."""
+        if self.n == next(iter(self._arrays.values())).size:
+            for name, array in self._arrays.items():
+                self._arrays[name] = np.concatenate([array, np.zeros_like(array)])
+        for name, (_, value) in COLUMNS.items():
+            self._arrays[name][self.n] = value
+        self.n += 1
+        return self.n - 1
+
+
+def _column(name: str, kind: type) -> property:
+    """A group's value in ``COLUMNS[name]``, read as a plain Python number."""
+    def get(group: Group) -> Any:
+        return kind(getattr(group.columns, name)[group.id])
+
+    def put(group: Group, value: Any) -> None:
+        getattr(group.columns, name)[group.id] = value
+
+    return property(get, put)
+
+
+@dataclass(eq=False)
 class Group:
-    """A self-organised group of residents sharing an interest."""
+    """A self-organised group of residents sharing an interest: its identity and members
+    here, its weekly state in its row of the registry's ``GroupColumns``."""
 
     id: int
     interest: int
     leader: int  # now (a leader who steps down hands over)
     founded_week: int
     origin: str  # "initial" (before the project), "pioneer" (supported) or "new"
+    columns: GroupColumns = field(repr=False)
     purpose: str = "recreation"  # simulation.purposes.PURPOSES
     members: set[int] = field(default_factory=set)  # includes the leader
-    funds: float = 0.0  # yuan in hand
     grants: float = 0.0  # yuan received as micro-grants
-    maturity: float = 0.0  # self-sufficiency 0-1: skills, sponsorship, routine
-    cohesion: float = 0.5  # 0-1
-    activities: int = 0
-    festivals: int = 0  # activities that were community festival events
-    sponsored: bool = False  # has linked outside resources
-    last_activity_week: int = 0
     founding: dict[str, float] = field(default_factory=dict)  # founder's score, by term
     founder: int = -1  # who founded it
     founding_number: int = 0  # how many groups its founder had founded before it
@@ -40,15 +84,27 @@ class Group:
     dissolved_week: int | None = None
     dissolution_cause: str = ""
 
-    @property
-    def active(self) -> bool:
-        return self.dissolved_week is None
-
-    key: int = 0
+    funds = _column("funds", float)
+    maturity = _column("maturity", float)
+    cohesion = _column("cohesion", float)
+    activities = _column("activities", int)
+    festivals = _column("festivals", int)
+    sponsored = _column("sponsored", bool)
+    last_activity_week = _column("last_activity_week", int)
+    key = _column("key", int)
     """The group's identity for random draws: its founder and how many groups they had
     founded before (``group_key``). It is the same in every scenario where that resident
     founds, even in another week (``id``, the order of founding among all groups, is not),
     so the same group has the same luck in both runs of a paired comparison."""
+
+    def record(self) -> dict[str, Any]:
+        """Every field and column of the group, as plain values."""
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "columns"}
+        return {**out, **{name: getattr(self, name) for name in COLUMNS}}
+
+    @property
+    def active(self) -> bool:
+        return self.dissolved_week is None
 
     @property
     def size(self) -> int:
@@ -64,19 +120,16 @@ def group_key(founder: int, number: int) -> int:
     return (founder << 16) | min(number, 0xFFFF)
 
 
-def group_keys(groups: list[Group]) -> np.ndarray:
-    """The draw keys of ``groups`` (``Group.key``), as an array."""
-    return np.array([g.key for g in groups], dtype=np.int64)
-
-
 class GroupRegistry:
     """All groups ever founded; keeps residents' ``group`` and ``leads`` arrays consistent."""
 
     def __init__(self, population: Population) -> None:
         self.population = population
+        self.columns = GroupColumns()  # the groups' weekly state, a row per group
         self.groups: list[Group] = []
         # Kept as groups come and go, so that the weekly figures need not go through all.
         self._active: list[Group] = []  # in the order founded
+        self._active_ids: np.ndarray | None = None  # their ids, until one is founded or ends
         self._interests: list[int] = []  # by group id
         self._is_active: list[bool] = []  # by group id
         self.founded = 0  # groups founded since the start (those that existed before aside)
@@ -99,6 +152,14 @@ class GroupRegistry:
     def n_active(self) -> int:
         return len(self._active)
 
+    def active_ids(self) -> np.ndarray:
+        """The active groups' ids (their rows of ``columns``), in the order founded (read
+        only)."""
+        if self._active_ids is None:
+            self._active_ids = np.array([g.id for g in self._active], dtype=np.int64)
+            self._active_ids.flags.writeable = False
+        return self._active_ids
+
     def interests(self) -> np.ndarray:
         """Interest of every group ever founded, indexed by group id."""
         return np.array(self._interests, dtype=np.int64)
@@ -110,7 +171,8 @@ class GroupRegistry:
     def found(self, leader: int, week: int, origin: str) -> Group:
         pop = self.population
         group = Group(
-            id=len(self.groups),
+            id=self.columns.add(),
+            columns=self.columns,
             interest=int(pop.interest[leader]),
             leader=leader,
             founded_week=week,
@@ -123,6 +185,7 @@ class GroupRegistry:
         self._founded_by[leader] = group.founding_number + 1
         self.groups.append(group)
         self._active.append(group)
+        self._active_ids = None
         self._interests.append(group.interest)
         self._is_active.append(True)
         self.founded += origin != "initial"
@@ -161,6 +224,7 @@ class GroupRegistry:
         group.dissolution_cause = cause
         # By identity: list.remove would compare the groups' every field.
         del self._active[next(i for i, g in enumerate(self._active) if g is group)]
+        self._active_ids = None
         self._is_active[group.id] = False
         self.dissolved += 1
 

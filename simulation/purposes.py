@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .groups import GroupRegistry, group_keys
+from .groups import GroupRegistry
 from .state import World
 
 PURPOSES: tuple[str, ...] = ("recreation", "mutual_aid", "affairs")
@@ -28,10 +28,11 @@ def shift(world: World, registry: GroupRegistry) -> None:
     if not active or p.purpose_shift_rate <= 0:
         return
     pop = world.population
-    maturity = np.array([g.maturity for g in active])
+    ids = np.array([g.id for g in active], dtype=np.int64)
+    maturity = registry.columns.maturity[ids]
     example = pop.skills[np.array([g.leader for g in active])]
     chance = p.purpose_shift_rate * maturity * example
-    moves = world.draws.uniform("purpose_shift", world.week, group_keys(active)) < chance
+    moves = world.draws.uniform("purpose_shift", world.week, registry.columns.key[ids]) < chance
     for group in (g for g, move in zip(active, moves.tolist()) if move):
         group.purpose = PURPOSES[PURPOSES.index(group.purpose) + 1]
         world.log("purpose", interest=group.interest, purpose=group.purpose)

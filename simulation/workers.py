@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 from .doubts import WORKERS
-from .groups import Group, GroupRegistry, group_keys
+from .groups import Group, GroupRegistry
 from .parameters import Params
 from .state import World
 
@@ -192,21 +192,24 @@ def infiltrate(workers: list[Worker], hours: float | None = None,
 def accompany(world: World, registry: GroupRegistry, hours: float) -> float:
     """Groups need worker time in proportion to how far they still are from standing alone."""
     p = world.params
-    active = registry.active
-    if not active or hours <= 0:
+    ids = registry.active_ids()
+    if ids.size == 0 or hours <= 0:
         return 0.0
-    need = np.array([p.accompaniment_hours * (1 - g.maturity) ** p.accompaniment_need_exponent
-                     for g in active])
+    table = registry.columns
+    # A power taken as Python takes it (libm's), not numpy's, whose vectorised power may
+    # differ in the last bit on another CPU (docs/reproducibility.md).
+    need = np.array([p.accompaniment_hours * (1 - m) ** p.accompaniment_need_exponent
+                     for m in table.maturity[ids].tolist()])
     total = need.sum()
     if total <= 0:
         return 0.0
     share = min(1.0, hours / total)
-    for g, h in zip(active, need):
-        s = share * (h > 0)
-        g.cohesion += p.accompaniment_cohesion_gain * s * (1 - g.cohesion)
-        g.maturity += p.accompaniment_maturity_gain * s * (1 - g.maturity)
+    s = share * (need > 0)
+    table.cohesion[ids] += p.accompaniment_cohesion_gain * s * (1 - table.cohesion[ids])
+    table.maturity[ids] += p.accompaniment_maturity_gain * s * (1 - table.maturity[ids])
     if p.referrals_per_visit > 0:  # every group visited (its need above 0), in turn
-        refer_in_turn(world, [g for g, h in zip(active, need) if h > 0])
+        refer_in_turn(world, [g for g, visited in zip(registry.active, (need > 0).tolist())
+                              if visited])
     return float(total * share)
 
 
@@ -319,16 +322,15 @@ def post_project_contacts(world: World, registry: GroupRegistry) -> tuple[int, f
     (maturity); workers answer if they still do (``post_project_help``). How many contacts a
     year that makes is an outcome. Returns contacts, hours."""
     p = world.params
-    active = registry.active
-    if not active or p.help_request_rate <= 0 or not p.post_project_help:
+    ids = registry.active_ids()
+    if ids.size == 0 or p.help_request_rate <= 0 or not p.post_project_help:
         return 0, 0.0
-    cohesion = np.array([g.cohesion for g in active])
-    maturity = np.array([g.maturity for g in active])
+    table = registry.columns
+    cohesion, maturity = table.cohesion[ids], table.maturity[ids]
     chance = p.help_request_rate * (1.0 - maturity) * (cohesion < p.help_cohesion)
-    asks = world.draws.uniform("help_request", world.week, group_keys(active)) < chance
-    contacts = 0
-    for g in (g for g, asked in zip(active, asks.tolist()) if asked):
-        g.cohesion += p.contact_cohesion_gain * (1 - g.cohesion)
-        contacts += 1
+    asks = world.draws.uniform("help_request", world.week, table.key[ids]) < chance
+    asked = ids[asks]
+    table.cohesion[asked] += p.contact_cohesion_gain * (1 - table.cohesion[asked])
+    for g in (g for g, asking in zip(registry.active, asks.tolist()) if asking):
         world.log("contact", interest=g.interest)
-    return contacts, contacts * p.contact_hours
+    return int(asked.size), int(asked.size) * p.contact_hours

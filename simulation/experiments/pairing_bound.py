@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,7 @@ def state_digest(model: Engine) -> bytes:
     for clock in (pop.hearing, pop.founding):
         h.update(clock.count.tobytes())
     for group in model.groups:
-        fields = asdict(group)
+        fields = group.record()
         fields["members"] = sorted(fields["members"])
         h.update(repr(sorted(fields.items())).encode())
     return h.digest()
