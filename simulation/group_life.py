@@ -102,16 +102,28 @@ def _leaders_and_endings(world: World, registry: GroupRegistry) -> list[Group]:
     # the project the workers help a willing member to; after it, only in mature groups.
     exit_draw, registration_draw, succession_draw = world.draws.uniforms(
         "leaders_and_endings", week, keys, 3)
-    steps_down = (exit_draw < p.leader_exit_rate * exit_factor).tolist()
-    carried_on = (world.in_project | (succession_draw < maturity)).tolist()
+    steps_down = exit_draw < p.leader_exit_rate * exit_factor
+    carried_on = world.in_project | (succession_draw < maturity)
     would_register = ((maturity >= p.registration_maturity)
-                      & (registration_draw < p.registration_rate * p.committee_support)
-                      ).tolist()
+                      & (registration_draw < p.registration_rate * p.committee_support))
     min_size, grace_weeks, inactive_weeks = p.min_group_size, p.grace_weeks, p.inactive_weeks
     registration_age, registration_size = p.registration_min_age, p.registration_min_size
+    # Only these groups can change this week (the others would pass every test below): a
+    # leader stepping down, a group too small or idle too long, one that would register.
+    founded = np.array([g.founded_week for g in active], dtype=np.int64)
+    size = np.array([len(g.members) for g in active], dtype=np.int64)
+    age = week - founded
+    unregistered = np.array([g.registered_week is None for g in active])
+    changing = (steps_down
+                | ((size < min_size) & ((age >= grace_weeks) | (size == 0)))
+                | (week - np.maximum(registry.columns.last_activity_week[ids], founded)
+                   >= inactive_weeks)
+                | (unregistered & (age >= registration_age) & (size >= registration_size)
+                   & would_register))
     handed_over = []
-    for g, exits, registers, carries_on in zip(active, steps_down, would_register,
-                                               carried_on):
+    for i in np.flatnonzero(changing).tolist():
+        g, exits, registers = active[i], bool(steps_down[i]), bool(would_register[i])
+        carries_on = bool(carried_on[i])
         if exits:
             successor = registry.hand_over(g, p.successor_initiative) if carries_on else None
             if successor is None:
