@@ -24,13 +24,13 @@ for ``mesa.batch_run`` whose last row carries the summary figures.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .experiments import workbench
 from .figures import SUMMARY
 from .parameters import BY_NAME, PARAMETERS
 
@@ -87,18 +87,10 @@ def default_names(sections: Sequence[str]) -> list[str]:
     return [p.name for p in PARAMETERS if p.section in sections and p.control is not None]
 
 
-def _quietly_import_workbench() -> None:
-    """Import EMA Workbench without its "ipyparallel not installed" warning (an evaluator
-    Sprout does not use); later imports of it are then quiet too."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        import ema_workbench  # noqa: F401
-
-
 def ema_parameter(name: str, bounds: tuple[float, float] | None = None) -> Any:
     """The EMA parameter for registry parameter ``name``: integer, real, boolean or
     categorical, over ``bounds`` or its slider range or its allowed range."""
-    _quietly_import_workbench()
+    workbench()
     from ema_workbench import (
         BooleanParameter,
         CategoricalParameter,
@@ -174,7 +166,7 @@ def model(seeds: int | Sequence[int] = 5, master_seed: int = 1,
     with a slider range); ``outcomes``: summary figure names (default: every one), each
     the mean over the replications; ``fixed``: values every run keeps (EMA constants),
     checked by the registry, and left out of the default uncertainties and levers."""
-    _quietly_import_workbench()
+    workbench()
     from ema_workbench import Constant, ReplicatorModel, ScalarOutcome
 
     from .runner import replicate_seeds

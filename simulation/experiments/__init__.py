@@ -17,3 +17,14 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def workbench() -> Any:
+    """EMA Workbench, imported without its "ipyparallel not installed" warning (an evaluator
+    Sprout does not use); later imports of it are then quiet too."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        import ema_workbench
+    return ema_workbench

@@ -183,11 +183,10 @@ def _optimise(t: Tables, portfolio: pf.Portfolio, settings: pf.SearchSettings,
               progress: bool) -> tuple[pd.DataFrame, int]:
     """ε-NSGA-II through EMA Workbench's ``optimize`` over the allocations."""
     import logging
-    import warnings
 
-    with warnings.catch_warnings():  # "ipyparallel not installed": an evaluator not used
-        warnings.simplefilter("ignore", UserWarning)
-        import ema_workbench  # noqa: F401
+    from . import workbench
+
+    workbench()
     from ema_workbench import (
         Constraint,
         IntegerParameter,
