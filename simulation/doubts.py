@@ -16,6 +16,8 @@ its definition in ``tests/test_doubts.py``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -70,11 +72,8 @@ class Doubts:
         # The ledger is one block with a row per resident, so that a resident's entries
         # lie together: columns 0-2 what was added to each doubt, 3-5 what was removed,
         # then each doubt's log-reductions by source.
-        sources = len(RELIEF_SOURCES)
         self._ledger = np.zeros((n, LEDGER_COLUMNS))
-        self._added = self._ledger[:, ADDED]
-        self._removed = self._ledger[:, REMOVED]
-        self._log_relief = self._ledger[:, LOG_RELIEF].reshape(n, 3, sources)
+        self._views()
         # Whose doubts someone has moved (``reduce``, ``add``): for everyone else the
         # doubts are where they began and the ledger is empty, so relapse would leave them
         # exactly as they are and passes them by (in a large community most are never
@@ -87,6 +86,24 @@ class Doubts:
         # every drifting resident every week (most are not looked at for months).
         self._owed = np.zeros(n, dtype=np.int64)
         self._factor = np.ones(n)
+
+    def _views(self) -> None:
+        """The ledger's parts, as views of it (what ``add`` books lands in the ledger)."""
+        self._added = self._ledger[:, ADDED]
+        self._removed = self._ledger[:, REMOVED]
+        self._log_relief = self._ledger[:, LOG_RELIEF].reshape(self.n, 3, len(RELIEF_SOURCES))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy or a pickle would make each view an array of its own, apart from the
+        # ledger: the copy's ledger would then miss what ``add`` books. They are made again.
+        state = dict(self.__dict__)
+        for view in ("_added", "_removed", "_log_relief"):
+            del state[view]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._views()
 
     @property
     def ledger(self) -> np.ndarray:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -110,6 +113,20 @@ def test_add_moves_doubts_toward_full_and_relapse_toward_where_they_began():
     assert np.allclose(d.level[[1, 2]], moved[[1, 2]] + 0.1 * (d.baseline[[1, 2]]
                                                                - moved[[1, 2]]))
     assert np.array_equal(d.level[3:], start[3:])  # nobody else moves
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda d: pickle.loads(pickle.dumps(d))])
+def test_a_copy_books_into_its_own_ledger(duplicate):
+    """A copied or unpickled ``Doubts`` keeps its ledger's parts as views of its ledger:
+    what ``add`` books there is in the doubt at start, as in the original."""
+    d = _doubts()
+    d.reduce(np.array([2]), 0.5, WORKERS)
+    twin = duplicate(d)
+    for doubts in (d, twin):
+        doubts.add(np.array([2, 5]), MONEY, 0.5)
+    assert np.array_equal(twin.ledger, d.ledger)
+    assert np.array_equal(twin.at_start(d.weights), d.at_start(d.weights))
+    assert np.shares_memory(twin.added_by_resident, twin.ledger)
 
 
 def test_a_first_impression_moves_where_doubts_settle():
