@@ -1361,11 +1361,11 @@ def make_scale(ctx: Context) -> dict[str, Any]:
 
 
 @target("pairing", "python scripts/make_docs.py pairing (simulation/experiments/pairing.py, "
-        "pairing_bound.py, pairing_causes.py)", "~10 min on 2 cores")
+        "pairing_bound.py, pairing_causes.py, pairing_spread.py)", "~12 min on 2 cores")
 def make_pairing(ctx: Context) -> dict[str, Any]:
     import subprocess
 
-    from simulation.experiments import pairing, pairing_bound, pairing_causes
+    from simulation.experiments import pairing, pairing_bound, pairing_causes, pairing_spread
     from simulation.runner import replicate_seeds
 
     n = ctx.seeds(PAIRING_SEEDS)
@@ -1407,10 +1407,13 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     parted = pairing_causes.causes(pairing.SCENARIOS, seeds, workers=ctx.workers)
     table += ("\n\n" + pairing_causes.markdown(parted) + "\n\n"
               + pairing_causes.reading(parted))
+    spread = pairing_spread.spread(seeds, workers=ctx.workers)
+    table += "\n\n" + pairing_spread.markdown(spread)
     write_block(ctx, "docs/experiments.md", "pairing", table, "python scripts/make_docs.py "
                 "pairing")
     return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best,
-            "doses": {k: v.tolist() for k, v in doses.items()}, "causes": parted}
+            "doses": {k: v.tolist() for k, v in doses.items()}, "causes": parted,
+            "spread": spread}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",
