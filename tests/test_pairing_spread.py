@@ -55,6 +55,9 @@ def test_the_table_reports_each_mechanism_and_reads_the_carriers():
     assert "| no stories of demonstrations | 40% | +0.10 | 0.50 | 23.0; 13.0 |" in text
     assert "mostly through *stories of demonstrations*:" in text
     assert "recruiting by members*" not in text
+    assert "mostly takes the place of groups others would have founded" in text
+    rows[0]["mean_difference"] = 0.9
+    assert "the extra group stays" in pairing_spread.markdown(rows)
     rows[1]["difference_variance"] = 1.5
     assert "No single mechanism carries most" in pairing_spread.markdown(rows)
 

@@ -103,8 +103,10 @@ def markdown(rows: list[dict[str, Any]], week: int = WEEK, until: int = UNTIL) -
         "extra group the copy is the same run). In the calibrated model that one founding "
         f"changes the count at week {until} on {first['changed_share']:.0%} of seeds, by "
         f"{first['mean_difference']:+.2f} groups on average with a variance of "
-        f"{first['difference_variance']:.2f}: a new group takes the place of others as often "
-        "as it adds one, and which residents found next moves with it. Each further row "
+        f"{first['difference_variance']:.2f}: "
+        + ("the extra group mostly takes the place of groups others would have founded, "
+           if abs(first["mean_difference"]) < 0.5 else "the extra group stays, ")
+        + "and which residents found next moves with it. Each further row "
         "switches one mechanism off in both runs (a different model, with its own number of "
         "groups: a diagnosis, not a scenario).")]
     if low:
