@@ -67,3 +67,52 @@ def test_the_workshop_leaves_out_jsonschemas_iri_grammar(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, env=env, check=True)
     assert done.stdout.strip().splitlines()[-1] == "None"
+
+
+def _blas_threads(env: dict[str, str], tmp_path: Path) -> int:
+    """How many threads numpy's OpenBLAS has in a fresh interpreter that imports
+    ``simulation`` first, then numpy (asked of OpenBLAS itself)."""
+    probe = ("import simulation, numpy, ctypes, glob, os\n"
+             "lib = glob.glob(os.path.join(os.path.dirname(numpy.__file__) + '.libs',"
+             " 'libscipy_openblas*'))[0]\n"
+             "blas = ctypes.CDLL(lib)\n"
+             "ask = [f for f in ('scipy_openblas_get_num_threads64_',"
+             " 'openblas_get_num_threads64_', 'openblas_get_num_threads')"
+             " if hasattr(blas, f)][0]\n"
+             "print(getattr(blas, ask)())")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, check=True)
+    return int(done.stdout.strip())
+
+
+def _without_blas_setting() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    return {**env, "PYTHONPATH": str(ROOT)}
+
+
+def test_importing_simulation_first_gives_blas_one_thread_unless_the_user_chose(tmp_path):
+    """The model's BLAS products are n x 3 by 3: more threads only spin (CPU at every
+    process's start). A user's own setting is kept."""
+    env = _without_blas_setting()
+    assert _blas_threads(env, tmp_path) == 1
+    assert _blas_threads({**env, "OPENBLAS_NUM_THREADS": "2"}, tmp_path) == 2
+
+
+def test_a_run_is_the_same_with_any_number_of_blas_threads(tmp_path):
+    """The founding doubt's BLAS products give the same bits with 1 or 2 threads (each
+    row's products are summed by one thread), so a run does not depend on the setting."""
+    code = ("import hashlib\n"
+            "from simulation.engine import Engine\n"
+            "from simulation.scenario import load\n"
+            "engine = Engine({**load('baseline').params, 'horizon_weeks': 0}, 3)\n"
+            "engine.run(52)\n"
+            "pop = engine.world.population\n"
+            "digest = hashlib.sha256()\n"
+            "for array in (pop.doubts.level, pop.doubts.ledger, pop.trust, pop.group):\n"
+            "    digest.update(array.tobytes())\n"
+            "print(engine.groups.n_active, digest.hexdigest())")
+    outputs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=tmp_path, env={**_without_blas_setting(), **extra},
+                              check=True).stdout
+               for extra in ({}, {"OPENBLAS_NUM_THREADS": "2"})]
+    assert outputs[0].strip() and outputs[0] == outputs[1]
