@@ -52,6 +52,11 @@ numba's typing and target registries, which later loads reuse): a run's floor be
 simulates."""
 
 
+LIBRARY_FLOORS = ("import_mesa", "import_numpy_scipy", "import_run_libraries", "import_numba",
+                  "first_kernel", "import_matplotlib")
+"""The figures of ``python -c 'import ...'`` (libraries alone, without Sprout)."""
+
+
 def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None
           ) -> dict[str, float]:
     clock = Clock()
@@ -102,6 +107,12 @@ def main() -> None:
     if args.only:
         commands = {k: v for k, v in commands.items() if k in args.only.split(",")}
     envs: dict[str, dict[str, str] | None] = dict.fromkeys(commands)
+    # The libraries' floors as a Sprout process has them: with the one BLAS thread that
+    # importing ``simulation`` asks for (OpenBLAS's idle threads spin at start otherwise).
+    one_blas_thread = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    for name in LIBRARY_FLOORS:
+        if name in envs:
+            envs[name] = one_blas_thread
     empty_caches = {"run_no_plot_empty_cache"}
     if args.against:
         other = Path(args.against).resolve()
