@@ -1400,6 +1400,12 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
               "the other, and the variance of the paired difference grows with it. So a small "
               "effect is measured with few seeds; what the paired runs of a large change share "
               "less is the change's own consequences, not the generator's.")
+    weekly = pairing.groups_by_week(pairing.SCENARIOS, seeds, workers=ctx.workers)
+    if any((weekly[k][:, pairing.WEEK] != v).any() for k, v in outcomes.items()):
+        raise RuntimeError("pairing: the weekly runs disagree with the runs to week 52")
+    table += ("\n\nPairing over time, on the same seeds and runs (correlation / variance "
+              "ratio against `baseline`):\n\n" + pairing.over_time_markdown(weekly)
+              + "\n\n" + pairing.over_time_reading(weekly))
     bounds = pairing_bound.bound(pairing.SCENARIOS, seeds, workers=ctx.workers,
                                  continuations=2 if ctx.toy else pairing_bound.CONTINUATIONS)
     best = [pairing_bound.summary(b, outcomes["baseline"], outcomes[b.scenario]) for b in bounds]
@@ -1413,7 +1419,8 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
                 "pairing")
     return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best,
             "doses": {k: v.tolist() for k, v in doses.items()}, "causes": parted,
-            "spread": spread}
+            "spread": spread,
+            "over_time": {k: v.tolist() for k, v in weekly.items()}}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",

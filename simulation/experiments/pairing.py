@@ -207,3 +207,71 @@ def markdown(now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
                  "effect (1.96² × the variance of the paired difference; unpaired, of one run "
                  "plus the other).")
     return "\n".join(lines)
+
+
+OVER_TIME_WEEKS = (30, 40, 52)
+"""Weeks at which the pairing over time is read (the first demonstrations, the year's middle
+and its end)."""
+WINDOW = (44, 60)
+"""The weeks whose mean count the pairing over time also reads: if what the paired runs lose
+at week 52 were only when groups come and go near that week, their mean over these weeks
+would pair much better than the count at week 52."""
+
+
+def _weekly_groups(job: tuple[str, int, int]) -> list[int]:
+    name, seed, weeks = job
+    model = make_engine({**load(name).params, "horizon_weeks": max(0, weeks - 52)}, seed)
+    model.run(weeks)
+    by_week = {row["week"]: row["active_groups"] for row in model.rows}
+    return [int(by_week[w]) for w in range(weeks + 1)]
+
+
+def groups_by_week(names: Sequence[str], seeds: Sequence[int], last: int = WINDOW[1],
+                   workers: int = 1) -> dict[str, np.ndarray]:
+    """Active groups in every week up to ``last`` (a row per seed, a column per week) of
+    each scenario on each seed."""
+    jobs = [(name, int(s), last) for name in names for s in seeds]
+    found = pmap(_weekly_groups, jobs, workers, progress=False)
+    n = len(seeds)
+    return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
+
+
+def over_time_markdown(weekly: dict[str, np.ndarray]) -> str:
+    """Correlation and variance ratio of each scenario against the baseline, at each of
+    ``OVER_TIME_WEEKS`` and for the mean of the ``WINDOW`` weeks."""
+    lo, hi = WINDOW
+    readings = {f"week {w}": {k: v[:, w] for k, v in weekly.items()} for w in OVER_TIME_WEEKS}
+    readings[f"mean of weeks {lo}–{hi}"] = {k: v[:, lo:hi + 1].mean(axis=1)
+                                            for k, v in weekly.items()}
+    names = [k for k in weekly if k != "baseline"]
+    head = "| groups read at | " + " | ".join(f"`{n}`" for n in names) + " |"
+    lines = [head, "|---|" + "---|" * len(names)]
+    for label, outcomes in readings.items():
+        cells = {r["scenario"]: f"{r['correlation']:.2f} / {r['variance_ratio']:.2f}"
+                 for r in pairing(outcomes)}
+        lines.append(f"| {label} | " + " | ".join(cells[n] for n in names) + " |")
+    return "\n".join(lines)
+
+
+def over_time_reading(weekly: dict[str, np.ndarray]) -> str:
+    """What the pairing over time says, from its figures."""
+    lo, hi = WINDOW
+    first, end = OVER_TIME_WEEKS[0], WEEK
+    at = {w: {r["scenario"]: r["correlation"]
+              for r in pairing({k: v[:, w] for k, v in weekly.items()})}
+          for w in (first, end)}
+    window = {r["scenario"]: r["correlation"]
+              for r in pairing({k: v[:, lo:hi + 1].mean(axis=1) for k, v in weekly.items()})}
+    names = list(window)
+    gains = [window[n] - at[end][n] for n in names]
+    text = (f"Read as the mean of weeks {lo}–{hi} rather than the count at week {end}, the "
+            f"correlations move by {', '.join(f'{g:+.2f}' for g in gains)} (in the order of "
+            "the table): ")
+    if max(gains) < 0.05:
+        text += (f"what the paired runs lose is not when groups come and go around week {end} "
+                 "but how many there are.")
+    else:
+        text += f"part of what the paired runs lose at week {end} is when groups come and go."
+    trend = ", ".join(f"`{n}` {at[first][n]:.2f} → {at[end][n]:.2f}" for n in names)
+    return (text + f" From week {first} to week {end} the correlations go {trend}: where "
+            "they rise, the paired runs part early in the year and draw together later.")
