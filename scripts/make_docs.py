@@ -1420,7 +1420,7 @@ def make_pairing(ctx: Context) -> dict[str, Any]:
     return {"seeds": n, "now": now, "before": before, "floor": floor, "bound": best,
             "doses": {k: v.tolist() for k, v in doses.items()}, "causes": parted,
             "spread": spread,
-            "over_time": {k: v.tolist() for k, v in weekly.items()}}
+            "over_time": pairing.over_time(weekly)}
 
 
 ORDER = ("params", "calibration", "run", "compare", "pairing", "scale", "docking", "funding",

@@ -10,7 +10,7 @@ from simulation.runner import replicate_seeds
 
 
 def test_the_weekly_counts_are_the_runs_to_week_52():
-    """Running on past week 52 (a shorter horizon) changes nothing up to week 52."""
+    """Running on past week 52 changes nothing up to week 52."""
     seeds = replicate_seeds(11, 3)
     names = ("baseline", "no_grants")
     weekly = pairing.groups_by_week(names, seeds, last=54)

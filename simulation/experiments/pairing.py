@@ -220,7 +220,7 @@ would pair much better than the count at week 52."""
 
 def _weekly_groups(job: tuple[str, int, int]) -> list[int]:
     name, seed, weeks = job
-    model = make_engine({**load(name).params, "horizon_weeks": max(0, weeks - 52)}, seed)
+    model = make_engine(load(name).params, seed)
     model.run(weeks)
     by_week = {row["week"]: row["active_groups"] for row in model.rows}
     return [int(by_week[w]) for w in range(weeks + 1)]
@@ -236,19 +236,24 @@ def groups_by_week(names: Sequence[str], seeds: Sequence[int], last: int = WINDO
     return {name: np.array(found[i * n:(i + 1) * n]) for i, name in enumerate(names)}
 
 
-def over_time_markdown(weekly: dict[str, np.ndarray]) -> str:
-    """Correlation and variance ratio of each scenario against the baseline, at each of
-    ``OVER_TIME_WEEKS`` and for the mean of the ``WINDOW`` weeks."""
+def over_time(weekly: dict[str, np.ndarray]) -> dict[str, list[dict[str, Any]]]:
+    """Each scenario against the baseline (``pairing``'s rows), with groups read at each of
+    ``OVER_TIME_WEEKS`` and as the mean of the ``WINDOW`` weeks."""
     lo, hi = WINDOW
     readings = {f"week {w}": {k: v[:, w] for k, v in weekly.items()} for w in OVER_TIME_WEEKS}
     readings[f"mean of weeks {lo}–{hi}"] = {k: v[:, lo:hi + 1].mean(axis=1)
                                             for k, v in weekly.items()}
+    return {label: pairing(outcomes) for label, outcomes in readings.items()}
+
+
+def over_time_markdown(weekly: dict[str, np.ndarray]) -> str:
+    """The table of ``over_time``: correlation / variance ratio per scenario and reading."""
     names = [k for k in weekly if k != "baseline"]
     head = "| groups read at | " + " | ".join(f"`{n}`" for n in names) + " |"
     lines = [head, "|---|" + "---|" * len(names)]
-    for label, outcomes in readings.items():
+    for label, rows in over_time(weekly).items():
         cells = {r["scenario"]: f"{r['correlation']:.2f} / {r['variance_ratio']:.2f}"
-                 for r in pairing(outcomes)}
+                 for r in rows}
         lines.append(f"| {label} | " + " | ".join(cells[n] for n in names) + " |")
     return "\n".join(lines)
 
