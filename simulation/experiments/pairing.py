@@ -210,8 +210,8 @@ def markdown(now: list[dict[str, Any]], before: list[dict[str, Any]] | None,
 
 
 OVER_TIME_WEEKS = (30, 40, 52)
-"""Weeks at which the pairing over time is read (the first demonstrations, the year's middle
-and its end)."""
+"""Weeks at which the pairing over time is read: amid the year's growth, in its last third,
+and at the project's end."""
 WINDOW = (44, 60)
 """The weeks whose mean count the pairing over time also reads: if what the paired runs lose
 at week 52 were only when groups come and go near that week, their mean over these weeks
@@ -259,16 +259,15 @@ def over_time_markdown(weekly: dict[str, np.ndarray]) -> str:
 
 
 def over_time_reading(weekly: dict[str, np.ndarray]) -> str:
-    """What the pairing over time says, from its figures."""
+    """What the pairing over time says, from its figures (``over_time``)."""
     lo, hi = WINDOW
     first, end = OVER_TIME_WEEKS[0], WEEK
-    at = {w: {r["scenario"]: r["correlation"]
-              for r in pairing({k: v[:, w] for k, v in weekly.items()})}
-          for w in (first, end)}
-    window = {r["scenario"]: r["correlation"]
-              for r in pairing({k: v[:, lo:hi + 1].mean(axis=1) for k, v in weekly.items()})}
+    correlation = {label: {r["scenario"]: r["correlation"] for r in rows}
+                   for label, rows in over_time(weekly).items()}
+    start, at_end = correlation[f"week {first}"], correlation[f"week {end}"]
+    window = correlation[f"mean of weeks {lo}–{hi}"]
     names = list(window)
-    gains = [window[n] - at[end][n] for n in names]
+    gains = [window[n] - at_end[n] for n in names]
     text = (f"Read as the mean of weeks {lo}–{hi} rather than the count at week {end}, the "
             f"correlations move by {', '.join(f'{g:+.2f}' for g in gains)} (in the order of "
             "the table): ")
@@ -277,6 +276,6 @@ def over_time_reading(weekly: dict[str, np.ndarray]) -> str:
                  "but how many there are.")
     else:
         text += f"part of what the paired runs lose at week {end} is when groups come and go."
-    trend = ", ".join(f"`{n}` {at[first][n]:.2f} → {at[end][n]:.2f}" for n in names)
+    trend = ", ".join(f"`{n}` {start[n]:.2f} → {at_end[n]:.2f}" for n in names)
     return (text + f" From week {first} to week {end} the correlations go {trend}: where "
             "they rise, the paired runs part early in the year and draw together later.")
