@@ -7,7 +7,7 @@ import sys
 # by 3 products (the founding doubt), which a second thread does not speed up; yet OpenBLAS
 # starts a thread per core in each of its two copies (numpy's and scipy's), and those
 # threads spin while they wait: 0.1-0.25 s of CPU per process at import (README, Speed).
-# The results are the same bits with any number of threads (each row's three products are
+# The results are the same bits with 1 and 2 threads (each row's three products are
 # summed by one thread). It must be set before numpy loads OpenBLAS, so a program that
 # imports numpy before ``simulation`` keeps its threads; the CLI, the pool's workers and
 # the workshop import ``simulation`` first.

@@ -101,7 +101,7 @@ def test_importing_simulation_first_gives_blas_one_thread_unless_the_user_chose(
     assert _blas_threads({**env, "OPENBLAS_NUM_THREADS": "2"}, tmp_path) == min(2, processors)
 
 
-def test_a_run_is_the_same_with_any_number_of_blas_threads(tmp_path):
+def test_a_run_is_the_same_with_one_or_two_blas_threads(tmp_path):
     """The founding doubt's BLAS products give the same bits with 1 or 2 threads (each
     row's products are summed by one thread), so a run does not depend on the setting."""
     code = ("import hashlib\n"
