@@ -50,7 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
     "chart_hours": {"en": "Worker hours by activity", "zh": "社工工时（按活动）"},
     "chart_grants": {"en": "Micro-grants (yuan)", "zh": "小额资金（元）"},
     "axis_week": {"en": "week", "zh": "周"},
-    "case_mark": {"en": "case: {groups} groups at week {week}",
+    # Short, so that at 1024 px the key stays on the title's line with the band's.
+    "case_mark": {"en": "case: {groups} at week {week}",
                   "zh": "案例：第 {week} 周 {groups} 支"},
     "project_end": {"en": "project ends", "zh": "项目结束"},
     "grants_paid": {"en": "paid out", "zh": "已拨付"},

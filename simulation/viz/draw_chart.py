@@ -84,10 +84,9 @@ def chart_svg(spec: dict[str, Any], width: float, height: float, font: float,
     if mark:
         widths.append(font * 2.2 + text_width(mark["label"], font))
     if keys or mark:
-        title_w = text_width(spec.get("title", ""), font) + font * 1.5
-        x = title_w if title_w + sum(widths) <= w else 0.0  # beside the title if it fits
-        if not x:
-            y += font * 1.35
+        # The key flows on from beside the title, a new line only for what does not fit:
+        # every line of key is a line less for the plot.
+        x = text_width(spec.get("title", ""), font) + font * 1.5
         for line, width_ in zip(keys, widths):
             if x > 0 and x + width_ > w:  # wrap the key, never past the chart's edge
                 x, y = 0.0, y + font * 1.35

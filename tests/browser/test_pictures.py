@@ -143,6 +143,9 @@ def test_presentation_at_1024_gives_the_groups_chart_a_third_of_the_screen(
     page.set_viewport_size({"width": 1024, "height": 768})
     open_workshop(page, app_url + "?present=1")
     jump_to(page, 52)
+    # With the background runs in, the chart carries their band and its key: the fullest
+    # chart a trainer sees.
+    expect(by(page, "endcard")).to_contain_text("80% of 20 runs", timeout=60_000)
     page.wait_for_timeout(1500)
     chart = page.locator("[data-testid=chart-groups]")
     plot = float(chart.get_attribute("data-plot-bottom")) - float(
