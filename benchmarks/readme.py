@@ -122,7 +122,7 @@ def rows() -> list[tuple[str, str, Callable[[dict[str, Any]], Any], Callable[[An
          lambda r: _get(r, c, "run", "cpu_s"), _s),
         ("`sprout run --no-plot`, whole process, CPU", "≤ 0.5 s",
          lambda r: _get(r, c, "run_no_plot", "cpu_s"), _s),
-        ("… the first after an install (numba's cache empty: it compiles the kernels), CPU",
+        ("… with numba's cache empty (it compiles the kernels, as `bootstrap.sh` does once), CPU",
          "reported apart", lambda r: _get(r, c, "run_no_plot_empty_cache", "cpu_s"), _s),
         ("`python -c 'import mesa'` (the Mesa model's floor; a headless run skips it), CPU",
          "", lambda r: _get(r, c, "import_mesa", "cpu_s"), _s),

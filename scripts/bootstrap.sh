@@ -108,4 +108,9 @@ PY
 # PYTHONDONTWRITEBYTECODE is set (as on the project's machines) every process - each CLI
 # call, each pool worker - would compile it again (~0.1 s of CPU). Compiled once here.
 .venv/bin/python -m compileall -q simulation >/dev/null
+# numba compiles the model's kernels the first time a run needs them (~7 s of CPU) and
+# caches them beside their sources; done here, once, a small run makes that cache, so the
+# first run after an install loads them, and so do a test session's processes, which would
+# otherwise each compile them at once.
+.venv/bin/python -c "from simulation.headless import compile_kernels; compile_kernels()"
 echo "bootstrap: ready ($(.venv/bin/python --version), sprout $(.venv/bin/sprout --version))"

@@ -24,3 +24,13 @@ def make_engine(params: Params | dict[str, Any], seed: int | np.integer) -> Engi
 
         return Engine(p, seed, community_of(None, seed, p))
     return Engine(p, seed)
+
+
+def compile_kernels() -> None:
+    """Run a small community through a project and a few weeks after it, so that numba
+    compiles every kernel a run uses and caches it beside its source (``cache=True``).
+    ``scripts/bootstrap.sh`` does this once at install: the first run after it, and every
+    process of a test session (which would otherwise all compile at once), load them."""
+    from .scenario import load
+
+    make_engine({**load("baseline").params, "n_residents": 400, "horizon_weeks": 8}, 1).run()
