@@ -109,8 +109,8 @@ PY
 # call, each pool worker - would compile it again (~0.1 s of CPU). Compiled once here.
 .venv/bin/python -m compileall -q simulation >/dev/null
 # numba compiles the model's kernels the first time a run needs them (~7 s of CPU) and
-# caches them beside their sources; done here, once, a small run makes that cache, so the
-# first run after an install loads them, and so do a test session's processes, which would
-# otherwise each compile them at once.
+# caches them beside their sources. A small run here makes that cache once, so the first
+# run after an install loads them, as do a test session's processes (which would
+# otherwise each compile them at once).
 .venv/bin/python -c "from simulation.headless import compile_kernels; compile_kernels()"
 echo "bootstrap: ready ($(.venv/bin/python --version), sprout $(.venv/bin/sprout --version))"

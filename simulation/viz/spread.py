@@ -5,7 +5,7 @@ difference is the condition's effect with its spread.
 
 The runs go to one spawned worker process at low priority (``parallel.executor``), so
 the page's own steps keep the machine; a run to the horizon is the headless engine's, the
-same as the Mesa model's on screen (``tests/test_engine.py``), and takes ~0.25 s of CPU. The
+same as the Mesa model's on screen (``tests/test_viz_background.py``), and takes ~0.25 s of CPU. The
 worker and the runs it finished are the server's, shared by every page and every start: a
 trainer who goes back to conditions shown before (the default page opened again, a slider
 moved back) sees their spread at once, and a new start pays no new worker's imports.
